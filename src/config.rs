@@ -1,0 +1,48 @@
+//! Configuration from the command line and environment variables (every one shown by `--help`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where the data lives: a PostgreSQL server named by `DATABASE_URL`, or the embedded default.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseConfig {
+    /// PostgreSQL server to use (the database is created if missing). Unset: run the embedded
+    /// default cluster under SCORECARD_DATA_DIR.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Directory for the embedded cluster's files (in `postgres/` below it).
+    #[arg(long, env = "SCORECARD_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+impl DatabaseConfig {
+    pub fn cluster_dir(&self) -> PathBuf {
+        self.data_dir.join("postgres")
+    }
+}
+
+/// How the web service runs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeConfig {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "SCORECARD_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// The comparator group that is the region of focus (e.g. north-west, west-midlands).
+    #[arg(long, env = "SCORECARD_REGION", default_value = "north-west")]
+    pub region: String,
+
+    /// Load the illustrative seed data when the database has no data yet.
+    #[arg(long, env = "SCORECARD_SEED", default_value_t = true, action = clap::ArgAction::Set)]
+    pub seed: bool,
+}
+
+/// What the web layer needs to know besides the database.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub region: String,
+}

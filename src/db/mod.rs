@@ -1,0 +1,94 @@
+//! The database: connection (to a server or the embedded cluster), migrations, and queries
+//! grouped by the table or aggregate they serve.
+
+pub mod embedded;
+pub mod queries;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgPool};
+
+use crate::config::DatabaseConfig;
+use embedded::{Cluster, ClusterOptions};
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// The embedded cluster's application database.
+pub const DATABASE_NAME: &str = "scorecard";
+
+/// An open database: the pool, and the embedded cluster behind it when there is one.
+pub struct Database {
+    pub pool: PgPool,
+    cluster: Option<Cluster>,
+}
+
+impl Database {
+    /// Connects (starting the embedded cluster when no `DATABASE_URL` is set), creates the
+    /// database if it is missing, and applies pending migrations.
+    pub async fn open(config: &DatabaseConfig) -> anyhow::Result<Database> {
+        let (options, cluster) = match &config.database_url {
+            Some(url) => {
+                let options: PgConnectOptions =
+                    url.parse().context("DATABASE_URL is not a valid PostgreSQL URL")?;
+                (options, None)
+            }
+            None => {
+                let dir = config.cluster_dir();
+                let cluster = tokio::task::spawn_blocking(move || {
+                    Cluster::start(&dir, ClusterOptions::default())
+                })
+                .await??;
+                (cluster.connect_options(DATABASE_NAME), Some(cluster))
+            }
+        };
+        ensure_database(&options).await?;
+        let pool = pool(options).await?;
+        MIGRATOR.run(&pool).await.context("applying migrations")?;
+        Ok(Database { pool, cluster })
+    }
+
+    /// Closes the pool, then stops the embedded cluster if this process runs one.
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.pool.close().await;
+        if let Some(cluster) = self.cluster {
+            tokio::task::spawn_blocking(move || cluster.stop()).await??;
+        }
+        Ok(())
+    }
+}
+
+/// A pool whose acquire timeout is short, so that a database outage gives fast 503s.
+pub async fn pool(options: PgConnectOptions) -> anyhow::Result<PgPool> {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(1))
+        .connect_with(options)
+        .await
+        .context("connecting to PostgreSQL")
+}
+
+/// Creates the database named in `options` when the server does not have it yet.
+pub async fn ensure_database(options: &PgConnectOptions) -> anyhow::Result<()> {
+    let name = options.get_database().unwrap_or(DATABASE_NAME).to_string();
+    let admin = options.clone().database("postgres");
+    let mut conn = admin
+        .connect()
+        .await
+        .context("connecting to PostgreSQL's maintenance database")?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut conn)
+            .await?;
+    if !exists {
+        let quoted = name.replace('"', "\"\"");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{quoted}\"")))
+            .execute(&mut conn)
+            .await
+            .with_context(|| format!("creating database {name}"))?;
+    }
+    conn.close().await?;
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! Current values (the latest revision of each) for the scorecard's views.
+
+use sqlx::PgPool;
+
+use crate::domain::{Observation, Period};
+
+macro_rules! observation_columns {
+    () => {
+        "o.measure_code, o.area_code, o.period_code, p.sort_key AS period_sort_key, \
+         o.value, o.numerator, o.denominator, o.margin_of_error, o.status"
+    };
+}
+
+/// Values "as at" a period: for each measure, the latest period up to `as_at` in which any of
+/// `members` has a value, and the values of `areas` (members plus benchmarks) in that period.
+/// Quarterly and annual measures thus sit side by side, each at its own latest period.
+pub async fn as_at(
+    pool: &PgPool,
+    as_at: Period,
+    members: &[String],
+    areas: &[String],
+    measure_code: Option<&str>,
+) -> sqlx::Result<Vec<Observation>> {
+    sqlx::query_as(concat!(
+        "WITH latest AS (
+             SELECT o.measure_code, max(p.sort_key) AS sort_key
+             FROM current_observations o JOIN periods p ON p.code = o.period_code
+             WHERE p.sort_key <= $1 AND o.area_code = ANY($2) AND o.disaggregation = 'Total'
+               AND ($4::text IS NULL OR o.measure_code = $4)
+             GROUP BY o.measure_code)
+         SELECT ",
+        observation_columns!(),
+        " FROM latest
+         JOIN periods p ON p.sort_key = latest.sort_key
+         JOIN current_observations o
+           ON o.measure_code = latest.measure_code AND o.period_code = p.code
+         WHERE o.disaggregation = 'Total' AND o.area_code = ANY($3)"
+    ))
+    .bind(as_at.sort_key())
+    .bind(members)
+    .bind(areas)
+    .bind(measure_code)
+    .fetch_all(pool)
+    .await
+}
+
+/// Every current value of `areas` up to `as_at`, oldest first: the history behind trends.
+pub async fn history(
+    pool: &PgPool,
+    as_at: Period,
+    areas: &[String],
+    measure_code: Option<&str>,
+) -> sqlx::Result<Vec<Observation>> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        observation_columns!(),
+        " FROM current_observations o JOIN periods p ON p.code = o.period_code
+         WHERE p.sort_key <= $1 AND o.area_code = ANY($2) AND o.disaggregation = 'Total'
+           AND ($3::text IS NULL OR o.measure_code = $3)
+         ORDER BY p.sort_key"
+    ))
+    .bind(as_at.sort_key())
+    .bind(areas)
+    .bind(measure_code)
+    .fetch_all(pool)
+    .await
+}

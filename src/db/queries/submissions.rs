@@ -1,0 +1,150 @@
+//! Submissions and the observations they bring, written in one transaction with a bulk insert.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+use sqlx::PgConnection;
+
+use crate::domain::{NewObservation, Period};
+
+/// What is known of a file before it is stored.
+#[derive(Debug, Clone)]
+pub struct NewSubmission<'a> {
+    pub kind: &'a str,
+    pub scope: &'a str,
+    pub source_filename: &'a str,
+    pub sha256: &'a str,
+    pub submitted_by: &'a str,
+    pub report: serde_json::Value,
+}
+
+/// A stored submission: its id, its revision within its scope and what it superseded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: i64,
+    pub revision: i32,
+    pub superseded: Option<i64>,
+}
+
+/// The submission already stored with these exact bytes, if any.
+pub async fn find_by_sha256(conn: &mut PgConnection, sha256: &str) -> sqlx::Result<Option<(i64, i32, String)>> {
+    sqlx::query_as("SELECT id, revision, scope FROM submissions WHERE sha256 = $1 ORDER BY id DESC LIMIT 1")
+        .bind(sha256)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Records a new revision of `submission.scope` with its observations. Call inside a
+/// transaction: the scope is locked so that two uploads for the same scope at once each get
+/// their own revision, and the previous revision is kept, marked superseded.
+pub async fn record(
+    conn: &mut PgConnection,
+    submission: &NewSubmission<'_>,
+    rows: &[NewObservation],
+) -> sqlx::Result<Recorded> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(submission.scope)
+        .execute(&mut *conn)
+        .await?;
+    let previous: Option<(i64, i32)> = sqlx::query_as(
+        "SELECT id, revision FROM submissions WHERE scope = $1 ORDER BY revision DESC LIMIT 1",
+    )
+    .bind(submission.scope)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let revision = previous.map_or(1, |(_, r)| r + 1);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO submissions
+             (kind, scope, revision, source_filename, sha256, submitted_by, row_count, report)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(submission.kind)
+    .bind(submission.scope)
+    .bind(revision)
+    .bind(submission.source_filename)
+    .bind(submission.sha256)
+    .bind(submission.submitted_by)
+    .bind(i32::try_from(rows.len()).unwrap_or(i32::MAX))
+    .bind(&submission.report)
+    .fetch_one(&mut *conn)
+    .await?;
+    if previous.is_some() {
+        sqlx::query(
+            "UPDATE submissions SET status = 'superseded', superseded_by = $2
+             WHERE scope = $1 AND status = 'current' AND id <> $2",
+        )
+        .bind(submission.scope)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let periods: BTreeSet<Period> = rows.iter().map(|r| r.period).collect();
+    ensure_periods(&mut *conn, &periods).await?;
+    insert_observations(&mut *conn, id, rows).await?;
+    Ok(Recorded {
+        id,
+        revision,
+        superseded: previous.map(|(pid, _)| pid),
+    })
+}
+
+/// Adds any periods not yet known.
+pub async fn ensure_periods(conn: &mut PgConnection, periods: &BTreeSet<Period>) -> sqlx::Result<()> {
+    let codes: Vec<String> = periods.iter().map(|p| p.to_string()).collect();
+    let years: Vec<i16> = periods.iter().map(|p| p.year_start() as i16).collect();
+    let quarters: Vec<Option<i16>> =
+        periods.iter().map(|p| p.quarter_number().map(i16::from)).collect();
+    let keys: Vec<i32> = periods.iter().map(|p| p.sort_key()).collect();
+    let starts: Vec<chrono::NaiveDate> = periods.iter().map(|p| p.starts_on()).collect();
+    let ends: Vec<chrono::NaiveDate> = periods.iter().map(|p| p.ends_on()).collect();
+    sqlx::query(
+        "INSERT INTO periods (code, year_start, quarter, sort_key, starts_on, ends_on)
+         SELECT * FROM UNNEST($1::text[], $2::smallint[], $3::smallint[], $4::int[], $5::date[], $6::date[])
+         ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(codes)
+    .bind(years)
+    .bind(quarters)
+    .bind(keys)
+    .bind(starts)
+    .bind(ends)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One statement for all rows (array binds), in chunks that keep each bind modest.
+async fn insert_observations(
+    conn: &mut PgConnection,
+    submission_id: i64,
+    rows: &[NewObservation],
+) -> sqlx::Result<()> {
+    for chunk in rows.chunks(20_000) {
+        let text = |f: fn(&NewObservation) -> &str| -> Vec<&str> { chunk.iter().map(f).collect() };
+        let number =
+            |f: fn(&NewObservation) -> Option<Decimal>| -> Vec<Option<Decimal>> { chunk.iter().map(f).collect() };
+        let periods: Vec<String> = chunk.iter().map(|r| r.period.to_string()).collect();
+        let notes: Vec<Option<&str>> = chunk.iter().map(|r| r.note.as_deref()).collect();
+        sqlx::query(
+            "INSERT INTO observations
+                 (submission_id, area_code, measure_code, period_code, disaggregation,
+                  value, numerator, denominator, margin_of_error, status, note)
+             SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[],
+                  $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::text[], $11::text[])",
+        )
+        .bind(submission_id)
+        .bind(text(|r| &r.area_code))
+        .bind(text(|r| &r.measure_code))
+        .bind(periods)
+        .bind(text(|r| &r.disaggregation))
+        .bind(number(|r| r.value))
+        .bind(number(|r| r.numerator))
+        .bind(number(|r| r.denominator))
+        .bind(number(|r| r.margin_of_error))
+        .bind(text(|r| r.status.as_db()))
+        .bind(notes)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

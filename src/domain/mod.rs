@@ -1,0 +1,263 @@
+//! The domain's vocabulary as types: councils, measures, periods and values.
+
+mod codes;
+mod period;
+
+pub use codes::{MeasureCode, MeasureCodeError, OnsCode, OnsCodeError};
+pub use period::{Period, PeriodError};
+
+use rust_decimal::Decimal;
+
+/// Whether a higher value of a measure is better, worse, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    HigherIsBetter,
+    LowerIsBetter,
+    NoJudgement,
+}
+
+impl Polarity {
+    pub fn from_db(s: &str) -> Polarity {
+        match s {
+            "higher_is_better" => Polarity::HigherIsBetter,
+            "lower_is_better" => Polarity::LowerIsBetter,
+            _ => Polarity::NoJudgement,
+        }
+    }
+
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Polarity::HigherIsBetter => "higher_is_better",
+            Polarity::LowerIsBetter => "lower_is_better",
+            Polarity::NoJudgement => "no_judgement",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Polarity::HigherIsBetter => "Higher is better",
+            Polarity::LowerIsBetter => "Lower is better",
+            Polarity::NoJudgement => "No judgement (neither higher nor lower is better)",
+        }
+    }
+}
+
+/// How a measure's values are expressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Percent,
+    Rate,
+    Score,
+    Currency,
+    Count,
+    Days,
+    Ratio,
+}
+
+impl Unit {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Unit::Percent => "percent",
+            Unit::Rate => "rate",
+            Unit::Score => "score",
+            Unit::Currency => "currency",
+            Unit::Count => "count",
+            Unit::Days => "days",
+            Unit::Ratio => "ratio",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Unit {
+        match s {
+            "percent" => Unit::Percent,
+            "rate" => Unit::Rate,
+            "currency" => Unit::Currency,
+            "count" => Unit::Count,
+            "days" => Unit::Days,
+            "ratio" => Unit::Ratio,
+            _ => Unit::Score,
+        }
+    }
+}
+
+/// A value formatted to the measure's decimals, with its unit where that reads naturally
+/// (`28.1%`, `£612.40`, `19.1`), rounding halves away from zero as NHS Digital does.
+pub fn format_value(value: Decimal, unit: Unit, decimals: u32) -> String {
+    let rounded =
+        value.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let plain = format!("{rounded:.prec$}", prec = decimals as usize);
+    let grouped = group_thousands(&plain);
+    match unit {
+        Unit::Percent => format!("{grouped}%"),
+        Unit::Currency => format!("£{grouped}"),
+        _ => grouped,
+    }
+}
+
+fn group_thousands(number: &str) -> String {
+    let (sign, digits) = number.strip_prefix('-').map_or(("", number), |d| ("-", d));
+    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+    let mut out = String::with_capacity(number.len() + int.len() / 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn formats_with_units_and_rounds_half_away_from_zero() {
+        assert_eq!(format_value(d("28.05"), Unit::Percent, 1), "28.1%");
+        assert_eq!(format_value(d("-28.05"), Unit::Score, 1), "-28.1");
+        assert_eq!(format_value(d("612.4"), Unit::Currency, 2), "£612.40");
+        assert_eq!(format_value(d("1234567.5"), Unit::Rate, 0), "1,234,568");
+        assert_eq!(format_value(d("999.95"), Unit::Rate, 1), "1,000.0");
+    }
+}
+
+impl TryFrom<String> for Polarity {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.as_str() {
+            "higher_is_better" | "lower_is_better" | "no_judgement" => Ok(Polarity::from_db(&s)),
+            _ => Err(format!("unknown polarity {s}")),
+        }
+    }
+}
+
+impl TryFrom<String> for Unit {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.as_str() {
+            "percent" | "rate" | "score" | "currency" | "count" | "days" | "ratio" => {
+                Ok(Unit::from_db(&s))
+            }
+            _ => Err(format!("unknown unit {s}")),
+        }
+    }
+}
+
+/// A council, as the scorecard shows it.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Authority {
+    pub ons_code: String,
+    pub name: String,
+    pub kind: String,
+    pub region: String,
+    pub sub_region: Option<String>,
+    pub population_all: Option<i32>,
+    pub population_18_plus: Option<i32>,
+    pub population_65_plus: Option<i32>,
+}
+
+impl Authority {
+    pub fn kind_label(&self) -> &'static str {
+        match self.kind.as_str() {
+            "county" => "County council",
+            "unitary" => "Unitary authority",
+            "metropolitan_district" => "Metropolitan district",
+            "london_borough" => "London borough",
+            _ => "Council",
+        }
+    }
+}
+
+/// A measure of the catalogue, with the names of its domain and TEASC section.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Measure {
+    pub code: String,
+    pub display_code: String,
+    pub title: String,
+    pub definition: String,
+    #[sqlx(try_from = "String")]
+    pub unit: Unit,
+    pub unit_label: String,
+    #[sqlx(try_from = "String")]
+    pub polarity: Polarity,
+    pub decimals: i16,
+    pub domain_slug: String,
+    pub domain_name: String,
+    pub domain_position: i16,
+    pub teasc_section_name: Option<String>,
+    pub tier: String,
+    pub measure_type: String,
+    pub source: String,
+    pub frequency: String,
+    pub strategic_weight: i16,
+}
+
+impl Measure {
+    pub fn decimals(&self) -> u32 {
+        u32::try_from(self.decimals).unwrap_or(1)
+    }
+
+    pub fn format(&self, value: Decimal) -> String {
+        format_value(value, self.unit, self.decimals())
+    }
+}
+
+/// One stored value of a measure for an area and period (the current revision).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Observation {
+    pub measure_code: String,
+    pub area_code: String,
+    pub period_code: String,
+    pub period_sort_key: i32,
+    pub value: Option<Decimal>,
+    pub numerator: Option<Decimal>,
+    pub denominator: Option<Decimal>,
+    pub margin_of_error: Option<Decimal>,
+    pub status: String,
+}
+
+/// Whether a stored value is final, provisional, or absent (and why).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueStatus {
+    Final,
+    Provisional,
+    Suppressed,
+    NotAvailable,
+}
+
+impl ValueStatus {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            ValueStatus::Final => "final",
+            ValueStatus::Provisional => "provisional",
+            ValueStatus::Suppressed => "suppressed",
+            ValueStatus::NotAvailable => "not_available",
+        }
+    }
+}
+
+/// A value on its way into the database, from a file or the seed generator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewObservation {
+    pub area_code: String,
+    pub measure_code: String,
+    pub period: Period,
+    pub disaggregation: String,
+    pub value: Option<Decimal>,
+    pub numerator: Option<Decimal>,
+    pub denominator: Option<Decimal>,
+    pub margin_of_error: Option<Decimal>,
+    pub status: ValueStatus,
+    pub note: Option<String>,
+}

@@ -1,0 +1,12 @@
+//! The regional adult social care balanced scorecard: a pure core (`domain`, `analysis`), the
+//! database (`db`), the illustrative data set (`seed`), the web site (`web`) and the command
+//! line (`cli`).
+
+pub mod analysis;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod seed;
+pub mod server;
+pub mod web;

@@ -1,0 +1,64 @@
+//! Running the web service: open the database (seeding an empty one), serve until Ctrl-C or
+//! SIGTERM, then stop the embedded cluster.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::config::{ServeConfig, SiteConfig};
+use crate::db::Database;
+use crate::web::{self, AppState};
+
+/// Static assets ship beside the crate's sources.
+pub fn static_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static")
+}
+
+pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let db = Database::open(&config.database).await?;
+    let result = run(&db, &config).await;
+    db.close().await?;
+    result
+}
+
+async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
+    if config.seed && crate::seed::database_is_empty(&db.pool).await? {
+        let outcome = crate::seed::load(&db.pool).await.context("loading the seed data")?;
+        tracing::info!(?outcome, "empty database: illustrative seed data loaded");
+    }
+    let state = AppState {
+        pool: db.pool.clone(),
+        site: Arc::new(SiteConfig {
+            region: config.region.clone(),
+        }),
+    };
+    let app = web::router(state, &static_dir());
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("listening on {}", config.bind))?;
+    tracing::info!("scorecard listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shutting down");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,98 @@
+//! One error type for the site, turned into a page with the right status in one place.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::layout::Layout;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{field}: {message}")]
+    BadRequest { field: &'static str, message: String },
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                AppError::Unavailable(e)
+            }
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn bad_request(field: &'static str, message: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            field,
+            message: message.into(),
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "errors/show.html")]
+struct ErrorPage {
+    layout: Layout,
+    title: String,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (title, message) = match &self {
+            AppError::NotFound(what) => (
+                "Page not found".to_string(),
+                format!("We could not find {what}. Check the address, or start from the regional overview."),
+            ),
+            AppError::BadRequest { field, message } => (
+                "There is a problem with the address".to_string(),
+                format!("The {field} parameter is not valid: {message}."),
+            ),
+            AppError::Unavailable(e) => {
+                tracing::error!(error = %e, "database unavailable");
+                (
+                    "Sorry, the service is unavailable".to_string(),
+                    "The scorecard cannot reach its database just now. Try again in a few minutes.".to_string(),
+                )
+            }
+            AppError::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                (
+                    "Sorry, there is a problem with the service".to_string(),
+                    "Something went wrong on our side; it has been logged. Try again later.".to_string(),
+                )
+            }
+        };
+        let page = ErrorPage {
+            layout: Layout::plain(&title),
+            title,
+            message,
+        };
+        (status, page).into_response()
+    }
+}
+
+/// The fallback for addresses that match no route.
+pub async fn not_found() -> AppError {
+    AppError::NotFound("that page".into())
+}

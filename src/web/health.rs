@@ -1,0 +1,19 @@
+//! `GET /healthz`: 200 when the database answers, 503 when it does not.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::Router;
+
+use super::{AppError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz))
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    sqlx::query("SELECT 1")
+        .execute(&state.pool)
+        .await
+        .map_err(AppError::Unavailable)?;
+    Ok("ok")
+}

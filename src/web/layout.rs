@@ -1,0 +1,86 @@
+//! What the shared page layout needs, and the period chosen by a page's `period` parameter.
+
+use sqlx::PgPool;
+
+use super::{AppError, AppState};
+use crate::domain::Period;
+
+/// The base template's values: page title, service name, and whether to say the data is
+/// illustrative.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub title: String,
+    pub service_name: String,
+    pub illustrative: bool,
+}
+
+impl Layout {
+    /// For pages that must render without the database (errors).
+    pub fn plain(title: &str) -> Layout {
+        Layout {
+            title: title.to_string(),
+            service_name: "Adult social care scorecard".into(),
+            illustrative: false,
+        }
+    }
+
+    pub async fn new(state: &AppState, region_name: &str, title: String) -> Result<Layout, AppError> {
+        Ok(Layout {
+            title,
+            service_name: format!("{region_name} adult social care scorecard"),
+            illustrative: seed_data_shown(&state.pool).await?,
+        })
+    }
+}
+
+/// True while the illustrative seed data set is current (not yet replaced by real files).
+async fn seed_data_shown(pool: &PgPool) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM submissions WHERE kind = 'seed' AND status = 'current')")
+        .fetch_one(pool)
+        .await
+}
+
+/// The `?period=` query parameter shared by the scorecard pages.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PeriodQuery {
+    pub period: Option<String>,
+}
+
+/// A period choice for a `<select>`.
+#[derive(Debug, Clone)]
+pub struct PeriodOption {
+    pub code: String,
+    pub selected: bool,
+}
+
+/// The period asked for (400 if malformed, 404 if it has no data), else the latest with data,
+/// and the options for the period selector, newest first.
+pub async fn choose_period(
+    pool: &PgPool,
+    query: &PeriodQuery,
+) -> Result<(Period, Vec<PeriodOption>), AppError> {
+    let available = crate::db::queries::periods::with_data(pool).await?;
+    let chosen = match query.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => {
+            let period: Period = text
+                .parse()
+                .map_err(|e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()))?;
+            if !available.contains(&period) {
+                return Err(AppError::NotFound(format!("any data for the period {period}")));
+            }
+            period
+        }
+        None => *available
+            .last()
+            .ok_or_else(|| AppError::NotFound("any data: nothing has been loaded yet".into()))?,
+    };
+    let options = available
+        .iter()
+        .rev()
+        .map(|p| PeriodOption {
+            code: p.to_string(),
+            selected: *p == chosen,
+        })
+        .collect();
+    Ok((chosen, options))
+}
