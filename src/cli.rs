@@ -8,7 +8,11 @@ use crate::db::Database;
 use crate::seed::{self, SeedOutcome};
 
 #[derive(Debug, Parser)]
-#[command(name = "scorecard", version, about = "The regional adult social care balanced scorecard")]
+#[command(
+    name = "scorecard",
+    version,
+    about = "The regional adult social care balanced scorecard"
+)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -45,10 +49,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 let outcome = seed::load(&db.pool).await;
                 db.close().await?;
                 match outcome? {
-                    SeedOutcome::Loaded { observations, revision } => {
+                    SeedOutcome::Loaded {
+                        observations,
+                        revision,
+                    } => {
                         println!("seed data loaded: {observations} values (revision {revision})")
                     }
-                    SeedOutcome::AlreadyLoaded => println!("seed data already loaded; nothing changed"),
+                    SeedOutcome::AlreadyLoaded => {
+                        println!("seed data already loaded; nothing changed")
+                    }
                 }
                 Ok(())
             }
@@ -59,5 +68,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }

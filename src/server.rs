@@ -24,7 +24,9 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
 
 async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
     if config.seed && crate::seed::database_is_empty(&db.pool).await? {
-        let outcome = crate::seed::load(&db.pool).await.context("loading the seed data")?;
+        let outcome = crate::seed::load(&db.pool)
+            .await
+            .context("loading the seed data")?;
         tracing::info!(?outcome, "empty database: illustrative seed data loaded");
     }
     let state = AppState {

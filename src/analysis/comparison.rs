@@ -66,8 +66,12 @@ pub fn by_value(
     let (Some(v), Some(b)) = (value, benchmark) else {
         return Comparison::NotCompared;
     };
-    let round =
-        |x: Decimal| x.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let round = |x: Decimal| {
+        x.round_dp_with_strategy(
+            decimals,
+            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+        )
+    };
     let (v, b) = (round(v), round(b));
     let higher = (v != b).then_some(v > b);
     Comparison::from_direction(higher, polarity)
@@ -81,20 +85,44 @@ mod tests {
     #[test]
     fn polarity_decides_better_or_worse() {
         let hib = Polarity::HigherIsBetter;
-        assert_eq!(by_value(Some(dec!(30)), Some(dec!(28.1)), hib, 1), Comparison::Better);
-        assert_eq!(by_value(Some(dec!(20)), Some(dec!(28.1)), hib, 1), Comparison::Worse);
+        assert_eq!(
+            by_value(Some(dec!(30)), Some(dec!(28.1)), hib, 1),
+            Comparison::Better
+        );
+        assert_eq!(
+            by_value(Some(dec!(20)), Some(dec!(28.1)), hib, 1),
+            Comparison::Worse
+        );
         let lib = Polarity::LowerIsBetter;
-        assert_eq!(by_value(Some(dec!(500)), Some(dec!(600)), lib, 1), Comparison::Better);
+        assert_eq!(
+            by_value(Some(dec!(500)), Some(dec!(600)), lib, 1),
+            Comparison::Better
+        );
         let none = Polarity::NoJudgement;
-        assert_eq!(by_value(Some(dec!(5)), Some(dec!(4)), none, 1), Comparison::Higher);
-        assert_eq!(by_value(Some(dec!(3)), Some(dec!(4)), none, 1), Comparison::Lower);
+        assert_eq!(
+            by_value(Some(dec!(5)), Some(dec!(4)), none, 1),
+            Comparison::Higher
+        );
+        assert_eq!(
+            by_value(Some(dec!(3)), Some(dec!(4)), none, 1),
+            Comparison::Lower
+        );
     }
 
     #[test]
     fn equal_at_published_precision_is_similar_and_missing_is_not_compared() {
         let hib = Polarity::HigherIsBetter;
-        assert_eq!(by_value(Some(dec!(28.14)), Some(dec!(28.1)), hib, 1), Comparison::Similar);
-        assert_eq!(by_value(None, Some(dec!(28.1)), hib, 1), Comparison::NotCompared);
-        assert_eq!(by_value(Some(dec!(28.1)), None, hib, 1), Comparison::NotCompared);
+        assert_eq!(
+            by_value(Some(dec!(28.14)), Some(dec!(28.1)), hib, 1),
+            Comparison::Similar
+        );
+        assert_eq!(
+            by_value(None, Some(dec!(28.1)), hib, 1),
+            Comparison::NotCompared
+        );
+        assert_eq!(
+            by_value(Some(dec!(28.1)), None, hib, 1),
+            Comparison::NotCompared
+        );
     }
 }

@@ -15,7 +15,13 @@ pub fn ranks(values: &[Option<Decimal>], polarity: Polarity) -> Vec<Option<usize
     values
         .iter()
         .map(|v| {
-            v.map(|v| 1 + values.iter().flatten().filter(|&&other| better(other, v)).count())
+            v.map(|v| {
+                1 + values
+                    .iter()
+                    .flatten()
+                    .filter(|&&other| better(other, v))
+                    .count()
+            })
         })
         .collect()
 }
@@ -32,9 +38,21 @@ mod tests {
 
     #[test]
     fn ties_share_the_lower_rank_and_polarity_orders() {
-        let v = [Some(dec!(10)), Some(dec!(30)), None, Some(dec!(30)), Some(dec!(5))];
-        assert_eq!(ranks(&v, Polarity::HigherIsBetter), vec![Some(3), Some(1), None, Some(1), Some(4)]);
-        assert_eq!(ranks(&v, Polarity::LowerIsBetter), vec![Some(2), Some(3), None, Some(3), Some(1)]);
+        let v = [
+            Some(dec!(10)),
+            Some(dec!(30)),
+            None,
+            Some(dec!(30)),
+            Some(dec!(5)),
+        ];
+        assert_eq!(
+            ranks(&v, Polarity::HigherIsBetter),
+            vec![Some(3), Some(1), None, Some(1), Some(4)]
+        );
+        assert_eq!(
+            ranks(&v, Polarity::LowerIsBetter),
+            vec![Some(2), Some(3), None, Some(3), Some(1)]
+        );
     }
 
     #[test]

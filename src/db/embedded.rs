@@ -24,7 +24,9 @@ pub enum ClusterError {
          DATABASE_URL to use a running server."
     )]
     BinariesNotFound,
-    #[error("the process runs as root and PostgreSQL refuses to; no `postgres` system user to run it as")]
+    #[error(
+        "the process runs as root and PostgreSQL refuses to; no `postgres` system user to run it as"
+    )]
     NoPostgresUser,
     #[error("data directory {path}: {source}")]
     Io {
@@ -36,7 +38,9 @@ pub enum ClusterError {
          SCORECARD_DATA_DIR"
     )]
     NotACluster(PathBuf),
-    #[error("the socket path {0} is too long for a Unix socket; choose a shorter SCORECARD_DATA_DIR")]
+    #[error(
+        "the socket path {0} is too long for a Unix socket; choose a shorter SCORECARD_DATA_DIR"
+    )]
     PathTooLong(PathBuf),
     #[error("`{command}` failed: {detail}")]
     Command { command: String, detail: String },
@@ -108,7 +112,8 @@ impl Cluster {
             return Ok(());
         }
         self.running = false;
-        self.pg_ctl(["stop", "-m", "fast", "-w", "-t", "60"]).map(drop)
+        self.pg_ctl(["stop", "-m", "fast", "-w", "-t", "60"])
+            .map(drop)
     }
 
     fn initialise_if_needed(&self) -> Result<(), ClusterError> {
@@ -163,7 +168,10 @@ impl Cluster {
             text.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
         }
         let path = self.dir.join("scorecard.conf");
-        fs::write(&path, text).map_err(|source| ClusterError::Io { path: path.clone(), source })?;
+        fs::write(&path, text).map_err(|source| ClusterError::Io {
+            path: path.clone(),
+            source,
+        })?;
         if let Some((uid, gid)) = self.run_as {
             nix::unistd::chown(&path, Some(uid), Some(gid)).map_err(|e| ClusterError::Io {
                 path,

@@ -30,8 +30,9 @@ impl Database {
     pub async fn open(config: &DatabaseConfig) -> anyhow::Result<Database> {
         let (options, cluster) = match &config.database_url {
             Some(url) => {
-                let options: PgConnectOptions =
-                    url.parse().context("DATABASE_URL is not a valid PostgreSQL URL")?;
+                let options: PgConnectOptions = url
+                    .parse()
+                    .context("DATABASE_URL is not a valid PostgreSQL URL")?;
                 (options, None)
             }
             None => {

@@ -90,7 +90,10 @@ mod tests {
 
     #[test]
     fn ons_codes() {
-        assert_eq!("e06000006".parse::<OnsCode>().unwrap().as_str(), "E06000006");
+        assert_eq!(
+            "e06000006".parse::<OnsCode>().unwrap().as_str(),
+            "E06000006"
+        );
         for bad in ["E07000026", "E0600000", "E06000006X", "", "W06000001"] {
             assert!(bad.parse::<OnsCode>().is_err(), "{bad}");
         }
@@ -100,7 +103,10 @@ mod tests {
     fn measure_codes_normalise_brackets() {
         assert_eq!("1C(2A)".parse::<MeasureCode>().unwrap().as_str(), "1C2A");
         assert_eq!("2a(2)".parse::<MeasureCode>().unwrap().as_str(), "2A2");
-        assert_eq!("OFLOG_ASC7".parse::<MeasureCode>().unwrap().as_str(), "OFLOG_ASC7");
+        assert_eq!(
+            "OFLOG_ASC7".parse::<MeasureCode>().unwrap().as_str(),
+            "OFLOG_ASC7"
+        );
         assert!("1C-2A".parse::<MeasureCode>().is_err());
         assert!("()".parse::<MeasureCode>().is_err());
     }

@@ -85,8 +85,10 @@ impl Unit {
 /// A value formatted to the measure's decimals, with its unit where that reads naturally
 /// (`28.1%`, `£612.40`, `19.1`), rounding halves away from zero as NHS Digital does.
 pub fn format_value(value: Decimal, unit: Unit, decimals: u32) -> String {
-    let rounded =
-        value.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let rounded = value.round_dp_with_strategy(
+        decimals,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
     let plain = format!("{rounded:.prec$}", prec = decimals as usize);
     let grouped = group_thousands(&plain);
     match unit {
@@ -98,7 +100,9 @@ pub fn format_value(value: Decimal, unit: Unit, decimals: u32) -> String {
 
 fn group_thousands(number: &str) -> String {
     let (sign, digits) = number.strip_prefix('-').map_or(("", number), |d| ("-", d));
-    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits, None), |(i, f)| (i, Some(f)));
     let mut out = String::with_capacity(number.len() + int.len() / 3);
     for (i, ch) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {

@@ -130,7 +130,9 @@ impl FromStr for Period {
             4 => end.parse::<i32>().ok() == Some(year_start + 1),
             _ => false,
         };
-        if !end_ok || !end.bytes().all(|b| b.is_ascii_digit()) || !(1990..=2100).contains(&year_start)
+        if !end_ok
+            || !end.bytes().all(|b| b.is_ascii_digit())
+            || !(1990..=2100).contains(&year_start)
         {
             return Err(err());
         }
@@ -163,7 +165,16 @@ mod tests {
 
     #[test]
     fn rejects_malformed_periods() {
-        for bad in ["", "2023", "2023-25", "2023-24 Q5", "2023-24 Q0", "23-24", "2023-24 X1", "abcd-ef"] {
+        for bad in [
+            "",
+            "2023",
+            "2023-25",
+            "2023-24 Q5",
+            "2023-24 Q0",
+            "23-24",
+            "2023-24 X1",
+            "abcd-ef",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad} should be rejected");
         }
     }

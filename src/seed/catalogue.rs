@@ -119,15 +119,29 @@ mod tests {
     #[test]
     fn catalogue_covers_the_region_domains_and_teasc_sections() {
         let c = SeedCatalogue::load().unwrap();
-        let nw_2022 = c.authorities.iter().filter(|a| a.valid_to.is_some() || a.valid_from.is_none()).count();
+        let nw_2022 = c
+            .authorities
+            .iter()
+            .filter(|a| a.valid_to.is_some() || a.valid_from.is_none())
+            .count();
         assert_eq!(nw_2022, 23, "23 North West councils before Cumbria's split");
         assert_eq!(c.authorities.len(), 25);
-        let teasc = c.measures.iter().filter(|m| m.teasc_section.is_some()).count();
+        let teasc = c
+            .measures
+            .iter()
+            .filter(|m| m.teasc_section.is_some())
+            .count();
         assert_eq!(teasc, 80, "the TEASC overview has 80 items");
-        let domains: std::collections::BTreeSet<_> = c.measures.iter().map(|m| m.domain.as_str()).collect();
+        let domains: std::collections::BTreeSet<_> =
+            c.measures.iter().map(|m| m.domain.as_str()).collect();
         assert_eq!(domains.len(), 6);
         for m in &c.measures {
-            assert_eq!(m.unit == Unit::Rate, m.rate_multiplier.is_some() && m.rate_base.is_some(), "{}", m.code);
+            assert_eq!(
+                m.unit == Unit::Rate,
+                m.rate_multiplier.is_some() && m.rate_base.is_some(),
+                "{}",
+                m.code
+            );
         }
     }
 }

@@ -26,7 +26,9 @@ pub fn periods_for(measure: &SeedMeasure) -> Vec<Period> {
 }
 
 fn active(authority: &SeedAuthority, period: Period) -> bool {
-    authority.valid_from.is_none_or(|from| from <= period.ends_on())
+    authority
+        .valid_from
+        .is_none_or(|from| from <= period.ends_on())
         && authority.valid_to.is_none_or(|to| to >= period.starts_on())
 }
 
@@ -55,7 +57,14 @@ pub fn observations(catalogue: &SeedCatalogue, region: &SeedArea) -> Vec<NewObse
             rows.push(region_row(measure, region, period, &councils, status));
             if let Some(england) = catalogue.areas.iter().find(|a| a.code == ENGLAND) {
                 let level = measure.seed_mean + measure.seed_trend * t as f64;
-                rows.push(observation(measure, ENGLAND, period, level, Population::of_area(england), status));
+                rows.push(observation(
+                    measure,
+                    ENGLAND,
+                    period,
+                    level,
+                    Population::of_area(england),
+                    status,
+                ));
             }
             rows.extend(councils);
         }
@@ -113,24 +122,25 @@ fn observation(
     status: ValueStatus,
 ) -> NewObservation {
     let decimals = measure.decimals;
-    let (value, numerator, denominator) = match (measure.unit, measure.rate_base, measure.rate_multiplier) {
-        (Unit::Percent, _, _) => {
-            let p = level.clamp(0.5, 99.5) / 100.0;
-            let cohort = 0.0015 + 0.006 * uniform(&[&measure.code, "cohort"]);
-            let n = (population.adults * cohort).round().max(40.0);
-            let x = (p * n).round();
-            let value = dec(x) / dec(n) * Decimal::ONE_HUNDRED;
-            (value, Some(dec(x)), Some(dec(n)))
-        }
-        (Unit::Rate, Some(base), Some(multiplier)) => {
-            let pop = population.base(base).round();
-            let count = (level.max(0.0) * pop / f64::from(multiplier)).round();
-            let value = dec(count) / dec(pop) * Decimal::from(multiplier);
-            (value, Some(dec(count)), Some(dec(pop)))
-        }
-        (Unit::Count, _, _) => (dec(level.max(0.0).round()), None, None),
-        _ => (dec(level.max(0.0)), None, None),
-    };
+    let (value, numerator, denominator) =
+        match (measure.unit, measure.rate_base, measure.rate_multiplier) {
+            (Unit::Percent, _, _) => {
+                let p = level.clamp(0.5, 99.5) / 100.0;
+                let cohort = 0.0015 + 0.006 * uniform(&[&measure.code, "cohort"]);
+                let n = (population.adults * cohort).round().max(40.0);
+                let x = (p * n).round();
+                let value = dec(x) / dec(n) * Decimal::ONE_HUNDRED;
+                (value, Some(dec(x)), Some(dec(n)))
+            }
+            (Unit::Rate, Some(base), Some(multiplier)) => {
+                let pop = population.base(base).round();
+                let count = (level.max(0.0) * pop / f64::from(multiplier)).round();
+                let value = dec(count) / dec(pop) * Decimal::from(multiplier);
+                (value, Some(dec(count)), Some(dec(pop)))
+            }
+            (Unit::Count, _, _) => (dec(level.max(0.0).round()), None, None),
+            _ => (dec(level.max(0.0)), None, None),
+        };
     let margin_of_error = (measure.survey && measure.unit != Unit::Percent)
         .then(|| round(dec(measure.seed_spread * 0.4), decimals + 1))
         .or_else(|| {
@@ -159,7 +169,9 @@ fn region_row(
     councils: &[NewObservation],
     status: ValueStatus,
 ) -> NewObservation {
-    let sum = |f: fn(&NewObservation) -> Option<Decimal>| -> Option<Decimal> { councils.iter().map(f).sum() };
+    let sum = |f: fn(&NewObservation) -> Option<Decimal>| -> Option<Decimal> {
+        councils.iter().map(f).sum()
+    };
     let (numerator, denominator) = (sum(|o| o.numerator), sum(|o| o.denominator));
     let value = match (numerator, denominator, measure.unit) {
         (Some(x), Some(n), Unit::Percent) if !n.is_zero() => Some(x / n * Decimal::ONE_HUNDRED),
@@ -235,7 +247,10 @@ mod tests {
 
     fn councils_per_period(rows: &[NewObservation], measure: &str) -> BTreeMap<Period, usize> {
         let mut counts = BTreeMap::new();
-        for r in rows.iter().filter(|r| r.measure_code == measure && is_council(r)) {
+        for r in rows
+            .iter()
+            .filter(|r| r.measure_code == measure && is_council(r))
+        {
             *counts.entry(r.period).or_insert(0) += 1;
         }
         counts
@@ -243,7 +258,12 @@ mod tests {
 
     fn rows() -> (SeedCatalogue, Vec<NewObservation>) {
         let c = SeedCatalogue::load().unwrap();
-        let region = c.areas.iter().find(|a| a.level == "region").unwrap().clone();
+        let region = c
+            .areas
+            .iter()
+            .find(|a| a.level == "region")
+            .unwrap()
+            .clone();
         let rows = observations(&c, &region);
         (c, rows)
     }
@@ -255,17 +275,29 @@ mod tests {
         assert_eq!(a, b);
         let counts = councils_per_period(&a, "1C2A");
         assert_eq!(counts[&Period::year(2022)], 23);
-        assert_eq!(counts[&Period::year(2023)], 24, "Cumbria's successors from 2023-24");
+        assert_eq!(
+            counts[&Period::year(2023)],
+            24,
+            "Cumbria's successors from 2023-24"
+        );
         assert_eq!(counts.len(), 3);
         assert_eq!(councils_per_period(&a, "AS04").len(), 8, "8 quarters");
-        assert!(c.measures.iter().all(|m| a.iter().any(|r| r.measure_code == m.code)));
+        assert!(
+            c.measures
+                .iter()
+                .all(|m| a.iter().any(|r| r.measure_code == m.code))
+        );
     }
 
     #[test]
     fn values_agree_with_their_counts_and_stay_in_range() {
         let (c, rows) = rows();
         for r in &rows {
-            let m = c.measures.iter().find(|m| m.code == r.measure_code).unwrap();
+            let m = c
+                .measures
+                .iter()
+                .find(|m| m.code == r.measure_code)
+                .unwrap();
             let v = r.value.unwrap();
             if m.unit == Unit::Percent {
                 assert!(v >= Decimal::ZERO && v <= Decimal::ONE_HUNDRED, "{r:?}");
@@ -280,8 +312,13 @@ mod tests {
     #[test]
     fn region_is_the_sum_of_its_councils() {
         let (_, rows) = rows();
-        let in_scope = |r: &&NewObservation| r.measure_code == "2A2" && r.period == Period::year(2022);
-        let region = rows.iter().filter(in_scope).find(|r| r.area_code == "E12000002").unwrap();
+        let in_scope =
+            |r: &&NewObservation| r.measure_code == "2A2" && r.period == Period::year(2022);
+        let region = rows
+            .iter()
+            .filter(in_scope)
+            .find(|r| r.area_code == "E12000002")
+            .unwrap();
         let councils: Decimal = rows
             .iter()
             .filter(in_scope)

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
 use crate::db::queries::submissions::{self, NewSubmission};
-use catalogue::{SeedCatalogue, AREAS_CSV, AUTHORITIES_CSV, MEASURES_CSV};
+use catalogue::{AREAS_CSV, AUTHORITIES_CSV, MEASURES_CSV, SeedCatalogue};
 
 /// Bumped whenever the generator changes, so that a changed data set is a new revision.
 const GENERATOR_VERSION: &str = "seed-generator-1";
@@ -35,7 +35,10 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
     let catalogue = SeedCatalogue::load()?;
     let sha256 = fingerprint();
     let mut tx = pool.begin().await?;
-    if submissions::find_by_sha256(&mut tx, &sha256).await?.is_some() {
+    if submissions::find_by_sha256(&mut tx, &sha256)
+        .await?
+        .is_some()
+    {
         return Ok(SeedOutcome::AlreadyLoaded);
     }
     let region = catalogue
@@ -86,12 +89,14 @@ async fn insert_reference(
     region_area: &str,
 ) -> sqlx::Result<()> {
     for area in &catalogue.areas {
-        sqlx::query("INSERT INTO areas (code, name, level) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(&area.code)
-            .bind(&area.name)
-            .bind(&area.level)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO areas (code, name, level) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(&area.code)
+        .bind(&area.name)
+        .bind(&area.level)
+        .execute(&mut *conn)
+        .await?;
     }
     sqlx::query(
         "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source) VALUES
@@ -183,9 +188,14 @@ async fn insert_reference(
         .bind(position as i32)
         .execute(&mut *conn)
         .await?;
-        let aliases = [("published", Some(&m.display_code)), ("ascof_2023", m.ascof_2023.as_ref())];
+        let aliases = [
+            ("published", Some(&m.display_code)),
+            ("ascof_2023", m.ascof_2023.as_ref()),
+        ];
         for (scheme, alias) in aliases {
-            let Some(alias) = alias.filter(|a| **a != m.code) else { continue };
+            let Some(alias) = alias.filter(|a| **a != m.code) else {
+                continue;
+            };
             sqlx::query(
                 "INSERT INTO measure_aliases (scheme, alias, measure_code) VALUES ($1, $2, $3)
                  ON CONFLICT DO NOTHING",

@@ -57,7 +57,9 @@ async fn show(
 ) -> Result<CouncilPage, AppError> {
     let not_found = || AppError::NotFound(format!("a council with the code {code}"));
     let ons: OnsCode = code.parse().map_err(|_| not_found())?;
-    let authority = areas::authority(&state.pool, ons.as_str()).await?.ok_or_else(not_found)?;
+    let authority = areas::authority(&state.pool, ons.as_str())
+        .await?
+        .ok_or_else(not_found)?;
     let (period, periods) = choose_period(&state.pool, &query).await?;
     let region = region_during(&state, period).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
@@ -71,9 +73,11 @@ async fn show(
             .collect();
         let (latest, earlier) = own.split_last()?;
         let at_latest = |area: &str| {
-            history
-                .iter()
-                .find(|o| o.measure_code == m.code && o.area_code == area && o.period_code == latest.period_code)
+            history.iter().find(|o| {
+                o.measure_code == m.code
+                    && o.area_code == area
+                    && o.period_code == latest.period_code
+            })
         };
         let england = at_latest(ENGLAND);
         let region_value = region.benchmark_area.as_deref().and_then(at_latest);
@@ -86,7 +90,12 @@ async fn show(
             value: formatted(m, Some(latest)),
             england: formatted(m, england),
             region: formatted(m, region_value),
-            comparison: comparison::by_value(latest.value, england.and_then(|o| o.value), m.polarity, m.decimals()),
+            comparison: comparison::by_value(
+                latest.value,
+                england.and_then(|o| o.value),
+                m.polarity,
+                m.decimals(),
+            ),
             earlier: earlier[skip..]
                 .iter()
                 .map(|o| PastValue {
@@ -96,7 +105,12 @@ async fn show(
                 .collect(),
         })
     });
-    let layout = Layout::new(&state, &region.name, format!("{}, {period}", authority.name)).await?;
+    let layout = Layout::new(
+        &state,
+        &region.name,
+        format!("{}, {period}", authority.name),
+    )
+    .await?;
     Ok(CouncilPage {
         layout,
         authority,

@@ -12,7 +12,10 @@ pub enum AppError {
     #[error("{0} not found")]
     NotFound(String),
     #[error("{field}: {message}")]
-    BadRequest { field: &'static str, message: String },
+    BadRequest {
+        field: &'static str,
+        message: String,
+    },
     #[error("database unavailable: {0}")]
     Unavailable(sqlx::Error),
     #[error(transparent)]
@@ -62,7 +65,9 @@ impl IntoResponse for AppError {
         let (title, message) = match &self {
             AppError::NotFound(what) => (
                 "Page not found".to_string(),
-                format!("We could not find {what}. Check the address, or start from the regional overview."),
+                format!(
+                    "We could not find {what}. Check the address, or start from the regional overview."
+                ),
             ),
             AppError::BadRequest { field, message } => (
                 "There is a problem with the address".to_string(),
@@ -72,14 +77,16 @@ impl IntoResponse for AppError {
                 tracing::error!(error = %e, "database unavailable");
                 (
                     "Sorry, the service is unavailable".to_string(),
-                    "The scorecard cannot reach its database just now. Try again in a few minutes.".to_string(),
+                    "The scorecard cannot reach its database just now. Try again in a few minutes."
+                        .to_string(),
                 )
             }
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 (
                     "Sorry, there is a problem with the service".to_string(),
-                    "Something went wrong on our side; it has been logged. Try again later.".to_string(),
+                    "Something went wrong on our side; it has been logged. Try again later."
+                        .to_string(),
                 )
             }
         };

@@ -1,8 +1,8 @@
 //! `GET /healthz`: 200 when the database answers, 503 when it does not.
 
+use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use axum::Router;
 
 use super::{AppError, AppState};
 

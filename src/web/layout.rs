@@ -24,7 +24,11 @@ impl Layout {
         }
     }
 
-    pub async fn new(state: &AppState, region_name: &str, title: String) -> Result<Layout, AppError> {
+    pub async fn new(
+        state: &AppState,
+        region_name: &str,
+        title: String,
+    ) -> Result<Layout, AppError> {
         Ok(Layout {
             title,
             service_name: format!("{region_name} adult social care scorecard"),
@@ -35,9 +39,11 @@ impl Layout {
 
 /// True while the illustrative seed data set is current (not yet replaced by real files).
 async fn seed_data_shown(pool: &PgPool) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM submissions WHERE kind = 'seed' AND status = 'current')")
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM submissions WHERE kind = 'seed' AND status = 'current')",
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// The `?period=` query parameter shared by the scorecard pages.
@@ -60,13 +66,20 @@ pub async fn choose_period(
     query: &PeriodQuery,
 ) -> Result<(Period, Vec<PeriodOption>), AppError> {
     let available = crate::db::queries::periods::with_data(pool).await?;
-    let chosen = match query.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    let chosen = match query
+        .period
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         Some(text) => {
-            let period: Period = text
-                .parse()
-                .map_err(|e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()))?;
+            let period: Period = text.parse().map_err(|e: crate::domain::PeriodError| {
+                AppError::bad_request("period", e.to_string())
+            })?;
             if !available.contains(&period) {
-                return Err(AppError::NotFound(format!("any data for the period {period}")));
+                return Err(AppError::NotFound(format!(
+                    "any data for the period {period}"
+                )));
             }
             period
         }

@@ -59,13 +59,32 @@ async fn show(
     let mut area_codes = members.clone();
     area_codes.push(ENGLAND.to_string());
     area_codes.extend(region.benchmark_area.clone());
-    let values = observations::as_at(&state.pool, period, &members, &area_codes, Some(&measure.code)).await?;
+    let values = observations::as_at(
+        &state.pool,
+        period,
+        &members,
+        &area_codes,
+        Some(&measure.code),
+    )
+    .await?;
     let by_key = index(&values);
     let value_of = |area: &str| by_key.get(&(measure.code.as_str(), area)).copied();
     let england = value_of(ENGLAND);
-    let own: Vec<_> = region.members.iter().map(|a| value_of(&a.ons_code)).collect();
-    let ranks = ranking::ranks(&own.iter().map(|o| o.and_then(|o| o.value)).collect::<Vec<_>>(), measure.polarity);
-    let number = |v: Option<rust_decimal::Decimal>| v.map(|v| crate::domain::format_value(v, crate::domain::Unit::Count, 0)).unwrap_or_default();
+    let own: Vec<_> = region
+        .members
+        .iter()
+        .map(|a| value_of(&a.ons_code))
+        .collect();
+    let ranks = ranking::ranks(
+        &own.iter()
+            .map(|o| o.and_then(|o| o.value))
+            .collect::<Vec<_>>(),
+        measure.polarity,
+    );
+    let number = |v: Option<rust_decimal::Decimal>| {
+        v.map(|v| crate::domain::format_value(v, crate::domain::Unit::Count, 0))
+            .unwrap_or_default()
+    };
     let mut rows: Vec<(Option<usize>, RankedRow)> = region
         .members
         .iter()
@@ -92,7 +111,12 @@ async fn show(
         .collect();
     rows.sort_by_key(|(rank, row)| (rank.is_none(), *rank, row.name.clone()));
     let region_value = region.benchmark_area.as_deref().and_then(value_of);
-    let layout = Layout::new(&state, &region.name, format!("{} {}, {period}", measure.display_code, measure.title)).await?;
+    let layout = Layout::new(
+        &state,
+        &region.name,
+        format!("{} {}, {period}", measure.display_code, measure.title),
+    )
+    .await?;
     Ok(MeasurePage {
         layout,
         polarity: measure.polarity.label(),

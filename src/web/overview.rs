@@ -10,8 +10,8 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 
 use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
-use super::{AppError, AppState};
 use super::values::{DomainGroupOf, formatted, group_by_domain, index, region_during};
+use super::{AppError, AppState};
 use crate::analysis::comparison::{self, Comparison};
 use crate::db::queries::{measures, observations};
 use crate::domain::Authority;
@@ -48,7 +48,10 @@ struct OverviewPage {
     domains: Vec<DomainGroupOf<MeasureRow>>,
 }
 
-async fn show(State(state): State<AppState>, Query(query): Query<PeriodQuery>) -> Result<OverviewPage, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    Query(query): Query<PeriodQuery>,
+) -> Result<OverviewPage, AppError> {
     let (period, periods) = choose_period(&state.pool, &query).await?;
     let region = region_during(&state, period).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
@@ -106,4 +109,3 @@ async fn show(State(state): State<AppState>, Query(query): Query<PeriodQuery>) -
         domains,
     })
 }
-

@@ -38,7 +38,10 @@ pub fn index(observations: &[Observation]) -> ValueIndex<'_> {
 }
 
 /// Measures in domain order, each turned into a row by `row` (measures without one are left out).
-pub fn group_by_domain<R>(catalogue: &[Measure], mut row: impl FnMut(&Measure) -> Option<R>) -> Vec<DomainGroupOf<R>> {
+pub fn group_by_domain<R>(
+    catalogue: &[Measure],
+    mut row: impl FnMut(&Measure) -> Option<R>,
+) -> Vec<DomainGroupOf<R>> {
     let mut groups: Vec<DomainGroupOf<R>> = Vec::new();
     for m in catalogue {
         let Some(r) = row(m) else { continue };

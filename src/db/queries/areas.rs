@@ -32,12 +32,10 @@ pub struct ComparatorGroup {
 }
 
 pub async fn comparator_group(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ComparatorGroup>> {
-    sqlx::query_as(
-        "SELECT slug, name, kind, benchmark_area FROM comparator_groups WHERE slug = $1",
-    )
-    .bind(slug)
-    .fetch_optional(pool)
-    .await
+    sqlx::query_as("SELECT slug, name, kind, benchmark_area FROM comparator_groups WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
 }
 
 /// The members of a group during a period (e.g. Cumbria until 2022-23, its successors after),
@@ -63,16 +61,5 @@ pub async fn members_during(
     .bind(period.starts_on())
     .bind(period.ends_on())
     .fetch_all(pool)
-    .await
-}
-
-/// The groups a council belongs to (its region, type and neighbours), as slugs.
-pub async fn is_member(pool: &PgPool, group_slug: &str, ons_code: &str) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM comparator_group_members WHERE group_slug = $1 AND ons_code = $2)",
-    )
-    .bind(group_slug)
-    .bind(ons_code)
-    .fetch_one(pool)
     .await
 }

@@ -17,9 +17,12 @@ macro_rules! measure_select {
 
 /// Every measure, in domain order and then catalogue order.
 pub async fn catalogue(pool: &PgPool) -> sqlx::Result<Vec<Measure>> {
-    sqlx::query_as(concat!(measure_select!(), " ORDER BY d.position, m.position"))
-        .fetch_all(pool)
-        .await
+    sqlx::query_as(concat!(
+        measure_select!(),
+        " ORDER BY d.position, m.position"
+    ))
+    .fetch_all(pool)
+    .await
 }
 
 /// One measure by its normalised code or any alias (`1C2A`, `1C(2A)`, the 2023-24 `3D2A`).

@@ -27,11 +27,16 @@ pub struct Recorded {
 }
 
 /// The submission already stored with these exact bytes, if any.
-pub async fn find_by_sha256(conn: &mut PgConnection, sha256: &str) -> sqlx::Result<Option<(i64, i32, String)>> {
-    sqlx::query_as("SELECT id, revision, scope FROM submissions WHERE sha256 = $1 ORDER BY id DESC LIMIT 1")
-        .bind(sha256)
-        .fetch_optional(conn)
-        .await
+pub async fn find_by_sha256(
+    conn: &mut PgConnection,
+    sha256: &str,
+) -> sqlx::Result<Option<(i64, i32, String)>> {
+    sqlx::query_as(
+        "SELECT id, revision, scope FROM submissions WHERE sha256 = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(sha256)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Records a new revision of `submission.scope` with its observations. Call inside a
@@ -89,11 +94,16 @@ pub async fn record(
 }
 
 /// Adds any periods not yet known.
-pub async fn ensure_periods(conn: &mut PgConnection, periods: &BTreeSet<Period>) -> sqlx::Result<()> {
+pub async fn ensure_periods(
+    conn: &mut PgConnection,
+    periods: &BTreeSet<Period>,
+) -> sqlx::Result<()> {
     let codes: Vec<String> = periods.iter().map(|p| p.to_string()).collect();
     let years: Vec<i16> = periods.iter().map(|p| p.year_start() as i16).collect();
-    let quarters: Vec<Option<i16>> =
-        periods.iter().map(|p| p.quarter_number().map(i16::from)).collect();
+    let quarters: Vec<Option<i16>> = periods
+        .iter()
+        .map(|p| p.quarter_number().map(i16::from))
+        .collect();
     let keys: Vec<i32> = periods.iter().map(|p| p.sort_key()).collect();
     let starts: Vec<chrono::NaiveDate> = periods.iter().map(|p| p.starts_on()).collect();
     let ends: Vec<chrono::NaiveDate> = periods.iter().map(|p| p.ends_on()).collect();
@@ -121,8 +131,9 @@ async fn insert_observations(
 ) -> sqlx::Result<()> {
     for chunk in rows.chunks(20_000) {
         let text = |f: fn(&NewObservation) -> &str| -> Vec<&str> { chunk.iter().map(f).collect() };
-        let number =
-            |f: fn(&NewObservation) -> Option<Decimal>| -> Vec<Option<Decimal>> { chunk.iter().map(f).collect() };
+        let number = |f: fn(&NewObservation) -> Option<Decimal>| -> Vec<Option<Decimal>> {
+            chunk.iter().map(f).collect()
+        };
         let periods: Vec<String> = chunk.iter().map(|r| r.period.to_string()).collect();
         let notes: Vec<Option<&str>> = chunk.iter().map(|r| r.note.as_deref()).collect();
         sqlx::query(

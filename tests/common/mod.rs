@@ -1,0 +1,200 @@
+//! The test harness: one private PostgreSQL per test binary (or the server named by
+//! `DATABASE_URL`), and a fresh database per test cloned from a migrated (optionally seeded)
+//! template, so that tests run in parallel and never see each other's data.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use scorecard::config::SiteConfig;
+use scorecard::db::embedded::{Cluster, ClusterOptions, find_binaries};
+use scorecard::web::{AppState, router};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection, PgPool};
+use tower::ServiceExt;
+
+/// The server every test of this binary uses.
+struct Server {
+    options: PgConnectOptions,
+    _cluster: Option<Cluster>,
+}
+
+static SERVER: OnceLock<Server> = OnceLock::new();
+static TEMPLATES: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+const EMPTY: &str = "scorecard_test_empty";
+const SEEDED: &str = "scorecard_test_seeded";
+
+fn server() -> &'static Server {
+    SERVER.get_or_init(|| match std::env::var("DATABASE_URL") {
+        Ok(url) => Server {
+            options: url.parse().expect("DATABASE_URL is a PostgreSQL URL"),
+            _cluster: None,
+        },
+        Err(_) => {
+            let dir = std::env::temp_dir().join(format!("scorecard-test-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            let cluster = Cluster::start(&dir, ClusterOptions { ephemeral: true })
+                .expect("the embedded test cluster starts");
+            stop_when_this_process_exits(cluster.data_dir().to_path_buf());
+            Server {
+                options: cluster.connect_options("postgres"),
+                _cluster: Some(cluster),
+            }
+        }
+    })
+}
+
+/// Statics are never dropped, so a watcher stops the cluster and removes its files once this
+/// test process has gone.
+fn stop_when_this_process_exits(dir: PathBuf) {
+    use std::os::unix::process::CommandExt;
+    let bin = find_binaries().expect("PostgreSQL binaries");
+    let script = format!(
+        "while [ -d /proc/{pid} ]; do sleep 0.2; done; '{pg_ctl}' -D '{dir}' stop -m immediate >/dev/null 2>&1; rm -rf '{dir}'",
+        pid = std::process::id(),
+        pg_ctl = bin.join("pg_ctl").display(),
+        dir = dir.display(),
+    );
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if nix::unistd::geteuid().is_root() {
+        let user = nix::unistd::User::from_name("postgres")
+            .ok()
+            .flatten()
+            .expect("postgres user");
+        command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
+    }
+    // Deliberately not waited for: it must outlive this process.
+    #[allow(clippy::zombie_processes)]
+    command.spawn().expect("the cluster watcher starts");
+}
+
+async fn admin() -> PgConnection {
+    PgConnection::connect_with(&server().options.clone().database("postgres"))
+        .await
+        .expect("connect to the test server")
+}
+
+async fn prepare_templates() {
+    let mut conn = admin().await;
+    for name in [EMPTY, SEEDED] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await
+        .expect("drop old template");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create template");
+        let pool = PgPool::connect_with(server().options.clone().database(name))
+            .await
+            .expect("connect template");
+        scorecard::db::MIGRATOR
+            .run(&pool)
+            .await
+            .expect("migrate template");
+        if name == SEEDED {
+            scorecard::seed::load(&pool).await.expect("seed template");
+        }
+        pool.close().await;
+    }
+}
+
+/// Which template a test's database starts from.
+#[derive(Debug, Clone, Copy)]
+pub enum Start {
+    /// Migrated, no data.
+    Empty,
+    /// Migrated and loaded with the illustrative seed data.
+    Seeded,
+}
+
+/// A fresh database of its own for one test.
+pub async fn database(start: Start) -> PgPool {
+    TEMPLATES.get_or_init(prepare_templates).await;
+    let template = match start {
+        Start::Empty => EMPTY,
+        Start::Seeded => SEEDED,
+    };
+    let name = format!(
+        "t_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = admin().await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY"
+    )))
+    .execute(&mut conn)
+    .await
+    .expect("clone the template");
+    PgPool::connect_with(server().options.clone().database(&name))
+        .await
+        .expect("connect to the test database")
+}
+
+/// The real router over a test database, focused on the North West.
+pub fn app(pool: PgPool) -> Router {
+    let state = AppState {
+        pool,
+        site: Arc::new(SiteConfig {
+            region: "north-west".into(),
+        }),
+    };
+    router(state, &scorecard::server::static_dir())
+}
+
+/// GETs `uri` through the router: status and body as text.
+pub async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
+    let response = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("router answers");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        String::from_utf8(bytes.to_vec()).expect("UTF-8 body"),
+    )
+}
+
+/// Text of the first element matching `selector`, whitespace collapsed.
+pub fn text(html: &scraper::Html, selector: &str) -> Option<String> {
+    let sel = scraper::Selector::parse(selector).expect("valid selector");
+    html.select(&sel)
+        .next()
+        .map(|e| collapse(&e.text().collect::<String>()))
+}
+
+/// Texts of every element matching `selector`.
+pub fn texts(html: &scraper::Html, selector: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(selector).expect("valid selector");
+    html.select(&sel)
+        .map(|e| collapse(&e.text().collect::<String>()))
+        .collect()
+}
+
+pub fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,243 @@
+//! The overview, council and measure pages through the real router on a seeded database.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Start, app, database, get, text, texts};
+use scorecard::domain::{NewObservation, Period};
+use scorecard::seed::catalogue::SeedCatalogue;
+use scorecard::seed::generate;
+use scraper::Html;
+
+/// The 23 councils of NW ADASS before Cumbria's split in 2023.
+const NORTH_WEST_23: [&str; 23] = [
+    "Blackburn with Darwen",
+    "Blackpool",
+    "Bolton",
+    "Bury",
+    "Cheshire East",
+    "Cheshire West and Chester",
+    "Cumbria",
+    "Halton",
+    "Knowsley",
+    "Lancashire",
+    "Liverpool",
+    "Manchester",
+    "Oldham",
+    "Rochdale",
+    "Salford",
+    "Sefton",
+    "St Helens",
+    "Stockport",
+    "Tameside",
+    "Trafford",
+    "Warrington",
+    "Wigan",
+    "Wirral",
+];
+
+fn seeded(measure: &str, area: &str, period: Period) -> NewObservation {
+    let catalogue = SeedCatalogue::load().unwrap();
+    let region = catalogue
+        .areas
+        .iter()
+        .find(|a| a.level == "region")
+        .unwrap()
+        .clone();
+    generate::observations(&catalogue, &region)
+        .into_iter()
+        .find(|o| o.measure_code == measure && o.area_code == area && o.period == period)
+        .expect("the generator has this value")
+}
+
+#[tokio::test]
+async fn overview_names_all_23_councils_and_shows_a_seeded_value_in_its_cell() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/?period=2022-23").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let councils = texts(&html, "thead th.rug__council");
+    let mut expected: Vec<String> = NORTH_WEST_23.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(councils, expected);
+
+    let halton = seeded("1C2A", "E06000006", Period::year(2022));
+    let cell = text(&html, "tr[data-measure='1C2A'] td[data-area='E06000006']").unwrap();
+    let shown = format!("{:.1}%", halton.value.unwrap());
+    assert!(cell.starts_with(&shown), "cell {cell:?} shows {shown}");
+    assert!(
+        ["Better", "Worse", "Same"]
+            .iter()
+            .any(|w| cell.ends_with(w)),
+        "cell {cell:?} carries its comparison in words"
+    );
+    let england = seeded("1C2A", "E92000001", Period::year(2022));
+    let england_cell = text(&html, "tr[data-measure='1C2A'] td[data-area='E92000001']").unwrap();
+    assert_eq!(england_cell, format!("{:.1}%", england.value.unwrap()));
+    assert!(
+        body.contains("Illustrative data"),
+        "seed data is labelled illustrative"
+    );
+    for domain in [
+        "Leadership and governance",
+        "Performance and outcomes",
+        "Commissioning and quality",
+        "National priorities and partnerships",
+        "Resource and workforce",
+        "Culture and challenge",
+    ] {
+        assert!(
+            texts(&html, "tr.rug__domain th").contains(&domain.to_string()),
+            "{domain}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn overview_defaults_to_the_latest_period_with_cumbrias_successors() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    assert_eq!(text(&html, "h1").unwrap(), "Regional overview, 2023-24");
+    let councils = texts(&html, "thead th.rug__council");
+    assert_eq!(councils.len(), 24);
+    assert!(councils.contains(&"Cumberland".to_string()));
+    assert!(councils.contains(&"Westmorland and Furness".to_string()));
+    assert!(!councils.contains(&"Cumbria".to_string()));
+    let quarterly = text(&html, "tr[data-measure='AS04'] td:nth-of-type(1)").unwrap();
+    assert_eq!(
+        quarterly, "2023-24 Q4",
+        "quarterly measures show their latest quarter"
+    );
+}
+
+#[tokio::test]
+async fn council_page_shows_latest_value_earlier_values_and_benchmarks() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/authorities/E08000003").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    assert_eq!(text(&html, "h1").unwrap(), "Manchester");
+    let row = "tr[data-measure='2A2']";
+    let latest = seeded("2A2", "E08000003", Period::year(2023));
+    assert_eq!(
+        text(&html, &format!("{row} td.value")).unwrap(),
+        scorecard::domain::format_value(latest.value.unwrap(), scorecard::domain::Unit::Rate, 1)
+    );
+    let earlier = texts(&html, &format!("{row} ul.earlier li"));
+    assert_eq!(earlier.len(), 2, "three annual points in all: {earlier:?}");
+    assert!(earlier[0].starts_with("2021-22: "));
+    let quarterly = texts(&html, "tr[data-measure='AS04'] ul.earlier li");
+    assert_eq!(quarterly.len(), 3, "at least three earlier quarters");
+    let england = seeded("2A2", "E92000001", Period::year(2023));
+    assert_eq!(
+        text(&html, &format!("{row} td.england")).unwrap(),
+        scorecard::domain::format_value(england.value.unwrap(), scorecard::domain::Unit::Rate, 1)
+    );
+    let region = seeded("2A2", "E12000002", Period::year(2023));
+    assert_eq!(
+        text(&html, &format!("{row} td.region")).unwrap(),
+        scorecard::domain::format_value(region.value.unwrap(), scorecard::domain::Unit::Rate, 1)
+    );
+}
+
+#[tokio::test]
+async fn measure_page_ranks_every_council_best_first() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/measures/1C(2A)?period=2022-23").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let names = texts(&html, "#ranking tbody th");
+    assert_eq!(names.len(), 23);
+    for council in NORTH_WEST_23 {
+        assert!(names.contains(&council.to_string()), "{council}");
+    }
+    let values: Vec<f64> = texts(&html, "#ranking td.value")
+        .iter()
+        .map(|v| v.trim_end_matches('%').parse().unwrap())
+        .collect();
+    assert!(
+        values.windows(2).all(|w| w[0] >= w[1]),
+        "higher is better: best first {values:?}"
+    );
+    assert_eq!(text(&html, "#ranking tbody td").unwrap(), "1");
+    let england = seeded("1C2A", "E92000001", Period::year(2022));
+    assert_eq!(
+        text(&html, "#england-value").unwrap(),
+        format!("{:.1}%", england.value.unwrap())
+    );
+
+    let (status, body) = get(&app, "/measures/2A2?period=2022-23").await;
+    assert_eq!(status, StatusCode::OK);
+    let values: Vec<f64> = texts(&Html::parse_document(&body), "#ranking td.value")
+        .iter()
+        .map(|v| v.replace(',', "").parse().unwrap())
+        .collect();
+    assert!(
+        values.windows(2).all(|w| w[0] <= w[1]),
+        "lower is better: lowest first {values:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_2023_24_code_reaches_the_same_measure() {
+    let app = app(database(Start::Seeded).await);
+    let (_, old) = get(&app, "/measures/1C2A").await;
+    let (status, new) = get(&app, "/measures/3D2A").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        text(&Html::parse_document(&old), "h1"),
+        text(&Html::parse_document(&new), "h1")
+    );
+}
+
+#[tokio::test]
+async fn unknown_things_are_404_pages_and_bad_periods_400() {
+    let app = app(database(Start::Seeded).await);
+    for uri in [
+        "/authorities/E06999999",
+        "/authorities/not-a-code",
+        "/measures/ZZ9",
+        "/nowhere",
+        "/?period=2031-32",
+    ] {
+        let (status, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(
+            text(&Html::parse_document(&body), "h1").unwrap(),
+            "Page not found",
+            "{uri}"
+        );
+    }
+    let (status, body) = get(&app, "/?period=2023-25").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("The period parameter is not valid"));
+    let (status, _) = get(&app, "/authorities/E06000006?period=Q5").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn an_empty_database_says_so_instead_of_failing() {
+    let app = app(database(Start::Empty).await);
+    let (status, _) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn health_and_static_assets() {
+    let pool = database(Start::Empty).await;
+    let app = app(pool.clone());
+    assert_eq!(
+        get(&app, "/healthz").await,
+        (StatusCode::OK, "ok".to_string())
+    );
+    let (status, css) = get(&app, "/static/scorecard.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(css.contains(".govuk-table"));
+    pool.close().await;
+    let (status, _) = get(&app, "/healthz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}
