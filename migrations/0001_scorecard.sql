@@ -46,7 +46,7 @@ CREATE TABLE areas (
 
 CREATE TABLE authorities (
     ons_code            text PRIMARY KEY REFERENCES areas (code) CHECK (ons_code ~ '^E(06|08|09|10)[0-9]{6}$'),
-    cassr_code          text UNIQUE,
+    cassr_code          text,
     name                text NOT NULL CHECK (name <> ''),
     kind                text NOT NULL CHECK (kind IN ('county', 'unitary', 'metropolitan_district', 'london_borough')),
     region              text NOT NULL,
@@ -181,11 +181,13 @@ CREATE INDEX observations_current
     ON observations (measure_code, period_code, area_code, disaggregation, submission_id DESC);
 CREATE INDEX observations_by_area ON observations (area_code, measure_code);
 
--- The value in force for each area, measure, period and disaggregation: the latest submission's.
+-- The value in force for each area, measure, period and disaggregation: the latest current
+-- submission's. A superseded revision's values stay in `observations` as history.
 CREATE VIEW current_observations AS
-SELECT DISTINCT ON (measure_code, period_code, area_code, disaggregation) *
-FROM observations
-ORDER BY measure_code, period_code, area_code, disaggregation, submission_id DESC;
+SELECT DISTINCT ON (o.measure_code, o.period_code, o.area_code, o.disaggregation) o.*
+FROM observations o
+JOIN submissions s ON s.id = o.submission_id AND s.status = 'current'
+ORDER BY o.measure_code, o.period_code, o.area_code, o.disaggregation, o.submission_id DESC;
 
 -- The Local Account side: each council's commentary per domain and period, every save kept.
 CREATE TABLE commentary (

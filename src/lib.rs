@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod ingest;
 pub mod seed;
 pub mod server;
 pub mod web;

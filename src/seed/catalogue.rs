@@ -69,9 +69,11 @@ pub struct SeedMeasure {
     pub tolerance_kind: Option<String>,
     #[serde(deserialize_with = "yes_no")]
     pub survey: bool,
-    pub seed_mean: f64,
-    pub seed_spread: f64,
-    pub seed_trend: f64,
+    /// Illustrative level, spread across councils and trend per period; no values are
+    /// generated for a measure without them.
+    pub seed_mean: Option<f64>,
+    pub seed_spread: Option<f64>,
+    pub seed_trend: Option<f64>,
     pub source: String,
     pub definition: String,
 }
@@ -79,6 +81,15 @@ pub struct SeedMeasure {
 impl SeedMeasure {
     pub fn is_quarterly(&self) -> bool {
         self.frequency == "quarterly"
+    }
+
+    /// The generator's parameters: level, spread and trend.
+    pub fn generator(&self) -> Option<(f64, f64, f64)> {
+        Some((
+            self.seed_mean?,
+            self.seed_spread?,
+            self.seed_trend.unwrap_or(0.0),
+        ))
     }
 }
 

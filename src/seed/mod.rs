@@ -8,7 +8,7 @@ pub mod generate;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
-use crate::db::queries::submissions::{self, NewSubmission};
+use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
 use catalogue::{AREAS_CSV, AUTHORITIES_CSV, MEASURES_CSV, SeedCatalogue};
 
 /// Bumped whenever the generator changes, so that a changed data set is a new revision.
@@ -35,12 +35,6 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
     let catalogue = SeedCatalogue::load()?;
     let sha256 = fingerprint();
     let mut tx = pool.begin().await?;
-    if submissions::find_by_sha256(&mut tx, &sha256)
-        .await?
-        .is_some()
-    {
-        return Ok(SeedOutcome::AlreadyLoaded);
-    }
     let region = catalogue
         .areas
         .iter()
@@ -53,7 +47,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
         "summary": "Illustrative synthetic data generated from seed-data/",
         "errors": [], "warnings": [],
     });
-    let recorded = submissions::record(
+    let outcome = submissions::record(
         &mut tx,
         &NewSubmission {
             kind: "seed",
@@ -67,9 +61,12 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
     )
     .await?;
     tx.commit().await?;
-    Ok(SeedOutcome::Loaded {
-        observations: rows.len(),
-        revision: recorded.revision,
+    Ok(match outcome {
+        RecordOutcome::Recorded(recorded) => SeedOutcome::Loaded {
+            observations: rows.len(),
+            revision: recorded.revision,
+        },
+        RecordOutcome::Unchanged { .. } => SeedOutcome::AlreadyLoaded,
     })
 }
 
@@ -140,7 +137,7 @@ async fn insert_reference(
              VALUES ($1, $2, 'council_type', 'Council type') ON CONFLICT DO NOTHING",
         )
         .bind(&type_group)
-        .bind(type_group_name(&a.kind))
+        .bind(crate::db::queries::areas::type_group_name(&a.kind))
         .execute(&mut *conn)
         .await?;
         for group in [REGION_GROUP, "england", type_group.as_str()] {
@@ -208,13 +205,4 @@ async fn insert_reference(
         }
     }
     Ok(())
-}
-
-fn type_group_name(kind: &str) -> &'static str {
-    match kind {
-        "county" => "County councils",
-        "unitary" => "Unitary authorities",
-        "metropolitan_district" => "Metropolitan districts",
-        _ => "London boroughs",
-    }
 }

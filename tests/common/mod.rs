@@ -32,6 +32,14 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 const EMPTY: &str = "scorecard_test_empty";
 const SEEDED: &str = "scorecard_test_seeded";
+const COUNCILS: &str = "scorecard_test_councils";
+
+/// The shared official data beside the repository.
+pub fn shared_data(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(path)
+}
 
 fn server() -> &'static Server {
     SERVER.get_or_init(|| match std::env::var("DATABASE_URL") {
@@ -90,7 +98,7 @@ async fn admin() -> PgConnection {
 
 async fn prepare_templates() {
     let mut conn = admin().await;
-    for name in [EMPTY, SEEDED] {
+    for name in [EMPTY, SEEDED, COUNCILS] {
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
         )))
@@ -108,8 +116,17 @@ async fn prepare_templates() {
             .run(&pool)
             .await
             .expect("migrate template");
-        if name == SEEDED {
+        if name != EMPTY {
             scorecard::seed::load(&pool).await.expect("seed template");
+        }
+        if name == COUNCILS {
+            let path = shared_data("reference/la_lookup.csv");
+            let bytes = std::fs::read(&path).expect("../shared/data/reference/la_lookup.csv");
+            let councils = scorecard::ingest::councils::parse_lookup("la_lookup.csv", &bytes)
+                .expect("lookup parses");
+            scorecard::db::queries::areas::upsert_councils(&pool, &councils)
+                .await
+                .expect("councils load");
         }
         pool.close().await;
     }
@@ -122,14 +139,22 @@ pub enum Start {
     Empty,
     /// Migrated and loaded with the illustrative seed data.
     Seeded,
+    /// Seeded, plus every English council from the shared reference lookup.
+    AllCouncils,
 }
 
 /// A fresh database of its own for one test.
 pub async fn database(start: Start) -> PgPool {
+    database_named(start).await.0
+}
+
+/// A fresh database, with a URL for running the command-line program against it.
+pub async fn database_named(start: Start) -> (PgPool, String) {
     TEMPLATES.get_or_init(prepare_templates).await;
     let template = match start {
         Start::Empty => EMPTY,
         Start::Seeded => SEEDED,
+        Start::AllCouncils => COUNCILS,
     };
     let name = format!(
         "t_{}_{}",
@@ -143,9 +168,34 @@ pub async fn database(start: Start) -> PgPool {
     .execute(&mut conn)
     .await
     .expect("clone the template");
-    PgPool::connect_with(server().options.clone().database(&name))
+    let pool = PgPool::connect_with(server().options.clone().database(&name))
         .await
-        .expect("connect to the test database")
+        .expect("connect to the test database");
+    (pool, url(&name))
+}
+
+fn url(database: &str) -> String {
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        let (base, query) = url
+            .split_once('?')
+            .map_or((url.as_str(), ""), |(b, q)| (b, q));
+        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{query}")
+        };
+        return format!("{base}/{database}{query}");
+    }
+    let socket = server()
+        .options
+        .get_socket()
+        .expect("the embedded cluster listens on a socket");
+    format!(
+        "postgres://{}@localhost/{database}?host={}",
+        scorecard::db::embedded::SUPERUSER,
+        socket.display()
+    )
 }
 
 /// The real router over a test database, focused on the North West.

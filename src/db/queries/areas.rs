@@ -3,6 +3,7 @@
 use sqlx::PgPool;
 
 use crate::domain::{Authority, Period};
+use crate::ingest::councils::{CouncilRecord, NeighbourPair, region_code, region_slug};
 
 macro_rules! authority_columns {
     () => {
@@ -62,4 +63,149 @@ pub async fn members_during(
     .bind(period.ends_on())
     .fetch_all(pool)
     .await
+}
+
+/// Adds or updates councils from the lookup, with their region, type and England groups, in one
+/// transaction. Sub-regions already recorded are kept.
+pub async fn upsert_councils(pool: &PgPool, councils: &[CouncilRecord]) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO areas (code, name, level) VALUES ('E92000001', 'England', 'england') ON CONFLICT DO NOTHING",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
+         VALUES ('england', 'England', 'england', 'E92000001', 'All English councils') ON CONFLICT DO NOTHING",
+    )
+    .execute(&mut *tx)
+    .await?;
+    for c in councils {
+        let region_area = region_code(&c.region).unwrap_or("E92000001");
+        sqlx::query("INSERT INTO areas (code, name, level) VALUES ($1, $2, 'region') ON CONFLICT DO NOTHING")
+            .bind(region_area)
+            .bind(&c.region)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO areas (code, name, level) VALUES ($1, $2, 'council')
+             ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
+        )
+        .bind(&c.ons_code)
+        .bind(&c.name)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO authorities (ons_code, cassr_code, name, kind, region, population_all,
+                 population_18_plus, population_65_plus, population_year, valid_from, valid_to)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (ons_code) DO UPDATE SET cassr_code = COALESCE(EXCLUDED.cassr_code, authorities.cassr_code),
+                 name = EXCLUDED.name, kind = EXCLUDED.kind, region = EXCLUDED.region,
+                 population_all = EXCLUDED.population_all, population_18_plus = EXCLUDED.population_18_plus,
+                 population_65_plus = EXCLUDED.population_65_plus, population_year = EXCLUDED.population_year,
+                 valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to",
+        )
+        .bind(&c.ons_code)
+        .bind(&c.cassr_code)
+        .bind(&c.name)
+        .bind(c.kind)
+        .bind(&c.region)
+        .bind(c.population_all)
+        .bind(c.population_18_plus)
+        .bind(c.population_65_plus)
+        .bind(&c.population_year)
+        .bind(c.valid_from)
+        .bind(c.valid_to)
+        .execute(&mut *tx)
+        .await?;
+        let region_group = region_slug(&c.region);
+        let type_group = format!("type-{}", c.kind.replace('_', "-"));
+        sqlx::query(
+            "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
+             VALUES ($1, $2, 'region', $3, 'Council lookup') ON CONFLICT DO NOTHING",
+        )
+        .bind(&region_group)
+        .bind(&c.region)
+        .bind(region_area)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO comparator_groups (slug, name, kind, source)
+             VALUES ($1, $2, 'council_type', 'Council type') ON CONFLICT DO NOTHING",
+        )
+        .bind(&type_group)
+        .bind(type_group_name(c.kind))
+        .execute(&mut *tx)
+        .await?;
+        for group in [region_group.as_str(), "england", type_group.as_str()] {
+            sqlx::query(
+                "INSERT INTO comparator_group_members (group_slug, ons_code, valid_from, valid_to)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (group_slug, ons_code) DO UPDATE SET valid_from = EXCLUDED.valid_from,
+                     valid_to = EXCLUDED.valid_to",
+            )
+            .bind(group)
+            .bind(&c.ons_code)
+            .bind(c.valid_from)
+            .bind(c.valid_to)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await
+}
+
+/// The name of the comparator group of councils of one type.
+pub fn type_group_name(kind: &str) -> &'static str {
+    match kind {
+        "county" => "County councils",
+        "unitary" => "Unitary authorities",
+        "metropolitan_district" => "Metropolitan districts",
+        _ => "London boroughs",
+    }
+}
+
+/// Replaces each listed council's nearest-neighbour group with the pairs given.
+pub async fn replace_neighbours(
+    pool: &PgPool,
+    pairs: &[NeighbourPair],
+    source: &str,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    let mut owners: Vec<&str> = pairs.iter().map(|(a, _, _)| a.as_str()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    for owner in owners {
+        let slug = format!("neighbours-{}", owner.to_lowercase());
+        sqlx::query("DELETE FROM comparator_groups WHERE slug = $1")
+            .bind(&slug)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO comparator_groups (slug, name, kind, owner_ons_code, source)
+             SELECT $1, 'Nearest neighbours of ' || name, 'nearest_neighbours', ons_code, $3
+             FROM authorities WHERE ons_code = $2",
+        )
+        .bind(&slug)
+        .bind(owner)
+        .bind(source)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let groups: Vec<String> = pairs
+        .iter()
+        .map(|(a, _, _)| format!("neighbours-{}", a.to_lowercase()))
+        .collect();
+    let members: Vec<&str> = pairs.iter().map(|(_, b, _)| b.as_str()).collect();
+    let ranks: Vec<Option<i16>> = pairs.iter().map(|(_, _, r)| *r).collect();
+    sqlx::query(
+        "INSERT INTO comparator_group_members (group_slug, ons_code, rank)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::smallint[])",
+    )
+    .bind(groups)
+    .bind(members)
+    .bind(ranks)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }

@@ -1,6 +1,7 @@
 //! SQL, grouped by what it reads or writes. Every query binds its parameters.
 
 pub mod areas;
+pub mod known;
 pub mod measures;
 pub mod observations;
 pub mod periods;

@@ -65,3 +65,59 @@ pub async fn history(
     .fetch_all(pool)
     .await
 }
+
+/// Current Total values before `period`, of periods of the same kind (years or quarters),
+/// oldest first: (area, measure, period code, value).
+pub async fn series_before(
+    pool: &PgPool,
+    period: Period,
+    areas: &[String],
+    measures: &[String],
+) -> sqlx::Result<Vec<(String, String, String, rust_decimal::Decimal)>> {
+    sqlx::query_as(
+        "SELECT o.area_code, o.measure_code, o.period_code, o.value
+         FROM current_observations o JOIN periods p ON p.code = o.period_code
+         WHERE p.sort_key < $1 AND (p.quarter IS NULL) = $2
+           AND o.area_code = ANY($3) AND o.measure_code = ANY($4)
+           AND o.disaggregation = 'Total' AND o.value IS NOT NULL
+         ORDER BY p.sort_key",
+    )
+    .bind(period.sort_key())
+    .bind(!period.is_quarter())
+    .bind(areas)
+    .bind(measures)
+    .fetch_all(pool)
+    .await
+}
+
+/// Every stored value of one area, measure and period, newest revision first: the history
+/// behind "revised from … to …".
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Revision {
+    pub submission_id: i64,
+    pub revision: i32,
+    pub source_filename: String,
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+    pub value: Option<rust_decimal::Decimal>,
+    pub status: String,
+}
+
+pub async fn revisions(
+    pool: &PgPool,
+    area: &str,
+    measure: &str,
+    period: Period,
+) -> sqlx::Result<Vec<Revision>> {
+    sqlx::query_as(
+        "SELECT s.id AS submission_id, s.revision, s.source_filename, s.submitted_at, o.value, o.status
+         FROM observations o JOIN submissions s ON s.id = o.submission_id
+         WHERE o.area_code = $1 AND o.measure_code = $2 AND o.period_code = $3
+           AND o.disaggregation = 'Total'
+         ORDER BY s.id DESC",
+    )
+    .bind(area)
+    .bind(measure)
+    .bind(period.to_string())
+    .fetch_all(pool)
+    .await
+}

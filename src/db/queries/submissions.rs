@@ -26,31 +26,40 @@ pub struct Recorded {
     pub superseded: Option<i64>,
 }
 
-/// The submission already stored with these exact bytes, if any.
-pub async fn find_by_sha256(
-    conn: &mut PgConnection,
-    sha256: &str,
-) -> sqlx::Result<Option<(i64, i32, String)>> {
-    sqlx::query_as(
-        "SELECT id, revision, scope FROM submissions WHERE sha256 = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(sha256)
-    .fetch_optional(conn)
-    .await
+/// What recording a submission did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordOutcome {
+    Recorded(Recorded),
+    /// The scope's current revision has these exact bytes already: nothing was written.
+    Unchanged {
+        id: i64,
+        revision: i32,
+    },
 }
 
-/// Records a new revision of `submission.scope` with its observations. Call inside a
-/// transaction: the scope is locked so that two uploads for the same scope at once each get
-/// their own revision, and the previous revision is kept, marked superseded.
+/// Records a new revision of `submission.scope` with its observations, unless the current
+/// revision has the same bytes. Call inside a transaction: the scope is locked so that two
+/// uploads for the same scope at once each get their own revision, and the previous revision
+/// is kept, marked superseded.
 pub async fn record(
     conn: &mut PgConnection,
     submission: &NewSubmission<'_>,
     rows: &[NewObservation],
-) -> sqlx::Result<Recorded> {
+) -> sqlx::Result<RecordOutcome> {
     sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
         .bind(submission.scope)
         .execute(&mut *conn)
         .await?;
+    let same: Option<(i64, i32)> = sqlx::query_as(
+        "SELECT id, revision FROM submissions WHERE scope = $1 AND status = 'current' AND sha256 = $2",
+    )
+    .bind(submission.scope)
+    .bind(submission.sha256)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((id, revision)) = same {
+        return Ok(RecordOutcome::Unchanged { id, revision });
+    }
     let previous: Option<(i64, i32)> = sqlx::query_as(
         "SELECT id, revision FROM submissions WHERE scope = $1 ORDER BY revision DESC LIMIT 1",
     )
@@ -86,11 +95,11 @@ pub async fn record(
     let periods: BTreeSet<Period> = rows.iter().map(|r| r.period).collect();
     ensure_periods(&mut *conn, &periods).await?;
     insert_observations(&mut *conn, id, rows).await?;
-    Ok(Recorded {
+    Ok(RecordOutcome::Recorded(Recorded {
         id,
         revision,
         superseded: previous.map(|(pid, _)| pid),
-    })
+    }))
 }
 
 /// Adds any periods not yet known.

@@ -1,0 +1,71 @@
+//! The councils and measures an import is checked against.
+
+use sqlx::PgPool;
+
+use crate::domain::{MeasureCode, Unit};
+use crate::ingest::known::{Known, KnownMeasure};
+
+#[derive(sqlx::FromRow)]
+struct MeasureRow {
+    code: String,
+    display_code: String,
+    #[sqlx(try_from = "String")]
+    unit: Unit,
+    decimals: i16,
+    rate_multiplier: Option<i32>,
+    frequency: String,
+    tier: String,
+}
+
+pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
+    let mut known = Known::default();
+    let councils: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT ons_code, name, cassr_code FROM authorities ORDER BY valid_to IS NULL, valid_to",
+    )
+    .fetch_all(pool)
+    .await?;
+    // A CASSR number reused by a successor council means the current council.
+    for (ons, name, cassr) in councils {
+        if let Some(cassr) = cassr {
+            known.cassr.insert(cassr, ons.clone());
+        }
+        known.councils.insert(ons, name);
+    }
+    let measures: Vec<MeasureRow> = sqlx::query_as(
+        "SELECT code, display_code, unit, decimals, rate_multiplier, frequency, tier FROM measures",
+    )
+    .fetch_all(pool)
+    .await?;
+    let aliases: Vec<(String, String)> = sqlx::query_as(
+        "SELECT alias, measure_code FROM measure_aliases WHERE scheme = 'published'",
+    )
+    .fetch_all(pool)
+    .await?;
+    for m in &measures {
+        let known_measure = KnownMeasure {
+            code: m.code.clone(),
+            unit: m.unit,
+            decimals: u32::try_from(m.decimals).unwrap_or(1),
+            rate_multiplier: m.rate_multiplier,
+            frequency: m.frequency.clone(),
+            tier: m.tier.clone(),
+        };
+        for code in [&m.code, &m.display_code] {
+            if let Ok(normalised) = code.parse::<MeasureCode>() {
+                known
+                    .measures
+                    .insert(normalised.to_string(), known_measure.clone());
+            }
+        }
+    }
+    for (alias, code) in aliases {
+        let (Ok(normalised), Some(m)) = (
+            alias.parse::<MeasureCode>(),
+            known.measures.get(&code).cloned(),
+        ) else {
+            continue;
+        };
+        known.measures.entry(normalised.to_string()).or_insert(m);
+    }
+    Ok(known)
+}

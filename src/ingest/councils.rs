@@ -1,0 +1,340 @@
+//! Reference data about councils: the lookup of every English council (ONS and CASSR codes,
+//! type, region, populations, reorganisations) and each council's CIPFA nearest neighbours.
+
+use chrono::NaiveDate;
+
+use super::decode::{self, Limits, Table};
+use super::report::{Issue, Location};
+use crate::domain::OnsCode;
+
+/// One council from the lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CouncilRecord {
+    pub ons_code: String,
+    pub name: String,
+    pub region: String,
+    pub kind: &'static str,
+    pub population_all: Option<i32>,
+    pub population_18_plus: Option<i32>,
+    pub population_65_plus: Option<i32>,
+    pub population_year: Option<String>,
+    pub cassr_code: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// The ONS code of each English region, by the names lookups use.
+pub fn region_code(name: &str) -> Option<&'static str> {
+    Some(match name.trim().to_lowercase().as_str() {
+        "north east" => "E12000001",
+        "north west" => "E12000002",
+        "yorkshire and the humber" | "yorkshire and humber" => "E12000003",
+        "east midlands" => "E12000004",
+        "west midlands" => "E12000005",
+        "east of england" | "eastern" => "E12000006",
+        "london" => "E12000007",
+        "south east" => "E12000008",
+        "south west" => "E12000009",
+        _ => return None,
+    })
+}
+
+/// `north-west` from `North West`: the comparator group of a region.
+pub fn region_slug(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn one_table(filename: &str, bytes: &[u8]) -> Result<Table, Vec<Issue>> {
+    let mut tables = decode::tables(filename, bytes, Limits::default()).map_err(|e| vec![e])?;
+    if tables.is_empty() {
+        return Err(vec![Issue::file("the file has no data")]);
+    }
+    Ok(tables.swap_remove(0))
+}
+
+/// Parses the council lookup (`la_code, la_name, region, la_type, population…, cassr_code,
+/// status`); every problem is reported, and any problem means nothing is returned.
+pub fn parse_lookup(filename: &str, bytes: &[u8]) -> Result<Vec<CouncilRecord>, Vec<Issue>> {
+    let table = one_table(filename, bytes)?;
+    let mut errors = Vec::new();
+    let mut required = |name: &str| {
+        let found = table.column(&[name]);
+        if found.is_none() {
+            errors.push(Issue::file(format!(
+                "the required column '{name}' is missing"
+            )));
+        }
+        found
+    };
+    let (code, name, region, kind, status) = (
+        required("la_code"),
+        required("la_name"),
+        required("region"),
+        required("la_type"),
+        required("status"),
+    );
+    let (Some(code), Some(name), Some(region), Some(kind), Some(status)) =
+        (code, name, region, kind, status)
+    else {
+        return Err(errors);
+    };
+    let optional = |n: &str| table.column(&[n]);
+    let (pop, pop18, pop65, year, cassr) = (
+        optional("population"),
+        optional("population_18plus"),
+        optional("population_65plus"),
+        optional("population_year"),
+        optional("cassr_code"),
+    );
+    let mut records = Vec::new();
+    for (number, row) in &table.rows {
+        let at = Location {
+            sheet: None,
+            row: *number,
+        };
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| row.get(i))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let ons = cell(Some(code));
+        if ons.parse::<OnsCode>().is_err() {
+            errors.push(Issue::at(
+                &at,
+                "la_code",
+                &ons,
+                "not an upper-tier council ONS code",
+            ));
+            continue;
+        }
+        let kind_text = cell(Some(kind));
+        let Some(kind) = council_kind(&kind_text) else {
+            errors.push(Issue::at(
+                &at,
+                "la_type",
+                &kind_text,
+                "unknown council type",
+            ));
+            continue;
+        };
+        let region_name = cell(Some(region));
+        if region_code(&region_name).is_none() {
+            errors.push(Issue::at(
+                &at,
+                "region",
+                &region_name,
+                "unknown English region",
+            ));
+            continue;
+        }
+        let mut number_of = |i: Option<usize>, column: &str| -> Option<i32> {
+            let text = cell(i);
+            if text.is_empty() {
+                return None;
+            }
+            let parsed = text.parse::<i32>().ok().filter(|n| *n >= 0);
+            if parsed.is_none() {
+                errors.push(Issue::at(&at, column, &text, "not a whole number"));
+            }
+            parsed
+        };
+        let (population_all, population_18_plus, population_65_plus) = (
+            number_of(pop, "population"),
+            number_of(pop18, "population_18plus"),
+            number_of(pop65, "population_65plus"),
+        );
+        let status_text = cell(Some(status));
+        let (valid_from, valid_to) = match validity(&status_text) {
+            Ok(v) => v,
+            Err(reason) => {
+                errors.push(Issue::at(&at, "status", &status_text, reason));
+                continue;
+            }
+        };
+        let text_or_none = |s: String| (!s.is_empty()).then_some(s);
+        records.push(CouncilRecord {
+            ons_code: ons,
+            name: cell(Some(name)),
+            region: region_name,
+            kind,
+            population_all,
+            population_18_plus,
+            population_65_plus,
+            population_year: text_or_none(cell(year)),
+            cassr_code: text_or_none(cell(cassr)),
+            valid_from,
+            valid_to,
+        });
+    }
+    if errors.is_empty() {
+        Ok(records)
+    } else {
+        Err(errors)
+    }
+}
+
+fn council_kind(text: &str) -> Option<&'static str> {
+    Some(match text.trim().to_lowercase().as_str() {
+        "county" | "county council" => "county",
+        "unitary authority" | "unitary" => "unitary",
+        "metropolitan district" => "metropolitan_district",
+        "london borough" => "london_borough",
+        _ => return None,
+    })
+}
+
+/// `current`, `created 2023-04`, `abolished 2023-04 (…)` → valid from / valid to.
+fn validity(status: &str) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
+    let lower = status.trim().to_lowercase();
+    if lower.is_empty() || lower == "current" {
+        return Ok((None, None));
+    }
+    let month = |rest: &str| -> Option<NaiveDate> {
+        let ym = rest.trim().get(..7)?;
+        NaiveDate::parse_from_str(&format!("{ym}-01"), "%Y-%m-%d").ok()
+    };
+    let bad = || "status must be 'current', 'created YYYY-MM' or 'abolished YYYY-MM'".to_string();
+    if let Some(rest) = lower.strip_prefix("created") {
+        return Ok((Some(month(rest).ok_or_else(bad)?), None));
+    }
+    if let Some(rest) = lower.strip_prefix("abolished") {
+        let day = month(rest).and_then(|d| d.pred_opt()).ok_or_else(bad)?;
+        return Ok((None, Some(day)));
+    }
+    Err(bad())
+}
+
+/// A council, one of its nearest neighbours, and the neighbour's rank where the source ranks them.
+pub type NeighbourPair = (String, String, Option<i16>);
+
+/// Parses `la_code, neighbour_code, rank[, source]`: pairs of councils, a council never its own
+/// neighbour. Where a council's neighbours are listed from several sources, the first source
+/// listed for it is used.
+pub fn parse_neighbours(filename: &str, bytes: &[u8]) -> Result<Vec<NeighbourPair>, Vec<Issue>> {
+    let table = one_table(filename, bytes)?;
+    let (Some(la), Some(neighbour)) = (
+        table.column(&["la_code"]),
+        table.column(&["neighbour_code"]),
+    ) else {
+        return Err(vec![Issue::file(
+            "the columns la_code and neighbour_code are required",
+        )]);
+    };
+    let rank = table.column(&["rank"]);
+    let source = table.column(&["source"]);
+    let mut first_source: std::collections::HashMap<String, String> =
+        std::collections::HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut errors = Vec::new();
+    let mut pairs = Vec::new();
+    for (number, row) in &table.rows {
+        let at = Location {
+            sheet: None,
+            row: *number,
+        };
+        let cell = |i: usize| row.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+        let (a, b) = (cell(la), cell(neighbour));
+        let row_source = source.map(cell).unwrap_or_default();
+        if *first_source
+            .entry(a.clone())
+            .or_insert_with(|| row_source.clone())
+            != row_source
+        {
+            continue;
+        }
+        if !seen.insert((a.clone(), b.clone())) {
+            errors.push(Issue::at(
+                &at,
+                "neighbour_code",
+                &b,
+                format!("{a} lists this neighbour twice"),
+            ));
+            continue;
+        }
+        for (column, code) in [("la_code", &a), ("neighbour_code", &b)] {
+            if code.parse::<OnsCode>().is_err() {
+                errors.push(Issue::at(
+                    &at,
+                    column,
+                    code,
+                    "not an upper-tier council ONS code",
+                ));
+            }
+        }
+        if a == b {
+            errors.push(Issue::at(
+                &at,
+                "neighbour_code",
+                &b,
+                "a council is not its own neighbour",
+            ));
+        }
+        let rank_text = rank.map(cell).unwrap_or_default();
+        let rank = if rank_text.is_empty() {
+            None
+        } else {
+            match rank_text.parse::<i16>() {
+                Ok(r) if r > 0 => Some(r),
+                _ => {
+                    errors.push(Issue::at(
+                        &at,
+                        "rank",
+                        &rank_text,
+                        "a rank is a whole number from 1",
+                    ));
+                    None
+                }
+            }
+        };
+        pairs.push((a, b, rank));
+    }
+    if errors.is_empty() {
+        Ok(pairs)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_become_validity_dates() {
+        assert_eq!(validity("current"), Ok((None, None)));
+        assert_eq!(
+            validity("created 2023-04"),
+            Ok((NaiveDate::from_ymd_opt(2023, 4, 1), None))
+        );
+        assert_eq!(
+            validity(
+                "abolished 2023-04 (split into Cumberland E06000063 and Westmorland and Furness E06000064)"
+            ),
+            Ok((None, NaiveDate::from_ymd_opt(2023, 3, 31)))
+        );
+        assert!(validity("merged").is_err());
+    }
+
+    #[test]
+    fn regions() {
+        assert_eq!(region_code("North West"), Some("E12000002"));
+        assert_eq!(
+            region_slug("Yorkshire and The Humber"),
+            "yorkshire-and-the-humber"
+        );
+        assert_eq!(region_code("Wales"), None);
+    }
+
+    #[test]
+    fn lookup_errors_name_row_column_and_value() {
+        let csv = b"la_code,la_name,region,la_type,status\nE06000006,Halton,North West,Unitary Authority,current\nE07000026,Allerdale,North West,Non-metropolitan District,current\n";
+        let errors = parse_lookup("la.csv", csv).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].row, Some(3));
+        assert_eq!(errors[0].value.as_deref(), Some("E07000026"));
+    }
+}

@@ -1,0 +1,145 @@
+//! The I/O side of an import: check a file against the database, then commit it as one
+//! submission revision in one transaction (all of the file or none of it).
+
+use std::collections::{BTreeSet, HashMap};
+
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+
+use super::report::Report;
+use super::{FileContents, Options, Series, read, warn_changes};
+use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
+use crate::db::queries::{known, observations};
+use crate::domain::Period;
+
+/// A checked file, ready to commit when its report has no errors.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub filename: String,
+    pub sha256: String,
+    pub contents: FileContents,
+}
+
+impl Analysis {
+    pub fn report(&self) -> &Report {
+        &self.contents.report
+    }
+}
+
+/// Reads and validates a file against the councils, measures and previous values stored.
+pub async fn analyse(
+    pool: &PgPool,
+    filename: &str,
+    bytes: &[u8],
+    options: Options,
+) -> sqlx::Result<Analysis> {
+    let known = known::load(pool).await?;
+    let mut contents = read(filename, bytes, options, &known);
+    let periods: BTreeSet<Period> = contents.rows.iter().map(|r| r.observation.period).collect();
+    let measures: Vec<String> = contents
+        .rows
+        .iter()
+        .map(|r| r.observation.measure_code.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let areas: Vec<String> = contents
+        .rows
+        .iter()
+        .map(|r| r.observation.area_code.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut history: HashMap<(String, String), Series> = HashMap::new();
+    for period in periods {
+        for (area, measure, code, value) in
+            observations::series_before(pool, period, &areas, &measures).await?
+        {
+            if let Ok(p) = code.parse::<Period>() {
+                history.entry((area, measure)).or_default().push((p, value));
+            }
+        }
+    }
+    warn_changes(&mut contents, &history);
+    Ok(Analysis {
+        filename: filename.to_string(),
+        sha256: format!("{:x}", Sha256::digest(bytes)),
+        contents,
+    })
+}
+
+/// What a commit did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Committed {
+    Stored {
+        submission_id: i64,
+        revision: i32,
+        superseded: Option<i64>,
+        values: usize,
+    },
+    /// The same bytes are already the current revision: nothing changed.
+    AlreadyCurrent { submission_id: i64, revision: i32 },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    #[error("the file has {0} errors; nothing was stored")]
+    HasErrors(usize),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Stores the file as a new revision of its scope, with its benchmark areas, in one
+/// transaction; refuses a file with errors.
+pub async fn commit(
+    pool: &PgPool,
+    analysis: &Analysis,
+    submitted_by: &str,
+) -> Result<Committed, CommitError> {
+    let report = analysis.report();
+    if report.has_errors() {
+        return Err(CommitError::HasErrors(report.errors.len()));
+    }
+    let contents = &analysis.contents;
+    let format = contents.format.map_or("regional_template", |f| f.as_db());
+    let mut tx = pool.begin().await?;
+    for area in &contents.benchmarks {
+        sqlx::query("INSERT INTO areas (code, name, level) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING")
+            .bind(&area.code)
+            .bind(&area.name)
+            .bind(&area.level)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let rows: Vec<_> = contents
+        .rows
+        .iter()
+        .map(|r| r.observation.clone())
+        .collect();
+    let outcome = submissions::record(
+        &mut tx,
+        &NewSubmission {
+            kind: format,
+            scope: &contents.scope,
+            source_filename: &analysis.filename,
+            sha256: &analysis.sha256,
+            submitted_by,
+            report: serde_json::to_value(report).unwrap_or_default(),
+        },
+        &rows,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(match outcome {
+        RecordOutcome::Recorded(r) => Committed::Stored {
+            submission_id: r.id,
+            revision: r.revision,
+            superseded: r.superseded,
+            values: rows.len(),
+        },
+        RecordOutcome::Unchanged { id, revision } => Committed::AlreadyCurrent {
+            submission_id: id,
+            revision,
+        },
+    })
+}

@@ -1,0 +1,41 @@
+//! What the database already knows, as the importer needs it: councils and measures.
+
+use std::collections::HashMap;
+
+use crate::domain::{MeasureCode, Unit};
+
+/// A measure as validation sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownMeasure {
+    pub code: String,
+    pub unit: Unit,
+    pub decimals: u32,
+    pub rate_multiplier: Option<i32>,
+    pub frequency: String,
+    pub tier: String,
+}
+
+/// Councils by ONS code (and CASSR number) and measures by every code they are known by.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    pub councils: HashMap<String, String>,
+    pub cassr: HashMap<String, String>,
+    pub measures: HashMap<String, KnownMeasure>,
+}
+
+impl Known {
+    /// A council by ONS code, else by CASSR number.
+    pub fn council(&self, ons: &str, cassr: &str) -> Option<&str> {
+        let ons = ons.trim().to_ascii_uppercase();
+        if let Some((code, _)) = self.councils.get_key_value(&ons) {
+            return Some(code);
+        }
+        self.cassr.get(cassr.trim()).map(String::as_str)
+    }
+
+    /// A measure by any of its codes: `1C(2A)`, `1C2A`, a 2023-24 code.
+    pub fn measure(&self, raw: &str) -> Option<&KnownMeasure> {
+        let code: MeasureCode = raw.parse().ok()?;
+        self.measures.get(code.as_str())
+    }
+}

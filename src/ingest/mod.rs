@@ -1,0 +1,425 @@
+//! Getting figures in: official ASCOF files and the regional template, read (`decode`),
+//! parsed (`ascof`, `template`), validated (`validate`) into a report, then committed as one
+//! submission revision (`import`). Everything but `import` is pure.
+
+pub mod ascof;
+pub mod cells;
+pub mod councils;
+pub mod decode;
+pub mod import;
+pub mod known;
+pub mod report;
+pub mod template;
+pub mod validate;
+
+use std::collections::{BTreeSet, HashMap};
+
+use rust_decimal::Decimal;
+
+use crate::domain::{NewObservation, Period, ValueStatus};
+use cells::Cell;
+use decode::Limits;
+use known::Known;
+use report::{Issue, Location, Report};
+use validate::Change;
+
+/// A value read from a file, with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub at: Location,
+    pub observation: NewObservation,
+    /// Decimal places the value was given to, for rounding-aware checks.
+    pub decimals: u32,
+}
+
+impl Parsed {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        at: Location,
+        area: String,
+        measure: String,
+        period: Period,
+        value: Cell,
+        numerator: Option<Decimal>,
+        denominator: Option<Decimal>,
+        margin_of_error: Option<Decimal>,
+        note: Option<String>,
+    ) -> Parsed {
+        let (value, decimals, status) = match value {
+            Cell::Number {
+                value,
+                decimals,
+                provisional,
+            } => (
+                Some(value),
+                decimals,
+                if provisional {
+                    ValueStatus::Provisional
+                } else {
+                    ValueStatus::Final
+                },
+            ),
+            Cell::Suppressed => (None, 0, ValueStatus::Suppressed),
+            Cell::Blank | Cell::NotAvailable => (None, 0, ValueStatus::NotAvailable),
+        };
+        Parsed {
+            at,
+            observation: NewObservation {
+                area_code: area,
+                measure_code: measure,
+                period,
+                disaggregation: "Total".into(),
+                value,
+                numerator,
+                denominator,
+                margin_of_error,
+                status,
+                note,
+            },
+            decimals,
+        }
+    }
+}
+
+/// A benchmark geography an official file carries (England, a region, a council type).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchmarkArea {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+}
+
+/// Which kind of file it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    AscofOfficial,
+    RegionalTemplate,
+}
+
+impl Format {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Format::AscofOfficial => "ascof_official",
+            Format::RegionalTemplate => "regional_template",
+        }
+    }
+}
+
+/// A file read and checked: the report, and what committing it would store.
+#[derive(Debug, Clone)]
+pub struct FileContents {
+    pub format: Option<Format>,
+    /// What a later file revises: one official year, or one council's period.
+    pub scope: String,
+    pub rows: Vec<Parsed>,
+    pub benchmarks: Vec<BenchmarkArea>,
+    pub report: Report,
+}
+
+/// What the caller knows besides the file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// The period of an official file, when its name does not say.
+    pub period: Option<Period>,
+    pub limits: Limits,
+}
+
+/// Reads and validates a file against what is known (pure; no database).
+pub fn read(filename: &str, bytes: &[u8], options: Options, known: &Known) -> FileContents {
+    let mut report = Report::new(filename);
+    let mut contents = FileContents {
+        format: None,
+        scope: String::new(),
+        rows: Vec::new(),
+        benchmarks: Vec::new(),
+        report: Report::default(),
+    };
+    let tables = match decode::tables(filename, bytes, options.limits) {
+        Ok(t) => t,
+        Err(issue) => {
+            report.errors.push(issue);
+            contents.report = report;
+            return contents;
+        }
+    };
+    for table in &tables {
+        report.rows_read += table.rows.len();
+        let format = if ascof::recognises(table) {
+            Format::AscofOfficial
+        } else if template::recognises(table) {
+            Format::RegionalTemplate
+        } else {
+            let where_ = table
+                .sheet
+                .as_ref()
+                .map_or("the file".to_string(), |s| format!("sheet '{s}'"));
+            report.notes.push(format!("{where_} was skipped: its header is neither the ASCOF open-data layout nor the regional template"));
+            continue;
+        };
+        if contents.format.is_some_and(|f| f != format) {
+            report.errors.push(Issue::file("the workbook mixes official ASCOF data and the regional template: upload them separately"));
+            continue;
+        }
+        contents.format = Some(format);
+        let rows = match format {
+            Format::AscofOfficial => {
+                let Some(period) = options
+                    .period
+                    .or_else(|| ascof::period_from_filename(filename))
+                else {
+                    report.errors.push(Issue::file(
+                        "the year of this official file is not in its name: give it (e.g. --period 2016-17)",
+                    ));
+                    continue;
+                };
+                let (rows, benchmarks) =
+                    ascof::parse(table, period, known, &mut report.errors, &mut report.notes);
+                contents.benchmarks.extend(benchmarks);
+                rows
+            }
+            Format::RegionalTemplate => template::parse(table, known, &mut report.errors),
+        };
+        contents.rows.extend(rows);
+    }
+    match contents.format {
+        None if report.errors.is_empty() => report.errors.push(Issue::file(
+            "no sheet has a recognised header: expected the ASCOF open-data columns or the regional template (authority, measure, period, value)",
+        )),
+        Some(Format::AscofOfficial) => report.format = "NHS Digital ASCOF open data".into(),
+        Some(Format::RegionalTemplate) => report.format = "regional submission template".into(),
+        None => {}
+    }
+    check_values(&contents.rows, known, &mut report);
+    check_duplicates(&contents.rows, &mut report);
+    contents.scope = scope(&contents, &mut report);
+    warn_missing(&contents, known, &mut report);
+    let areas: BTreeSet<&str> = contents
+        .rows
+        .iter()
+        .map(|r| r.observation.area_code.as_str())
+        .collect();
+    let measures: BTreeSet<&str> = contents
+        .rows
+        .iter()
+        .map(|r| r.observation.measure_code.as_str())
+        .collect();
+    let periods: BTreeSet<Period> = contents.rows.iter().map(|r| r.observation.period).collect();
+    report.values = contents.rows.len();
+    report.areas = areas.len();
+    report.measures = measures.len();
+    report.periods = periods.iter().map(Period::to_string).collect();
+    contents.report = report;
+    contents
+}
+
+fn check_values(rows: &[Parsed], known: &Known, report: &mut Report) {
+    for row in rows {
+        let o = &row.observation;
+        let Some(measure) = known.measure(&o.measure_code) else {
+            continue;
+        };
+        let value = o.value.map(|v| (v, row.decimals));
+        for (column, reason) in validate::value_errors(
+            measure.unit,
+            measure.rate_multiplier,
+            value,
+            o.numerator,
+            o.denominator,
+        ) {
+            let shown = match column {
+                "numerator" => o.numerator,
+                "denominator" => o.denominator,
+                _ => o.value,
+            };
+            report.errors.push(Issue::at(
+                &row.at,
+                column,
+                &shown.map(|d| d.to_string()).unwrap_or_default(),
+                format!("{} {}: {reason}", o.area_code, o.measure_code),
+            ));
+        }
+    }
+}
+
+fn check_duplicates(rows: &[Parsed], report: &mut Report) {
+    let mut seen: HashMap<(&str, &str, Period), usize> = HashMap::new();
+    for row in rows {
+        let o = &row.observation;
+        if let Some(first) = seen.insert((&o.area_code, &o.measure_code, o.period), row.at.row) {
+            report.errors.push(Issue::row(
+                &row.at,
+                format!(
+                    "duplicate row: {} {} {} is also at row {first}",
+                    o.area_code, o.measure_code, o.period
+                ),
+            ));
+        }
+    }
+}
+
+/// One official year, or one council's period for the template (which must hold only that).
+fn scope(contents: &FileContents, report: &mut Report) -> String {
+    let periods: BTreeSet<Period> = contents.rows.iter().map(|r| r.observation.period).collect();
+    match contents.format {
+        Some(Format::AscofOfficial) => periods
+            .iter()
+            .next()
+            .map_or_else(String::new, |p| format!("ascof-official:{p}")),
+        Some(Format::RegionalTemplate) => {
+            let councils: BTreeSet<&str> = contents
+                .rows
+                .iter()
+                .map(|r| r.observation.area_code.as_str())
+                .collect();
+            if councils.len() > 1 || periods.len() > 1 {
+                report.errors.push(Issue::file(format!(
+                    "a template holds one council's figures for one period; this one has {} councils and {} periods",
+                    councils.len(),
+                    periods.len()
+                )));
+            }
+            match (councils.iter().next(), periods.iter().next()) {
+                (Some(c), Some(p)) => format!("template:{c}:{p}"),
+                _ => String::new(),
+            }
+        }
+        None => String::new(),
+    }
+}
+
+/// Warns of measures most areas report but some do not (official files), or of catalogue
+/// measures a council's template leaves out.
+fn warn_missing(contents: &FileContents, known: &Known, report: &mut Report) {
+    let with_value = contents
+        .rows
+        .iter()
+        .filter(|r| r.observation.value.is_some());
+    match contents.format {
+        Some(Format::AscofOfficial) => {
+            let mut present: HashMap<&str, Vec<&str>> = HashMap::new();
+            for r in with_value.filter(|r| {
+                r.observation
+                    .area_code
+                    .parse::<crate::domain::OnsCode>()
+                    .is_ok()
+            }) {
+                present
+                    .entry(&r.observation.area_code)
+                    .or_default()
+                    .push(&r.observation.measure_code);
+            }
+            for (area, measure) in validate::missing_measures(&present) {
+                report.warnings.push(Issue::file(format!(
+                    "{area} has no value for {measure}, which most councils report"
+                )));
+            }
+        }
+        Some(Format::RegionalTemplate) => {
+            let given: BTreeSet<&str> = with_value
+                .map(|r| r.observation.measure_code.as_str())
+                .collect();
+            let Some(period) = contents.rows.first().map(|r| r.observation.period) else {
+                return;
+            };
+            let mut expected: Vec<&str> = known
+                .measures
+                .values()
+                .filter(|m| {
+                    m.tier != "ascof" && (m.frequency == "quarterly") == period.is_quarter()
+                })
+                .map(|m| m.code.as_str())
+                .collect();
+            expected.sort_unstable();
+            expected.dedup();
+            for measure in expected.into_iter().filter(|m| !given.contains(m)) {
+                report.warnings.push(Issue::file(format!(
+                    "no value for the expected measure {measure} in {period}"
+                )));
+            }
+        }
+        None => {}
+    }
+}
+
+/// Earlier values of one area and measure, oldest first: periods of the same kind (years or
+/// quarters) before the file's.
+pub type Series = Vec<(Period, Decimal)>;
+
+/// Warns of councils' values that moved far more than the usual change since the previous
+/// period. The usual change is that of the other councils in the file (at least five, as in an
+/// official file), else the council's own earlier changes (at least four, as for a template).
+pub fn warn_changes(contents: &mut FileContents, history: &HashMap<(String, String), Series>) {
+    let mut by_measure: HashMap<&str, Vec<Change<usize>>> = HashMap::new();
+    let mut own: Vec<(usize, Vec<Change<usize>>)> = Vec::new();
+    for (i, row) in contents.rows.iter().enumerate() {
+        let o = &row.observation;
+        if o.area_code.parse::<crate::domain::OnsCode>().is_err() {
+            continue;
+        }
+        let (Some(current), Some(series)) = (
+            o.value,
+            history.get(&(o.area_code.clone(), o.measure_code.clone())),
+        ) else {
+            continue;
+        };
+        let Some((last_period, last)) = series.last() else {
+            continue;
+        };
+        if *last_period != o.period.previous() {
+            continue;
+        }
+        let change = Change {
+            key: i,
+            previous: *last,
+            current,
+        };
+        by_measure
+            .entry(&o.measure_code)
+            .or_default()
+            .push(change.clone());
+        let mut past: Vec<Change<usize>> = series
+            .windows(2)
+            .filter(|w| w[1].0.previous() == w[0].0)
+            .map(|w| Change {
+                key: usize::MAX,
+                previous: w[0].1,
+                current: w[1].1,
+            })
+            .collect();
+        past.push(change);
+        own.push((i, past));
+    }
+    let mut flagged: Vec<(usize, Decimal, Decimal, f64, f64)> = Vec::new();
+    for changes in by_measure.values().filter(|c| c.len() >= 5) {
+        for (c, median, mad) in validate::implausible_changes(changes, 3.0) {
+            flagged.push((c.key, c.previous, c.current, median, mad));
+        }
+    }
+    for (i, changes) in own {
+        let measure = contents.rows[i].observation.measure_code.as_str();
+        if by_measure.get(measure).is_some_and(|c| c.len() >= 5) || changes.len() < 5 {
+            continue;
+        }
+        for (c, median, mad) in validate::implausible_changes(&changes, 3.0) {
+            if c.key == i {
+                flagged.push((i, c.previous, c.current, median, mad));
+            }
+        }
+    }
+    flagged.sort_by_key(|f| f.0);
+    for (i, previous, current, median, mad) in flagged {
+        let row = &contents.rows[i];
+        let o = &row.observation;
+        contents.report.warnings.push(Issue::at(
+            &row.at,
+            "value",
+            &current.to_string(),
+            format!(
+                "{} {} changed from {previous} to {current} since {}: far from the usual change ({median:+.2}, MAD {mad:.2}); please check it",
+                o.area_code,
+                o.measure_code,
+                o.period.previous()
+            ),
+        ));
+    }
+}
