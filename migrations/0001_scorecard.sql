@@ -202,3 +202,13 @@ CREATE TABLE commentary (
     created_at   timestamptz NOT NULL DEFAULT now(),
     UNIQUE (ons_code, domain_slug, period_code, revision)
 );
+
+-- Files uploaded through the site and checked, waiting for the analyst to commit them.
+CREATE TABLE uploads (
+    id           bigserial PRIMARY KEY,
+    filename     text NOT NULL,
+    bytes        bytea NOT NULL,
+    sha256       text NOT NULL,
+    period_code  text,
+    created_at   timestamptz NOT NULL DEFAULT now()
+);

@@ -36,6 +36,10 @@ pub struct ServeConfig {
     #[arg(long, env = "SCORECARD_REGION", default_value = "north-west")]
     pub region: String,
 
+    /// The largest file accepted for upload, in bytes.
+    #[arg(long, env = "SCORECARD_MAX_UPLOAD_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
+
     /// Load the illustrative seed data when the database has no data yet.
     #[arg(long, env = "SCORECARD_SEED", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed: bool,
@@ -45,4 +49,5 @@ pub struct ServeConfig {
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
     pub region: String,
+    pub max_upload_bytes: usize,
 }

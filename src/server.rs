@@ -33,6 +33,7 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
         pool: db.pool.clone(),
         site: Arc::new(SiteConfig {
             region: config.region.clone(),
+            max_upload_bytes: config.max_upload_bytes,
         }),
     };
     let app = web::router(state, &static_dir());

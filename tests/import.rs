@@ -485,6 +485,13 @@ async fn a_revision_replaces_a_value_and_the_old_one_stays_in_history() {
     let values: Vec<(i32, Option<Decimal>)> =
         history.iter().map(|r| (r.revision, r.value)).collect();
     assert_eq!(values, vec![(2, Some(dec!(740.9))), (1, Some(dec!(598.7)))]);
+    let app = common::app(pool.clone());
+    let (_, page) = common::get(&app, "/authorities/E06000006?period=2024-25").await;
+    let html = scraper::Html::parse_document(&page);
+    assert_eq!(
+        common::text(&html, "tr[data-measure='2A2'] td.value").unwrap(),
+        "740.9Revised: was 598.7 in revision 1"
+    );
     let again = analyse(&pool, "halton-v2-again.csv", &second, Options::default())
         .await
         .unwrap();

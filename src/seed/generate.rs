@@ -302,7 +302,11 @@ mod tests {
         assert_eq!(counts.len(), 3);
         assert_eq!(councils_per_period(&a, "AS04").len(), 8, "8 quarters");
         let generated = c.measures.iter().filter(|m| m.generator().is_some());
-        assert_eq!(generated.clone().count(), c.measures.len() - 2, "all but 2C(1) and 2C(2)");
+        assert_eq!(
+            generated.clone().count(),
+            c.measures.len() - 2,
+            "all but 2C(1) and 2C(2)"
+        );
         for m in generated {
             assert!(a.iter().any(|r| r.measure_code == m.code), "{}", m.code);
         }

@@ -37,6 +37,8 @@ pub struct CouncilRow {
     pub region: String,
     pub comparison: Comparison,
     pub earlier: Vec<PastValue>,
+    /// "Revised: was 598.7 in revision 1" when a later revision replaced the value.
+    pub revised: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -66,6 +68,7 @@ async fn show(
     let mut area_codes = vec![authority.ons_code.clone(), ENGLAND.to_string()];
     area_codes.extend(region.benchmark_area.clone());
     let history = observations::history(&state.pool, period, &area_codes, None).await?;
+    let superseded = observations::superseded(&state.pool, &authority.ons_code, period).await?;
     let domains = group_by_domain(&catalogue, |m| {
         let own: Vec<_> = history
             .iter()
@@ -82,6 +85,15 @@ async fn show(
         let england = at_latest(ENGLAND);
         let region_value = region.benchmark_area.as_deref().and_then(at_latest);
         let skip = earlier.len().saturating_sub(EARLIER_VALUES);
+        let revised = superseded
+            .iter()
+            .find(|(code, p, old, _)| {
+                *code == m.code && *p == latest.period_code && *old != latest.value
+            })
+            .map(|(_, _, old, revision)| {
+                let was = old.map_or_else(|| "no value".to_string(), |v| m.format(v));
+                format!("Revised: was {was} in revision {revision}")
+            });
         Some(CouncilRow {
             code: m.code.clone(),
             display_code: m.display_code.clone(),
@@ -103,14 +115,10 @@ async fn show(
                     value: formatted(m, Some(o)),
                 })
                 .collect(),
+            revised,
         })
     });
-    let layout = Layout::new(
-        &state,
-        &region.name,
-        format!("{}, {period}", authority.name),
-    )
-    .await?;
+    let layout = Layout::new(&state, format!("{}, {period}", authority.name)).await?;
     Ok(CouncilPage {
         layout,
         authority,

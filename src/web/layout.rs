@@ -24,26 +24,25 @@ impl Layout {
         }
     }
 
-    pub async fn new(
-        state: &AppState,
-        region_name: &str,
-        title: String,
-    ) -> Result<Layout, AppError> {
+    /// The service is named for the region of focus; the illustrative banner shows while the
+    /// seed data set is current (not yet replaced by real files).
+    pub async fn new(state: &AppState, title: String) -> Result<Layout, AppError> {
+        let (region, illustrative): (Option<String>, bool) = sqlx::query_as(
+            "SELECT (SELECT name FROM comparator_groups WHERE slug = $1),
+                    EXISTS (SELECT 1 FROM submissions WHERE kind = 'seed' AND status = 'current')",
+        )
+        .bind(&state.site.region)
+        .fetch_one(&state.pool)
+        .await?;
         Ok(Layout {
             title,
-            service_name: format!("{region_name} adult social care scorecard"),
-            illustrative: seed_data_shown(&state.pool).await?,
+            service_name: format!(
+                "{} adult social care scorecard",
+                region.as_deref().unwrap_or("Regional")
+            ),
+            illustrative,
         })
     }
-}
-
-/// True while the illustrative seed data set is current (not yet replaced by real files).
-async fn seed_data_shown(pool: &PgPool) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM submissions WHERE kind = 'seed' AND status = 'current')",
-    )
-    .fetch_one(pool)
-    .await
 }
 
 /// The `?period=` query parameter shared by the scorecard pages.

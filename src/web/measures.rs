@@ -113,7 +113,6 @@ async fn show(
     let region_value = region.benchmark_area.as_deref().and_then(value_of);
     let layout = Layout::new(
         &state,
-        &region.name,
         format!("{} {}, {period}", measure.display_code, measure.title),
     )
     .await?;

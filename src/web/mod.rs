@@ -7,6 +7,7 @@ mod health;
 mod layout;
 mod measures;
 mod overview;
+mod submissions;
 mod values;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use sqlx::PgPool;
 use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -51,9 +53,11 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
         .merge(authorities::router())
         .merge(measures::router())
         .merge(health::router())
+        .merge(submissions::router(state.site.max_upload_bytes))
         .nest("/static", static_files)
         .fallback(error::not_found)
         .with_state(state)
+        .layer(CsrfLayer::new())
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

@@ -99,7 +99,7 @@ async fn show(
             cells,
         })
     });
-    let layout = Layout::new(&state, &region.name, format!("Regional overview, {period}")).await?;
+    let layout = Layout::new(&state, format!("Regional overview, {period}")).await?;
     Ok(OverviewPage {
         layout,
         region: region.name,

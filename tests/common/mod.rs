@@ -204,6 +204,7 @@ pub fn app(pool: PgPool) -> Router {
         pool,
         site: Arc::new(SiteConfig {
             region: "north-west".into(),
+            max_upload_bytes: 1024 * 1024,
         }),
     };
     router(state, &scorecard::server::static_dir())
@@ -247,4 +248,48 @@ pub fn texts(html: &scraper::Html, selector: &str) -> Vec<String> {
 
 pub fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Sends `request` through the router: status, headers and body as text.
+pub async fn send(
+    app: &Router,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = app.clone().oneshot(request).await.expect("router answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, headers, bytes.to_vec())
+}
+
+/// A multipart/form-data POST with one file field (and optional text fields).
+pub fn upload(uri: &str, filename: &str, bytes: &[u8], fields: &[(&str, &str)]) -> Request<Body> {
+    let boundary = "scorecard-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(uri)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .expect("request")
 }

@@ -121,3 +121,24 @@ pub async fn revisions(
     .fetch_all(pool)
     .await
 }
+
+/// Values of one area that a later revision replaced, up to `as_at`: (measure, period, value,
+/// the superseded revision), newest revision first.
+pub async fn superseded(
+    pool: &PgPool,
+    area: &str,
+    as_at: Period,
+) -> sqlx::Result<Vec<(String, String, Option<rust_decimal::Decimal>, i32)>> {
+    sqlx::query_as(
+        "SELECT o.measure_code, o.period_code, o.value, s.revision
+         FROM observations o
+         JOIN submissions s ON s.id = o.submission_id AND s.status = 'superseded'
+         JOIN periods p ON p.code = o.period_code
+         WHERE o.area_code = $1 AND p.sort_key <= $2 AND o.disaggregation = 'Total'
+         ORDER BY s.id DESC",
+    )
+    .bind(area)
+    .bind(as_at.sort_key())
+    .fetch_all(pool)
+    .await
+}

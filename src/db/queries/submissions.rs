@@ -168,3 +168,75 @@ async fn insert_observations(
     }
     Ok(())
 }
+
+/// A stored submission as the submissions page lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Listed {
+    pub id: i64,
+    pub kind: String,
+    pub scope: String,
+    pub revision: i32,
+    pub source_filename: String,
+    pub submitted_by: String,
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+    pub status: String,
+    pub superseded_by: Option<i64>,
+    pub row_count: i32,
+    pub report: serde_json::Value,
+}
+
+const LISTED: &str = "SELECT id, kind, scope, revision, source_filename, submitted_by, submitted_at, \
+     status, superseded_by, row_count, report FROM submissions";
+
+pub async fn list(pool: &sqlx::PgPool) -> sqlx::Result<Vec<Listed>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LISTED} ORDER BY id DESC LIMIT 500"
+    )))
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn get(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<Option<Listed>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{LISTED} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Keeps an uploaded file until the analyst commits it (or abandons it).
+pub async fn stage_upload(
+    pool: &sqlx::PgPool,
+    filename: &str,
+    bytes: &[u8],
+    sha256: &str,
+    period: Option<Period>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO uploads (filename, bytes, sha256, period_code) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(filename)
+    .bind(bytes)
+    .bind(sha256)
+    .bind(period.map(|p| p.to_string()))
+    .fetch_one(pool)
+    .await
+}
+
+/// A staged upload: file name, bytes and the period given with it.
+pub async fn staged(
+    pool: &sqlx::PgPool,
+    id: i64,
+) -> sqlx::Result<Option<(String, Vec<u8>, Option<String>)>> {
+    sqlx::query_as("SELECT filename, bytes, period_code FROM uploads WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn discard_upload(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM uploads WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop)
+}

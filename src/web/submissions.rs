@@ -1,0 +1,359 @@
+//! Submissions: the list of every file that changed data, each with its report; uploading a
+//! file to see its validation report before committing it; the pre-filled template.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use super::layout::Layout;
+use super::{AppError, AppState};
+use crate::db::queries::submissions::{self as queries, Listed};
+use crate::db::queries::{areas, measures};
+use crate::domain::{OnsCode, Period};
+use crate::ingest::Options;
+use crate::ingest::decode::Limits;
+use crate::ingest::import::{self, Committed};
+use crate::ingest::report::Report;
+use crate::ingest::template::{self, TemplateRow};
+
+pub fn router(max_upload_bytes: usize) -> Router<AppState> {
+    Router::new()
+        .route("/submissions", get(index))
+        .route("/submissions/{id}", get(show))
+        .route(
+            "/submissions/check",
+            post(check).layer(DefaultBodyLimit::max(
+                max_upload_bytes.saturating_add(64 * 1024),
+            )),
+        )
+        .route("/submissions/uploads/{id}/commit", post(commit))
+        .route("/submissions/template", get(download_template))
+}
+
+pub struct ListedRow {
+    pub id: i64,
+    pub kind: &'static str,
+    pub scope: String,
+    pub revision: i32,
+    pub file: String,
+    pub by: String,
+    pub at: String,
+    pub status: String,
+    pub values: i32,
+    pub warnings: usize,
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "ascof_official" => "Official ASCOF data",
+        "regional_template" => "Regional template",
+        _ => "Illustrative seed data",
+    }
+}
+
+fn report_of(s: &Listed) -> Report {
+    serde_json::from_value(s.report.clone()).unwrap_or_default()
+}
+
+impl From<&Listed> for ListedRow {
+    fn from(s: &Listed) -> Self {
+        let report = report_of(s);
+        ListedRow {
+            id: s.id,
+            kind: kind_label(&s.kind),
+            scope: s.scope.clone(),
+            revision: s.revision,
+            file: s.source_filename.clone(),
+            by: s.submitted_by.clone(),
+            at: s.submitted_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            status: match s.superseded_by {
+                Some(next) => format!("Superseded by submission {next}"),
+                None => "Current".into(),
+            },
+            values: s.row_count,
+            warnings: report.warnings.len(),
+        }
+    }
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "submissions/index.html")]
+struct IndexPage {
+    layout: Layout,
+    submissions: Vec<ListedRow>,
+    councils: Vec<Choice>,
+    max_megabytes: usize,
+}
+
+async fn index(State(state): State<AppState>) -> Result<IndexPage, AppError> {
+    let listed = queries::list(&state.pool).await?;
+    let councils = areas::members_during(&state.pool, &state.site.region, current_year())
+        .await?
+        .into_iter()
+        .map(|a| Choice {
+            value: a.ons_code,
+            label: a.name,
+        })
+        .collect();
+    Ok(IndexPage {
+        layout: Layout::new(&state, "Submissions".into()).await?,
+        submissions: listed.iter().map(ListedRow::from).collect(),
+        councils,
+        max_megabytes: state.site.max_upload_bytes / (1024 * 1024),
+    })
+}
+
+/// The financial year containing today, for choosing the councils offered a template.
+fn current_year() -> Period {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    Period::year(if today.month() >= 4 {
+        today.year()
+    } else {
+        today.year() - 1
+    })
+}
+
+pub struct IssueRow {
+    pub kind: &'static str,
+    pub sheet: String,
+    pub row: String,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+fn issue_rows(report: &Report) -> Vec<IssueRow> {
+    let row = |kind, i: &crate::ingest::report::Issue| IssueRow {
+        kind,
+        sheet: i.sheet.clone().unwrap_or_default(),
+        row: i.row.map(|r| r.to_string()).unwrap_or_default(),
+        column: i.column.clone().unwrap_or_default(),
+        value: i.value.clone().unwrap_or_default(),
+        reason: i.reason.clone(),
+    };
+    report
+        .errors
+        .iter()
+        .take(crate::ingest::report::MAX_LISTED)
+        .map(|i| row("Error", i))
+        .chain(
+            report
+                .warnings
+                .iter()
+                .take(crate::ingest::report::MAX_LISTED)
+                .map(|i| row("Warning", i)),
+        )
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "submissions/report.html")]
+struct ReportPage {
+    layout: Layout,
+    heading: String,
+    report: Report,
+    issues: Vec<IssueRow>,
+    /// The staged upload to commit, when the file has no errors.
+    commit_upload: Option<i64>,
+    submission: Option<ListedRow>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<ReportPage, AppError> {
+    let not_found = || AppError::NotFound(format!("submission {id}"));
+    let number: i64 = id.parse().map_err(|_| not_found())?;
+    let s = queries::get(&state.pool, number)
+        .await?
+        .ok_or_else(not_found)?;
+    let report = report_of(&s);
+    Ok(ReportPage {
+        layout: Layout::new(&state, format!("Submission {number}")).await?,
+        heading: format!("Submission {number}: {}", s.source_filename),
+        issues: issue_rows(&report),
+        report,
+        commit_upload: None,
+        submission: Some(ListedRow::from(&s)),
+    })
+}
+
+/// Reads the multipart upload: the file, and an optional period for official files.
+async fn read_upload(
+    mut multipart: Multipart,
+) -> Result<(String, Vec<u8>, Option<Period>), AppError> {
+    let mut file = None;
+    let mut period = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::bad_request("file", e.body_text()))?
+    {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::bad_request("file", e.body_text()))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            Some("period") => {
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::bad_request("period", e.body_text()))?;
+                if !text.trim().is_empty() {
+                    period = Some(text.parse().map_err(|e: crate::domain::PeriodError| {
+                        AppError::bad_request("period", e.to_string())
+                    })?);
+                }
+            }
+            _ => {}
+        }
+    }
+    let (name, bytes) = file
+        .filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| AppError::bad_request("file", "choose a file to upload"))?;
+    Ok((name, bytes, period))
+}
+
+fn options(state: &AppState, period: Option<Period>) -> Options {
+    Options {
+        period,
+        limits: Limits {
+            max_bytes: state.site.max_upload_bytes,
+            ..Limits::default()
+        },
+    }
+}
+
+async fn check(
+    State(state): State<AppState>,
+    multipart: Multipart,
+) -> Result<ReportPage, AppError> {
+    let (filename, bytes, period) = read_upload(multipart).await?;
+    let analysis = import::analyse(&state.pool, &filename, &bytes, options(&state, period)).await?;
+    let commit_upload = if analysis.report().has_errors() {
+        None
+    } else {
+        Some(queries::stage_upload(&state.pool, &filename, &bytes, &analysis.sha256, period).await?)
+    };
+    let report = analysis.contents.report;
+    Ok(ReportPage {
+        layout: Layout::new(&state, format!("Check {filename}")).await?,
+        heading: format!("Validation report: {filename}"),
+        issues: issue_rows(&report),
+        report,
+        commit_upload,
+        submission: None,
+    })
+}
+
+async fn commit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let not_found =
+        || AppError::NotFound(format!("upload {id}: it may have been committed already"));
+    let number: i64 = id.parse().map_err(|_| not_found())?;
+    let (filename, bytes, period) = queries::staged(&state.pool, number)
+        .await?
+        .ok_or_else(not_found)?;
+    let period = period.and_then(|p| p.parse().ok());
+    let analysis = import::analyse(&state.pool, &filename, &bytes, options(&state, period)).await?;
+    let committed = import::commit(&state.pool, &analysis, "web upload")
+        .await
+        .map_err(|e| match e {
+            import::CommitError::HasErrors(n) => AppError::bad_request(
+                "file",
+                format!("the file now has {n} errors; upload it again to see them"),
+            ),
+            import::CommitError::Database(e) => AppError::from(e),
+        })?;
+    queries::discard_upload(&state.pool, number).await?;
+    let id = match committed {
+        Committed::Stored { submission_id, .. }
+        | Committed::AlreadyCurrent { submission_id, .. } => submission_id,
+    };
+    Ok(Redirect::to(&format!("/submissions/{id}")).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct TemplateQuery {
+    authority: Option<String>,
+    period: Option<String>,
+    format: Option<String>,
+}
+
+async fn download_template(
+    State(state): State<AppState>,
+    Query(q): Query<TemplateQuery>,
+) -> Result<Response, AppError> {
+    let code: OnsCode = q.authority.as_deref().unwrap_or_default().parse().map_err(
+        |e: crate::domain::OnsCodeError| AppError::bad_request("authority", e.to_string()),
+    )?;
+    let authority = areas::authority(&state.pool, code.as_str())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
+    let period: Period =
+        q.period.as_deref().unwrap_or_default().parse().map_err(
+            |e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()),
+        )?;
+    let rows: Vec<TemplateRow> = measures::catalogue(&state.pool)
+        .await?
+        .into_iter()
+        .filter(|m| m.tier != "ascof" && (m.frequency == "quarterly") == period.is_quarter())
+        .map(|m| TemplateRow {
+            authority: authority.ons_code.clone(),
+            authority_name: authority.name.clone(),
+            measure: m.code,
+            measure_title: m.title,
+            period: period.to_string(),
+        })
+        .collect();
+    let stem = format!(
+        "scorecard-template-{}-{}",
+        authority.ons_code,
+        period.to_string().replace(' ', "-")
+    );
+    let (bytes, content_type, extension) = match q.format.as_deref() {
+        Some("xlsx") => (
+            template::xlsx(&rows).map_err(|e| AppError::Internal(e.into()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        None | Some("csv") => (
+            template::csv(&rows).map_err(|e| AppError::Internal(e.into()))?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        Some(other) => {
+            return Err(AppError::bad_request(
+                "format",
+                format!("'{other}' is not csv or xlsx"),
+            ));
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.{extension}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
