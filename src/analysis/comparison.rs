@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 
+use super::intervals::Interval;
 use crate::domain::Polarity;
 
 /// The outcome of comparing a value with a benchmark, polarity applied where there is one.
@@ -53,6 +54,26 @@ impl Comparison {
             (Some(false), Polarity::NoJudgement) => Comparison::Lower,
         }
     }
+}
+
+/// Significance against a benchmark `b` (METHODS.md §3): `U < B` significantly lower, `L > B`
+/// significantly higher, otherwise similar; no interval, not compared.
+pub fn by_interval(
+    interval: Option<Interval>,
+    benchmark: Option<f64>,
+    polarity: Polarity,
+) -> Comparison {
+    let (Some(i), Some(b)) = (interval, benchmark) else {
+        return Comparison::NotCompared;
+    };
+    let higher = if i.high < b {
+        Some(false)
+    } else if i.low > b {
+        Some(true)
+    } else {
+        None
+    };
+    Comparison::from_direction(higher, polarity)
 }
 
 /// Plain comparison of values, without significance: above, below or equal to the benchmark
@@ -107,6 +128,33 @@ mod tests {
             by_value(Some(dec!(3)), Some(dec!(4)), none, 1),
             Comparison::Lower
         );
+    }
+
+    #[test]
+    fn intervals_against_a_benchmark() {
+        let i = |low, high| Some(Interval { low, high });
+        let hib = Polarity::HigherIsBetter;
+        assert_eq!(
+            by_interval(i(15.6, 19.1), Some(28.1), hib),
+            Comparison::Worse
+        );
+        assert_eq!(
+            by_interval(i(30.0, 40.0), Some(28.1), hib),
+            Comparison::Better
+        );
+        assert_eq!(
+            by_interval(i(27.0, 29.0), Some(28.1), hib),
+            Comparison::Similar
+        );
+        assert_eq!(
+            by_interval(i(30.0, 40.0), Some(28.1), Polarity::LowerIsBetter),
+            Comparison::Worse
+        );
+        assert_eq!(
+            by_interval(i(30.0, 40.0), Some(28.1), Polarity::NoJudgement),
+            Comparison::Higher
+        );
+        assert_eq!(by_interval(None, Some(28.1), hib), Comparison::NotCompared);
     }
 
     #[test]

@@ -1,4 +1,13 @@
 //! The statistics of `METHODS.md`: pure functions over plain values, no I/O.
 
+pub mod benchmark;
 pub mod comparison;
+pub mod funnel;
+pub mod headlines;
+pub mod intervals;
+pub mod measure;
+pub mod rag;
 pub mod ranking;
+pub mod scorecard;
+pub mod spread;
+pub mod trend;

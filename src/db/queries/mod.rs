@@ -1,5 +1,6 @@
 //! SQL, grouped by what it reads or writes. Every query binds its parameters.
 
+pub mod analysis;
 pub mod areas;
 pub mod known;
 pub mod measures;

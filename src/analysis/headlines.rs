@@ -1,0 +1,201 @@
+//! Headlines in words (METHODS.md §8): every sentence computed from the data, each naming its
+//! counting rule.
+
+use std::collections::HashMap;
+
+use super::comparison::Comparison;
+use super::measure::MeasureAnalysis;
+use super::trend::Direction;
+
+/// A sentence, the rule behind it, and its numbers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Headline {
+    pub sentence: String,
+    pub rule: String,
+    pub numbers: Numbers,
+}
+
+/// The counts a headline states.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Numbers {
+    pub councils: usize,
+    pub values: usize,
+    pub min: Option<f64>,
+    pub min_councils: Vec<String>,
+    pub max: Option<f64>,
+    pub max_councils: Vec<String>,
+    pub benchmark: Option<f64>,
+    pub above: usize,
+    pub below: usize,
+    pub similar: usize,
+    pub better: usize,
+    pub worse: usize,
+    pub not_compared: usize,
+    pub upper_quartile: usize,
+    pub lower_quartile: usize,
+    pub improved: usize,
+    pub declined: usize,
+    pub no_significant_change: usize,
+}
+
+fn count_comparisons(n: &mut Numbers, a: &MeasureAnalysis) {
+    for c in &a.councils {
+        let b = c
+            .benchmark
+            .and_then(|b| rust_decimal::prelude::ToPrimitive::to_f64(&b.value));
+        match (c.ci_low, c.ci_high, b) {
+            (Some(_), Some(high), Some(b)) if high < b => n.below += 1,
+            (Some(low), Some(_), Some(b)) if low > b => n.above += 1,
+            (Some(_), Some(_), Some(_)) => n.similar += 1,
+            _ => n.not_compared += 1,
+        }
+        match c.comparison {
+            Comparison::Better => n.better += 1,
+            Comparison::Worse => n.worse += 1,
+            _ => {}
+        }
+        match c.quartile_national {
+            Some(1) => n.upper_quartile += 1,
+            Some(4) => n.lower_quartile += 1,
+            _ => {}
+        }
+        match c.direction_of_travel {
+            Direction::Improved => n.improved += 1,
+            Direction::Declined => n.declined += 1,
+            Direction::NoSignificantChange | Direction::Increased | Direction::Decreased => {
+                n.no_significant_change += 1
+            }
+            Direction::NotAssessed => {}
+        }
+    }
+}
+
+fn names(codes: &[&str], names: &HashMap<String, String>) -> Vec<String> {
+    codes
+        .iter()
+        .map(|c| names.get(*c).cloned().unwrap_or_else(|| c.to_string()))
+        .collect()
+}
+
+/// The headline for one measure across the region: range with the councils at each end, counts
+/// significantly above and below the benchmark, national quartiles, direction of travel.
+pub fn for_measure(
+    subject: &str,
+    analysis: &MeasureAnalysis,
+    council_names: &HashMap<String, String>,
+    format: impl Fn(f64) -> String,
+) -> Headline {
+    let mut n = Numbers {
+        councils: analysis.councils.len(),
+        ..Numbers::default()
+    };
+    let values: Vec<(&str, f64)> = analysis
+        .councils
+        .iter()
+        .filter_map(|c| Some((c.code.as_str(), c.value?)))
+        .collect();
+    n.values = values.len();
+    count_comparisons(&mut n, analysis);
+    let benchmark = analysis.councils.iter().find_map(|c| c.benchmark);
+    n.benchmark = benchmark.and_then(|b| rust_decimal::prelude::ToPrimitive::to_f64(&b.value));
+    let level = analysis.level.label();
+    let against = analysis.comparator.label();
+    let mut sentence = match super::spread::range(&values) {
+        Some(r) => {
+            n.min = Some(r.min);
+            n.max = Some(r.max);
+            n.min_councils = names(&r.min_holders, council_names);
+            n.max_councils = names(&r.max_holders, council_names);
+            format!(
+                "Across the {} councils, {subject} ranged from {} ({}) to {} ({})",
+                n.councils,
+                format(r.min),
+                n.min_councils.join(", "),
+                format(r.max),
+                n.max_councils.join(", ")
+            )
+        }
+        None => format!("No council of the {} has a value for {subject}", n.councils),
+    };
+    if n.values > 0 {
+        let benchmark_text = match (analysis.comparator, n.benchmark) {
+            (super::measure::ComparatorKind::England, Some(b)) => {
+                format!("the England value of {}", format(b))
+            }
+            (super::measure::ComparatorKind::Region, Some(b)) => {
+                format!("the regional value of {}", format(b))
+            }
+            _ => format!("their {against} benchmark"),
+        };
+        sentence.push_str(&format!(
+            "; {} were significantly above {benchmark_text}, {} significantly below, {} similar ({level})",
+            n.above, n.below, n.similar
+        ));
+        if n.not_compared > 0 {
+            sentence.push_str(&format!(" and {} could not be compared", n.not_compared));
+        }
+    }
+    sentence.push('.');
+    if analysis.national {
+        sentence.push_str(&format!(
+            " {} were in the upper quartile of English councils and {} in the lower.",
+            n.upper_quartile, n.lower_quartile
+        ));
+    }
+    if n.improved + n.declined + n.no_significant_change > 0 {
+        sentence.push_str(&format!(
+            " Since the previous period {} improved, {} declined and {} showed no significant change.",
+            n.improved, n.declined, n.no_significant_change
+        ));
+    }
+    Headline {
+        sentence,
+        rule: format!(
+            "Range: lowest and highest values. Above/below: the council's {level} confidence interval lies wholly above or below the {against} benchmark (Wilson for proportions, Byar for rates, published margins of error for survey scores); councils without an interval are not compared. Quartiles: ranked among all English councils with a value, best first. Direction of travel: two-proportion z-test at 95% where counts exist, else the measure's tolerance."
+        ),
+        numbers: n,
+    }
+}
+
+/// The headline for a set of measures (a domain, or the whole scorecard): how the region's
+/// values compare and move, over every council and measure.
+pub fn for_measures<'a>(
+    subject: &str,
+    analyses: impl IntoIterator<Item = &'a MeasureAnalysis>,
+) -> Headline {
+    let mut n = Numbers::default();
+    let mut measures = 0;
+    let mut level = "95%";
+    let mut against = "England";
+    for a in analyses {
+        measures += 1;
+        level = a.level.label();
+        against = a.comparator.label();
+        n.councils = n.councils.max(a.councils.len());
+        n.values += a.councils.iter().filter(|c| c.value.is_some()).count();
+        count_comparisons(&mut n, a);
+    }
+    let compared = n.above + n.below + n.similar;
+    let judged = n.better + n.worse;
+    let sentence = if measures == 0 {
+        format!("{subject}: no measure has values for this period.")
+    } else {
+        format!(
+            "{subject}: of {} council values on {measures} measures, {} were significantly better than {against} and {} significantly worse ({level}); {} were similar or have no polarity, and {} could not be compared. {} improved on the previous period and {} declined.",
+            n.values,
+            n.better,
+            n.worse,
+            compared.saturating_sub(judged),
+            n.values.saturating_sub(compared),
+            n.improved,
+            n.declined
+        )
+    };
+    Headline {
+        sentence,
+        rule: format!(
+            "Counts every council value in the period. Better/worse: the {level} confidence interval lies wholly on the good or bad side of the {against} benchmark, by the measure's polarity. Improved/declined: a significant change since the previous period (two-proportion z-test at 95% where counts exist, else beyond the measure's tolerance)."
+        ),
+        numbers: n,
+    }
+}

@@ -1,0 +1,355 @@
+//! One measure in one period, analysed for every council of interest: interval, benchmark,
+//! comparison, ranks and quartiles, distance from the median, direction of travel, recent trend
+//! and RAG. Pure: the caller gathers the values and the comparator groups.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::benchmark::{self, Benchmark, Member};
+use super::comparison::{self, Comparison};
+use super::intervals::{Interval, IntervalMethod, Level, byar, wilson};
+use super::rag::{self, Rag, RagRule};
+use super::ranking;
+use super::spread;
+use super::trend::{self, Direction, Point, Tolerance, Trend};
+use crate::domain::{Polarity, Unit};
+
+/// What the analysis needs to know of a measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    pub code: String,
+    pub unit: Unit,
+    pub polarity: Polarity,
+    pub decimals: u32,
+    pub rate_multiplier: Option<i32>,
+    pub target: Option<f64>,
+    pub tolerance: Option<Tolerance>,
+}
+
+/// A stored value with its counts.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Value {
+    pub value: Option<Decimal>,
+    pub numerator: Option<Decimal>,
+    pub denominator: Option<Decimal>,
+    pub margin_of_error: Option<Decimal>,
+}
+
+impl Value {
+    fn member(&self) -> Member {
+        Member {
+            value: self.value,
+            numerator: self.numerator,
+            denominator: self.denominator,
+        }
+    }
+
+    fn point(&self) -> Option<Point> {
+        Some(Point {
+            value: self.value?.to_f64()?,
+            numerator: self.numerator.and_then(|d| d.to_f64()),
+            denominator: self.denominator.and_then(|d| d.to_f64()),
+        })
+    }
+}
+
+/// The interval around a value in the measure's own units (percentages, rates, scores).
+pub fn interval(spec: &Spec, v: &Value, level: Level) -> Option<(Interval, IntervalMethod)> {
+    let f = |d: Option<Decimal>| d.and_then(|d| d.to_f64());
+    let counts = (f(v.numerator), f(v.denominator));
+    match (spec.unit, counts) {
+        (Unit::Percent, (Some(x), Some(n))) => wilson(x, n, level.z()).map(|i| {
+            (
+                Interval {
+                    low: i.low * 100.0,
+                    high: i.high * 100.0,
+                },
+                IntervalMethod::Wilson,
+            )
+        }),
+        (Unit::Rate, (Some(x), Some(n))) if n > 0.0 => {
+            let k = f64::from(spec.rate_multiplier?);
+            byar(x, level.z()).map(|i| {
+                (
+                    Interval {
+                        low: i.low / n * k,
+                        high: i.high / n * k,
+                    },
+                    IntervalMethod::Byar,
+                )
+            })
+        }
+        _ => {
+            let (value, moe) = (f(v.value)?, f(v.margin_of_error)?);
+            let moe = match level {
+                Level::P95 => moe,
+                Level::P998 => moe * Level::P998.z() / Level::P95.z(),
+            };
+            Some((
+                Interval {
+                    low: value - moe,
+                    high: value + moe,
+                },
+                IntervalMethod::MarginOfError,
+            ))
+        }
+    }
+}
+
+/// Which benchmark councils are compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComparatorKind {
+    England,
+    Region,
+    Neighbours,
+    Type,
+}
+
+impl ComparatorKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ComparatorKind::England => "England",
+            ComparatorKind::Region => "the region",
+            ComparatorKind::Neighbours => "nearest neighbours",
+            ComparatorKind::Type => "councils of the same type",
+        }
+    }
+}
+
+impl std::str::FromStr for ComparatorKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "england" => Ok(ComparatorKind::England),
+            "region" => Ok(ComparatorKind::Region),
+            "neighbours" => Ok(ComparatorKind::Neighbours),
+            "type" => Ok(ComparatorKind::Type),
+            _ => Err(format!(
+                "'{s}' is not a comparator: use england, region, neighbours or type"
+            )),
+        }
+    }
+}
+
+/// A set of councils and, where it has one, the area whose published value benchmarks it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Group {
+    pub members: Vec<String>,
+    pub published_area: Option<String>,
+}
+
+/// The comparator groups of a period.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Groups {
+    /// Every English council in the period (published area: England).
+    pub england: Group,
+    /// The region of focus.
+    pub region: Group,
+    /// Each council's type group.
+    pub type_of: HashMap<String, Group>,
+    /// Each council's nearest neighbours (never itself).
+    pub neighbours_of: HashMap<String, Group>,
+}
+
+impl Groups {
+    pub fn for_council(&self, kind: ComparatorKind, council: &str) -> Option<&Group> {
+        match kind {
+            ComparatorKind::England => Some(&self.england),
+            ComparatorKind::Region => Some(&self.region),
+            ComparatorKind::Type => self.type_of.get(council),
+            ComparatorKind::Neighbours => self.neighbours_of.get(council),
+        }
+    }
+}
+
+/// The values of one measure around one period, by area code.
+#[derive(Debug, Clone, Default)]
+pub struct Data<'a> {
+    pub current: HashMap<&'a str, Value>,
+    pub previous: HashMap<&'a str, Value>,
+    /// Values of consecutive periods ending with the current one, oldest first.
+    pub history: HashMap<&'a str, Vec<Value>>,
+}
+
+/// Everything the scorecard says about one council's value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CouncilResult {
+    pub code: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub interval_method: Option<IntervalMethod>,
+    pub benchmark: Option<Benchmark>,
+    pub comparison: Comparison,
+    pub rank: Option<usize>,
+    pub quartile: Option<u8>,
+    pub rank_national: Option<usize>,
+    pub quartile_national: Option<u8>,
+    pub mads: Option<f64>,
+    pub distance: &'static str,
+    pub outlier: bool,
+    pub direction_of_travel: Direction,
+    pub trend: Trend,
+    pub rag: Rag,
+    pub rag_rule: RagRule,
+}
+
+/// The analysis of one measure for the councils of the region.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MeasureAnalysis {
+    pub comparator: ComparatorKind,
+    pub level: Level,
+    pub england: Option<Benchmark>,
+    pub region: Option<Benchmark>,
+    /// Whether national ranks were possible (values for councils beyond the region).
+    pub national: bool,
+    pub councils: Vec<CouncilResult>,
+}
+
+fn to_f64(d: Option<Decimal>) -> Option<f64> {
+    d.and_then(|d| d.to_f64())
+}
+
+fn group_benchmark(spec: &Spec, data: &Data<'_>, group: &Group) -> Option<Benchmark> {
+    let published = group
+        .published_area
+        .as_deref()
+        .and_then(|a| data.current.get(a))
+        .and_then(|v| v.value);
+    let members: Vec<Member> = group
+        .members
+        .iter()
+        .filter_map(|m| data.current.get(m.as_str()))
+        .map(Value::member)
+        .collect();
+    benchmark::benchmark(
+        published,
+        &members,
+        spec.unit,
+        spec.rate_multiplier,
+        spec.decimals,
+    )
+}
+
+/// Analyses `councils` (the region of focus) against `comparator` at `level`.
+pub fn analyse(
+    spec: &Spec,
+    data: &Data<'_>,
+    groups: &Groups,
+    councils: &[String],
+    comparator: ComparatorKind,
+    level: Level,
+) -> MeasureAnalysis {
+    let england = group_benchmark(spec, data, &groups.england);
+    let region = group_benchmark(spec, data, &groups.region);
+    let value_of = |c: &str| data.current.get(c).and_then(|v| v.value);
+    let region_values: Vec<Option<Decimal>> = councils.iter().map(|c| value_of(c)).collect();
+    let region_ranks = ranking::ranks(&region_values, spec.polarity);
+    let region_n = region_values.iter().flatten().count();
+    let national_codes: Vec<&str> = groups
+        .england
+        .members
+        .iter()
+        .map(String::as_str)
+        .filter(|c| value_of(c).is_some())
+        .collect();
+    let national = national_codes.len() > region_n;
+    let national_values: Vec<Option<Decimal>> =
+        national_codes.iter().map(|c| value_of(c)).collect();
+    let national_ranks: HashMap<&str, usize> = national_codes
+        .iter()
+        .zip(ranking::ranks(&national_values, spec.polarity))
+        .filter_map(|(c, r)| Some((*c, r?)))
+        .collect();
+    let spread_basis: Vec<f64> = if national {
+        national_values.iter().filter_map(|v| to_f64(*v)).collect()
+    } else {
+        region_values.iter().filter_map(|v| to_f64(*v)).collect()
+    };
+    let median_mad = spread::median_and_mad(&spread_basis);
+    let results = councils
+        .iter()
+        .zip(region_ranks)
+        .map(|(code, rank)| {
+            let v = data.current.get(code.as_str()).copied().unwrap_or_default();
+            let interval = interval(spec, &v, level);
+            let benchmark = match comparator {
+                ComparatorKind::England => england,
+                ComparatorKind::Region => region,
+                kind => groups
+                    .for_council(kind, code)
+                    .and_then(|g| group_benchmark(spec, data, g)),
+            };
+            let comparison = comparison::by_interval(
+                interval.map(|(i, _)| i),
+                benchmark.and_then(|b| b.value.to_f64()),
+                spec.polarity,
+            );
+            let value = to_f64(v.value);
+            let mads = value
+                .zip(median_mad)
+                .and_then(|(x, (m, mad))| spread::mads(x, m, mad));
+            let direction = match (
+                data.previous.get(code.as_str()).and_then(Value::point),
+                v.point(),
+            ) {
+                (Some(p), Some(l)) => trend::direction(p, l, spec.polarity, spec.tolerance),
+                _ => Direction::NotAssessed,
+            };
+            let points: Vec<Point> = data
+                .history
+                .get(code.as_str())
+                .map(|h| h.iter().filter_map(Value::point).collect())
+                .unwrap_or_default();
+            let (rag, rag_rule) = match (spec.target, spec.tolerance, value) {
+                (Some(t), Some(tol), Some(x)) => (
+                    rag::against_target(x, t, tol, spec.polarity),
+                    RagRule::Target,
+                ),
+                (_, _, Some(_)) if comparison != Comparison::NotCompared => {
+                    (rag::from_comparison(comparison), RagRule::Benchmark)
+                }
+                _ => (Rag::NotRated, RagRule::None),
+            };
+            let rank_national = national
+                .then(|| national_ranks.get(code.as_str()).copied())
+                .flatten();
+            CouncilResult {
+                code: code.clone(),
+                value,
+                numerator: to_f64(v.numerator),
+                denominator: to_f64(v.denominator),
+                ci_low: interval.map(|(i, _)| i.low),
+                ci_high: interval.map(|(i, _)| i.high),
+                interval_method: interval.map(|(_, m)| m),
+                benchmark,
+                comparison,
+                rank,
+                quartile: rank.and_then(|r| ranking::quartile(r, region_n)),
+                rank_national,
+                quartile_national: rank_national
+                    .and_then(|r| ranking::quartile(r, national_codes.len())),
+                mads,
+                distance: spread::words(mads, spec.polarity),
+                outlier: spread::is_outlier(mads),
+                direction_of_travel: direction,
+                trend: trend::recent(&points, spec.polarity),
+                rag,
+                rag_rule,
+            }
+        })
+        .collect();
+    MeasureAnalysis {
+        comparator,
+        level,
+        england,
+        region,
+        national,
+        councils: results,
+    }
+}

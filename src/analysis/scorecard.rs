@@ -1,0 +1,111 @@
+//! The whole scorecard for a period: every measure analysed for the councils of the region,
+//! each at its own latest period up to the one asked for. Pure: the inputs are plain data.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::intervals::Level;
+use super::measure::{self, ComparatorKind, Data, Groups, MeasureAnalysis, Spec, Value};
+use crate::domain::Period;
+
+/// A stored value of one area for one measure and period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub measure: String,
+    pub area: String,
+    pub period: Period,
+    pub value: Value,
+}
+
+/// Everything needed to analyse a period.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub specs: Vec<Spec>,
+    pub values: Vec<Stored>,
+    pub groups: Groups,
+    /// The councils of the region of focus during the period, in display order.
+    pub councils: Vec<String>,
+}
+
+/// One measure's analysis, at the period it was analysed for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysed {
+    pub measure: String,
+    pub period: Period,
+    pub analysis: MeasureAnalysis,
+}
+
+/// Every measure with a value for a council of the region up to `as_at`.
+pub fn analyse(
+    inputs: &Inputs,
+    as_at: Period,
+    comparator: ComparatorKind,
+    level: Level,
+) -> Vec<Analysed> {
+    let mut by_measure: HashMap<&str, BTreeMap<Period, HashMap<&str, Value>>> = HashMap::new();
+    for s in inputs
+        .values
+        .iter()
+        .filter(|s| s.period.sort_key() <= as_at.sort_key())
+    {
+        by_measure
+            .entry(s.measure.as_str())
+            .or_default()
+            .entry(s.period)
+            .or_default()
+            .insert(s.area.as_str(), s.value);
+    }
+    let empty = BTreeMap::new();
+    inputs
+        .specs
+        .iter()
+        .filter_map(|spec| {
+            let periods = by_measure.get(spec.code.as_str()).unwrap_or(&empty);
+            let (&period, current) = periods.iter().rev().find(|(_, values)| {
+                inputs
+                    .councils
+                    .iter()
+                    .any(|c| values.get(c.as_str()).is_some_and(|v| v.value.is_some()))
+            })?;
+            let previous = periods.get(&period.previous()).cloned().unwrap_or_default();
+            let mut chain = vec![period];
+            while chain.len() < super::trend::MAX_TREND_POINTS {
+                let before = chain[chain.len() - 1].previous();
+                if !periods.contains_key(&before) {
+                    break;
+                }
+                chain.push(before);
+            }
+            chain.reverse();
+            let mut history: HashMap<&str, Vec<Value>> = HashMap::new();
+            for council in &inputs.councils {
+                let series: Vec<Value> = chain
+                    .iter()
+                    .map_while(|p| {
+                        periods
+                            .get(p)
+                            .and_then(|v| v.get(council.as_str()))
+                            .copied()
+                    })
+                    .collect();
+                history.insert(council.as_str(), series);
+            }
+            let data = Data {
+                current: current.clone(),
+                previous,
+                history,
+            };
+            Some(Analysed {
+                measure: spec.code.clone(),
+                period,
+                analysis: measure::analyse(
+                    spec,
+                    &data,
+                    &inputs.groups,
+                    &inputs.councils,
+                    comparator,
+                    level,
+                ),
+            })
+        })
+        .collect()
+}

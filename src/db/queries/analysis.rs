@@ -1,0 +1,175 @@
+//! Loading what the analysis of a period needs: the catalogue's specifications, recent values of
+//! every area, and the comparator groups.
+
+use std::collections::HashMap;
+
+use rust_decimal::prelude::ToPrimitive;
+use sqlx::PgPool;
+
+use crate::analysis::measure::{Group, Groups, Spec, Value};
+use crate::analysis::scorecard::{Inputs, Stored};
+use crate::analysis::trend::Tolerance;
+use crate::domain::{Period, Polarity, Unit};
+
+/// How many years of values before the period are loaded (enough for five-point trends).
+const YEARS_OF_HISTORY: i32 = 5;
+
+#[derive(sqlx::FromRow)]
+struct SpecRow {
+    code: String,
+    #[sqlx(try_from = "String")]
+    unit: Unit,
+    #[sqlx(try_from = "String")]
+    polarity: Polarity,
+    decimals: i16,
+    rate_multiplier: Option<i32>,
+    target: Option<rust_decimal::Decimal>,
+    amber_tolerance: Option<rust_decimal::Decimal>,
+    tolerance_kind: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ValueRow {
+    measure_code: String,
+    area_code: String,
+    period_code: String,
+    value: Option<rust_decimal::Decimal>,
+    numerator: Option<rust_decimal::Decimal>,
+    denominator: Option<rust_decimal::Decimal>,
+    margin_of_error: Option<rust_decimal::Decimal>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    slug: String,
+    kind: String,
+    benchmark_area: Option<String>,
+    owner_ons_code: Option<String>,
+    ons_code: String,
+}
+
+/// Loads the inputs for analysing `as_at` with `region` (a comparator group slug) as the region
+/// of focus.
+pub async fn inputs(pool: &PgPool, as_at: Period, region: &str) -> sqlx::Result<Inputs> {
+    let specs: Vec<SpecRow> = sqlx::query_as(
+        "SELECT m.code, m.unit, m.polarity, m.decimals, m.rate_multiplier, m.target, m.amber_tolerance, m.tolerance_kind
+         FROM measures m JOIN domains d ON d.slug = m.domain_slug ORDER BY d.position, m.position",
+    )
+    .fetch_all(pool)
+    .await?;
+    let values: Vec<ValueRow> = sqlx::query_as(
+        "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error
+         FROM current_observations o JOIN periods p ON p.code = o.period_code
+         WHERE p.sort_key <= $1 AND p.year_start >= $2 AND o.disaggregation = 'Total'",
+    )
+    .bind(as_at.sort_key())
+    .bind((as_at.year_start() - YEARS_OF_HISTORY) as i16)
+    .fetch_all(pool)
+    .await?;
+    let members: Vec<MemberRow> = sqlx::query_as(
+        "SELECT g.slug, g.kind, g.benchmark_area, g.owner_ons_code, m.ons_code
+         FROM comparator_groups g
+         JOIN comparator_group_members m ON m.group_slug = g.slug
+         JOIN authorities a ON a.ons_code = m.ons_code
+         WHERE (m.valid_from IS NULL OR m.valid_from <= $2) AND (m.valid_to IS NULL OR m.valid_to >= $1)
+           AND (a.valid_from IS NULL OR a.valid_from <= $2) AND (a.valid_to IS NULL OR a.valid_to >= $1)
+         ORDER BY g.slug, a.name",
+    )
+    .bind(as_at.starts_on())
+    .bind(as_at.ends_on())
+    .fetch_all(pool)
+    .await?;
+    Ok(assemble(specs, values, members, region))
+}
+
+fn assemble(
+    specs: Vec<SpecRow>,
+    values: Vec<ValueRow>,
+    members: Vec<MemberRow>,
+    region: &str,
+) -> Inputs {
+    let specs = specs
+        .into_iter()
+        .map(|s| {
+            let tolerance = match (
+                s.amber_tolerance.and_then(|t| t.to_f64()),
+                s.tolerance_kind.as_deref(),
+            ) {
+                (Some(t), Some("relative")) => Some(Tolerance::Relative(t / 100.0)),
+                (Some(t), Some(_)) => Some(Tolerance::Absolute(t)),
+                _ => None,
+            };
+            Spec {
+                code: s.code,
+                unit: s.unit,
+                polarity: s.polarity,
+                decimals: u32::try_from(s.decimals).unwrap_or(1),
+                rate_multiplier: s.rate_multiplier,
+                target: s.target.and_then(|t| t.to_f64()),
+                tolerance,
+            }
+        })
+        .collect();
+    let values = values
+        .into_iter()
+        .filter_map(|r| {
+            Some(Stored {
+                period: r.period_code.parse().ok()?,
+                measure: r.measure_code,
+                area: r.area_code,
+                value: Value {
+                    value: r.value,
+                    numerator: r.numerator,
+                    denominator: r.denominator,
+                    margin_of_error: r.margin_of_error,
+                },
+            })
+        })
+        .collect();
+    let mut groups = Groups::default();
+    let mut type_groups: HashMap<String, Group> = HashMap::new();
+    let mut type_of_council: HashMap<String, String> = HashMap::new();
+    let mut councils = Vec::new();
+    for m in members {
+        match m.kind.as_str() {
+            "england" => {
+                groups.england.published_area = m.benchmark_area.clone();
+                groups.england.members.push(m.ons_code);
+            }
+            "council_type" => {
+                type_of_council.insert(m.ons_code.clone(), m.slug.clone());
+                type_groups
+                    .entry(m.slug)
+                    .or_default()
+                    .members
+                    .push(m.ons_code);
+            }
+            "nearest_neighbours" => {
+                if let Some(owner) = m.owner_ons_code.filter(|o| *o != m.ons_code) {
+                    groups
+                        .neighbours_of
+                        .entry(owner)
+                        .or_default()
+                        .members
+                        .push(m.ons_code);
+                }
+            }
+            _ if m.slug == region => {
+                groups.region.published_area = m.benchmark_area.clone();
+                councils.push(m.ons_code.clone());
+                groups.region.members.push(m.ons_code);
+            }
+            _ => {}
+        }
+    }
+    groups.type_of = type_of_council
+        .into_iter()
+        .filter_map(|(council, slug)| Some((council, type_groups.get(&slug)?.clone())))
+        .collect();
+    Inputs {
+        specs,
+        values,
+        groups,
+        councils,
+    }
+}
