@@ -5,7 +5,7 @@ use super::intervals::{Interval, Level, byar};
 
 /// Limits for a proportion `p0` (0 to 1) at denominator `n`, clipped to [0, 1].
 pub fn proportion_limits(p0: f64, n: f64, level: Level) -> Option<Interval> {
-    if !(n > 0.0) || !(0.0..=1.0).contains(&p0) {
+    if n.is_nan() || n <= 0.0 || !(0.0..=1.0).contains(&p0) {
         return None;
     }
     let half = level.z() * (p0 * (1.0 - p0) / n).sqrt();
@@ -18,7 +18,7 @@ pub fn proportion_limits(p0: f64, n: f64, level: Level) -> Option<Interval> {
 /// Limits for a rate (per `multiplier`) at a population: Byar's bounds around the expected count
 /// `E = rate0 × population / multiplier`, back on the rate scale.
 pub fn rate_limits(rate0: f64, population: f64, multiplier: f64, level: Level) -> Option<Interval> {
-    if !(population > 0.0) || rate0 < 0.0 {
+    if population.is_nan() || population <= 0.0 || rate0 < 0.0 {
         return None;
     }
     let expected = rate0 * population / multiplier;

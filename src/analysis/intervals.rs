@@ -38,7 +38,7 @@ pub struct Interval {
 
 /// Wilson score interval for the proportion `x / n`, as proportions (0 to 1).
 pub fn wilson(x: f64, n: f64, z: f64) -> Option<Interval> {
-    if !(n > 0.0) || x < 0.0 || x > n {
+    if n.is_nan() || n <= 0.0 || x < 0.0 || x > n {
         return None;
     }
     let z2 = z * z;
@@ -53,7 +53,7 @@ pub fn wilson(x: f64, n: f64, z: f64) -> Option<Interval> {
 /// Byar's interval for an observed count `o` (exact, from the chi-squared distribution, when
 /// `o` < 10), as counts.
 pub fn byar(o: f64, z: f64) -> Option<Interval> {
-    if !(o >= 0.0) {
+    if o.is_nan() || o < 0.0 {
         return None;
     }
     if o < 10.0 {
