@@ -3,6 +3,8 @@
 use sqlx::PgPool;
 
 use super::{AppError, AppState};
+use crate::analysis::intervals::Level;
+use crate::analysis::measure::ComparatorKind;
 use crate::domain::Period;
 
 /// The base template's values: page title, service name, and whether to say the data is
@@ -95,4 +97,52 @@ pub async fn choose_period(
         })
         .collect();
     Ok((chosen, options))
+}
+
+/// The query parameters of the analysed views: `period`, `comparator`, `level`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AnalysisQuery {
+    pub period: Option<String>,
+    pub comparator: Option<String>,
+    pub level: Option<String>,
+}
+
+impl AnalysisQuery {
+    pub fn period_query(&self) -> PeriodQuery {
+        PeriodQuery {
+            period: self.period.clone(),
+        }
+    }
+
+    /// The comparator (default England) and confidence level (default 95%), or a 400 naming
+    /// the parameter.
+    pub fn choices(&self) -> Result<(ComparatorKind, Level), AppError> {
+        let comparator = match self
+            .comparator
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => ComparatorKind::England,
+            Some(text) => text
+                .parse()
+                .map_err(|e: String| AppError::bad_request("comparator", e))?,
+        };
+        let level = match self
+            .level
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None | Some("95") => Level::P95,
+            Some("99.8") => Level::P998,
+            Some(other) => {
+                return Err(AppError::bad_request(
+                    "level",
+                    format!("'{other}' is not a confidence level: use 95 or 99.8"),
+                ));
+            }
+        };
+        Ok((comparator, level))
+    }
 }

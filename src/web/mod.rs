@@ -1,6 +1,7 @@
 //! HTTP: the router, one module per area of the site, and the error type that maps failures to
 //! pages.
 
+mod api;
 mod authorities;
 mod error;
 mod health;
@@ -49,6 +50,7 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
             HeaderValue::from_static("public, max-age=86400"),
         ));
     Router::new()
+        .nest("/api/v1", api::router())
         .merge(overview::router())
         .merge(authorities::router())
         .merge(measures::router())

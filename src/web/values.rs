@@ -74,3 +74,31 @@ pub fn formatted(measure: &Measure, observation: Option<&Observation>) -> String
         None => "–".into(),
     }
 }
+
+/// The analysis of every measure as at `period` for the region of focus, with the inputs it
+/// was computed from.
+pub async fn analysed(
+    state: &AppState,
+    period: Period,
+    comparator: crate::analysis::measure::ComparatorKind,
+    level: crate::analysis::intervals::Level,
+) -> Result<
+    (
+        crate::analysis::scorecard::Inputs,
+        Vec<crate::analysis::scorecard::Analysed>,
+    ),
+    AppError,
+> {
+    let inputs =
+        crate::db::queries::analysis::inputs(&state.pool, period, &state.site.region).await?;
+    let analysed = crate::analysis::scorecard::analyse(&inputs, period, comparator, level);
+    Ok((inputs, analysed))
+}
+
+/// Council names by ONS code.
+pub async fn council_names(state: &AppState) -> Result<HashMap<String, String>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT ons_code, name FROM authorities")
+        .fetch_all(&state.pool)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
