@@ -68,9 +68,9 @@ async fn overview_names_all_23_councils_and_shows_a_seeded_value_in_its_cell() {
     let shown = format!("{:.1}%", halton.value.unwrap());
     assert!(cell.starts_with(&shown), "cell {cell:?} shows {shown}");
     assert!(
-        ["Better", "Worse", "Same"]
+        ["Better", "Worse", "Similar"]
             .iter()
-            .any(|w| cell.ends_with(w)),
+            .any(|w| cell.contains(w)),
         "cell {cell:?} carries its comparison in words"
     );
     let england = seeded("1C2A", "E92000001", Period::year(2022));
@@ -240,4 +240,58 @@ async fn health_and_static_assets() {
     pool.close().await;
     let (status, _) = get(&app, "/healthz").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn pages_carry_intervals_comparisons_trends_and_headlines() {
+    let app = app(database(Start::Seeded).await);
+    let (_, body) = get(&app, "/authorities/E06000006?period=2023-24").await;
+    let html = Html::parse_document(&body);
+    let row = "tr[data-measure='1C2A']";
+    let interval = text(&html, &format!("{row} .interval")).unwrap();
+    assert!(
+        interval.starts_with("95% CI ") && interval.contains(" to "),
+        "{interval}"
+    );
+    let comparison = text(&html, &format!("{row} td.comparison strong")).unwrap();
+    assert!(
+        ["Better", "Similar", "Worse"].contains(&comparison.as_str()),
+        "{comparison}"
+    );
+    let direction = text(&html, &format!("{row} td.direction")).unwrap();
+    assert!(
+        ["Improved", "Declined", "No significant change"].contains(&direction.as_str()),
+        "{direction}"
+    );
+    assert!(!text(&html, &format!("{row} td.trend")).unwrap().is_empty());
+    let rag = text(&html, &format!("{row} td.rag")).unwrap();
+    assert!(
+        rag.ends_with("against target"),
+        "1C(2A) has a target: {rag}"
+    );
+    assert!(text(&html, "#rag-summary").unwrap().starts_with("Of "));
+
+    let (status, body) = get(&app, "/measures/1C2A?period=2022-23&comparator=region").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    assert!(
+        text(&html, "#headline")
+            .unwrap()
+            .starts_with("Across the 23 councils, ")
+    );
+    assert!(
+        text(&html, "#ranking thead")
+            .unwrap()
+            .contains("Compared with the region")
+    );
+
+    let (_, body) = get(&app, "/?period=2023-24&comparator=neighbours").await;
+    let html = Html::parse_document(&body);
+    let headlines = texts(&html, "#headlines li");
+    assert_eq!(headlines.len(), 7, "overall and six domains");
+    assert!(headlines[0].starts_with("All measures: of "));
+    assert_eq!(
+        get(&app, "/?comparator=planets").await.0,
+        StatusCode::BAD_REQUEST
+    );
 }

@@ -1,7 +1,5 @@
 //! Comparing a council's value with a benchmark (METHODS.md §3).
 
-use rust_decimal::Decimal;
-
 use super::intervals::Interval;
 use crate::domain::Polarity;
 
@@ -76,59 +74,9 @@ pub fn by_interval(
     Comparison::from_direction(higher, polarity)
 }
 
-/// Plain comparison of values, without significance: above, below or equal to the benchmark
-/// at the measure's published precision.
-pub fn by_value(
-    value: Option<Decimal>,
-    benchmark: Option<Decimal>,
-    polarity: Polarity,
-    decimals: u32,
-) -> Comparison {
-    let (Some(v), Some(b)) = (value, benchmark) else {
-        return Comparison::NotCompared;
-    };
-    let round = |x: Decimal| {
-        x.round_dp_with_strategy(
-            decimals,
-            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-        )
-    };
-    let (v, b) = (round(v), round(b));
-    let higher = (v != b).then_some(v > b);
-    Comparison::from_direction(higher, polarity)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rust_decimal_macros::dec;
-
-    #[test]
-    fn polarity_decides_better_or_worse() {
-        let hib = Polarity::HigherIsBetter;
-        assert_eq!(
-            by_value(Some(dec!(30)), Some(dec!(28.1)), hib, 1),
-            Comparison::Better
-        );
-        assert_eq!(
-            by_value(Some(dec!(20)), Some(dec!(28.1)), hib, 1),
-            Comparison::Worse
-        );
-        let lib = Polarity::LowerIsBetter;
-        assert_eq!(
-            by_value(Some(dec!(500)), Some(dec!(600)), lib, 1),
-            Comparison::Better
-        );
-        let none = Polarity::NoJudgement;
-        assert_eq!(
-            by_value(Some(dec!(5)), Some(dec!(4)), none, 1),
-            Comparison::Higher
-        );
-        assert_eq!(
-            by_value(Some(dec!(3)), Some(dec!(4)), none, 1),
-            Comparison::Lower
-        );
-    }
 
     #[test]
     fn intervals_against_a_benchmark() {
@@ -155,22 +103,5 @@ mod tests {
             Comparison::Higher
         );
         assert_eq!(by_interval(None, Some(28.1), hib), Comparison::NotCompared);
-    }
-
-    #[test]
-    fn equal_at_published_precision_is_similar_and_missing_is_not_compared() {
-        let hib = Polarity::HigherIsBetter;
-        assert_eq!(
-            by_value(Some(dec!(28.14)), Some(dec!(28.1)), hib, 1),
-            Comparison::Similar
-        );
-        assert_eq!(
-            by_value(None, Some(dec!(28.1)), hib, 1),
-            Comparison::NotCompared
-        );
-        assert_eq!(
-            by_value(Some(dec!(28.1)), None, hib, 1),
-            Comparison::NotCompared
-        );
     }
 }

@@ -216,20 +216,6 @@ impl Measure {
     }
 }
 
-/// One stored value of a measure for an area and period (the current revision).
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct Observation {
-    pub measure_code: String,
-    pub area_code: String,
-    pub period_code: String,
-    pub period_sort_key: i32,
-    pub value: Option<Decimal>,
-    pub numerator: Option<Decimal>,
-    pub denominator: Option<Decimal>,
-    pub margin_of_error: Option<Decimal>,
-    pub status: String,
-}
-
 /// Whether a stored value is final, provisional, or absent (and why).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,5 +1,6 @@
-//! `GET /authorities/{ons_code}`: one council's scorecard, each measure with its recent values,
-//! England and the region.
+//! `GET /authorities/{ons_code}`: one council's balanced scorecard: each measure with its value
+//! and interval, earlier values, England and the region, comparison, direction of travel, trend
+//! and RAG, with the RAG summary overall and per domain.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,13 +8,17 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 
-use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
-use super::values::{DomainGroupOf, formatted, group_by_domain, region_during};
+use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
+use super::values::{
+    Choice, DomainGroupOf, analysed_for, benchmark_text, comparator_choices, group_by_domain,
+    interval_text, region_name, stored_index, stored_text,
+};
 use super::{AppError, AppState};
-use crate::analysis::comparison::{self, Comparison};
+use crate::analysis::comparison::Comparison;
+use crate::analysis::rag::{Rag, RagRule, Summary};
+use crate::analysis::trend::{Direction, Trend};
 use crate::db::queries::{areas, measures, observations};
-use crate::domain::{Authority, OnsCode};
-use crate::seed::generate::ENGLAND;
+use crate::domain::{Authority, OnsCode, Period};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/authorities/{ons_code}", get(show))
@@ -33,12 +38,21 @@ pub struct CouncilRow {
     pub title: String,
     pub period: String,
     pub value: String,
+    pub interval: String,
     pub england: String,
     pub region: String,
     pub comparison: Comparison,
+    pub direction: Direction,
+    pub trend: Trend,
+    pub rag: Rag,
+    pub rag_rule: &'static str,
     pub earlier: Vec<PastValue>,
     /// "Revised: was 598.7 in revision 1" when a later revision replaced the value.
     pub revised: Option<String>,
+}
+
+pub struct DomainSummary {
+    pub sentence: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -49,46 +63,72 @@ struct CouncilPage {
     region: String,
     period: String,
     periods: Vec<PeriodOption>,
+    comparators: Vec<Choice>,
+    comparator: &'static str,
+    summary: String,
     domains: Vec<DomainGroupOf<CouncilRow>>,
+    domain_summaries: Vec<DomainSummary>,
 }
 
 async fn show(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(query): Query<PeriodQuery>,
+    Query(query): Query<AnalysisQuery>,
 ) -> Result<CouncilPage, AppError> {
     let not_found = || AppError::NotFound(format!("a council with the code {code}"));
     let ons: OnsCode = code.parse().map_err(|_| not_found())?;
     let authority = areas::authority(&state.pool, ons.as_str())
         .await?
         .ok_or_else(not_found)?;
-    let (period, periods) = choose_period(&state.pool, &query).await?;
-    let region = region_during(&state, period).await?;
+    let (comparator, level) = query.choices()?;
+    let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
+    let region = region_name(&state).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let mut area_codes = vec![authority.ons_code.clone(), ENGLAND.to_string()];
-    area_codes.extend(region.benchmark_area.clone());
-    let history = observations::history(&state.pool, period, &area_codes, None).await?;
+    let (inputs, analysed) =
+        analysed_for(&state, period, comparator, level, Some(&authority.ons_code)).await?;
+    let stored = stored_index(&inputs);
     let superseded = observations::superseded(&state.pool, &authority.ons_code, period).await?;
+    let mut history: Vec<(&str, Period)> = inputs
+        .values
+        .iter()
+        .filter(|s| s.area == authority.ons_code && s.value.value.is_some())
+        .map(|s| (s.measure.as_str(), s.period))
+        .collect();
+    history.sort_by_key(|(_, p)| p.sort_key());
     let domains = group_by_domain(&catalogue, |m| {
-        let own: Vec<_> = history
+        let a = analysed.iter().find(|a| a.measure == m.code)?;
+        let c = a
+            .analysis
+            .councils
             .iter()
-            .filter(|o| o.measure_code == m.code && o.area_code == authority.ons_code)
-            .collect();
-        let (latest, earlier) = own.split_last()?;
-        let at_latest = |area: &str| {
-            history.iter().find(|o| {
-                o.measure_code == m.code
-                    && o.area_code == area
-                    && o.period_code == latest.period_code
+            .find(|c| c.code == authority.ons_code)?;
+        c.value?;
+        let earlier: Vec<PastValue> = history
+            .iter()
+            .filter(|(code, p)| {
+                *code == m.code
+                    && p.sort_key() < a.period.sort_key()
+                    && p.is_quarter() == a.period.is_quarter()
             })
-        };
-        let england = at_latest(ENGLAND);
-        let region_value = region.benchmark_area.as_deref().and_then(at_latest);
+            .map(|(_, p)| PastValue {
+                period: p.to_string(),
+                value: stored_text(
+                    m,
+                    stored
+                        .get(&(m.code.as_str(), authority.ons_code.as_str(), *p))
+                        .copied(),
+                ),
+            })
+            .collect();
         let skip = earlier.len().saturating_sub(EARLIER_VALUES);
+        let current = stored
+            .get(&(m.code.as_str(), authority.ons_code.as_str(), a.period))
+            .copied();
+        let period_code = a.period.to_string();
         let revised = superseded
             .iter()
             .find(|(code, p, old, _)| {
-                *code == m.code && *p == latest.period_code && *old != latest.value
+                *code == m.code && *p == period_code && *old != current.and_then(|v| v.value)
             })
             .map(|(_, _, old, revision)| {
                 let was = old.map_or_else(|| "no value".to_string(), |v| m.format(v));
@@ -98,33 +138,53 @@ async fn show(
             code: m.code.clone(),
             display_code: m.display_code.clone(),
             title: m.title.clone(),
-            period: latest.period_code.clone(),
-            value: formatted(m, Some(latest)),
-            england: formatted(m, england),
-            region: formatted(m, region_value),
-            comparison: comparison::by_value(
-                latest.value,
-                england.and_then(|o| o.value),
-                m.polarity,
-                m.decimals(),
-            ),
-            earlier: earlier[skip..]
-                .iter()
-                .map(|o| PastValue {
-                    period: o.period_code.clone(),
-                    value: formatted(m, Some(o)),
-                })
-                .collect(),
+            period: period_code,
+            value: stored_text(m, current),
+            interval: interval_text(m, c, level),
+            england: benchmark_text(m, a.analysis.england),
+            region: benchmark_text(m, a.analysis.region),
+            comparison: c.comparison,
+            direction: c.direction_of_travel,
+            trend: c.trend,
+            rag: c.rag,
+            rag_rule: match c.rag_rule {
+                RagRule::Target => "against target",
+                RagRule::Benchmark => "against benchmark",
+                RagRule::None => "",
+            },
+            earlier: earlier.into_iter().skip(skip).collect(),
             revised,
         })
     });
+    let domain_summaries = domains
+        .iter()
+        .map(|d| DomainSummary {
+            sentence: Summary::of(d.rows.iter().map(|r| r.rag)).sentence(),
+        })
+        .collect();
+    let summary = Summary::of(domains.iter().flat_map(|d| d.rows.iter().map(|r| r.rag))).sentence();
     let layout = Layout::new(&state, format!("{}, {period}", authority.name)).await?;
     Ok(CouncilPage {
         layout,
         authority,
-        region: region.name,
+        region,
         period: period.to_string(),
         periods,
+        comparators: comparator_choices(comparator),
+        comparator: comparator.label(),
+        summary,
         domains,
+        domain_summaries,
     })
+}
+
+impl CouncilRow {
+    pub fn rag_css(&self) -> &'static str {
+        match self.rag {
+            Rag::Green => "better",
+            Rag::Amber => "similar",
+            Rag::Red => "worse",
+            Rag::NotRated => "none",
+        }
+    }
 }

@@ -1,5 +1,6 @@
-//! `GET /measures/{code}`: one measure, every council of the region ranked, with England and the
-//! region.
+//! `GET /measures/{code}`: one measure: its definition, the headline, and every council of the
+//! region ranked with its interval, comparison, quartile, distance from the median, direction
+//! of travel and trend.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,14 +8,17 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 
-use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
-use super::values::{formatted, index, region_during};
+use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
+use super::values::{
+    Choice, analysed, benchmark_text, comparator_choices, council_names, format_f64, interval_text,
+    region_name, stored_index, stored_text,
+};
 use super::{AppError, AppState};
-use crate::analysis::comparison::{self, Comparison};
-use crate::analysis::ranking;
-use crate::db::queries::{measures, observations};
-use crate::domain::Measure;
-use crate::seed::generate::ENGLAND;
+use crate::analysis::comparison::Comparison;
+use crate::analysis::headlines;
+use crate::analysis::trend::{Direction, Trend};
+use crate::db::queries::measures;
+use crate::domain::{Measure, Unit, format_value};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/measures/{code}", get(show))
@@ -25,9 +29,14 @@ pub struct RankedRow {
     pub ons_code: String,
     pub name: String,
     pub value: String,
+    pub interval: String,
     pub numerator: String,
     pub denominator: String,
     pub comparison: Comparison,
+    pub quartile: String,
+    pub distance: String,
+    pub direction: Direction,
+    pub trend: Trend,
 }
 
 #[derive(Template, WebTemplate)]
@@ -40,6 +49,11 @@ struct MeasurePage {
     period: String,
     data_period: Option<String>,
     periods: Vec<PeriodOption>,
+    comparators: Vec<Choice>,
+    comparator: &'static str,
+    headline: Option<String>,
+    rule: String,
+    national: bool,
     england: String,
     region_value: String,
     rows: Vec<RankedRow>,
@@ -48,69 +62,78 @@ struct MeasurePage {
 async fn show(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(query): Query<PeriodQuery>,
+    Query(query): Query<AnalysisQuery>,
 ) -> Result<MeasurePage, AppError> {
     let measure = measures::by_code_or_alias(&state.pool, code.trim())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
-    let (period, periods) = choose_period(&state.pool, &query).await?;
-    let region = region_during(&state, period).await?;
-    let members: Vec<String> = region.members.iter().map(|a| a.ons_code.clone()).collect();
-    let mut area_codes = members.clone();
-    area_codes.push(ENGLAND.to_string());
-    area_codes.extend(region.benchmark_area.clone());
-    let values = observations::as_at(
-        &state.pool,
-        period,
-        &members,
-        &area_codes,
-        Some(&measure.code),
-    )
-    .await?;
-    let by_key = index(&values);
-    let value_of = |area: &str| by_key.get(&(measure.code.as_str(), area)).copied();
-    let england = value_of(ENGLAND);
-    let own: Vec<_> = region
-        .members
-        .iter()
-        .map(|a| value_of(&a.ons_code))
-        .collect();
-    let ranks = ranking::ranks(
-        &own.iter()
-            .map(|o| o.and_then(|o| o.value))
-            .collect::<Vec<_>>(),
-        measure.polarity,
-    );
-    let number = |v: Option<rust_decimal::Decimal>| {
-        v.map(|v| crate::domain::format_value(v, crate::domain::Unit::Count, 0))
+    let (comparator, level) = query.choices()?;
+    let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
+    let region = region_name(&state).await?;
+    let (inputs, all) = analysed(&state, period, comparator, level).await?;
+    let names = council_names(&state).await?;
+    let stored = stored_index(&inputs);
+    let analysed = all.iter().find(|a| a.measure == measure.code);
+    let count = |v: Option<f64>| {
+        v.and_then(rust_decimal::Decimal::from_f64_retain)
+            .map(|d| format_value(d, Unit::Count, 0))
             .unwrap_or_default()
     };
-    let mut rows: Vec<(Option<usize>, RankedRow)> = region
-        .members
-        .iter()
-        .zip(own.iter().zip(ranks))
-        .map(|(a, (o, rank))| {
-            (
-                rank,
-                RankedRow {
-                    rank: rank.map(|r| r.to_string()).unwrap_or_else(|| "–".into()),
-                    ons_code: a.ons_code.clone(),
-                    name: a.name.clone(),
-                    value: formatted(&measure, *o),
-                    numerator: number(o.and_then(|o| o.numerator)),
-                    denominator: number(o.and_then(|o| o.denominator)),
-                    comparison: comparison::by_value(
-                        o.and_then(|o| o.value),
-                        england.and_then(|e| e.value),
-                        measure.polarity,
-                        measure.decimals(),
-                    ),
-                },
-            )
+    let mut rows: Vec<(Option<usize>, RankedRow)> = analysed
+        .map(|a| {
+            a.analysis
+                .councils
+                .iter()
+                .map(|c| {
+                    let quartile = match (c.quartile_national, c.quartile) {
+                        (Some(q), _) => format!("{q} (England)"),
+                        (None, Some(q)) => format!("{q} (region)"),
+                        _ => "–".into(),
+                    };
+                    let distance = match c.mads {
+                        Some(m) => format!(
+                            "{} the median ({m:+.1} MADs){}",
+                            c.distance,
+                            if c.outlier { ", outlier" } else { "" }
+                        ),
+                        None => c.distance.to_string(),
+                    };
+                    (
+                        c.rank,
+                        RankedRow {
+                            rank: c.rank.map_or_else(|| "–".into(), |r| r.to_string()),
+                            ons_code: c.code.clone(),
+                            name: names.get(&c.code).cloned().unwrap_or_default(),
+                            value: stored_text(
+                                &measure,
+                                stored
+                                    .get(&(measure.code.as_str(), c.code.as_str(), a.period))
+                                    .copied(),
+                            ),
+                            interval: interval_text(&measure, c, level),
+                            numerator: count(c.numerator),
+                            denominator: count(c.denominator),
+                            comparison: c.comparison,
+                            quartile,
+                            distance,
+                            direction: c.direction_of_travel,
+                            trend: c.trend,
+                        },
+                    )
+                })
+                .collect()
         })
-        .collect();
-    rows.sort_by_key(|(rank, row)| (rank.is_none(), *rank, row.name.clone()));
-    let region_value = region.benchmark_area.as_deref().and_then(value_of);
+        .unwrap_or_default();
+    rows.sort_by(|(a, ra), (b, rb)| {
+        (a.is_none(), a)
+            .cmp(&(b.is_none(), b))
+            .then_with(|| ra.name.cmp(&rb.name))
+    });
+    let headline = analysed.map(|a| {
+        headlines::for_measure(&measure.title, &a.analysis, &names, |v| {
+            format_f64(&measure, v)
+        })
+    });
     let layout = Layout::new(
         &state,
         format!("{} {}, {period}", measure.display_code, measure.title),
@@ -119,12 +142,20 @@ async fn show(
     Ok(MeasurePage {
         layout,
         polarity: measure.polarity.label(),
-        region: region.name,
+        region,
         period: period.to_string(),
-        data_period: values.first().map(|o| o.period_code.clone()),
+        data_period: analysed.map(|a| a.period.to_string()),
         periods,
-        england: formatted(&measure, england),
-        region_value: formatted(&measure, region_value),
+        comparators: comparator_choices(comparator),
+        comparator: comparator.label(),
+        rule: headline
+            .as_ref()
+            .map(|h| h.rule.clone())
+            .unwrap_or_default(),
+        headline: headline.map(|h| h.sentence),
+        national: analysed.is_some_and(|a| a.analysis.national),
+        england: benchmark_text(&measure, analysed.and_then(|a| a.analysis.england)),
+        region_value: benchmark_text(&measure, analysed.and_then(|a| a.analysis.region)),
         rows: rows.into_iter().map(|(_, r)| r).collect(),
         measure,
     })

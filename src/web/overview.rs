@@ -1,5 +1,5 @@
-//! `GET /`: the regional overview, councils by measures grouped by domain, each value compared
-//! with England.
+//! `GET /`: the regional overview. Headlines in words, then councils by measures grouped by
+//! domain, each value compared (with significance) against the chosen comparator.
 
 use std::collections::HashMap;
 
@@ -9,21 +9,45 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
 
-use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
-use super::values::{DomainGroupOf, formatted, group_by_domain, index, region_during};
+use super::api::headlines_data;
+use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
+use super::values::{
+    Choice, DomainGroupOf, benchmark_text, comparator_choices, council_names, group_by_domain,
+    interval_text, stored_index, stored_text,
+};
 use super::{AppError, AppState};
-use crate::analysis::comparison::{self, Comparison};
-use crate::db::queries::{measures, observations};
-use crate::domain::Authority;
-use crate::seed::generate::ENGLAND;
+use crate::analysis::comparison::Comparison;
+use crate::analysis::headlines::Headline;
+use crate::analysis::trend::Direction;
+use crate::db::queries::measures;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(show))
 }
 
+pub struct Council {
+    pub ons_code: String,
+    pub name: String,
+}
+
 pub struct Cell {
     pub value: String,
     pub comparison: Comparison,
+    /// Interval and direction of travel, for the cell's title.
+    pub detail: String,
+    pub arrow: &'static str,
+}
+
+/// A short sign for the direction of travel, spelt out in the cell's title and the key.
+pub fn arrow(d: Direction) -> &'static str {
+    match d {
+        Direction::Improved => "▲",
+        Direction::Declined => "▼",
+        Direction::Increased => "↑",
+        Direction::Decreased => "↓",
+        Direction::NoSignificantChange => "→",
+        Direction::NotAssessed => "",
+    }
 }
 
 pub struct MeasureRow {
@@ -44,68 +68,83 @@ struct OverviewPage {
     region: String,
     period: String,
     periods: Vec<PeriodOption>,
-    councils: Vec<Authority>,
+    comparators: Vec<Choice>,
+    comparator: &'static str,
+    level: &'static str,
+    overall: Headline,
+    domain_headlines: Vec<Headline>,
+    councils: Vec<Council>,
     domains: Vec<DomainGroupOf<MeasureRow>>,
 }
 
 async fn show(
     State(state): State<AppState>,
-    Query(query): Query<PeriodQuery>,
+    Query(query): Query<AnalysisQuery>,
 ) -> Result<OverviewPage, AppError> {
-    let (period, periods) = choose_period(&state.pool, &query).await?;
-    let region = region_during(&state, period).await?;
+    let (comparator, level) = query.choices()?;
+    let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
+    let region = super::values::region_name(&state).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let members: Vec<String> = region.members.iter().map(|a| a.ons_code.clone()).collect();
-    let mut areas = members.clone();
-    areas.push(ENGLAND.to_string());
-    areas.extend(region.benchmark_area.clone());
-    let values = observations::as_at(&state.pool, period, &members, &areas, None).await?;
-    let by_key = index(&values);
-    let period_of: HashMap<&str, &str> = values
-        .iter()
-        .map(|o| (o.measure_code.as_str(), o.period_code.as_str()))
-        .collect();
+    let (inputs, analysed) = super::values::analysed(&state, period, comparator, level).await?;
+    let names = council_names(&state).await?;
+    let stored = stored_index(&inputs);
+    let by_code: HashMap<&str, _> = analysed.iter().map(|a| (a.measure.as_str(), a)).collect();
     let domains = group_by_domain(&catalogue, |m| {
-        let england = by_key.get(&(m.code.as_str(), ENGLAND)).copied();
-        let region_value = region
-            .benchmark_area
-            .as_deref()
-            .and_then(|a| by_key.get(&(m.code.as_str(), a)).copied());
-        let period = period_of.get(m.code.as_str())?.to_string();
-        let cells = region
-            .members
+        let a = by_code.get(m.code.as_str())?;
+        let cells = a
+            .analysis
+            .councils
             .iter()
-            .map(|a| {
-                let own = by_key.get(&(m.code.as_str(), a.ons_code.as_str())).copied();
-                Cell {
-                    value: formatted(m, own),
-                    comparison: comparison::by_value(
-                        own.and_then(|o| o.value),
-                        england.and_then(|o| o.value),
-                        m.polarity,
-                        m.decimals(),
-                    ),
-                }
+            .map(|c| Cell {
+                value: stored_text(
+                    m,
+                    stored
+                        .get(&(m.code.as_str(), c.code.as_str(), a.period))
+                        .copied(),
+                ),
+                comparison: c.comparison,
+                detail: format!(
+                    "{}; {}",
+                    interval_text(m, c, level),
+                    c.direction_of_travel.label().to_lowercase()
+                ),
+                arrow: arrow(c.direction_of_travel),
             })
             .collect();
         Some(MeasureRow {
             code: m.code.clone(),
             display_code: m.display_code.clone(),
             title: m.title.clone(),
-            period,
+            period: a.period.to_string(),
             polarity: m.polarity.label(),
-            england: formatted(m, england),
-            region: formatted(m, region_value),
+            england: benchmark_text(m, a.analysis.england),
+            region: benchmark_text(m, a.analysis.region),
             cells,
         })
     });
+    let (overall, domain_headlines, _) = headlines_data(&state, period, comparator, level).await?;
     let layout = Layout::new(&state, format!("Regional overview, {period}")).await?;
     Ok(OverviewPage {
         layout,
-        region: region.name,
+        region,
         period: period.to_string(),
         periods,
-        councils: region.members,
+        comparators: comparator_choices(comparator),
+        comparator: comparator.label(),
+        level: level.label(),
+        overall,
+        domain_headlines: domain_headlines
+            .into_iter()
+            .map(|(_, _, headline)| headline)
+            .collect(),
+        councils: inputs
+            .councils
+            .iter()
+            .map(|c| Council {
+                ons_code: c.clone(),
+                name: names.get(c).cloned().unwrap_or_default(),
+            })
+            .collect(),
         domains,
     })
 }

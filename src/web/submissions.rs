@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::layout::Layout;
+use super::values::Choice;
 use super::{AppError, AppState};
 use crate::db::queries::submissions::{self as queries, Listed};
 use crate::db::queries::{areas, measures};
@@ -80,11 +81,6 @@ impl From<&Listed> for ListedRow {
     }
 }
 
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "submissions/index.html")]
 struct IndexPage {
@@ -102,6 +98,7 @@ async fn index(State(state): State<AppState>) -> Result<IndexPage, AppError> {
         .map(|a| Choice {
             value: a.ons_code,
             label: a.name,
+            selected: false,
         })
         .collect();
     Ok(IndexPage {

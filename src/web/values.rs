@@ -4,37 +4,20 @@
 use std::collections::HashMap;
 
 use super::{AppError, AppState};
+use crate::analysis::intervals::Level;
+use crate::analysis::measure::ComparatorKind;
+use crate::analysis::scorecard::{self, Analysed, Inputs};
+use crate::db::queries::analysis::inputs as analysis_inputs;
 use crate::db::queries::areas;
-use crate::domain::{Authority, Measure, Observation, Period};
+use crate::domain::{Measure, Period};
 
-/// The region of focus for a period: its group, members and benchmark area.
-pub struct RegionView {
-    pub name: String,
-    pub benchmark_area: Option<String>,
-    pub members: Vec<Authority>,
-}
-
-pub async fn region_during(state: &AppState, period: Period) -> Result<RegionView, AppError> {
+/// The name of the region of focus.
+pub async fn region_name(state: &AppState) -> Result<String, AppError> {
     let slug = &state.site.region;
-    let group = areas::comparator_group(&state.pool, slug)
+    Ok(areas::comparator_group(&state.pool, slug)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("the region of focus '{slug}'")))?;
-    let members = areas::members_during(&state.pool, slug, period).await?;
-    Ok(RegionView {
-        name: group.name,
-        benchmark_area: group.benchmark_area,
-        members,
-    })
-}
-
-/// Values indexed by (measure, area).
-pub type ValueIndex<'a> = HashMap<(&'a str, &'a str), &'a Observation>;
-
-pub fn index(observations: &[Observation]) -> ValueIndex<'_> {
-    observations
-        .iter()
-        .map(|o| ((o.measure_code.as_str(), o.area_code.as_str()), o))
-        .collect()
+        .ok_or_else(|| AppError::NotFound(format!("the region of focus '{slug}'")))?
+        .name)
 }
 
 /// Measures in domain order, each turned into a row by `row` (measures without one are left out).
@@ -63,35 +46,30 @@ pub struct DomainGroupOf<R> {
     pub rows: Vec<R>,
 }
 
-/// A value as the page shows it, or the reason there is none.
-pub fn formatted(measure: &Measure, observation: Option<&Observation>) -> String {
-    match observation {
-        Some(o) => match o.value {
-            Some(v) => measure.format(v),
-            None if o.status == "suppressed" => "[c]".into(),
-            None => "[x]".into(),
-        },
-        None => "–".into(),
-    }
-}
-
 /// The analysis of every measure as at `period` for the region of focus, with the inputs it
 /// was computed from.
 pub async fn analysed(
     state: &AppState,
     period: Period,
-    comparator: crate::analysis::measure::ComparatorKind,
-    level: crate::analysis::intervals::Level,
-) -> Result<
-    (
-        crate::analysis::scorecard::Inputs,
-        Vec<crate::analysis::scorecard::Analysed>,
-    ),
-    AppError,
-> {
-    let inputs =
-        crate::db::queries::analysis::inputs(&state.pool, period, &state.site.region).await?;
-    let analysed = crate::analysis::scorecard::analyse(&inputs, period, comparator, level);
+    comparator: ComparatorKind,
+    level: Level,
+) -> Result<(Inputs, Vec<Analysed>), AppError> {
+    analysed_for(state, period, comparator, level, None).await
+}
+
+/// As [`analysed`]; a council outside the region of focus is analysed on its own.
+pub async fn analysed_for(
+    state: &AppState,
+    period: Period,
+    comparator: ComparatorKind,
+    level: Level,
+    council: Option<&str>,
+) -> Result<(Inputs, Vec<Analysed>), AppError> {
+    let mut inputs = analysis_inputs(&state.pool, period, &state.site.region).await?;
+    if let Some(c) = council.filter(|c| !inputs.councils.iter().any(|x| x == c)) {
+        inputs.councils = vec![c.to_string()];
+    }
+    let analysed = scorecard::analyse(&inputs, period, comparator, level);
     Ok((inputs, analysed))
 }
 
@@ -101,4 +79,93 @@ pub async fn council_names(state: &AppState) -> Result<HashMap<String, String>, 
         .fetch_all(&state.pool)
         .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// A computed number shown in the measure's units and decimals.
+pub fn format_f64(measure: &Measure, value: f64) -> String {
+    rust_decimal::Decimal::from_f64_retain(value).map_or_else(|| "–".into(), |d| measure.format(d))
+}
+
+/// "95% CI 15.6% to 19.1%", or why there is none.
+pub fn interval_text(
+    measure: &Measure,
+    c: &crate::analysis::measure::CouncilResult,
+    level: crate::analysis::intervals::Level,
+) -> String {
+    match (c.ci_low, c.ci_high) {
+        (Some(low), Some(high)) => format!(
+            "{} CI {} to {}",
+            level.label(),
+            format_f64(measure, low),
+            format_f64(measure, high)
+        ),
+        _ => "no confidence interval".into(),
+    }
+}
+
+/// A benchmark value as shown, with its method when it is not the published value.
+pub fn benchmark_text(
+    measure: &Measure,
+    b: Option<crate::analysis::benchmark::Benchmark>,
+) -> String {
+    match b {
+        Some(b) if b.method == crate::analysis::benchmark::Method::Published => {
+            measure.format(b.value)
+        }
+        Some(b) => format!(
+            "{} ({})",
+            measure.format(b.value),
+            match b.method {
+                crate::analysis::benchmark::Method::Median => "median",
+                _ => "aggregate",
+            }
+        ),
+        None => "–".into(),
+    }
+}
+
+/// A choice in a `<select>`.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The comparator choices, with `chosen` selected.
+pub fn comparator_choices(chosen: crate::analysis::measure::ComparatorKind) -> Vec<Choice> {
+    use crate::analysis::measure::ComparatorKind::*;
+    [
+        (England, "england", "England"),
+        (Region, "region", "Region"),
+        (Neighbours, "neighbours", "Nearest neighbours (CIPFA)"),
+        (Type, "type", "Councils of the same type"),
+    ]
+    .into_iter()
+    .map(|(k, value, label)| Choice {
+        value: value.into(),
+        label: label.into(),
+        selected: k == chosen,
+    })
+    .collect()
+}
+
+/// Stored values by (measure, area, period), for showing exact published decimals.
+pub type StoredIndex<'a> = HashMap<(&'a str, &'a str, Period), &'a crate::analysis::measure::Value>;
+
+pub fn stored_index(inputs: &crate::analysis::scorecard::Inputs) -> StoredIndex<'_> {
+    inputs
+        .values
+        .iter()
+        .map(|s| ((s.measure.as_str(), s.area.as_str(), s.period), &s.value))
+        .collect()
+}
+
+/// A stored value as shown: its decimals, or the table symbol for why it is missing.
+pub fn stored_text(measure: &Measure, v: Option<&crate::analysis::measure::Value>) -> String {
+    match v.and_then(|v| v.value) {
+        Some(d) => measure.format(d),
+        None if v.is_some() => "[x]".into(),
+        None => "–".into(),
+    }
 }
