@@ -8,19 +8,19 @@ use crate::domain::Polarity;
 /// The rank of each value among those present (1 = best); `None` where there is no value.
 /// Without polarity, the highest value ranks first.
 pub fn ranks(values: &[Option<Decimal>], polarity: Polarity) -> Vec<Option<usize>> {
-    let better = |a: Decimal, b: Decimal| match polarity {
-        Polarity::LowerIsBetter => a < b,
-        Polarity::HigherIsBetter | Polarity::NoJudgement => a > b,
-    };
+    let lower_is_better = polarity == Polarity::LowerIsBetter;
+    let mut sorted: Vec<Decimal> = values.iter().flatten().copied().collect();
+    sorted.sort_unstable();
     values
         .iter()
         .map(|v| {
             v.map(|v| {
-                1 + values
-                    .iter()
-                    .flatten()
-                    .filter(|&&other| better(other, v))
-                    .count()
+                let better = if lower_is_better {
+                    sorted.partition_point(|x| *x < v)
+                } else {
+                    sorted.len() - sorted.partition_point(|x| *x <= v)
+                };
+                better + 1
             })
         })
         .collect()

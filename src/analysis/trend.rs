@@ -226,10 +226,23 @@ fn slope_test(points: &[Point]) -> Option<(bool, bool)> {
         return Some((slope > 0.0, true));
     }
     let se = (residual / df / sxx).sqrt();
-    let critical = StudentsT::new(0.0, 1.0, df)
-        .ok()?
-        .inverse_cdf(1.0 - 0.002 / 2.0);
-    Some((slope > 0.0, (slope / se).abs() > critical))
+    Some((slope > 0.0, (slope / se).abs() > t_critical(df as usize)?))
+}
+
+/// Two-sided 99.8% critical values of Student's t for the degrees of freedom a trend can have
+/// (1 to `MAX_TREND_POINTS` − 2), computed once: the inverse CDF is costly.
+fn t_critical(df: usize) -> Option<f64> {
+    static TABLE: std::sync::OnceLock<Vec<Option<f64>>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..=MAX_TREND_POINTS - 2)
+            .map(|df| {
+                StudentsT::new(0.0, 1.0, df as f64)
+                    .ok()
+                    .map(|t| t.inverse_cdf(1.0 - 0.002 / 2.0))
+            })
+            .collect()
+    });
+    table.get(df).copied().flatten()
 }
 
 #[cfg(test)]
@@ -341,6 +354,15 @@ mod tests {
         let (t, chi2) = cochran_armitage(&[(10.0, 100.0), (20.0, 100.0), (30.0, 100.0)]).unwrap();
         assert!((t - 20.0).abs() < 1e-9);
         assert!((chi2 - 400.0 / (0.2 * 0.8 * 200.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn critical_values_of_t_at_99_8_percent() {
+        // Published two-sided 0.002 critical values: df 1 → 318.31, 2 → 22.327, 3 → 10.215.
+        assert!((t_critical(1).unwrap() - 318.31).abs() < 0.01);
+        assert!((t_critical(2).unwrap() - 22.327).abs() < 0.001);
+        assert!((t_critical(3).unwrap() - 10.215).abs() < 0.001);
+        assert!(t_critical(0).is_none());
     }
 
     #[test]

@@ -131,6 +131,11 @@ fn assemble(
     let mut type_of_council: HashMap<String, String> = HashMap::new();
     let mut councils = Vec::new();
     for m in members {
+        if m.slug == region {
+            groups.region.published_area = m.benchmark_area.clone();
+            councils.push(m.ons_code.clone());
+            groups.region.members.push(m.ons_code.clone());
+        }
         match m.kind.as_str() {
             "england" => {
                 groups.england.published_area = m.benchmark_area.clone();
@@ -153,11 +158,6 @@ fn assemble(
                         .members
                         .push(m.ons_code);
                 }
-            }
-            _ if m.slug == region => {
-                groups.region.published_area = m.benchmark_area.clone();
-                councils.push(m.ons_code.clone());
-                groups.region.members.push(m.ons_code);
             }
             _ => {}
         }

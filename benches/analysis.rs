@@ -1,0 +1,85 @@
+//! The analysis of one period for every English council and every measure with data, from
+//! the three official ASCOF years: the pure computation (intervals, benchmarks, comparisons,
+//! ranks, spread, direction of travel, trend, RAG) timed apart from loading.
+//! Run: `cargo bench --bench analysis`.
+
+use std::time::{Duration, Instant};
+
+use scorecard::analysis::intervals::Level;
+use scorecard::analysis::measure::ComparatorKind;
+use scorecard::analysis::scorecard::analyse;
+use scorecard::db::embedded::{Cluster, ClusterOptions};
+use scorecard::domain::Period;
+use scorecard::ingest::{Options, councils, import};
+use sqlx::{Connection, PgConnection, PgPool};
+
+const RUNS: usize = 50;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let shared = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let dir = std::env::temp_dir().join(format!("scorecard-bench-analysis-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cluster = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || Cluster::start(&dir, ClusterOptions { ephemeral: true })
+    })
+    .await??;
+    let mut conn = PgConnection::connect_with(&cluster.connect_options("postgres")).await?;
+    sqlx::raw_sql("CREATE DATABASE bench")
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    let pool = PgPool::connect_with(cluster.connect_options("bench")).await?;
+    scorecard::db::MIGRATOR.run(&pool).await?;
+    scorecard::seed::load(&pool).await?;
+    let lookup = std::fs::read(shared.join("reference/la_lookup.csv"))?;
+    let councils =
+        councils::parse_lookup("la_lookup.csv", &lookup).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    scorecard::db::queries::areas::upsert_councils(&pool, &councils).await?;
+    let neighbours = std::fs::read(shared.join("reference/neighbours.csv"))?;
+    let pairs = councils::parse_neighbours("neighbours.csv", &neighbours)
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    scorecard::db::queries::areas::replace_neighbours(&pool, &pairs, "bench").await?;
+    for year in ["2014-15", "2015-16", "2016-17"] {
+        let name = format!("meas-from-asc-of-eng-{year}-open-data.csv");
+        let bytes = std::fs::read(shared.join("ascof-official").join(&name))?;
+        let analysis = import::analyse(&pool, &name, &bytes, Options::default()).await?;
+        import::commit(&pool, &analysis, "bench").await?;
+    }
+
+    let period = Period::year(2016);
+    let started = Instant::now();
+    let inputs = scorecard::db::queries::analysis::inputs(&pool, period, "england").await?;
+    let load = started.elapsed();
+    for (label, comparator) in [
+        ("England", ComparatorKind::England),
+        ("nearest neighbours", ComparatorKind::Neighbours),
+    ] {
+        let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+        let mut results = 0;
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            let analysed = analyse(&inputs, period, comparator, Level::P95);
+            times.push(started.elapsed());
+            results = analysed.iter().map(|a| a.analysis.councils.len()).sum();
+        }
+        times.sort();
+        println!(
+            "analysis of {period} against {label}: {} councils × {} measures = {results} council values; median {:.2} ms, max {:.2} ms over {RUNS} runs",
+            inputs.councils.len(),
+            results / inputs.councils.len().max(1),
+            times[RUNS / 2].as_secs_f64() * 1000.0,
+            times[RUNS - 1].as_secs_f64() * 1000.0
+        );
+    }
+    println!(
+        "loading its inputs from PostgreSQL ({} stored values): {:.1} ms",
+        inputs.values.len(),
+        load.as_secs_f64() * 1000.0
+    );
+    pool.close().await;
+    tokio::task::spawn_blocking(move || cluster.stop()).await??;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
