@@ -3,6 +3,7 @@
 //! line (`cli`).
 
 pub mod analysis;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -100,6 +100,7 @@ pub fn for_measure(
     n.benchmark = benchmark.and_then(|b| rust_decimal::prelude::ToPrimitive::to_f64(&b.value));
     let level = analysis.level.label();
     let against = analysis.comparator.label();
+    let subject = lowercase_first(subject);
     let mut sentence = match super::spread::range(&values) {
         Some(r) => {
             n.min = Some(r.min);
@@ -197,5 +198,17 @@ pub fn for_measures<'a>(
             "Counts every council value in the period. Better/worse: the {level} confidence interval lies wholly on the good or bad side of the {against} benchmark, by the measure's polarity. Improved/declined: a significant change since the previous period (two-proportion z-test at 95% where counts exist, else beyond the measure's tolerance)."
         ),
         numbers: n,
+    }
+}
+
+/// "Proportion of people …" reads as "proportion of people …" inside a sentence; codes and
+/// acronyms ("CQC …", "ASCOF …") keep their capitals.
+fn lowercase_first(subject: &str) -> String {
+    let mut chars = subject.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(subject.chars().skip(1)).collect()
+        }
+        _ => subject.to_string(),
     }
 }

@@ -17,6 +17,9 @@ use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
 use crate::analysis::rag::{Rag, RagRule, Summary};
 use crate::analysis::trend::{Direction, Trend};
+use crate::charts::sparkline::{Sparkline, sparkline};
+use crate::charts::spine::{Spine, spine};
+use rust_decimal::prelude::ToPrimitive;
 use crate::db::queries::{areas, measures, observations};
 use crate::domain::{Authority, OnsCode, Period};
 
@@ -49,6 +52,9 @@ pub struct CouncilRow {
     pub earlier: Vec<PastValue>,
     /// "Revised: was 598.7 in revision 1" when a later revision replaced the value.
     pub revised: Option<String>,
+    pub sparkline: Option<Sparkline>,
+    pub spine: Option<Spine>,
+    pub spine_text: String,
 }
 
 pub struct DomainSummary {
@@ -121,6 +127,29 @@ async fn show(
             })
             .collect();
         let skip = earlier.len().saturating_sub(EARLIER_VALUES);
+        let series: Vec<(f64, String)> = history
+            .iter()
+            .filter(|(code, p)| *code == m.code && p.sort_key() <= a.period.sort_key() && p.is_quarter() == a.period.is_quarter())
+            .filter_map(|(_, p)| {
+                let v = stored.get(&(m.code.as_str(), authority.ons_code.as_str(), *p))?.value?;
+                Some((v.to_f64()?, format!("{p} {}", m.format(v))))
+            })
+            .collect();
+        let spread_of = if a.analysis.national { &inputs.groups.england.members } else { &inputs.groups.region.members };
+        let spread: Vec<f64> = spread_of
+            .iter()
+            .filter_map(|c| stored.get(&(m.code.as_str(), c.as_str(), a.period))?.value?.to_f64())
+            .collect();
+        let england = a.analysis.england.and_then(|b| b.value.to_f64());
+        let region_value = a.analysis.region.and_then(|b| b.value.to_f64());
+        let spine = c.value.and_then(|v| spine(v, &spread, england, region_value, m.polarity));
+        let spine_text = format!(
+            "{} against the {} range of {} councils ({}), England (line) and the region (diamond); better to the right",
+            c.value.map_or_else(|| "–".into(), |v| super::values::format_f64(m, v)),
+            if a.analysis.national { "England" } else { "regional" },
+            spread.len(),
+            c.distance
+        );
         let current = stored
             .get(&(m.code.as_str(), authority.ons_code.as_str(), a.period))
             .copied();
@@ -154,6 +183,9 @@ async fn show(
             },
             earlier: earlier.into_iter().skip(skip).collect(),
             revised,
+            sparkline: sparkline(&series[series.len().saturating_sub(EARLIER_VALUES + 1)..]),
+            spine,
+            spine_text,
         })
     });
     let domain_summaries = domains

@@ -33,9 +33,21 @@ pub struct Council {
 pub struct Cell {
     pub value: String,
     pub comparison: Comparison,
+    /// A one-letter class (short, as the table has thousands of cells): see `scorecard.css`.
+    pub class: &'static str,
     /// Interval and direction of travel, for the cell's title.
     pub detail: String,
     pub arrow: &'static str,
+}
+
+fn cell_class(c: Comparison) -> &'static str {
+    match c {
+        Comparison::Better => "c b",
+        Comparison::Similar => "c s",
+        Comparison::Worse => "c w",
+        Comparison::Higher | Comparison::Lower => "c h",
+        Comparison::NotCompared => "c n",
+    }
 }
 
 /// A short sign for the direction of travel, spelt out in the cell's title and the key.
@@ -103,6 +115,7 @@ async fn show(
                         .copied(),
                 ),
                 comparison: c.comparison,
+                class: cell_class(c.comparison),
                 detail: format!(
                     "{}; {}",
                     interval_text(m, c, level),

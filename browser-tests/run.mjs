@@ -1,0 +1,392 @@
+// Browser checks for the scorecard web service: each page renders (HTTP 200,
+// non-empty h1, full-page screenshot), has no serious/critical axe-core
+// violations, and still shows its h1 with every <script> stripped; plus a few
+// behaviour checks (period/comparator form, skip link, phone layout).
+//
+// Usage: BASE_URL=http://127.0.0.1:3300 node run.mjs
+// Env: BASE_URL (default http://127.0.0.1:3000), SCREENSHOT_DIR (default
+// ./screenshots), CHROMIUM (default /usr/bin/chromium; never downloaded).
+
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+// ---------------------------------------------------------------------------
+// Pages to check. Add new page kinds here.
+//   name:     used in output and as the screenshot file name (<name>.png)
+//   path:     path and query, appended to BASE_URL
+//   optional: a 404 is reported as skipped instead of failed (page not built yet)
+//   html:     false for non-HTML endpoints (only HTTP 200 is checked)
+// ---------------------------------------------------------------------------
+const PAGES = [
+  { name: 'overview', path: '/' },
+  { name: 'authority', path: '/authorities/E06000006' },
+  { name: 'measure', path: '/measures/1C2A' },
+  { name: 'submissions', path: '/submissions' },
+  { name: 'submission', path: '/submissions/1' },
+  { name: 'healthz', path: '/healthz', html: false },
+  { name: 'domain', path: '/domains/performance-outcomes', optional: true },
+  { name: 'compare', path: '/compare?authorities=E06000006,E06000007&measures=1C2A,2A2', optional: true },
+  { name: 'regional-account', path: '/regional-account?period=2023-24', optional: true },
+];
+
+const OVERVIEW_PATH = '/';
+const AUTHORITY_PATH = '/authorities/E06000006';
+const PHONE_VIEWPORT = { width: 390, height: 844 };
+const DESKTOP_VIEWPORT = { width: 1280, height: 900 };
+const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '');
+const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || './screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const AXE_SOURCE = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const violations = []; // { page, id, impact, help, targets, count }
+
+const url = (path) => BASE_URL + path;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function pass(name, detail = '') {
+  passed += 1;
+  console.log(`PASS ${name}${detail ? ` (${detail})` : ''}`);
+}
+
+function fail(name, detail = '') {
+  failed += 1;
+  console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`);
+}
+
+function expect(name, ok, detail = '') {
+  if (ok) pass(name);
+  else fail(name, detail);
+  return ok;
+}
+
+// The development server may restart briefly: retry connection-level errors
+// and 502/503 answers for a short while.
+const TRANSIENT = /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|ERR_CONNECTION_CLOSED|ECONNREFUSED|ECONNRESET|socket hang up/;
+
+async function withRetry(fn, attempts = 10) {
+  for (let i = 1; ; i += 1) {
+    try {
+      const res = await fn();
+      if (res && typeof res.status === 'function' && [502, 503].includes(res.status()) && i < attempts) {
+        await sleep(1500);
+        continue;
+      }
+      return res;
+    } catch (err) {
+      if (i >= attempts || !TRANSIENT.test(String(err && err.message))) throw err;
+      await sleep(1500);
+    }
+  }
+}
+
+const gotoPage = (page, path) => withRetry(() => page.goto(url(path), { waitUntil: 'load' }));
+
+async function h1Text(page) {
+  const h1 = page.locator('h1').first();
+  if ((await h1.count()) === 0) return null;
+  return (await h1.innerText()).trim();
+}
+
+function fmtTarget(target) {
+  return Array.isArray(target) ? target.map(fmtTarget).join(' >>> ') : String(target);
+}
+
+async function runAxe(page, pageName) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      targets: v.nodes.map((n) => n.target),
+      summaries: v.nodes.slice(0, 1).map((n) => n.failureSummary),
+    }));
+  });
+  const blocking = found.filter((v) => BLOCKING_IMPACTS.has(v.impact));
+  for (const v of found.filter((x) => !BLOCKING_IMPACTS.has(x.impact))) {
+    console.log(`  note: axe ${v.impact} ${v.id} on ${pageName} (${v.targets.length} nodes): ${v.help}`);
+  }
+  for (const v of blocking) {
+    const targets = v.targets.slice(0, 3).map(fmtTarget);
+    violations.push({ page: pageName, id: v.id, impact: v.impact, help: v.help, targets, count: v.targets.length });
+    console.log(`  AXE ${pageName} | ${v.id} | ${v.impact} | ${v.help} | ${v.targets.length} node(s): ${targets.join(' ; ')}`);
+    if (v.summaries[0]) console.log(`      ${v.summaries[0].replace(/\n\s*/g, ' / ')}`);
+  }
+  return blocking;
+}
+
+// ---------------------------------------------------------------------------
+// Per-page checks: status, h1, screenshot, axe.
+// Returns the list of pages that exist (so the no-script pass skips the rest).
+// ---------------------------------------------------------------------------
+async function checkPages(browser) {
+  const present = [];
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  for (const spec of PAGES) {
+    const page = await context.newPage();
+    page.setDefaultTimeout(120_000);
+    const label = `${spec.name} ${spec.path}`;
+    try {
+      const res = await gotoPage(page, spec.path);
+      const status = res ? res.status() : 0;
+      if (status === 404 && spec.optional) {
+        skipped += 1;
+        console.log(`SKIP ${label}: 404 (optional page, not built yet)`);
+        continue;
+      }
+      if (!expect(`${label}: HTTP 200`, status === 200, `got ${status}`)) continue;
+      if (spec.html === false) continue;
+      present.push(spec);
+
+      const h1 = await h1Text(page);
+      expect(`${label}: non-empty h1`, !!h1, h1 === null ? 'no h1' : 'h1 is empty');
+
+      const file = join(SCREENSHOT_DIR, `${spec.name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      expect(`${label}: screenshot ${file}`, existsSync(file), 'file not written');
+
+      const blocking = await runAxe(page, spec.name);
+      expect(
+        `${label}: no serious/critical axe violations`,
+        blocking.length === 0,
+        blocking.map((v) => `${v.id} (${v.impact})`).join(', '),
+      );
+    } catch (err) {
+      fail(label, err.message.split('\n')[0]);
+    } finally {
+      await page.close();
+    }
+  }
+  await context.close();
+  return present;
+}
+
+// ---------------------------------------------------------------------------
+// Pages with every <script> removed from HTML responses still show their h1.
+// (JavaScript stays enabled; the scripts are stripped in flight.)
+// ---------------------------------------------------------------------------
+async function checkWithoutScripts(browser, pages) {
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  let stripped = 0;
+  await context.route('**/*', async (route) => {
+    let response;
+    try {
+      response = await withRetry(() => route.fetch(), 5);
+    } catch {
+      return route.abort();
+    }
+    const type = response.headers()['content-type'] || '';
+    if (!type.includes('text/html')) return route.fulfill({ response });
+    const body = (await response.text())
+      .replace(/<script\b[\s\S]*?<\/script\s*>/gi, () => { stripped += 1; return ''; })
+      .replace(/<script\b[^>]*>/gi, () => { stripped += 1; return ''; });
+    return route.fulfill({ response, body });
+  });
+  for (const spec of pages) {
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    const label = `${spec.name} ${spec.path} without scripts`;
+    try {
+      const res = await gotoPage(page, spec.path);
+      const status = res ? res.status() : 0;
+      const h1 = await h1Text(page);
+      const scripts = await page.evaluate(() => document.scripts.length);
+      expect(`${label}: h1 present`, status === 200 && !!h1 && scripts === 0,
+        `status ${status}, h1 ${JSON.stringify(h1)}, ${scripts} script element(s) left`);
+    } catch (err) {
+      fail(label, err.message.split('\n')[0]);
+    } finally {
+      await page.close();
+    }
+  }
+  console.log(`  (${stripped} script tag(s) stripped in total)`);
+  await context.close();
+}
+
+// ---------------------------------------------------------------------------
+// Behaviour on the overview page.
+// ---------------------------------------------------------------------------
+async function submitFormOf(page, selectSelector) {
+  const button = page.locator(`form:has(${selectSelector})`).first()
+    .locator('button[type=submit], input[type=submit], button:not([type])').first();
+  await Promise.all([page.waitForEvent('load'), button.click()]);
+}
+
+async function checkPeriodSelector(browser) {
+  const name = 'overview: choosing the second period and submitting';
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  try {
+    await gotoPage(page, OVERVIEW_PATH);
+    const option = page.locator('select#period option').nth(1);
+    const value = await option.getAttribute('value');
+    const text = (await option.innerText()).trim();
+    await page.selectOption('select#period', { index: 1 });
+    await submitFormOf(page, 'select#period');
+    const current = page.url();
+    expect(`${name}: URL has period=`, current.includes('period='), current);
+    const h1 = (await h1Text(page)) || '';
+    expect(`${name}: h1 names the period "${text}"`,
+      h1.includes(text) || (value !== null && h1.includes(value)), `h1 is ${JSON.stringify(h1)}`);
+    const kept = await page.locator('select#period').inputValue();
+    expect(`${name}: period stays selected`, kept === (value ?? text), `select shows ${JSON.stringify(kept)}`);
+  } catch (err) {
+    fail(name, err.message.split('\n')[0]);
+  } finally {
+    await context.close();
+  }
+}
+
+async function checkComparatorSelector(browser) {
+  const name = 'overview: choosing comparator "region" and submitting';
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  try {
+    await gotoPage(page, OVERVIEW_PATH);
+    await page.selectOption('select#comparator', 'region');
+    await submitFormOf(page, 'select#comparator');
+    const current = page.url();
+    expect(`${name}: URL has comparator=region`, current.includes('comparator=region'), current);
+    const caption = (await page.locator('table.rug caption').first().innerText()).trim();
+    expect(`${name}: table caption mentions the region`, /region/i.test(caption), `caption is ${JSON.stringify(caption)}`);
+  } catch (err) {
+    fail(name, err.message.split('\n')[0]);
+  } finally {
+    await context.close();
+  }
+}
+
+async function checkSkipLink(browser) {
+  const name = 'overview: first Tab focuses the skip link';
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  try {
+    await gotoPage(page, OVERVIEW_PATH);
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      return {
+        isSkip: !!el && el.matches('a.govuk-skip-link'),
+        desc: el ? `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(/\s+/).join('.')}` : ''} "${(el.textContent || '').trim().slice(0, 40)}"` : 'nothing',
+      };
+    });
+    expect(name, focused.isSkip, `focused ${focused.desc}`);
+  } catch (err) {
+    fail(name, err.message.split('\n')[0]);
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Council page on a phone: screenshot and no horizontal overflow of main
+// (tables scroll inside their own .table-scroll wrapper).
+// ---------------------------------------------------------------------------
+async function checkPhoneLayout(browser) {
+  const name = `authority ${AUTHORITY_PATH} at ${PHONE_VIEWPORT.width}x${PHONE_VIEWPORT.height}`;
+  const context = await browser.newContext({ viewport: PHONE_VIEWPORT });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  try {
+    const res = await gotoPage(page, AUTHORITY_PATH);
+    if (!expect(`${name}: HTTP 200`, res && res.status() === 200, `got ${res && res.status()}`)) return;
+    const file = join(SCREENSHOT_DIR, 'authority-phone.png');
+    await page.screenshot({ path: file, fullPage: true });
+    expect(`${name}: screenshot ${file}`, existsSync(file), 'file not written');
+    const layout = await page.evaluate(() => {
+      const main = document.querySelector('main');
+      const vw = window.innerWidth;
+      // For a failure message: the outermost elements sticking out past the
+      // viewport that are not inside a .table-scroll wrapper.
+      const culprits = [];
+      if (main) {
+        for (const el of main.querySelectorAll('*')) {
+          if (el.closest('.table-scroll')) continue;
+          const r = el.getBoundingClientRect();
+          if (r.right <= vw + 1 || r.width === 0) continue;
+          if (culprits.some((c) => c.el.contains(el))) continue;
+          culprits.push({ el, right: Math.round(r.right) });
+        }
+      }
+      return {
+        hasMain: !!main,
+        mainScrollWidth: main ? main.scrollWidth : 0,
+        docScrollWidth: document.documentElement.scrollWidth,
+        vw,
+        culprits: culprits.slice(0, 5).map(({ el, right }) => {
+          const cls = el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+          return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${cls} (right edge ${right}px)`;
+        }),
+      };
+    });
+    expect(`${name}: main has no horizontal overflow`,
+      layout.hasMain && layout.mainScrollWidth <= layout.vw + 1,
+      layout.hasMain
+        ? `main.scrollWidth ${layout.mainScrollWidth} > innerWidth ${layout.vw}; sticking out: ${layout.culprits.join(', ') || 'n/a'}`
+        : 'no main element');
+    if (layout.docScrollWidth > layout.vw + 1) {
+      console.log(`  note: document scrollWidth ${layout.docScrollWidth} > innerWidth ${layout.vw}`);
+    }
+  } catch (err) {
+    fail(name, err.message.split('\n')[0]);
+  } finally {
+    await context.close();
+  }
+}
+
+async function main() {
+  if (!existsSync(CHROMIUM)) {
+    console.error(`Chromium not found at ${CHROMIUM}. Install Debian's chromium package (apt-get install chromium) or set CHROMIUM; no browser is downloaded.`);
+    process.exit(1);
+  }
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  console.log(`Base URL ${BASE_URL}; screenshots in ${SCREENSHOT_DIR}; browser ${CHROMIUM}`);
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  try {
+    console.log(`Chromium ${browser.version()}`);
+    const present = await checkPages(browser);
+    await checkWithoutScripts(browser, present);
+    await checkPeriodSelector(browser);
+    await checkComparatorSelector(browser);
+    await checkSkipLink(browser);
+    await checkPhoneLayout(browser);
+  } finally {
+    await browser.close();
+  }
+
+  if (violations.length > 0) {
+    console.log(`\n${violations.length} serious/critical axe violation(s):`);
+    for (const v of violations) {
+      console.log(`  ${v.page} | ${v.id} | ${v.impact} | ${v.help} | ${v.count} node(s): ${v.targets.join(' ; ')}`);
+    }
+  }
+  if (skipped > 0) console.log(`(${skipped} optional page(s) skipped: 404)`);
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 || violations.length > 0 ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err && err.stack ? err.stack : err);
+  console.log(`browser: ${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
