@@ -295,3 +295,168 @@ async fn pages_carry_intervals_comparisons_trends_and_headlines() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn domain_pages_show_their_measures_and_councils_commentary() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/domains/performance-outcomes?period=2023-24").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    assert_eq!(text(&html, "h1").unwrap(), "Performance and outcomes");
+    assert!(
+        html.select(&scraper::Selector::parse("tr[data-measure='1C2A']").unwrap())
+            .next()
+            .is_some()
+    );
+    assert!(
+        html.select(&scraper::Selector::parse("tr[data-measure='RW03']").unwrap())
+            .next()
+            .is_none(),
+        "only this domain"
+    );
+    let councils = texts(&html, ".commentary h3");
+    assert_eq!(councils, vec!["Halton", "Manchester"]);
+    assert!(
+        text(&html, "#headline")
+            .unwrap()
+            .starts_with("Performance and outcomes: of ")
+    );
+    assert_eq!(
+        get(&app, "/domains/astrology").await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, filtered) = get(&app, "/?domain=resource-workforce").await;
+    let rows = texts(&Html::parse_document(&filtered), "tr.rug__domain th");
+    assert_eq!(rows, vec!["Resource and workforce"]);
+    assert_eq!(
+        get(&app, "/?domain=astrology").await.0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn compare_puts_chosen_councils_side_by_side_over_time() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(
+        &app,
+        "/compare?authorities=E06000006,E06000007&measures=1C2A&measures=AS04",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let headers = texts(&html, "table[data-measure='1C2A'] thead th");
+    assert_eq!(headers, vec!["Period", "Halton", "Warrington", "England"]);
+    let periods = texts(&html, "table[data-measure='1C2A'] tbody th");
+    assert_eq!(periods, vec!["2021-22", "2022-23", "2023-24"]);
+    assert_eq!(texts(&html, "table[data-measure='AS04'] tbody th").len(), 8);
+    let halton = seeded("1C2A", "E06000006", Period::year(2021));
+    assert_eq!(
+        text(&html, "table[data-measure='1C2A'] tbody tr td").unwrap(),
+        format!("{:.1}%", halton.value.unwrap())
+    );
+    let (_, empty) = get(&app, "/compare").await;
+    assert!(texts(&Html::parse_document(&empty), "input[name='authorities']").len() >= 23);
+    assert_eq!(
+        get(&app, "/compare?authorities=nonsense").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&app, "/compare?measures=ZZ9").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn regional_account_has_contents_headlines_overview_and_a_sheet_per_council() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/regional-account?period=2022-23").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let sheets = texts(&html, "article.council-sheet h3");
+    assert_eq!(sheets.len(), 23);
+    assert!(sheets.contains(&"Cumbria".to_string()));
+    assert_eq!(texts(&html, "nav.contents ol ol li").len(), 23);
+    assert_eq!(texts(&html, "#headlines h3").len(), 6);
+    assert!(
+        html.select(&scraper::Selector::parse("#overview table.rug").unwrap())
+            .next()
+            .is_some()
+    );
+    assert!(body.len() < 600_000, "{} bytes", body.len());
+}
+
+#[tokio::test]
+async fn tables_download_as_tidy_csv_with_the_licence() {
+    let app = app(database(Start::Seeded).await);
+    let (status, csv) = get(&app, "/download/measures/1C2A.csv?period=2022-23").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with(
+        "indicator_id,indicator_name,area_code,area_name,period,value,lower_ci,upper_ci"
+    ));
+    let rows: Vec<&str> = csv.lines().filter(|l| l.starts_with("1C(2A),")).collect();
+    assert_eq!(rows.len(), 23);
+    let last = csv.trim_end().lines().last().unwrap();
+    assert!(
+        last.contains(
+            "Contains public sector information licensed under the Open Government Licence v3.0."
+        ),
+        "{last}"
+    );
+    let (_, council) = get(&app, "/download/authorities/E06000006.csv?period=2023-24").await;
+    assert!(
+        council
+            .lines()
+            .filter(|l| l.contains(",E06000006,Halton,"))
+            .count()
+            > 80
+    );
+    let (status, overview) = get(&app, "/download/overview.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(overview.lines().count() > 2000);
+    assert_eq!(
+        get(&app, "/download/measures/ZZ9.csv").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn measure_page_has_charts_with_text_alternatives() {
+    let app = app(database(Start::Seeded).await);
+    let (_, body) = get(&app, "/measures/1C2A?period=2023-24").await;
+    let html = Html::parse_document(&body);
+    let svgs = html
+        .select(&scraper::Selector::parse("svg.chart").unwrap())
+        .count();
+    assert_eq!(svgs, 3, "bars, funnel plot and trend");
+    assert_eq!(
+        html.select(&scraper::Selector::parse("svg.chart rect.bar").unwrap())
+            .count(),
+        24
+    );
+    assert_eq!(
+        html.select(&scraper::Selector::parse("svg.chart circle.dot").unwrap())
+            .count(),
+        24
+    );
+    for title in texts(&html, "svg.chart title").iter().take(1) {
+        assert!(!title.is_empty());
+    }
+    assert_eq!(
+        html.select(&scraper::Selector::parse("svg.chart desc").unwrap())
+            .count(),
+        3
+    );
+    let (_, council) = get(&app, "/authorities/E06000006?period=2023-24").await;
+    let html = Html::parse_document(&council);
+    assert!(
+        text(&html, "tr[data-measure='1C2A'] svg.sparkline title")
+            .unwrap()
+            .starts_with("Recent values: 2021-22 ")
+    );
+    assert!(
+        html.select(&scraper::Selector::parse("tr[data-measure='1C2A'] svg.spine circle").unwrap())
+            .next()
+            .is_some()
+    );
+}

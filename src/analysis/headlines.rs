@@ -206,9 +206,10 @@ pub fn for_measures<'a>(
 fn lowercase_first(subject: &str) -> String {
     let mut chars = subject.chars();
     match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
-            first.to_lowercase().chain(subject.chars().skip(1)).collect()
-        }
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(subject.chars().skip(1))
+            .collect(),
         _ => subject.to_string(),
     }
 }

@@ -39,7 +39,11 @@ pub struct Bars {
 pub type BarInput = (String, f64, String, &'static str, Option<(f64, f64)>);
 
 /// Bars start at zero (or the lowest value when negative); `format` writes tick labels.
-pub fn bars(rows: &[BarInput], benchmarks: &[(String, f64)], format: impl Fn(f64) -> String) -> Option<Bars> {
+pub fn bars(
+    rows: &[BarInput],
+    benchmarks: &[(String, f64)],
+    format: impl Fn(f64) -> String,
+) -> Option<Bars> {
     let extent = rows
         .iter()
         .flat_map(|(_, v, _, _, ci)| [Some(*v), ci.map(|c| c.1), ci.map(|c| c.0)])
@@ -67,8 +71,18 @@ pub fn bars(rows: &[BarInput], benchmarks: &[(String, f64)], format: impl Fn(f64
     Some(Bars {
         height: TOP * 2.0 + rows.len() as f64 * ROW + 20.0,
         bars,
-        lines: benchmarks.iter().map(|(l, v)| BenchmarkLine { label: l.clone(), x: scale.at(*v) }).collect(),
-        ticks: scale.ticks(5).into_iter().map(|t| (scale.at(t), format(t))).collect(),
+        lines: benchmarks
+            .iter()
+            .map(|(l, v)| BenchmarkLine {
+                label: l.clone(),
+                x: scale.at(*v),
+            })
+            .collect(),
+        ticks: scale
+            .ticks(5)
+            .into_iter()
+            .map(|t| (scale.at(t), format(t)))
+            .collect(),
     })
 }
 
@@ -90,6 +104,9 @@ mod tests {
         assert_eq!(b.bars[1].y, TOP + ROW);
         assert!(b.lines[0].x > LABEL_WIDTH);
         assert!(!b.ticks.is_empty());
-        assert!(bars(&[], &[], |v| v.to_string()).is_some(), "zero alone still makes an axis");
+        assert!(
+            bars(&[], &[], |v| v.to_string()).is_some(),
+            "zero alone still makes an axis"
+        );
     }
 }

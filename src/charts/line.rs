@@ -26,12 +26,27 @@ pub struct Lines {
 }
 
 /// `periods` label the x axis; each series gives a value (or none) per period.
-pub fn lines(periods: &[String], series: &[(String, &'static str, Vec<Option<f64>>)], format: impl Fn(f64) -> String) -> Option<Lines> {
+pub fn lines(
+    periods: &[String],
+    series: &[(String, &'static str, Vec<Option<f64>>)],
+    format: impl Fn(f64) -> String,
+) -> Option<Lines> {
     if periods.is_empty() {
         return None;
     }
-    let x = Linear { d0: 0.0, d1: (periods.len().max(2) - 1) as f64, r0: LEFT + PAD, r1: WIDTH - PAD };
-    let y = Linear::fit(series.iter().flat_map(|(_, _, v)| v.iter().flatten().copied()), HEIGHT - BOTTOM, PAD)?;
+    let x = Linear {
+        d0: 0.0,
+        d1: (periods.len().max(2) - 1) as f64,
+        r0: LEFT + PAD,
+        r1: WIDTH - PAD,
+    };
+    let y = Linear::fit(
+        series
+            .iter()
+            .flat_map(|(_, _, v)| v.iter().flatten().copied()),
+        HEIGHT - BOTTOM,
+        PAD,
+    )?;
     Some(Lines {
         series: series
             .iter()
@@ -44,13 +59,25 @@ pub fn lines(periods: &[String], series: &[(String, &'static str, Vec<Option<f64
                 Series {
                     name: name.clone(),
                     css,
-                    points: dots.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect::<Vec<_>>().join(" "),
+                    points: dots
+                        .iter()
+                        .map(|(a, b)| format!("{a:.1},{b:.1}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     dots,
                 }
             })
             .collect(),
-        x_labels: periods.iter().enumerate().map(|(i, p)| (x.at(i as f64), p.clone())).collect(),
-        y_ticks: y.ticks(4).into_iter().map(|t| (y.at(t), format(t))).collect(),
+        x_labels: periods
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (x.at(i as f64), p.clone()))
+            .collect(),
+        y_ticks: y
+            .ticks(4)
+            .into_iter()
+            .map(|t| (y.at(t), format(t)))
+            .collect(),
         left: LEFT,
         bottom: HEIGHT - BOTTOM,
     })
@@ -64,7 +91,11 @@ mod tests {
     fn gaps_are_skipped() {
         let l = lines(
             &["2021-22".into(), "2022-23".into(), "2023-24".into()],
-            &[("England".into(), "england", vec![Some(1.0), None, Some(3.0)])],
+            &[(
+                "England".into(),
+                "england",
+                vec![Some(1.0), None, Some(3.0)],
+            )],
             |v| v.to_string(),
         )
         .unwrap();

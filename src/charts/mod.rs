@@ -5,5 +5,5 @@ pub mod bars;
 pub mod funnel;
 pub mod line;
 pub mod scale;
-pub mod spine;
 pub mod sparkline;
+pub mod spine;

@@ -25,7 +25,12 @@ impl Linear {
             lo -= pad;
             hi += pad;
         }
-        Some(Linear { d0: lo, d1: hi, r0, r1 })
+        Some(Linear {
+            d0: lo,
+            d1: hi,
+            r0,
+            r1,
+        })
     }
 
     pub fn at(&self, v: f64) -> f64 {
@@ -37,7 +42,7 @@ impl Linear {
     pub fn ticks(&self, count: usize) -> Vec<f64> {
         let (lo, hi) = (self.d0.min(self.d1), self.d0.max(self.d1));
         let span = hi - lo;
-        if !(span > 0.0) || count == 0 {
+        if span.is_nan() || span <= 0.0 || count == 0 {
             return vec![lo];
         }
         let exponent = (span / count as f64).log10().floor() as i32;
@@ -67,9 +72,19 @@ mod tests {
 
     #[test]
     fn maps_and_reverses() {
-        let s = Linear { d0: 0.0, d1: 100.0, r0: 0.0, r1: 200.0 };
+        let s = Linear {
+            d0: 0.0,
+            d1: 100.0,
+            r0: 0.0,
+            r1: 200.0,
+        };
         assert_eq!(s.at(50.0), 100.0);
-        let y = Linear { d0: 0.0, d1: 10.0, r0: 100.0, r1: 0.0 };
+        let y = Linear {
+            d0: 0.0,
+            d1: 10.0,
+            r0: 100.0,
+            r1: 0.0,
+        };
         assert_eq!(y.at(10.0), 0.0);
     }
 
@@ -85,9 +100,19 @@ mod tests {
 
     #[test]
     fn round_ticks() {
-        let s = Linear { d0: 13.0, d1: 41.0, r0: 0.0, r1: 1.0 };
+        let s = Linear {
+            d0: 13.0,
+            d1: 41.0,
+            r0: 0.0,
+            r1: 1.0,
+        };
         assert_eq!(s.ticks(5), vec![15.0, 20.0, 25.0, 30.0, 35.0, 40.0]);
-        let s = Linear { d0: 0.0, d1: 1.0, r0: 0.0, r1: 1.0 };
+        let s = Linear {
+            d0: 0.0,
+            d1: 1.0,
+            r0: 0.0,
+            r1: 1.0,
+        };
         assert_eq!(s.ticks(5), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
     }
 }

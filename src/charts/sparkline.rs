@@ -21,15 +21,32 @@ pub fn sparkline(values: &[(f64, String)]) -> Option<Sparkline> {
     if values.len() < 2 {
         return None;
     }
-    let x = Linear { d0: 0.0, d1: (values.len() - 1) as f64, r0: PAD, r1: WIDTH - PAD };
+    let x = Linear {
+        d0: 0.0,
+        d1: (values.len() - 1) as f64,
+        r0: PAD,
+        r1: WIDTH - PAD,
+    };
     let y = Linear::fit(values.iter().map(|(v, _)| *v), HEIGHT - PAD, PAD)?;
-    let coords: Vec<(f64, f64)> = values.iter().enumerate().map(|(i, (v, _))| (x.at(i as f64), y.at(*v))).collect();
+    let coords: Vec<(f64, f64)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, (v, _))| (x.at(i as f64), y.at(*v)))
+        .collect();
     let (last_x, last_y) = *coords.last()?;
     Some(Sparkline {
-        points: coords.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect::<Vec<_>>().join(" "),
+        points: coords
+            .iter()
+            .map(|(a, b)| format!("{a:.1},{b:.1}"))
+            .collect::<Vec<_>>()
+            .join(" "),
         last_x: (last_x * 10.0).round() / 10.0,
         last_y: (last_y * 10.0).round() / 10.0,
-        description: values.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join(", "),
+        description: values
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
     })
 }
 
@@ -39,7 +56,12 @@ mod tests {
 
     #[test]
     fn three_points_span_the_box() {
-        let s = sparkline(&[(1.0, "a 1".into()), (3.0, "b 3".into()), (2.0, "c 2".into())]).unwrap();
+        let s = sparkline(&[
+            (1.0, "a 1".into()),
+            (3.0, "b 3".into()),
+            (2.0, "c 2".into()),
+        ])
+        .unwrap();
         assert_eq!(s.points, "4.0,28.0 60.0,4.0 116.0,16.0");
         assert_eq!((s.last_x, s.last_y), (116.0, 16.0));
         assert_eq!(s.description, "a 1, b 3, c 2");

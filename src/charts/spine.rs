@@ -31,7 +31,13 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     Some(sorted[i] + frac * (sorted[(i + 1).min(n - 1)] - sorted[i]))
 }
 
-pub fn spine(value: f64, spread: &[f64], benchmark: Option<f64>, region: Option<f64>, polarity: Polarity) -> Option<Spine> {
+pub fn spine(
+    value: f64,
+    spread: &[f64],
+    benchmark: Option<f64>,
+    region: Option<f64>,
+    polarity: Polarity,
+) -> Option<Spine> {
     let mut sorted: Vec<f64> = spread.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
     let (lo, hi) = (*sorted.first()?, *sorted.last()?);
@@ -66,10 +72,31 @@ mod tests {
     fn quartiles_and_orientation() {
         assert_eq!(percentile(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.25), Some(2.0));
         assert_eq!(percentile(&[], 0.5), None);
-        let s = spine(5.0, &[1.0, 2.0, 3.0, 4.0, 5.0], Some(3.0), None, Polarity::HigherIsBetter).unwrap();
-        assert_eq!(s.value_x, WIDTH - PAD, "highest value on the right when higher is better");
-        let s = spine(5.0, &[1.0, 2.0, 3.0, 4.0, 5.0], Some(3.0), None, Polarity::LowerIsBetter).unwrap();
-        assert_eq!(s.value_x, PAD, "highest value on the left when lower is better");
+        let s = spine(
+            5.0,
+            &[1.0, 2.0, 3.0, 4.0, 5.0],
+            Some(3.0),
+            None,
+            Polarity::HigherIsBetter,
+        )
+        .unwrap();
+        assert_eq!(
+            s.value_x,
+            WIDTH - PAD,
+            "highest value on the right when higher is better"
+        );
+        let s = spine(
+            5.0,
+            &[1.0, 2.0, 3.0, 4.0, 5.0],
+            Some(3.0),
+            None,
+            Polarity::LowerIsBetter,
+        )
+        .unwrap();
+        assert_eq!(
+            s.value_x, PAD,
+            "highest value on the left when lower is better"
+        );
         assert_eq!(s.benchmark_x, Some(WIDTH / 2.0));
         assert!(spine(1.0, &[], None, None, Polarity::HigherIsBetter).is_none());
     }

@@ -10,6 +10,7 @@ use crate::domain::{Polarity, Unit};
 pub const AUTHORITIES_CSV: &str = include_str!("../../seed-data/authorities.csv");
 pub const AREAS_CSV: &str = include_str!("../../seed-data/areas.csv");
 pub const MEASURES_CSV: &str = include_str!("../../seed-data/measures.csv");
+pub const COMMENTARY_CSV: &str = include_str!("../../seed-data/commentary.csv");
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct SeedAuthority {
@@ -105,12 +106,21 @@ fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> anyhow::Resu
         .collect()
 }
 
+#[derive(Debug, Clone, Deserialize)]
+pub struct SeedCommentary {
+    pub ons_code: String,
+    pub domain: String,
+    pub period: String,
+    pub body: String,
+}
+
 /// The whole illustrative catalogue.
 #[derive(Debug, Clone)]
 pub struct SeedCatalogue {
     pub authorities: Vec<SeedAuthority>,
     pub areas: Vec<SeedArea>,
     pub measures: Vec<SeedMeasure>,
+    pub commentary: Vec<SeedCommentary>,
 }
 
 impl SeedCatalogue {
@@ -119,6 +129,7 @@ impl SeedCatalogue {
             authorities: parse("authorities.csv", AUTHORITIES_CSV)?,
             areas: parse("areas.csv", AREAS_CSV)?,
             measures: parse("measures.csv", MEASURES_CSV)?,
+            commentary: parse("commentary.csv", COMMENTARY_CSV)?,
         })
     }
 }

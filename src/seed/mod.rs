@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
-use catalogue::{AREAS_CSV, AUTHORITIES_CSV, MEASURES_CSV, SeedCatalogue};
+use catalogue::{AREAS_CSV, AUTHORITIES_CSV, COMMENTARY_CSV, MEASURES_CSV, SeedCatalogue};
 
 /// Bumped whenever the generator changes, so that a changed data set is a new revision.
 const GENERATOR_VERSION: &str = "seed-generator-1";
@@ -60,6 +60,20 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
         &rows,
     )
     .await?;
+    if matches!(outcome, RecordOutcome::Recorded(_)) {
+        for c in &catalogue.commentary {
+            sqlx::query(
+                "INSERT INTO commentary (ons_code, domain_slug, period_code, revision, body, status, author)
+                 VALUES ($1, $2, $3, 1, $4, 'published', 'illustrative seed data') ON CONFLICT DO NOTHING",
+            )
+            .bind(&c.ons_code)
+            .bind(&c.domain)
+            .bind(&c.period)
+            .bind(&c.body)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     tx.commit().await?;
     Ok(match outcome {
         RecordOutcome::Recorded(recorded) => SeedOutcome::Loaded {
@@ -72,7 +86,13 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
 
 fn fingerprint() -> String {
     let mut hasher = Sha256::new();
-    for part in [GENERATOR_VERSION, AUTHORITIES_CSV, AREAS_CSV, MEASURES_CSV] {
+    for part in [
+        GENERATOR_VERSION,
+        AUTHORITIES_CSV,
+        AREAS_CSV,
+        MEASURES_CSV,
+        COMMENTARY_CSV,
+    ] {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }

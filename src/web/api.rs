@@ -275,52 +275,44 @@ async fn authority_scorecard(
     })))
 }
 
-/// The headlines of a period: overall, per domain and per measure.
-pub async fn headlines_data(
-    state: &AppState,
-    period: Period,
-    comparator: ComparatorKind,
-    level: crate::analysis::intervals::Level,
-) -> Result<
-    (
-        Headline,
-        Vec<(String, String, Headline)>,
-        Vec<(String, Headline)>,
-    ),
-    AppError,
-> {
-    let catalogue = measures::catalogue(&state.pool).await?;
-    let (_, all) = analysed(state, period, comparator, level).await?;
-    let names = council_names(state).await?;
+/// Headlines: overall, and per domain as (slug, name, headline).
+pub type DomainHeadlines = Vec<(String, String, Headline)>;
+
+/// The headlines of an analysed period: overall, per domain and per measure.
+pub fn headlines_of(
+    catalogue: &[Measure],
+    all: &[Analysed],
+    names: &HashMap<String, String>,
+) -> (Headline, DomainHeadlines, Vec<(String, Headline)>) {
     let by_code: HashMap<&str, &Analysed> = all.iter().map(|a| (a.measure.as_str(), a)).collect();
     let overall = headlines::for_measures("All measures", all.iter().map(|a| &a.analysis));
-    let mut domains: Vec<(String, String, Headline)> = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for m in &catalogue {
-        if seen.insert(m.domain_slug.clone()) {
-            let in_domain = catalogue
-                .iter()
-                .filter(|x| x.domain_slug == m.domain_slug)
-                .filter_map(|x| by_code.get(x.code.as_str()))
-                .map(|a| &a.analysis);
-            domains.push((
-                m.domain_slug.clone(),
-                m.domain_name.clone(),
-                headlines::for_measures(&m.domain_name, in_domain),
-            ));
+    let mut domains: DomainHeadlines = Vec::new();
+    for m in catalogue {
+        if domains.iter().any(|(slug, _, _)| *slug == m.domain_slug) {
+            continue;
         }
+        let in_domain = catalogue
+            .iter()
+            .filter(|x| x.domain_slug == m.domain_slug)
+            .filter_map(|x| by_code.get(x.code.as_str()))
+            .map(|a| &a.analysis);
+        domains.push((
+            m.domain_slug.clone(),
+            m.domain_name.clone(),
+            headlines::for_measures(&m.domain_name, in_domain),
+        ));
     }
     let measures = catalogue
         .iter()
         .filter_map(|m| {
             let a = by_code.get(m.code.as_str())?;
-            let h = headlines::for_measure(&m.title, &a.analysis, &names, |v| {
-                m.format(rust_decimal::Decimal::from_f64_retain(v).unwrap_or_default())
+            let h = headlines::for_measure(&m.title, &a.analysis, names, |v| {
+                super::values::format_f64(m, v)
             });
             Some((m.code.clone(), h))
         })
         .collect();
-    Ok((overall, domains, measures))
+    (overall, domains, measures)
 }
 
 async fn headlines_for_period(
@@ -328,7 +320,10 @@ async fn headlines_for_period(
     Query(q): Query<AnalysisQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (period, comparator, level) = resolve(&state, &q).await?;
-    let (overall, domains, measures) = headlines_data(&state, period, comparator, level).await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
+    let (_, all) = analysed(&state, period, comparator, level).await?;
+    let names = council_names(&state).await?;
+    let (overall, domains, measures) = headlines_of(&catalogue, &all, &names);
     Ok(Json(serde_json::json!({
         "period": period,
         "comparator": comparator,

@@ -19,9 +19,9 @@ use crate::analysis::rag::{Rag, RagRule, Summary};
 use crate::analysis::trend::{Direction, Trend};
 use crate::charts::sparkline::{Sparkline, sparkline};
 use crate::charts::spine::{Spine, spine};
-use rust_decimal::prelude::ToPrimitive;
 use crate::db::queries::{areas, measures, observations};
 use crate::domain::{Authority, OnsCode, Period};
+use rust_decimal::prelude::ToPrimitive;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/authorities/{ons_code}", get(show))
@@ -129,24 +129,46 @@ async fn show(
         let skip = earlier.len().saturating_sub(EARLIER_VALUES);
         let series: Vec<(f64, String)> = history
             .iter()
-            .filter(|(code, p)| *code == m.code && p.sort_key() <= a.period.sort_key() && p.is_quarter() == a.period.is_quarter())
+            .filter(|(code, p)| {
+                *code == m.code
+                    && p.sort_key() <= a.period.sort_key()
+                    && p.is_quarter() == a.period.is_quarter()
+            })
             .filter_map(|(_, p)| {
-                let v = stored.get(&(m.code.as_str(), authority.ons_code.as_str(), *p))?.value?;
+                let v = stored
+                    .get(&(m.code.as_str(), authority.ons_code.as_str(), *p))?
+                    .value?;
                 Some((v.to_f64()?, format!("{p} {}", m.format(v))))
             })
             .collect();
-        let spread_of = if a.analysis.national { &inputs.groups.england.members } else { &inputs.groups.region.members };
+        let spread_of = if a.analysis.national {
+            &inputs.groups.england.members
+        } else {
+            &inputs.groups.region.members
+        };
         let spread: Vec<f64> = spread_of
             .iter()
-            .filter_map(|c| stored.get(&(m.code.as_str(), c.as_str(), a.period))?.value?.to_f64())
+            .filter_map(|c| {
+                stored
+                    .get(&(m.code.as_str(), c.as_str(), a.period))?
+                    .value?
+                    .to_f64()
+            })
             .collect();
         let england = a.analysis.england.and_then(|b| b.value.to_f64());
         let region_value = a.analysis.region.and_then(|b| b.value.to_f64());
-        let spine = c.value.and_then(|v| spine(v, &spread, england, region_value, m.polarity));
+        let spine = c
+            .value
+            .and_then(|v| spine(v, &spread, england, region_value, m.polarity));
         let spine_text = format!(
             "{} against the {} range of {} councils ({}), England (line) and the region (diamond); better to the right",
-            c.value.map_or_else(|| "–".into(), |v| super::values::format_f64(m, v)),
-            if a.analysis.national { "England" } else { "regional" },
+            c.value
+                .map_or_else(|| "–".into(), |v| super::values::format_f64(m, v)),
+            if a.analysis.national {
+                "England"
+            } else {
+                "regional"
+            },
             spread.len(),
             c.distance
         );

@@ -105,6 +105,8 @@ pub struct AnalysisQuery {
     pub period: Option<String>,
     pub comparator: Option<String>,
     pub level: Option<String>,
+    /// The overview's domain filter (a domain slug).
+    pub domain: Option<String>,
 }
 
 impl AnalysisQuery {

@@ -16,18 +16,21 @@ use super::values::{
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
 use crate::analysis::headlines;
-use crate::analysis::trend::{Direction, Trend};
-use crate::db::queries::measures;
 use crate::analysis::scorecard::Inputs;
+use crate::analysis::trend::{Direction, Trend};
 use crate::charts::bars::{BarInput, Bars, bars};
 use crate::charts::funnel::{Funnel, Kind as FunnelKind, funnel};
 use crate::charts::line::{Lines, lines};
+use crate::db::queries::measures;
 use crate::domain::{Measure, Period, Unit, format_value};
 use rust_decimal::prelude::ToPrimitive;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/measures/{code}", get(show))
 }
+
+/// A council's value for the charts: value, denominator, interval and comparison class.
+type ChartValue = (f64, Option<f64>, Option<(f64, f64)>, &'static str);
 
 pub struct RankedRow {
     pub rank: String,
@@ -142,16 +145,28 @@ async fn show(
             .cmp(&(b.is_none(), b))
             .then_with(|| ra.name.cmp(&rb.name))
     });
-    let values_of = |code: &str| -> Option<(f64, Option<f64>, Option<(f64, f64)>, &'static str)> {
-        let c = analysed?.analysis.councils.iter().find(|c| c.code == code)?;
-        Some((c.value?, c.denominator, c.ci_low.zip(c.ci_high), c.comparison.css()))
+    let values_of = |code: &str| -> Option<ChartValue> {
+        let c = analysed?
+            .analysis
+            .councils
+            .iter()
+            .find(|c| c.code == code)?;
+        Some((
+            c.value?,
+            c.denominator,
+            c.ci_low.zip(c.ci_high),
+            c.comparison.css(),
+        ))
     };
     let benchmark_lines: Vec<(String, f64)> = analysed
         .map(|a| {
-            [("England", a.analysis.england), ("Region", a.analysis.region)]
-                .into_iter()
-                .filter_map(|(l, b)| Some((l.to_string(), b?.value.to_f64()?)))
-                .collect()
+            [
+                ("England", a.analysis.england),
+                ("Region", a.analysis.region),
+            ]
+            .into_iter()
+            .filter_map(|(l, b)| Some((l.to_string(), b?.value.to_f64()?)))
+            .collect()
         })
         .unwrap_or_default();
     let bar_rows: Vec<BarInput> = rows
@@ -161,10 +176,14 @@ async fn show(
             Some((r.name.clone(), v, r.value.clone(), css, ci))
         })
         .collect();
-    let bars = (!bar_rows.is_empty()).then(|| bars(&bar_rows, &benchmark_lines, |v| format_f64(&measure, v))).flatten();
+    let bars = (!bar_rows.is_empty())
+        .then(|| bars(&bar_rows, &benchmark_lines, |v| format_f64(&measure, v)))
+        .flatten();
     let funnel_kind = match measure.unit {
         Unit::Percent => Some(FunnelKind::Percent),
-        Unit::Rate => measure_multiplier(&inputs, &measure.code).map(|k| FunnelKind::Rate { multiplier: f64::from(k) }),
+        Unit::Rate => measure_multiplier(&inputs, &measure.code).map(|k| FunnelKind::Rate {
+            multiplier: f64::from(k),
+        }),
         _ => None,
     };
     let funnel_points: Vec<(f64, f64, String, &'static str)> = rows
@@ -176,7 +195,9 @@ async fn show(
         .collect();
     let funnel_benchmark = benchmark_lines.first().map(|(_, v)| *v);
     let funnel = match (funnel_kind, funnel_benchmark) {
-        (Some(kind), Some(b)) if !funnel_points.is_empty() => funnel(&funnel_points, b, kind, |v| format_f64(&measure, v)),
+        (Some(kind), Some(b)) if !funnel_points.is_empty() => {
+            funnel(&funnel_points, b, kind, |v| format_f64(&measure, v))
+        }
         _ => None,
     };
     let (lines, trend_rows) = trend_lines(&inputs, &measure, analysed.map(|a| a.period));
@@ -221,7 +242,11 @@ async fn show(
 }
 
 fn measure_multiplier(inputs: &Inputs, code: &str) -> Option<i32> {
-    inputs.specs.iter().find(|s| s.code == code)?.rate_multiplier
+    inputs
+        .specs
+        .iter()
+        .find(|s| s.code == code)?
+        .rate_multiplier
 }
 
 /// Values of England and the region by period.
@@ -229,12 +254,22 @@ type TrendRows = Vec<(String, Vec<String>)>;
 
 /// England and the region over the periods of the measure's kind up to its latest: the chart,
 /// and the same values as table rows.
-fn trend_lines(inputs: &Inputs, measure: &Measure, latest: Option<Period>) -> (Option<Lines>, TrendRows) {
-    let Some(latest) = latest else { return (None, Vec::new()) };
+fn trend_lines(
+    inputs: &Inputs,
+    measure: &Measure,
+    latest: Option<Period>,
+) -> (Option<Lines>, TrendRows) {
+    let Some(latest) = latest else {
+        return (None, Vec::new());
+    };
     let mut periods: Vec<Period> = inputs
         .values
         .iter()
-        .filter(|s| s.measure == measure.code && s.period.is_quarter() == latest.is_quarter() && s.period <= latest)
+        .filter(|s| {
+            s.measure == measure.code
+                && s.period.is_quarter() == latest.is_quarter()
+                && s.period <= latest
+        })
         .map(|s| s.period)
         .collect();
     periods.sort();
@@ -251,7 +286,11 @@ fn trend_lines(inputs: &Inputs, measure: &Measure, latest: Option<Period>) -> (O
             })
             .collect()
     };
-    let mut series = vec![("England".to_string(), "england", series_of(crate::seed::generate::ENGLAND))];
+    let mut series = vec![(
+        "England".to_string(),
+        "england",
+        series_of(crate::seed::generate::ENGLAND),
+    )];
     if let Some(area) = inputs.groups.region.published_area.as_deref() {
         series.push(("Region".to_string(), "region", series_of(area)));
     }
@@ -259,13 +298,22 @@ fn trend_lines(inputs: &Inputs, measure: &Measure, latest: Option<Period>) -> (O
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let values = series.iter().map(|(_, _, v)| v[i].map_or_else(|| "–".into(), |d| measure.format(d))).collect();
+            let values = series
+                .iter()
+                .map(|(_, _, v)| v[i].map_or_else(|| "–".into(), |d| measure.format(d)))
+                .collect();
             (p.to_string(), values)
         })
         .collect();
     let as_f64: Vec<(String, &'static str, Vec<Option<f64>>)> = series
         .into_iter()
-        .map(|(n, css, v)| (n, css, v.into_iter().map(|d| d.and_then(|d| d.to_f64())).collect()))
+        .map(|(n, css, v)| {
+            (
+                n,
+                css,
+                v.into_iter().map(|d| d.and_then(|d| d.to_f64())).collect(),
+            )
+        })
         .collect();
     let labels: Vec<String> = periods.iter().map(Period::to_string).collect();
     (lines(&labels, &as_f64, |v| format_f64(measure, v)), rows)

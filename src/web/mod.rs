@@ -1,8 +1,12 @@
 //! HTTP: the router, one module per area of the site, and the error type that maps failures to
 //! pages.
 
+mod account;
 mod api;
 mod authorities;
+mod compare;
+mod domains;
+mod downloads;
 mod error;
 mod health;
 mod layout;
@@ -52,6 +56,10 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .merge(overview::router())
+        .merge(domains::router())
+        .merge(account::router())
+        .merge(compare::router())
+        .merge(downloads::router())
         .merge(authorities::router())
         .merge(measures::router())
         .merge(health::router())

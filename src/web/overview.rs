@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
 
-use super::api::headlines_data;
+use super::api::headlines_of;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::values::{
     Choice, DomainGroupOf, benchmark_text, comparator_choices, council_names, group_by_domain,
@@ -18,8 +18,11 @@ use super::values::{
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
 use crate::analysis::headlines::Headline;
+use crate::analysis::intervals::Level;
+use crate::analysis::scorecard::{Analysed, Inputs};
 use crate::analysis::trend::Direction;
 use crate::db::queries::measures;
+use crate::domain::Measure;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(show))
@@ -83,25 +86,34 @@ struct OverviewPage {
     comparators: Vec<Choice>,
     comparator: &'static str,
     level: &'static str,
+    domain_filter: Vec<Choice>,
     overall: Headline,
     domain_headlines: Vec<Headline>,
     councils: Vec<Council>,
     domains: Vec<DomainGroupOf<MeasureRow>>,
 }
 
-async fn show(
-    State(state): State<AppState>,
-    Query(query): Query<AnalysisQuery>,
-) -> Result<OverviewPage, AppError> {
-    let (comparator, level) = query.choices()?;
-    let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
-    let region = super::values::region_name(&state).await?;
-    let catalogue = measures::catalogue(&state.pool).await?;
-    let (inputs, analysed) = super::values::analysed(&state, period, comparator, level).await?;
-    let names = council_names(&state).await?;
-    let stored = stored_index(&inputs);
+/// The tartan rug: councils by measures, grouped by domain.
+pub struct Rug {
+    pub councils: Vec<Council>,
+    pub domains: Vec<DomainGroupOf<MeasureRow>>,
+}
+
+/// Builds the rug for the measures `keep` accepts, from an analysed period.
+pub fn rug(
+    catalogue: &[Measure],
+    inputs: &Inputs,
+    analysed: &[Analysed],
+    names: &HashMap<String, String>,
+    level: Level,
+    keep: impl Fn(&Measure) -> bool,
+) -> Rug {
+    let stored = stored_index(inputs);
     let by_code: HashMap<&str, _> = analysed.iter().map(|a| (a.measure.as_str(), a)).collect();
-    let domains = group_by_domain(&catalogue, |m| {
+    let domains = group_by_domain(catalogue, |m| {
+        if !keep(m) {
+            return None;
+        }
         let a = by_code.get(m.code.as_str())?;
         let cells = a
             .analysis
@@ -135,7 +147,59 @@ async fn show(
             cells,
         })
     });
-    let (overall, domain_headlines, _) = headlines_data(&state, period, comparator, level).await?;
+    let councils = inputs
+        .councils
+        .iter()
+        .map(|c| Council {
+            ons_code: c.clone(),
+            name: names.get(c).cloned().unwrap_or_default(),
+        })
+        .collect();
+    Rug { councils, domains }
+}
+
+/// The domains, for the filter.
+pub fn domain_choices(catalogue: &[Measure], chosen: Option<&str>) -> Vec<Choice> {
+    let mut choices: Vec<Choice> = Vec::new();
+    for m in catalogue {
+        if !choices.iter().any(|c| c.value == m.domain_slug) {
+            choices.push(Choice {
+                value: m.domain_slug.clone(),
+                label: m.domain_name.clone(),
+                selected: chosen == Some(m.domain_slug.as_str()),
+            });
+        }
+    }
+    choices
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Query(query): Query<AnalysisQuery>,
+) -> Result<OverviewPage, AppError> {
+    let (comparator, level) = query.choices()?;
+    let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
+    let region = super::values::region_name(&state).await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
+    let domain = query
+        .domain
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    if let Some(d) = domain
+        && !catalogue.iter().any(|m| m.domain_slug == d)
+    {
+        return Err(AppError::bad_request(
+            "domain",
+            format!("'{d}' is not one of the six domains"),
+        ));
+    }
+    let (inputs, analysed) = super::values::analysed(&state, period, comparator, level).await?;
+    let names = council_names(&state).await?;
+    let Rug { councils, domains } = rug(&catalogue, &inputs, &analysed, &names, level, |m| {
+        domain.is_none_or(|d| m.domain_slug == d)
+    });
+    let (overall, domain_headlines, _) = headlines_of(&catalogue, &analysed, &names);
     let layout = Layout::new(&state, format!("Regional overview, {period}")).await?;
     Ok(OverviewPage {
         layout,
@@ -145,19 +209,14 @@ async fn show(
         comparators: comparator_choices(comparator),
         comparator: comparator.label(),
         level: level.label(),
+        domain_filter: domain_choices(&catalogue, domain),
         overall,
         domain_headlines: domain_headlines
             .into_iter()
+            .filter(|(slug, _, _)| domain.is_none_or(|d| d == slug))
             .map(|(_, _, headline)| headline)
             .collect(),
-        councils: inputs
-            .councils
-            .iter()
-            .map(|c| Council {
-                ons_code: c.clone(),
-                name: names.get(c).cloned().unwrap_or_default(),
-            })
-            .collect(),
+        councils,
         domains,
     })
 }

@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod areas;
+pub mod commentary;
 pub mod known;
 pub mod measures;
 pub mod observations;

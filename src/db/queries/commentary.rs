@@ -1,0 +1,35 @@
+//! Councils' commentary (the Local Account side): the latest published revision for each
+//! council, domain and period.
+
+use sqlx::PgPool;
+
+use crate::domain::Period;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Commentary {
+    pub ons_code: String,
+    pub council: String,
+    pub domain_slug: String,
+    pub body: String,
+}
+
+/// Published commentary for a period, optionally for one domain or one council.
+pub async fn published(
+    pool: &PgPool,
+    period: Period,
+    domain: Option<&str>,
+    council: Option<&str>,
+) -> sqlx::Result<Vec<Commentary>> {
+    sqlx::query_as(
+        "SELECT DISTINCT ON (c.ons_code, c.domain_slug) c.ons_code, a.name AS council, c.domain_slug, c.body
+         FROM commentary c JOIN authorities a ON a.ons_code = c.ons_code
+         WHERE c.period_code = $1 AND c.status = 'published'
+           AND ($2::text IS NULL OR c.domain_slug = $2) AND ($3::text IS NULL OR c.ons_code = $3)
+         ORDER BY c.ons_code, c.domain_slug, c.revision DESC",
+    )
+    .bind(period.to_string())
+    .bind(domain)
+    .bind(council)
+    .fetch_all(pool)
+    .await
+}

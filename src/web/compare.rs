@@ -1,0 +1,168 @@
+//! `GET /compare?authorities=A,B&measures=X,Y`: chosen councils side by side over time, one
+//! table per measure (periods down, councils and England across). Without a choice, a form to
+//! make one (checkbox groups work without JavaScript).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::routing::get;
+
+use super::layout::{Layout, choose_period};
+use super::values::{Choice, region_name};
+use super::{AppError, AppState};
+use crate::db::queries::{areas, measures};
+use crate::domain::{MeasureCode, OnsCode, Period};
+use crate::seed::generate::ENGLAND;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/compare", get(show))
+}
+
+/// The most councils and measures compared at once.
+const MAX_CHOICES: usize = 12;
+
+pub struct ComparedMeasure {
+    pub code: String,
+    pub title: String,
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "compare/show.html")]
+struct ComparePage {
+    layout: Layout,
+    region: String,
+    council_choices: Vec<Choice>,
+    measure_choices: Vec<Choice>,
+    columns: Vec<String>,
+    compared: Vec<ComparedMeasure>,
+}
+
+/// Every value of a repeated or comma-separated parameter.
+fn values(query: &str, key: &str) -> Vec<String> {
+    form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k == key)
+        .flat_map(|(_, v)| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+async fn show(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<ComparePage, AppError> {
+    let query = query.unwrap_or_default();
+    let councils: Vec<OnsCode> = values(&query, "authorities")
+        .iter()
+        .map(|c| {
+            c.parse().map_err(|e: crate::domain::OnsCodeError| {
+                AppError::bad_request("authorities", e.to_string())
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let codes: Vec<MeasureCode> = values(&query, "measures")
+        .iter()
+        .map(|c| {
+            c.parse().map_err(|e: crate::domain::MeasureCodeError| {
+                AppError::bad_request("measures", e.to_string())
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    if councils.len() > MAX_CHOICES || codes.len() > MAX_CHOICES {
+        return Err(AppError::bad_request(
+            "authorities",
+            format!("choose at most {MAX_CHOICES} councils and {MAX_CHOICES} measures"),
+        ));
+    }
+    let catalogue = measures::catalogue(&state.pool).await?;
+    let mut chosen_measures = Vec::new();
+    for code in &codes {
+        let m = measures::by_code_or_alias(&state.pool, code.as_str())
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
+        chosen_measures.push(m);
+    }
+    let mut chosen_councils = Vec::new();
+    for code in &councils {
+        let a = areas::authority(&state.pool, code.as_str())
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
+        chosen_councils.push(a);
+    }
+    let mut area_codes: Vec<String> = chosen_councils.iter().map(|a| a.ons_code.clone()).collect();
+    area_codes.push(ENGLAND.to_string());
+    let measure_codes: Vec<String> = chosen_measures.iter().map(|m| m.code.clone()).collect();
+    let rows: Vec<(String, String, String, Option<rust_decimal::Decimal>)> = sqlx::query_as(
+        "SELECT o.measure_code, o.area_code, o.period_code, o.value FROM current_observations o
+         WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'",
+    )
+    .bind(&measure_codes)
+    .bind(&area_codes)
+    .fetch_all(&state.pool)
+    .await?;
+    let compared = chosen_measures
+        .iter()
+        .map(|m| {
+            let mut periods: Vec<Period> = rows
+                .iter()
+                .filter(|r| r.0 == m.code)
+                .filter_map(|r| r.2.parse().ok())
+                .collect();
+            periods.sort();
+            periods.dedup();
+            let table = periods
+                .iter()
+                .map(|p| {
+                    let cells = area_codes
+                        .iter()
+                        .map(|area| {
+                            rows.iter()
+                                .find(|r| r.0 == m.code && r.1 == *area && r.2 == p.to_string())
+                                .map_or_else(
+                                    || "–".to_string(),
+                                    |r| r.3.map_or_else(|| "[x]".into(), |v| m.format(v)),
+                                )
+                        })
+                        .collect();
+                    (p.to_string(), cells)
+                })
+                .collect();
+            ComparedMeasure {
+                code: m.code.clone(),
+                title: format!("{} {}", m.display_code, m.title),
+                rows: table,
+            }
+        })
+        .collect();
+    let (latest, _) = choose_period(&state.pool, &Default::default()).await?;
+    let members = areas::members_during(&state.pool, &state.site.region, latest).await?;
+    let mut columns: Vec<String> = chosen_councils.iter().map(|a| a.name.clone()).collect();
+    columns.push("England".into());
+    Ok(ComparePage {
+        layout: Layout::new(&state, "Compare councils".into()).await?,
+        region: region_name(&state).await?,
+        council_choices: members
+            .into_iter()
+            .map(|a| Choice {
+                selected: councils.iter().any(|c| c.as_str() == a.ons_code),
+                value: a.ons_code,
+                label: a.name,
+            })
+            .collect(),
+        measure_choices: catalogue
+            .into_iter()
+            .map(|m| Choice {
+                selected: codes.iter().any(|c| c.as_str() == m.code),
+                value: m.code,
+                label: format!("{} {}", m.display_code, m.title),
+            })
+            .collect(),
+        columns,
+        compared,
+    })
+}

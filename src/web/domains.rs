@@ -1,0 +1,82 @@
+//! `GET /domains/{slug}`: one risk domain: its headline, the comparative view of its measures
+//! for every council, and every council's commentary for it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+
+use super::api::headlines_of;
+use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
+use super::overview::{Council, MeasureRow, Rug, rug};
+use super::values::{
+    Choice, DomainGroupOf, analysed, comparator_choices, council_names, region_name,
+};
+use super::{AppError, AppState};
+use crate::db::queries::{commentary, measures};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/domains/{slug}", get(show))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "domains/show.html")]
+struct DomainPage {
+    layout: Layout,
+    name: String,
+    summary: String,
+    region: String,
+    period: String,
+    periods: Vec<PeriodOption>,
+    comparators: Vec<Choice>,
+    comparator: &'static str,
+    headline: String,
+    councils: Vec<Council>,
+    domains: Vec<DomainGroupOf<MeasureRow>>,
+    commentary: Vec<commentary::Commentary>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<AnalysisQuery>,
+) -> Result<DomainPage, AppError> {
+    let domain: Option<(String, String)> =
+        sqlx::query_as("SELECT name, summary FROM domains WHERE slug = $1")
+            .bind(&slug)
+            .fetch_optional(&state.pool)
+            .await?;
+    let (name, summary) =
+        domain.ok_or_else(|| AppError::NotFound(format!("a domain called {slug}")))?;
+    let (comparator, level) = query.choices()?;
+    let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
+    let (inputs, all) = analysed(&state, period, comparator, level).await?;
+    let names = council_names(&state).await?;
+    let Rug { councils, domains } = rug(&catalogue, &inputs, &all, &names, level, |m| {
+        m.domain_slug == slug
+    });
+    let (_, domain_headlines, _) = headlines_of(&catalogue, &all, &names);
+    let headline = domain_headlines
+        .into_iter()
+        .find(|(s, _, _)| *s == slug)
+        .map(|(_, _, h)| h.sentence)
+        .unwrap_or_default();
+    let commentary =
+        commentary::published(&state.pool, period.financial_year(), Some(&slug), None).await?;
+    Ok(DomainPage {
+        layout: Layout::new(&state, format!("{name}, {period}")).await?,
+        name,
+        summary,
+        region: region_name(&state).await?,
+        period: period.to_string(),
+        periods,
+        comparators: comparator_choices(comparator),
+        comparator: comparator.label(),
+        headline,
+        councils,
+        domains,
+        commentary,
+    })
+}

@@ -1,0 +1,208 @@
+//! CSV downloads of the tables: tidy long format (one row per council, measure and period),
+//! columns like Fingertips', text cells neutralised against spreadsheet formula injection, and
+//! the source and licence line.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::layout::{AnalysisQuery, choose_period};
+use super::values::{analysed_for, council_names};
+use super::{AppError, AppState};
+use crate::analysis::scorecard::Analysed;
+use crate::db::queries::{areas, measures};
+use crate::domain::{Measure, OnsCode};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/download/overview.csv", get(overview))
+        .route("/download/measures/{code}", get(measure))
+        .route("/download/authorities/{code}", get(authority))
+}
+
+pub const LICENCE: &str = "Source: NHS England (Measures from the Adult Social Care Outcomes Framework) and councils' regional returns, via the regional adult social care scorecard. Contains public sector information licensed under the Open Government Licence v3.0.";
+
+const HEADER: [&str; 18] = [
+    "indicator_id",
+    "indicator_name",
+    "area_code",
+    "area_name",
+    "period",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "confidence_level",
+    "count",
+    "denominator",
+    "comparator",
+    "benchmark_value",
+    "comparison",
+    "rank",
+    "quartile",
+    "direction_of_travel",
+    "rag",
+];
+
+/// A text cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage
+/// return first) is prefixed with an apostrophe. Numbers are written as numbers, never text.
+pub fn safe_text(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+/// The CSV for the analysed measures `keep` accepts and the councils `council` accepts.
+fn csv(
+    catalogue: &[Measure],
+    analysed: &[Analysed],
+    names: &std::collections::HashMap<String, String>,
+    keep: impl Fn(&Measure) -> bool,
+    council: impl Fn(&str) -> bool,
+) -> Result<Vec<u8>, AppError> {
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::Internal(e.into());
+    writer.write_record(HEADER).map_err(fail)?;
+    for m in catalogue.iter().filter(|m| keep(m)) {
+        let Some(a) = analysed.iter().find(|a| a.measure == m.code) else {
+            continue;
+        };
+        for c in a.analysis.councils.iter().filter(|c| council(&c.code)) {
+            let record = [
+                safe_text(&m.display_code),
+                safe_text(&m.title),
+                safe_text(&c.code),
+                safe_text(names.get(&c.code).map_or("", String::as_str)),
+                a.period.to_string(),
+                number(c.value),
+                number(c.ci_low),
+                number(c.ci_high),
+                a.analysis.level.label().to_string(),
+                number(c.numerator),
+                number(c.denominator),
+                a.analysis.comparator.label().to_string(),
+                number(
+                    c.benchmark
+                        .and_then(|b| rust_decimal::prelude::ToPrimitive::to_f64(&b.value)),
+                ),
+                c.comparison.label().to_string(),
+                c.rank.map(|r| r.to_string()).unwrap_or_default(),
+                c.quartile.map(|q| q.to_string()).unwrap_or_default(),
+                c.direction_of_travel.label().to_string(),
+                c.rag.label().to_string(),
+            ];
+            writer.write_record(&record).map_err(fail)?;
+        }
+    }
+    writer.write_record([""]).map_err(fail)?;
+    writer.write_record([LICENCE]).map_err(fail)?;
+    writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+}
+
+fn attachment(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    Query(q): Query<AnalysisQuery>,
+) -> Result<Response, AppError> {
+    let (comparator, level) = q.choices()?;
+    let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
+    let (_, all) = analysed_for(&state, period, comparator, level, None).await?;
+    let names = council_names(&state).await?;
+    let bytes = csv(&catalogue, &all, &names, |_| true, |_| true)?;
+    Ok(attachment(
+        &format!("scorecard-{}.csv", period.to_string().replace(' ', "-")),
+        bytes,
+    ))
+}
+
+async fn measure(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<AnalysisQuery>,
+) -> Result<Response, AppError> {
+    let code = file.strip_suffix(".csv").unwrap_or(&file);
+    let m = measures::by_code_or_alias(&state.pool, code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
+    let (comparator, level) = q.choices()?;
+    let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
+    let (_, all) = analysed_for(&state, period, comparator, level, None).await?;
+    let names = council_names(&state).await?;
+    let bytes = csv(&catalogue, &all, &names, |x| x.code == m.code, |_| true)?;
+    Ok(attachment(
+        &format!(
+            "scorecard-{}-{}.csv",
+            m.code,
+            period.to_string().replace(' ', "-")
+        ),
+        bytes,
+    ))
+}
+
+async fn authority(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<AnalysisQuery>,
+) -> Result<Response, AppError> {
+    let code = file.strip_suffix(".csv").unwrap_or(&file);
+    let not_found = || AppError::NotFound(format!("a council with the code {code}"));
+    let ons: OnsCode = code.parse().map_err(|_| not_found())?;
+    let a = areas::authority(&state.pool, ons.as_str())
+        .await?
+        .ok_or_else(not_found)?;
+    let (comparator, level) = q.choices()?;
+    let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
+    let (_, all) = analysed_for(&state, period, comparator, level, Some(&a.ons_code)).await?;
+    let names = council_names(&state).await?;
+    let bytes = csv(&catalogue, &all, &names, |_| true, |c| c == a.ons_code)?;
+    Ok(attachment(
+        &format!(
+            "scorecard-{}-{}.csv",
+            a.ons_code,
+            period.to_string().replace(' ', "-")
+        ),
+        bytes,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(safe_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_text("+1"), "'+1");
+        assert_eq!(safe_text("-2"), "'-2");
+        assert_eq!(safe_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_text("\tx"), "'\tx");
+        assert_eq!(safe_text("Halton"), "Halton");
+        assert_eq!(safe_text(""), "");
+    }
+}
