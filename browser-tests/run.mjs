@@ -201,7 +201,8 @@ async function checkWithoutScripts(browser, pages) {
   });
   for (const spec of pages) {
     const page = await context.newPage();
-    page.setDefaultTimeout(60_000);
+    page.setDefaultTimeout(15_000);
+    page.setDefaultNavigationTimeout(60_000);
     const label = `${spec.name} ${spec.path} without scripts`;
     try {
       const res = await gotoPage(page, spec.path);
@@ -233,7 +234,8 @@ async function checkPeriodSelector(browser) {
   const name = 'overview: choosing the second period and submitting';
   const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
   const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(60_000);
   try {
     await gotoPage(page, OVERVIEW_PATH);
     const option = page.locator('select#period option').nth(1);
@@ -259,7 +261,8 @@ async function checkComparatorSelector(browser) {
   const name = 'overview: choosing comparator "region" and submitting';
   const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
   const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(60_000);
   try {
     await gotoPage(page, OVERVIEW_PATH);
     await page.selectOption('select#comparator', 'region');
@@ -279,7 +282,8 @@ async function checkSkipLink(browser) {
   const name = 'overview: first Tab focuses the skip link';
   const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
   const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(60_000);
   try {
     await gotoPage(page, OVERVIEW_PATH);
     await page.keyboard.press('Tab');
@@ -306,7 +310,8 @@ async function checkPhoneLayout(browser) {
   const name = `authority ${AUTHORITY_PATH} at ${PHONE_VIEWPORT.width}x${PHONE_VIEWPORT.height}`;
   const context = await browser.newContext({ viewport: PHONE_VIEWPORT });
   const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(60_000);
   try {
     const res = await gotoPage(page, AUTHORITY_PATH);
     if (!expect(`${name}: HTTP 200`, res && res.status() === 200, `got ${res && res.status()}`)) return;

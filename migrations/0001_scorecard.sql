@@ -180,6 +180,7 @@ CREATE TABLE observations (
 CREATE INDEX observations_current
     ON observations (measure_code, period_code, area_code, disaggregation, submission_id DESC);
 CREATE INDEX observations_by_area ON observations (area_code, measure_code);
+CREATE INDEX observations_by_period ON observations (period_code);
 
 -- The value in force for each area, measure, period and disaggregation: the latest current
 -- submission's. A superseded revision's values stay in `observations` as history.

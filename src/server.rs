@@ -2,7 +2,6 @@
 //! SIGTERM, then stop the embedded cluster.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Context;
 
@@ -29,13 +28,13 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
             .context("loading the seed data")?;
         tracing::info!(?outcome, "empty database: illustrative seed data loaded");
     }
-    let state = AppState {
-        pool: db.pool.clone(),
-        site: Arc::new(SiteConfig {
+    let state = AppState::new(
+        db.pool.clone(),
+        SiteConfig {
             region: config.region.clone(),
             max_upload_bytes: config.max_upload_bytes,
-        }),
-    };
+        },
+    );
     let app = web::router(state, &static_dir());
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await

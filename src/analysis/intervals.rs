@@ -4,7 +4,9 @@
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 /// The confidence level: 95% to show, 99.8% for "significantly" in risk triggers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum Level {
     #[default]
     #[serde(rename = "95")]

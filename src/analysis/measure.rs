@@ -99,7 +99,7 @@ pub fn interval(spec: &Spec, v: &Value, level: Level) -> Option<(Interval, Inter
 }
 
 /// Which benchmark councils are compared with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComparatorKind {
     England,

@@ -231,7 +231,14 @@ impl Cluster {
         }
         let output = command.output().map_err(|e| ClusterError::Command {
             command: path.display().to_string(),
-            detail: e.to_string(),
+            detail: match (e.kind(), self.run_as) {
+                (std::io::ErrorKind::PermissionDenied, Some(_)) => format!(
+                    "{e}: the cluster runs as the postgres user, who must be able to reach {} \
+                     (make its parent directories searchable, e.g. chmod o+x)",
+                    self.dir.display()
+                ),
+                _ => e.to_string(),
+            },
         })?;
         if output.status.success() {
             Ok(output)

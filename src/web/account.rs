@@ -61,10 +61,11 @@ async fn show(
     let (comparator, level) = q.choices()?;
     let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let (inputs, all) = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, period, comparator, level).await?;
+    let (inputs, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let (overall, domain_headlines, _) = headlines_of(&catalogue, &all, &names);
-    let Rug { councils, domains } = rug(&catalogue, &inputs, &all, &names, level, |_| true);
+    let (overall, domain_headlines, _) = headlines_of(&catalogue, all, &names);
+    let Rug { councils, domains } = rug(&catalogue, inputs, all, &names, level, |_| true);
     let notes = commentary::published(&state.pool, period.financial_year(), None, None).await?;
     let domain_of: HashMap<&str, (&str, &str)> = catalogue
         .iter()
@@ -80,7 +81,7 @@ async fn show(
         .iter()
         .map(|code| {
             let mut lines: Vec<(String, DomainLine, Vec<crate::analysis::rag::Rag>)> = Vec::new();
-            for a in &all {
+            for a in all {
                 let Some(c) = a
                     .analysis
                     .councils

@@ -178,7 +178,8 @@ async fn measure_values(
     let measure = measures::by_code_or_alias(&state.pool, code.trim())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
-    let (_, all) = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, period, comparator, level).await?;
+    let (_, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
     let Some(a) = all.iter().find(|a| a.measure == measure.code) else {
         return Err(
@@ -222,7 +223,8 @@ async fn authority_scorecard(
         .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
     let (period, comparator, level) = resolve(&state, &q).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let (_, all) = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, period, comparator, level).await?;
+    let (_, all) = (&analysis.inputs, &analysis.analysed);
     let mut rows = Vec::new();
     let mut by_domain: Vec<(String, String, Vec<crate::analysis::rag::Rag>)> = Vec::new();
     for m in &catalogue {
@@ -321,9 +323,10 @@ async fn headlines_for_period(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (period, comparator, level) = resolve(&state, &q).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let (_, all) = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, period, comparator, level).await?;
+    let (_, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let (overall, domains, measures) = headlines_of(&catalogue, &all, &names);
+    let (overall, domains, measures) = headlines_of(&catalogue, all, &names);
     Ok(Json(serde_json::json!({
         "period": period,
         "comparator": comparator,

@@ -90,9 +90,10 @@ async fn show(
     let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
     let region = region_name(&state).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let (inputs, analysed) =
+    let analysis =
         analysed_for(&state, period, comparator, level, Some(&authority.ons_code)).await?;
-    let stored = stored_index(&inputs);
+    let (inputs, analysed) = (&analysis.inputs, &analysis.analysed);
+    let stored = stored_index(inputs);
     let superseded = observations::superseded(&state.pool, &authority.ons_code, period).await?;
     let mut history: Vec<(&str, Period)> = inputs
         .values

@@ -52,12 +52,13 @@ async fn show(
     let (comparator, level) = query.choices()?;
     let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let (inputs, all) = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, period, comparator, level).await?;
+    let (inputs, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let Rug { councils, domains } = rug(&catalogue, &inputs, &all, &names, level, |m| {
+    let Rug { councils, domains } = rug(&catalogue, inputs, all, &names, level, |m| {
         m.domain_slug == slug
     });
-    let (_, domain_headlines, _) = headlines_of(&catalogue, &all, &names);
+    let (_, domain_headlines, _) = headlines_of(&catalogue, all, &names);
     let headline = domain_headlines
         .into_iter()
         .find(|(s, _, _)| *s == slug)

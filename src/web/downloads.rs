@@ -130,9 +130,10 @@ async fn overview(
     let (comparator, level) = q.choices()?;
     let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let (_, all) = analysed_for(&state, period, comparator, level, None).await?;
+    let analysis = analysed_for(&state, period, comparator, level, None).await?;
+    let (_, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let bytes = csv(&catalogue, &all, &names, |_| true, |_| true)?;
+    let bytes = csv(&catalogue, all, &names, |_| true, |_| true)?;
     Ok(attachment(
         &format!("scorecard-{}.csv", period.to_string().replace(' ', "-")),
         bytes,
@@ -151,9 +152,10 @@ async fn measure(
     let (comparator, level) = q.choices()?;
     let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let (_, all) = analysed_for(&state, period, comparator, level, None).await?;
+    let analysis = analysed_for(&state, period, comparator, level, None).await?;
+    let (_, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let bytes = csv(&catalogue, &all, &names, |x| x.code == m.code, |_| true)?;
+    let bytes = csv(&catalogue, all, &names, |x| x.code == m.code, |_| true)?;
     Ok(attachment(
         &format!(
             "scorecard-{}-{}.csv",
@@ -178,9 +180,10 @@ async fn authority(
     let (comparator, level) = q.choices()?;
     let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let (_, all) = analysed_for(&state, period, comparator, level, Some(&a.ons_code)).await?;
+    let analysis = analysed_for(&state, period, comparator, level, Some(&a.ons_code)).await?;
+    let (_, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let bytes = csv(&catalogue, &all, &names, |_| true, |c| c == a.ons_code)?;
+    let bytes = csv(&catalogue, all, &names, |_| true, |c| c == a.ons_code)?;
     Ok(attachment(
         &format!(
             "scorecard-{}-{}.csv",

@@ -86,9 +86,10 @@ async fn show(
     let (comparator, level) = query.choices()?;
     let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
     let region = region_name(&state).await?;
-    let (inputs, all) = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, period, comparator, level).await?;
+    let (inputs, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let stored = stored_index(&inputs);
+    let stored = stored_index(inputs);
     let analysed = all.iter().find(|a| a.measure == measure.code);
     let count = |v: Option<f64>| {
         v.and_then(rust_decimal::Decimal::from_f64_retain)
@@ -181,7 +182,7 @@ async fn show(
         .flatten();
     let funnel_kind = match measure.unit {
         Unit::Percent => Some(FunnelKind::Percent),
-        Unit::Rate => measure_multiplier(&inputs, &measure.code).map(|k| FunnelKind::Rate {
+        Unit::Rate => measure_multiplier(inputs, &measure.code).map(|k| FunnelKind::Rate {
             multiplier: f64::from(k),
         }),
         _ => None,
@@ -200,7 +201,7 @@ async fn show(
         }
         _ => None,
     };
-    let (lines, trend_rows) = trend_lines(&inputs, &measure, analysed.map(|a| a.period));
+    let (lines, trend_rows) = trend_lines(inputs, &measure, analysed.map(|a| a.period));
     let headline = analysed.map(|a| {
         headlines::for_measure(&measure.title, &a.analysis, &names, |v| {
             format_f64(&measure, v)

@@ -41,6 +41,17 @@ pub use error::AppError;
 pub struct AppState {
     pub pool: PgPool,
     pub site: Arc<SiteConfig>,
+    pub cache: Arc<values::AnalysisCache>,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, site: SiteConfig) -> AppState {
+        AppState {
+            pool,
+            site: Arc::new(site),
+            cache: Arc::default(),
+        }
+    }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

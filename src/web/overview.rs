@@ -194,12 +194,13 @@ async fn show(
             format!("'{d}' is not one of the six domains"),
         ));
     }
-    let (inputs, analysed) = super::values::analysed(&state, period, comparator, level).await?;
+    let analysis = super::values::analysed(&state, period, comparator, level).await?;
+    let (inputs, analysed) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let Rug { councils, domains } = rug(&catalogue, &inputs, &analysed, &names, level, |m| {
+    let Rug { councils, domains } = rug(&catalogue, inputs, analysed, &names, level, |m| {
         domain.is_none_or(|d| m.domain_slug == d)
     });
-    let (overall, domain_headlines, _) = headlines_of(&catalogue, &analysed, &names);
+    let (overall, domain_headlines, _) = headlines_of(&catalogue, analysed, &names);
     let layout = Layout::new(&state, format!("Regional overview, {period}")).await?;
     Ok(OverviewPage {
         layout,

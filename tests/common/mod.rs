@@ -6,8 +6,8 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
 
 use axum::Router;
 use axum::body::Body;
@@ -200,13 +200,13 @@ fn url(database: &str) -> String {
 
 /// The real router over a test database, focused on the North West.
 pub fn app(pool: PgPool) -> Router {
-    let state = AppState {
+    let state = AppState::new(
         pool,
-        site: Arc::new(SiteConfig {
+        SiteConfig {
             region: "north-west".into(),
             max_upload_bytes: 1024 * 1024,
-        }),
-    };
+        },
+    );
     router(state, &scorecard::server::static_dir())
 }
 
