@@ -26,9 +26,9 @@ const PAGES = [
   { name: 'submissions', path: '/submissions' },
   { name: 'submission', path: '/submissions/1' },
   { name: 'healthz', path: '/healthz', html: false },
-  { name: 'domain', path: '/domains/performance-outcomes', optional: true },
-  { name: 'compare', path: '/compare?authorities=E06000006,E06000007&measures=1C2A,2A2', optional: true },
-  { name: 'regional-account', path: '/regional-account?period=2023-24', optional: true },
+  { name: 'domain', path: '/domains/performance-outcomes' },
+  { name: 'compare', path: '/compare?authorities=E06000006,E06000007&measures=1C2A,2A2' },
+  { name: 'regional-account', path: '/regional-account?period=2023-24' },
 ];
 
 const OVERVIEW_PATH = '/';
@@ -278,6 +278,27 @@ async function checkComparatorSelector(browser) {
   }
 }
 
+async function checkDomainFilter(browser) {
+  const name = 'overview: filtering to the "Resource and workforce" domain';
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(60_000);
+  try {
+    await gotoPage(page, OVERVIEW_PATH);
+    await page.selectOption('select#domain', 'resource-workforce');
+    await submitFormOf(page, 'select#domain');
+    const current = page.url();
+    expect(`${name}: URL has domain=resource-workforce`, current.includes('domain=resource-workforce'), current);
+    const groups = await page.locator('table.rug tr.rug__domain th').allInnerTexts();
+    expect(`${name}: only that domain's measures are shown`, groups.length === 1 && /Resource and workforce/.test(groups[0]), JSON.stringify(groups));
+  } catch (err) {
+    fail(name, err.message.split('\n')[0]);
+  } finally {
+    await context.close();
+  }
+}
+
 async function checkSkipLink(browser) {
   const name = 'overview: first Tab focuses the skip link';
   const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
@@ -379,6 +400,7 @@ async function main() {
     await checkWithoutScripts(browser, present);
     await checkPeriodSelector(browser);
     await checkComparatorSelector(browser);
+    await checkDomainFilter(browser);
     await checkSkipLink(browser);
     await checkPhoneLayout(browser);
   } finally {

@@ -109,8 +109,9 @@ impl Summary {
             return format!("Of {} measures, none could be rated.", self.measures);
         }
         format!(
-            "Of {} measures rated, {}% green, {}% amber, {}% red ({} not rated).",
+            "Of {} measure{} rated, {}% green, {}% amber, {}% red ({} not rated).",
             rated,
+            if rated == 1 { "" } else { "s" },
             self.percent(self.green),
             self.percent(self.amber),
             self.percent(self.red),

@@ -171,6 +171,13 @@ pub struct Authority {
 }
 
 impl Authority {
+    /// The adult population with thousands separated, as the tables show numbers.
+    pub fn adults_text(&self) -> String {
+        self.population_18_plus
+            .map(|p| format_value(Decimal::from(p), Unit::Count, 0))
+            .unwrap_or_default()
+    }
+
     pub fn kind_label(&self) -> &'static str {
         match self.kind.as_str() {
             "county" => "County council",

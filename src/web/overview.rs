@@ -12,8 +12,8 @@ use axum::routing::get;
 use super::api::headlines_of;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::values::{
-    Choice, DomainGroupOf, benchmark_text, comparator_choices, council_names, group_by_domain,
-    interval_text, stored_index, stored_text,
+    Choice, DomainGroupOf, benchmark_text, comparator_choices, council_names, format_f64,
+    group_by_domain, stored_index, stored_text,
 };
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
@@ -41,6 +41,24 @@ pub struct Cell {
     /// Interval and direction of travel, for the cell's title.
     pub detail: String,
     pub arrow: &'static str,
+}
+
+/// The cell's title, kept short as the rug has thousands of cells: "95% CI 26.1%–30.8%", and
+/// the direction of travel when it changed significantly.
+fn cell_detail(m: &Measure, c: &crate::analysis::measure::CouncilResult, level: Level) -> String {
+    let interval = match (c.ci_low, c.ci_high) {
+        (Some(low), Some(high)) => format!(
+            "{} CI {}–{}",
+            level.label(),
+            format_f64(m, low),
+            format_f64(m, high)
+        ),
+        _ => "no interval".into(),
+    };
+    match c.direction_of_travel {
+        Direction::NoSignificantChange | Direction::NotAssessed => interval,
+        d => format!("{interval}; {}", d.label().to_lowercase()),
+    }
 }
 
 fn cell_class(c: Comparison) -> &'static str {
@@ -128,11 +146,7 @@ pub fn rug(
                 ),
                 comparison: c.comparison,
                 class: cell_class(c.comparison),
-                detail: format!(
-                    "{}; {}",
-                    interval_text(m, c, level),
-                    c.direction_of_travel.label().to_lowercase()
-                ),
+                detail: cell_detail(m, c, level),
                 arrow: arrow(c.direction_of_travel),
             })
             .collect();
