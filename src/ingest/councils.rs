@@ -14,6 +14,7 @@ pub struct CouncilRecord {
     pub name: String,
     pub region: String,
     pub kind: &'static str,
+    pub sub_region: Option<String>,
     pub population_all: Option<i32>,
     pub population_18_plus: Option<i32>,
     pub population_65_plus: Option<i32>,
@@ -161,6 +162,7 @@ pub fn parse_lookup(filename: &str, bytes: &[u8]) -> Result<Vec<CouncilRecord>, 
             name: cell(Some(name)),
             region: region_name,
             kind,
+            sub_region: None,
             population_all,
             population_18_plus,
             population_65_plus,
@@ -177,12 +179,13 @@ pub fn parse_lookup(filename: &str, bytes: &[u8]) -> Result<Vec<CouncilRecord>, 
     }
 }
 
-fn council_kind(text: &str) -> Option<&'static str> {
+/// The schema's council type from a lookup's wording or the schema's own.
+pub fn council_kind(text: &str) -> Option<&'static str> {
     Some(match text.trim().to_lowercase().as_str() {
         "county" | "county council" => "county",
         "unitary authority" | "unitary" => "unitary",
-        "metropolitan district" => "metropolitan_district",
-        "london borough" => "london_borough",
+        "metropolitan district" | "metropolitan_district" => "metropolitan_district",
+        "london borough" | "london_borough" => "london_borough",
         _ => return None,
     })
 }

@@ -8,7 +8,9 @@ pub mod generate;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
+use crate::db::queries::areas::upsert_councils_in;
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
+use crate::ingest::councils::{CouncilRecord, council_kind};
 use catalogue::{AREAS_CSV, AUTHORITIES_CSV, COMMENTARY_CSV, MEASURES_CSV, SeedCatalogue};
 
 /// Bumped whenever the generator changes, so that a changed data set is a new revision.
@@ -125,54 +127,25 @@ async fn insert_reference(
     .bind(region_area)
     .execute(&mut *conn)
     .await?;
-    for a in &catalogue.authorities {
-        sqlx::query("INSERT INTO areas (code, name, level) VALUES ($1, $2, 'council') ON CONFLICT DO NOTHING")
-            .bind(&a.ons_code)
-            .bind(&a.name)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query(
-            "INSERT INTO authorities (ons_code, cassr_code, name, kind, region, sub_region,
-                 population_all, population_18_plus, population_65_plus, population_year,
-                 valid_from, valid_to)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'illustrative, rounded', $10, $11)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(&a.ons_code)
-        .bind(&a.cassr_code)
-        .bind(&a.name)
-        .bind(&a.kind)
-        .bind(&a.region)
-        .bind(&a.sub_region)
-        .bind(a.population_all)
-        .bind(a.population_18_plus)
-        .bind(a.population_65_plus)
-        .bind(a.valid_from)
-        .bind(a.valid_to)
-        .execute(&mut *conn)
-        .await?;
-        let type_group = format!("type-{}", a.kind.replace('_', "-"));
-        sqlx::query(
-            "INSERT INTO comparator_groups (slug, name, kind, source)
-             VALUES ($1, $2, 'council_type', 'Council type') ON CONFLICT DO NOTHING",
-        )
-        .bind(&type_group)
-        .bind(crate::db::queries::areas::type_group_name(&a.kind))
-        .execute(&mut *conn)
-        .await?;
-        for group in [REGION_GROUP, "england", type_group.as_str()] {
-            sqlx::query(
-                "INSERT INTO comparator_group_members (group_slug, ons_code, valid_from, valid_to)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            )
-            .bind(group)
-            .bind(&a.ons_code)
-            .bind(a.valid_from)
-            .bind(a.valid_to)
-            .execute(&mut *conn)
-            .await?;
-        }
-    }
+    let councils: Vec<CouncilRecord> = catalogue
+        .authorities
+        .iter()
+        .map(|a| CouncilRecord {
+            ons_code: a.ons_code.clone(),
+            name: a.name.clone(),
+            region: a.region.clone(),
+            kind: council_kind(&a.kind).unwrap_or("unitary"),
+            sub_region: Some(a.sub_region.clone()),
+            population_all: Some(a.population_all),
+            population_18_plus: Some(a.population_18_plus),
+            population_65_plus: Some(a.population_65_plus),
+            population_year: Some("illustrative, rounded".into()),
+            cassr_code: a.cassr_code.clone(),
+            valid_from: a.valid_from,
+            valid_to: a.valid_to,
+        })
+        .collect();
+    upsert_councils_in(&mut *conn, &councils).await?;
     for (position, m) in catalogue.measures.iter().enumerate() {
         sqlx::query(
             "INSERT INTO measures (code, display_code, title, definition, unit, unit_label,

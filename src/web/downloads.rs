@@ -123,21 +123,34 @@ fn attachment(name: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-async fn overview(
-    State(state): State<AppState>,
-    Query(q): Query<AnalysisQuery>,
+/// Analyses the period asked for and answers the CSV of the measures `keep` accepts, for the
+/// region's councils or, given `council`, for that council alone.
+async fn download(
+    state: &AppState,
+    q: &AnalysisQuery,
+    stem: &str,
+    keep: impl Fn(&Measure) -> bool,
+    council: Option<&str>,
 ) -> Result<Response, AppError> {
     let (comparator, level) = q.choices()?;
     let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed_for(&state, period, comparator, level, None).await?;
-    let (_, all) = (&analysis.inputs, &analysis.analysed);
-    let names = council_names(&state).await?;
-    let bytes = csv(&catalogue, all, &names, |_| true, |_| true)?;
+    let analysis = analysed_for(state, period, comparator, level, council).await?;
+    let names = council_names(state).await?;
+    let bytes = csv(&catalogue, &analysis.analysed, &names, keep, |c| {
+        council.is_none_or(|x| x == c)
+    })?;
     Ok(attachment(
-        &format!("scorecard-{}.csv", period.to_string().replace(' ', "-")),
+        &format!("{stem}-{}.csv", period.to_string().replace(' ', "-")),
         bytes,
     ))
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    Query(q): Query<AnalysisQuery>,
+) -> Result<Response, AppError> {
+    download(&state, &q, "scorecard", |_| true, None).await
 }
 
 async fn measure(
@@ -149,21 +162,14 @@ async fn measure(
     let m = measures::by_code_or_alias(&state.pool, code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
-    let (comparator, level) = q.choices()?;
-    let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
-    let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed_for(&state, period, comparator, level, None).await?;
-    let (_, all) = (&analysis.inputs, &analysis.analysed);
-    let names = council_names(&state).await?;
-    let bytes = csv(&catalogue, all, &names, |x| x.code == m.code, |_| true)?;
-    Ok(attachment(
-        &format!(
-            "scorecard-{}-{}.csv",
-            m.code,
-            period.to_string().replace(' ', "-")
-        ),
-        bytes,
-    ))
+    download(
+        &state,
+        &q,
+        &format!("scorecard-{}", m.code),
+        |x| x.code == m.code,
+        None,
+    )
+    .await
 }
 
 async fn authority(
@@ -177,21 +183,14 @@ async fn authority(
     let a = areas::authority(&state.pool, ons.as_str())
         .await?
         .ok_or_else(not_found)?;
-    let (comparator, level) = q.choices()?;
-    let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
-    let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed_for(&state, period, comparator, level, Some(&a.ons_code)).await?;
-    let (_, all) = (&analysis.inputs, &analysis.analysed);
-    let names = council_names(&state).await?;
-    let bytes = csv(&catalogue, all, &names, |_| true, |c| c == a.ons_code)?;
-    Ok(attachment(
-        &format!(
-            "scorecard-{}-{}.csv",
-            a.ons_code,
-            period.to_string().replace(' ', "-")
-        ),
-        bytes,
-    ))
+    download(
+        &state,
+        &q,
+        &format!("scorecard-{}", a.ons_code),
+        |_| true,
+        Some(&a.ons_code),
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Councils, benchmark areas and comparator groups.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::domain::{Authority, Period};
 use crate::ingest::councils::{CouncilRecord, NeighbourPair, region_code, region_slug};
@@ -69,6 +69,15 @@ pub async fn members_during(
 /// transaction. Sub-regions already recorded are kept.
 pub async fn upsert_councils(pool: &PgPool, councils: &[CouncilRecord]) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
+    upsert_councils_in(&mut tx, councils).await?;
+    tx.commit().await
+}
+
+/// As [`upsert_councils`], inside the caller's transaction.
+pub async fn upsert_councils_in(
+    tx: &mut PgConnection,
+    councils: &[CouncilRecord],
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO areas (code, name, level) VALUES ('E92000001', 'England', 'england') ON CONFLICT DO NOTHING",
     )
@@ -97,9 +106,10 @@ pub async fn upsert_councils(pool: &PgPool, councils: &[CouncilRecord]) -> sqlx:
         .await?;
         sqlx::query(
             "INSERT INTO authorities (ons_code, cassr_code, name, kind, region, population_all,
-                 population_18_plus, population_65_plus, population_year, valid_from, valid_to)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 population_18_plus, population_65_plus, population_year, valid_from, valid_to, sub_region)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (ons_code) DO UPDATE SET cassr_code = COALESCE(EXCLUDED.cassr_code, authorities.cassr_code),
+                 sub_region = COALESCE(EXCLUDED.sub_region, authorities.sub_region),
                  name = EXCLUDED.name, kind = EXCLUDED.kind, region = EXCLUDED.region,
                  population_all = EXCLUDED.population_all, population_18_plus = EXCLUDED.population_18_plus,
                  population_65_plus = EXCLUDED.population_65_plus, population_year = EXCLUDED.population_year,
@@ -116,6 +126,7 @@ pub async fn upsert_councils(pool: &PgPool, councils: &[CouncilRecord]) -> sqlx:
         .bind(&c.population_year)
         .bind(c.valid_from)
         .bind(c.valid_to)
+        .bind(&c.sub_region)
         .execute(&mut *tx)
         .await?;
         let region_group = region_slug(&c.region);
@@ -152,11 +163,11 @@ pub async fn upsert_councils(pool: &PgPool, councils: &[CouncilRecord]) -> sqlx:
             .await?;
         }
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// The name of the comparator group of councils of one type.
-pub fn type_group_name(kind: &str) -> &'static str {
+fn type_group_name(kind: &str) -> &'static str {
     match kind {
         "county" => "County councils",
         "unitary" => "Unitary authorities",
