@@ -212,22 +212,9 @@ pub fn app(pool: PgPool) -> Router {
 
 /// GETs `uri` through the router: status and body as text.
 pub async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
-    let response = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("router answers");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        String::from_utf8(bytes.to_vec()).expect("UTF-8 body"),
-    )
+    let (status, _, bytes) =
+        send(app, Request::get(uri).body(Body::empty()).expect("request")).await;
+    (status, String::from_utf8(bytes).expect("UTF-8 body"))
 }
 
 /// Text of the first element matching `selector`, whitespace collapsed.
