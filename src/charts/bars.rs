@@ -78,11 +78,7 @@ pub fn bars(
                 x: scale.at(*v),
             })
             .collect(),
-        ticks: scale
-            .ticks(5)
-            .into_iter()
-            .map(|t| (scale.at(t), format(t)))
-            .collect(),
+        ticks: scale.labelled_ticks(5, format),
     })
 }
 

@@ -105,16 +105,8 @@ pub fn funnel(
             line(&|c| c.2.0),
             line(&|c| c.2.1),
         ],
-        x_ticks: x
-            .ticks(5)
-            .into_iter()
-            .map(|t| (x.at(t), format!("{t}")))
-            .collect(),
-        y_ticks: y
-            .ticks(5)
-            .into_iter()
-            .map(|t| (y.at(t), format(t)))
-            .collect(),
+        x_ticks: x.labelled_ticks(5, |t| format!("{t}")),
+        y_ticks: y.labelled_ticks(5, format),
         left: LEFT,
         bottom: HEIGHT - BOTTOM,
     })

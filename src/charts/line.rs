@@ -73,11 +73,7 @@ pub fn lines(
             .enumerate()
             .map(|(i, p)| (x.at(i as f64), p.clone()))
             .collect(),
-        y_ticks: y
-            .ticks(4)
-            .into_iter()
-            .map(|t| (y.at(t), format(t)))
-            .collect(),
+        y_ticks: y.labelled_ticks(4, format),
         left: LEFT,
         bottom: HEIGHT - BOTTOM,
     })

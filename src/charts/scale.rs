@@ -38,6 +38,18 @@ impl Linear {
         self.r0 + t * (self.r1 - self.r0)
     }
 
+    /// The ticks with their positions and labels, as the chart templates draw them.
+    pub fn labelled_ticks(
+        &self,
+        count: usize,
+        label: impl Fn(f64) -> String,
+    ) -> Vec<(f64, String)> {
+        self.ticks(count)
+            .into_iter()
+            .map(|t| (self.at(t), label(t)))
+            .collect()
+    }
+
     /// About `count` round tick values inside the domain (1, 2 or 5 × a power of ten apart).
     pub fn ticks(&self, count: usize) -> Vec<f64> {
         let (lo, hi) = (self.d0.min(self.d1), self.d0.max(self.d1));
@@ -96,6 +108,25 @@ mod tests {
         assert!(flat.d0 < 5.0 && flat.d1 > 5.0);
         assert!(Linear::fit([], 0.0, 1.0).is_none());
         assert!(Linear::fit([f64::NAN], 0.0, 1.0).is_none());
+    }
+
+    #[test]
+    fn labelled_ticks_carry_positions() {
+        let s = Linear {
+            d0: 0.0,
+            d1: 10.0,
+            r0: 0.0,
+            r1: 100.0,
+        };
+        let t = s.labelled_ticks(2, |v| format!("{v}%"));
+        assert_eq!(
+            t,
+            vec![
+                (0.0, "0%".to_string()),
+                (50.0, "5%".to_string()),
+                (100.0, "10%".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use axum::routing::get;
 
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::values::{
-    Choice, analysed, benchmark_text, comparator_choices, council_names, format_f64, interval_text,
-    region_name, stored_index, stored_text,
+    Choice, StoredIndex, analysed, benchmark_text, comparator_choices, council_names, format_f64,
+    interval_text, region_name, stored_index, stored_text,
 };
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
@@ -201,7 +201,7 @@ async fn show(
         }
         _ => None,
     };
-    let (lines, trend_rows) = trend_lines(inputs, &measure, analysed.map(|a| a.period));
+    let (lines, trend_rows) = trend_lines(inputs, &stored, &measure, analysed.map(|a| a.period));
     let headline = analysed.map(|a| {
         headlines::for_measure(&measure.title, &a.analysis, &names, |v| {
             format_f64(&measure, v)
@@ -257,6 +257,7 @@ type TrendRows = Vec<(String, Vec<String>)>;
 /// and the same values as table rows.
 fn trend_lines(
     inputs: &Inputs,
+    stored: &StoredIndex<'_>,
     measure: &Measure,
     latest: Option<Period>,
 ) -> (Option<Lines>, TrendRows) {
@@ -279,11 +280,9 @@ fn trend_lines(
         periods
             .iter()
             .map(|p| {
-                inputs
-                    .values
-                    .iter()
-                    .find(|s| s.measure == measure.code && s.area == area && s.period == *p)
-                    .and_then(|s| s.value.value)
+                stored
+                    .get(&(measure.code.as_str(), area, *p))
+                    .and_then(|v| v.value)
             })
             .collect()
     };
