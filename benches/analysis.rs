@@ -10,14 +10,16 @@ use scorecard::analysis::measure::ComparatorKind;
 use scorecard::analysis::scorecard::analyse;
 use scorecard::db::embedded::{Cluster, ClusterOptions};
 use scorecard::domain::Period;
-use scorecard::ingest::{Options, councils, import};
+use scorecard::ingest::{Options, import};
 use sqlx::{Connection, PgConnection, PgPool};
 
 const RUNS: usize = 50;
 
+#[path = "../tests/fixtures/official.rs"]
+mod official;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let shared = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     let dir = std::env::temp_dir().join(format!("scorecard-bench-analysis-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let cluster = tokio::task::spawn_blocking({
@@ -32,18 +34,10 @@ async fn main() -> anyhow::Result<()> {
     conn.close().await?;
     let pool = PgPool::connect_with(cluster.connect_options("bench")).await?;
     scorecard::db::MIGRATOR.run(&pool).await?;
-    scorecard::seed::load(&pool).await?;
-    let lookup = std::fs::read(shared.join("reference/la_lookup.csv"))?;
-    let councils =
-        councils::parse_lookup("la_lookup.csv", &lookup).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    scorecard::db::queries::areas::upsert_councils(&pool, &councils).await?;
-    let neighbours = std::fs::read(shared.join("reference/neighbours.csv"))?;
-    let pairs = councils::parse_neighbours("neighbours.csv", &neighbours)
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    scorecard::db::queries::areas::replace_neighbours(&pool, &pairs, "bench").await?;
-    for year in ["2014-15", "2015-16", "2016-17"] {
-        let name = format!("meas-from-asc-of-eng-{year}-open-data.csv");
-        let bytes = std::fs::read(shared.join("ascof-official").join(&name))?;
+    scorecard::seed::reference::ensure(&pool).await?;
+    for year in official::YEARS {
+        let name = official::official_name(year);
+        let bytes = official::official_bytes(year);
         let analysis = import::analyse(&pool, &name, &bytes, Options::default()).await?;
         import::commit(&pool, &analysis, "bench").await?;
     }

@@ -5,18 +5,19 @@
 use std::time::{Duration, Instant};
 
 use scorecard::db::embedded::{Cluster, ClusterOptions};
+use scorecard::ingest::Options;
 use scorecard::ingest::import::{Committed, analyse, commit};
-use scorecard::ingest::{Options, councils};
 use sqlx::{Connection, PgConnection, PgPool};
 
 const RUNS: usize = 5;
-const FILE: &str = "ascof-official/meas-from-asc-of-eng-2016-17-open-data.csv";
+const YEAR: &str = "2016-17";
+
+#[path = "../tests/fixtures/official.rs"]
+mod official;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let shared = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    let bytes = std::fs::read(shared.join(FILE))?;
-    let lookup = std::fs::read(shared.join("reference/la_lookup.csv"))?;
+    let bytes = official::official_bytes(YEAR);
     let rows = bytes.iter().filter(|b| **b == b'\n').count() - 1;
 
     let dir = std::env::temp_dir().join(format!("scorecard-bench-{}", std::process::id()));
@@ -36,9 +37,6 @@ async fn main() -> anyhow::Result<()> {
     let pool = PgPool::connect_with(cluster.connect_options(template)).await?;
     scorecard::db::MIGRATOR.run(&pool).await?;
     scorecard::seed::load(&pool).await?;
-    let councils =
-        councils::parse_lookup("la_lookup.csv", &lookup).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    scorecard::db::queries::areas::upsert_councils(&pool, &councils).await?;
     pool.close().await;
 
     let mut full = Vec::new();
@@ -55,7 +53,7 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let analysis = analyse(
             &pool,
-            "meas-from-asc-of-eng-2016-17-open-data.csv",
+            &official::official_name(YEAR),
             &bytes,
             Options::default(),
         )
@@ -94,7 +92,11 @@ async fn main() -> anyhow::Result<()> {
         v[v.len() / 2]
     };
     let (full, copy) = (median(full), median(copy));
-    println!("file: {FILE} ({rows} rows, {} bytes)", bytes.len());
+    println!(
+        "file: {} ({rows} rows, {} bytes)",
+        official::official_name(YEAR),
+        bytes.len()
+    );
     println!(
         "full import (decode, parse, validate, commit), median of {RUNS}: {:.3} s = {:.0} rows/s",
         full.as_secs_f64(),

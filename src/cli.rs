@@ -33,14 +33,56 @@ pub enum Command {
     Serve(ServeConfig),
     /// Apply pending database migrations, then exit.
     Migrate(DatabaseConfig),
-    /// Load the illustrative seed data set (a no-op when already loaded).
-    Seed(DatabaseConfig),
+    /// Load the illustrative seed data set (a no-op when already loaded), or remove it.
+    Seed(SeedArgs),
     /// Check a file (official ASCOF open data, or the regional template) and store it as a new
     /// submission revision. Prints the validation report; exits non-zero when it has errors.
     Import(ImportArgs),
-    /// Load reference data about councils: the lookup of every English council (and, with
-    /// --neighbours, their CIPFA nearest neighbours), e.g. from ../shared/data/reference/.
+    /// Update the reference data about councils: the lookup of every English council (and, with
+    /// --neighbours, their CIPFA nearest neighbours). The service ships one and loads it on
+    /// first start; this loads a newer file.
     Reference(ReferenceArgs),
+    /// Complete or correct a measure of the catalogue, e.g. one an official file brought in
+    /// uncatalogued: `scorecard measure 2F --unit percent --polarity higher_is_better`.
+    Measure(MeasureArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    /// Remove the illustrative data set (values, commentary, targets), leaving real data as it
+    /// is; it is then not loaded again at start.
+    #[arg(long)]
+    pub remove: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MeasureArgs {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    /// The measure's code (any of its codes: `2F`, `1C(2A)`).
+    pub code: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// percent, rate, score, currency, count, days or ratio.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// How the unit reads (e.g. "per 100,000 adults aged 65 and over").
+    #[arg(long)]
+    pub unit_label: Option<String>,
+    /// For a rate: per how many people (e.g. 100000).
+    #[arg(long)]
+    pub rate_multiplier: Option<i32>,
+    /// higher_is_better, lower_is_better or no_judgement.
+    #[arg(long)]
+    pub polarity: Option<String>,
+    /// Decimal places to show (0 to 4).
+    #[arg(long)]
+    pub decimals: Option<i16>,
+    /// The risk domain's slug (e.g. performance-outcomes).
+    #[arg(long)]
+    pub domain: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -83,12 +125,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             None => crate::server::serve(cli.serve).await,
             Some(Command::Serve(config)) => crate::server::serve(config).await,
             Some(Command::Migrate(config)) => {
-                let db = Database::open(&config).await?;
+                let db = open(&config).await?;
                 println!("migrations applied");
                 db.close().await
             }
-            Some(Command::Seed(config)) => {
-                let db = Database::open(&config).await?;
+            Some(Command::Seed(args)) if args.remove => {
+                let db = open(&args.database).await?;
+                let removed = seed::remove(&db.pool).await;
+                db.close().await?;
+                let removed = removed?;
+                println!(
+                    "illustrative data set removed: {} values in {} submissions; real data untouched",
+                    removed.values, removed.submissions
+                );
+                Ok(())
+            }
+            Some(Command::Seed(args)) => {
+                let db = open(&args.database).await?;
                 let outcome = seed::load(&db.pool).await;
                 db.close().await?;
                 match outcome? {
@@ -106,6 +159,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Some(Command::Import(args)) => import(args).await,
             Some(Command::Reference(args)) => reference(args).await,
+            Some(Command::Measure(args)) => measure(args).await,
         }
     })
 }
@@ -118,7 +172,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
         || args.file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let db = Database::open(&args.database).await?;
+    let db = open(&args.database).await?;
     let options = Options {
         period: args.period,
         limits: Limits {
@@ -149,6 +203,79 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
             ),
         }
         Ok(())
+    }
+    .await;
+    db.close().await?;
+    result
+}
+
+/// Opens the database (migrated) with the shipped England reference and catalogue loaded.
+async fn open(config: &DatabaseConfig) -> anyhow::Result<Database> {
+    let db = Database::open(config).await?;
+    if let Err(e) = seed::reference::ensure(&db.pool).await {
+        db.close().await?;
+        return Err(e.context("loading the shipped England reference"));
+    }
+    Ok(db)
+}
+
+async fn measure(args: MeasureArgs) -> anyhow::Result<()> {
+    use crate::db::queries::measures::{self, MeasureUpdate};
+    use crate::domain::{Polarity, Unit};
+    let unit = args
+        .unit
+        .as_deref()
+        .map(|u| match Unit::try_from(u.to_string()) {
+            Ok(Unit::Unknown) | Err(_) => anyhow::bail!(
+                "--unit '{u}' is not a unit: use percent, rate, score, currency, count, days or ratio"
+            ),
+            Ok(unit) => Ok(unit),
+        })
+        .transpose()?;
+    let polarity = args
+        .polarity
+        .as_deref()
+        .map(|p| {
+            Polarity::try_from(p.to_string()).map_err(|_| {
+                anyhow::anyhow!("--polarity '{p}' is not a polarity: use higher_is_better, lower_is_better or no_judgement")
+            })
+        })
+        .transpose()?;
+    if let Some(d) = args.decimals.filter(|d| !(0..=4).contains(d)) {
+        anyhow::bail!("--decimals {d} is out of range: use 0 to 4");
+    }
+    let code: crate::domain::MeasureCode = args.code.parse()?;
+    let db = open(&args.database).await?;
+    let result = async {
+        let Some(found) = measures::by_code_or_alias(&db.pool, code.as_str()).await? else {
+            anyhow::bail!("there is no measure {code}");
+        };
+        let change = MeasureUpdate {
+            title: args.title.clone(),
+            unit,
+            unit_label: args.unit_label.clone(),
+            rate_multiplier: args.rate_multiplier,
+            polarity,
+            decimals: args.decimals,
+            domain_slug: args.domain.clone(),
+        };
+        match measures::update(&db.pool, &found.code, &change).await {
+            Ok(Some((code, catalogued))) => {
+                println!(
+                    "measure {code} updated{}",
+                    if catalogued {
+                        ""
+                    } else {
+                        "; its unit is still unknown, so it is not compared"
+                    }
+                );
+                Ok(())
+            }
+            Ok(None) => anyhow::bail!("there is no measure {code}"),
+            Err(e) => Err(anyhow::Error::from(e).context(format!(
+                "updating measure {code} (is the domain a known slug?)"
+            ))),
+        }
     }
     .await;
     db.close().await?;
@@ -193,7 +320,7 @@ async fn reference(args: ReferenceArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let db = Database::open(&args.database).await?;
+    let db = open(&args.database).await?;
     let result = async {
         if let Some(councils) = &councils {
             crate::db::queries::areas::upsert_councils(&db.pool, councils).await?;

@@ -22,7 +22,13 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
 }
 
 async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
-    if config.seed && crate::seed::database_is_empty(&db.pool).await? {
+    if crate::seed::reference::ensure(&db.pool)
+        .await
+        .context("loading the shipped England reference")?
+    {
+        tracing::info!("shipped England reference and measure catalogue loaded");
+    }
+    if config.seed && crate::seed::wanted(&db.pool).await? {
         let outcome = crate::seed::load(&db.pool)
             .await
             .context("loading the seed data")?;

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{Start, database, shared_data};
+use common::{Start, database, official_bytes, official_name};
 use rust_decimal_macros::dec;
 use scorecard::analysis::benchmark::{self, Member, Method};
 use scorecard::analysis::comparison::Comparison;
@@ -21,17 +21,11 @@ use scorecard::ingest::import;
 use sqlx::PgPool;
 
 async fn with_2015_16() -> PgPool {
-    let pool = database(Start::AllCouncils).await;
-    let file = shared_data("ascof-official/meas-from-asc-of-eng-2015-16-open-data.csv");
-    let bytes = std::fs::read(&file).unwrap();
-    let analysis = import::analyse(
-        &pool,
-        "meas-from-asc-of-eng-2015-16-open-data.csv",
-        &bytes,
-        Options::default(),
-    )
-    .await
-    .unwrap();
+    let pool = database(Start::Reference).await;
+    let bytes = official_bytes("2015-16");
+    let analysis = import::analyse(&pool, &official_name("2015-16"), &bytes, Options::default())
+        .await
+        .unwrap();
     import::commit(&pool, &analysis, "test").await.unwrap();
     pool
 }
@@ -126,11 +120,6 @@ async fn west_midlands_direct_payments_headline() {
 #[tokio::test]
 async fn comparators_region_type_and_neighbours() {
     let pool = with_2015_16().await;
-    let lookup = std::fs::read(shared_data("reference/neighbours.csv")).unwrap();
-    let pairs = scorecard::ingest::councils::parse_neighbours("neighbours.csv", &lookup).unwrap();
-    scorecard::db::queries::areas::replace_neighbours(&pool, &pairs, "test")
-        .await
-        .unwrap();
     let inputs =
         scorecard::db::queries::analysis::inputs(&pool, Period::year(2015), "west-midlands")
             .await

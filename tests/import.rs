@@ -7,7 +7,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{Start, database, database_named, shared_data};
+use common::{Start, database, database_named, official_file};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use scorecard::ingest::import::{Committed, analyse, commit};
@@ -58,16 +58,14 @@ async fn counts(pool: &PgPool, period: &str) -> (i64, i64) {
 
 #[tokio::test]
 async fn the_three_official_years_import_with_their_values() {
-    let (pool, url) = database_named(Start::AllCouncils).await;
+    let (pool, url) = database_named(Start::Reference).await;
     // (year, councils, measures) as counted in each file's Total rows.
     for (year, councils, measures) in [
         ("2014-15", 152, 27),
         ("2015-16", 152, 22),
         ("2016-17", 152, 26),
     ] {
-        let file = shared_data(&format!(
-            "ascof-official/meas-from-asc-of-eng-{year}-open-data.csv"
-        ));
+        let file = official_file(year);
         let (ok, out) = scorecard(&url, &["import", file.to_str().unwrap()]);
         assert!(ok, "{year}: {out}");
         assert!(out.contains("0 errors"), "{out}");
@@ -119,7 +117,7 @@ async fn the_three_official_years_import_with_their_values() {
     .unwrap();
     assert_eq!(moe, Some(dec!(5.6)));
 
-    let file = shared_data("ascof-official/meas-from-asc-of-eng-2016-17-open-data.csv");
+    let file = official_file("2016-17");
     let (ok, out) = scorecard(&url, &["import", file.to_str().unwrap()]);
     assert!(ok);
     assert!(

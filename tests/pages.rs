@@ -29,7 +29,7 @@ const NORTH_WEST_23: [&str; 23] = [
     "Rochdale",
     "Salford",
     "Sefton",
-    "St Helens",
+    "St. Helens",
     "Stockport",
     "Tameside",
     "Trafford",
@@ -267,8 +267,8 @@ async fn pages_carry_intervals_comparisons_trends_and_headlines() {
     assert!(!text(&html, &format!("{row} td.trend")).unwrap().is_empty());
     let rag = text(&html, &format!("{row} td.rag")).unwrap();
     assert!(
-        rag.ends_with("against target"),
-        "1C(2A) has a target: {rag}"
+        rag.ends_with("against an illustrative target of 30.0%"),
+        "1C(2A) has an illustrative target, used with illustrative values: {rag}"
     );
     assert!(text(&html, "#rag-summary").unwrap().starts_with("Of "));
 

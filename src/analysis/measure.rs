@@ -10,11 +10,11 @@ use rust_decimal::prelude::ToPrimitive;
 use super::benchmark::{self, Benchmark, Member};
 use super::comparison::{self, Comparison};
 use super::intervals::{Interval, IntervalMethod, Level, byar, wilson};
-use super::rag::{self, Rag, RagRule};
+use super::rag::{self, Rag, RagRule, Target};
 use super::ranking;
 use super::spread;
 use super::trend::{self, Direction, Point, Tolerance, Trend};
-use crate::domain::{Polarity, Unit};
+use crate::domain::{Polarity, Provenance, Unit};
 
 /// What the analysis needs to know of a measure.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +24,11 @@ pub struct Spec {
     pub polarity: Polarity,
     pub decimals: u32,
     pub rate_multiplier: Option<i32>,
-    pub target: Option<f64>,
+    /// The target for every council, if one is set.
+    pub target: Option<Target>,
+    /// Targets set for one council, overriding `target`.
+    pub council_targets: HashMap<String, Target>,
+    /// The change that counts for direction of travel when there are no counts.
     pub tolerance: Option<Tolerance>,
 }
 
@@ -35,6 +39,8 @@ pub struct Value {
     pub numerator: Option<Decimal>,
     pub denominator: Option<Decimal>,
     pub margin_of_error: Option<Decimal>,
+    /// Where the value came from, when known.
+    pub provenance: Option<Provenance>,
 }
 
 impl Value {
@@ -197,6 +203,10 @@ pub struct CouncilResult {
     pub trend: Trend,
     pub rag: Rag,
     pub rag_rule: RagRule,
+    /// The target the RAG used, and whose it is.
+    pub target: Option<Target>,
+    /// Where the council's value came from.
+    pub source: Option<Provenance>,
 }
 
 /// The analysis of one measure for the councils of the region.
@@ -306,16 +316,22 @@ pub fn analyse(
                 .get(code.as_str())
                 .map(|h| h.iter().filter_map(Value::point).collect())
                 .unwrap_or_default();
-            let (rag, rag_rule) = match (spec.target, spec.tolerance, value) {
-                (Some(t), Some(tol), Some(x)) => (
-                    rag::against_target(x, t, tol, spec.polarity),
+            let target = spec
+                .council_targets
+                .get(code.as_str())
+                .or(spec.target.as_ref())
+                .copied();
+            let (rag, rag_rule) = match (target, value) {
+                (Some(t), Some(x)) => (
+                    rag::against_target(x, t.value, t.tolerance, spec.polarity),
                     RagRule::Target,
                 ),
-                (_, _, Some(_)) if comparison != Comparison::NotCompared => {
+                (_, Some(_)) if comparison != Comparison::NotCompared => {
                     (rag::from_comparison(comparison), RagRule::Benchmark)
                 }
                 _ => (Rag::NotRated, RagRule::None),
             };
+            let target = target.filter(|_| rag_rule == RagRule::Target);
             let rank_national = national
                 .then(|| national_ranks.get(code.as_str()).copied())
                 .flatten();
@@ -341,6 +357,8 @@ pub fn analyse(
                 trend: trend::recent(&points, spec.polarity),
                 rag,
                 rag_rule,
+                target,
+                source: v.provenance,
             }
         })
         .collect();

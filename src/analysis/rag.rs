@@ -33,6 +33,47 @@ pub enum RagRule {
     None,
 }
 
+/// Who set a target: the RAG names it, and illustrative targets rate only illustrative values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetOwner {
+    /// Set by the region's analyst.
+    Analyst,
+    /// A published national target.
+    National,
+    /// From the illustrative data set's catalogue.
+    Illustrative,
+}
+
+impl TargetOwner {
+    pub fn from_db(s: &str) -> Option<TargetOwner> {
+        Some(match s {
+            "analyst" => TargetOwner::Analyst,
+            "national" => TargetOwner::National,
+            "illustrative" => TargetOwner::Illustrative,
+            _ => return None,
+        })
+    }
+
+    /// "the analyst's target", for a RAG's wording.
+    pub fn words(self) -> &'static str {
+        match self {
+            TargetOwner::Analyst => "the region's target",
+            TargetOwner::National => "the national target",
+            TargetOwner::Illustrative => "an illustrative target",
+        }
+    }
+}
+
+/// A target with its amber tolerance and its owner.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Target {
+    pub value: f64,
+    #[serde(skip)]
+    pub tolerance: Tolerance,
+    pub owner: TargetOwner,
+}
+
 /// Green on target; amber off target within tolerance; red beyond. Mirrored for lower is
 /// better; a measure without polarity is not rated.
 pub fn against_target(value: f64, target: f64, tolerance: Tolerance, polarity: Polarity) -> Rag {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::intervals::Level;
 use super::measure::{self, ComparatorKind, Data, Groups, MeasureAnalysis, Spec, Value};
-use crate::domain::Period;
+use crate::domain::{Period, Provenance};
 
 /// A stored value of one area for one measure and period.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,15 @@ pub struct Inputs {
     pub groups: Groups,
     /// The councils of the region of focus during the period, in display order.
     pub councils: Vec<String>,
+}
+
+impl Inputs {
+    /// Whether the values are the illustrative data set's (which never mix with real ones).
+    pub fn illustrative(&self) -> bool {
+        self.values
+            .iter()
+            .any(|v| v.value.provenance == Some(Provenance::Illustrative))
+    }
 }
 
 /// One measure's analysis, at the period it was analysed for.

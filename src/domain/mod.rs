@@ -8,6 +8,9 @@ pub use period::{Period, PeriodError};
 
 use rust_decimal::Decimal;
 
+/// England's ONS code: the national benchmark area and comparator group.
+pub const ENGLAND: &str = "E92000001";
+
 /// Whether a higher value of a measure is better, worse, or neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -54,6 +57,8 @@ pub enum Unit {
     Count,
     Days,
     Ratio,
+    /// Not yet set by an analyst (an uncatalogued measure from an official file).
+    Unknown,
 }
 
 impl Unit {
@@ -66,6 +71,7 @@ impl Unit {
             Unit::Count => "count",
             Unit::Days => "days",
             Unit::Ratio => "ratio",
+            Unit::Unknown => "unknown",
         }
     }
 
@@ -77,7 +83,8 @@ impl Unit {
             "count" => Unit::Count,
             "days" => Unit::Days,
             "ratio" => Unit::Ratio,
-            _ => Unit::Score,
+            "score" => Unit::Score,
+            _ => Unit::Unknown,
         }
     }
 }
@@ -149,7 +156,7 @@ impl TryFrom<String> for Unit {
     type Error = String;
     fn try_from(s: String) -> Result<Self, Self::Error> {
         match s.as_str() {
-            "percent" | "rate" | "score" | "currency" | "count" | "days" | "ratio" => {
+            "percent" | "rate" | "score" | "currency" | "count" | "days" | "ratio" | "unknown" => {
                 Ok(Unit::from_db(&s))
             }
             _ => Err(format!("unknown unit {s}")),
@@ -231,6 +238,11 @@ pub enum ValueStatus {
     Provisional,
     Suppressed,
     NotAvailable,
+    NotApplicable,
+    /// Nil, or less than half the last digit shown.
+    Low,
+    /// Withheld as too unreliable to publish.
+    LowReliability,
 }
 
 impl ValueStatus {
@@ -240,6 +252,52 @@ impl ValueStatus {
             ValueStatus::Provisional => "provisional",
             ValueStatus::Suppressed => "suppressed",
             ValueStatus::NotAvailable => "not_available",
+            ValueStatus::NotApplicable => "not_applicable",
+            ValueStatus::Low => "low",
+            ValueStatus::LowReliability => "low_reliability",
+        }
+    }
+}
+
+/// Where a value came from: the kind of the submission that brought it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provenance {
+    /// Official statistics (NHS Digital / NHS England files).
+    Official,
+    /// A council's own return on the regional template.
+    CouncilReturn,
+    /// The project's illustrative (synthetic) data set.
+    Illustrative,
+}
+
+impl Provenance {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Provenance::Official => "official",
+            Provenance::CouncilReturn => "council_return",
+            Provenance::Illustrative => "illustrative",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Provenance::Official => "Official statistics",
+            Provenance::CouncilReturn => "Council return",
+            Provenance::Illustrative => "Illustrative (synthetic)",
+        }
+    }
+}
+
+impl TryFrom<String> for Provenance {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.as_str() {
+            "official" => Ok(Provenance::Official),
+            "council_return" => Ok(Provenance::CouncilReturn),
+            "illustrative" => Ok(Provenance::Illustrative),
+            other => Err(format!("unknown provenance '{other}'")),
         }
     }
 }

@@ -143,6 +143,14 @@ impl FromStr for Period {
     }
 }
 
+impl TryFrom<String> for Period {
+    type Error = PeriodError;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
 impl serde::Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

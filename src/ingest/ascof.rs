@@ -6,13 +6,12 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use super::cells::{self, Cell};
+use super::councils::region_code;
 use super::decode::Table;
 use super::known::Known;
-use super::report::{Issue, Location};
-use super::{BenchmarkArea, Parsed};
-use crate::domain::Period;
-
-pub const ENGLAND: &str = "E92000001";
+use super::report::{Issue, Location, Report};
+use super::{BenchmarkArea, NewMeasure, Parsed};
+use crate::domain::{ENGLAND, MeasureCode, Period};
 
 /// Whether a table looks like the official file.
 pub fn recognises(table: &Table) -> bool {
@@ -31,6 +30,7 @@ struct Columns {
     disaggregation: usize,
     measure_type: usize,
     value: usize,
+    description: Option<usize>,
 }
 
 fn columns(table: &Table, errors: &mut Vec<Issue>) -> Option<Columns> {
@@ -58,31 +58,97 @@ fn columns(table: &Table, errors: &mut Vec<Issue>) -> Option<Columns> {
         disaggregation: find(&["Disaggregation Level"])?,
         measure_type: find(&["Measure Type"])?,
         value: find(&["Measure Value"])?,
+        description: table.column(&["Measure Group Description", "Measure Description"]),
     })
 }
 
-/// The sibling rows of one area, measure and disaggregation.
+/// The sibling rows of one area, measure, period and disaggregation.
 #[derive(Default)]
 struct Siblings {
     at: Option<Location>,
     cells: HashMap<String, (Cell, Location)>,
 }
 
-/// Parses the Total rows into values; councils must be known, benchmark areas are collected.
-pub fn parse(
-    table: &Table,
-    period: Period,
-    known: &Known,
-    errors: &mut Vec<Issue>,
-    notes: &mut Vec<String>,
-) -> (Vec<Parsed>, Vec<BenchmarkArea>) {
-    let Some(c) = columns(table, errors) else {
-        return (Vec::new(), Vec::new());
+/// Where an official file's year may come from besides its own content.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct YearSources {
+    /// From the file's name.
+    pub from_name: Option<Period>,
+    /// Given by the user (`--period`).
+    pub given: Option<Period>,
+}
+
+/// What an official table holds: values, the benchmark areas they belong to, and the measures
+/// the catalogue did not know.
+#[derive(Debug, Default)]
+pub struct Official {
+    pub rows: Vec<Parsed>,
+    pub benchmarks: Vec<BenchmarkArea>,
+    pub new_measures: Vec<NewMeasure>,
+}
+
+/// A column naming each row's year (`Year`, `Financial Year`, `Reporting Period`…), if any.
+fn year_column(table: &Table) -> Option<usize> {
+    table.header.iter().position(|h| {
+        let h = h.to_lowercase();
+        (h.contains("year") || h.contains("period")) && !h.contains("description")
+    })
+}
+
+/// The year of one row: its year column, else the file's name, else `--period`; a `--period`
+/// that contradicts the file is an error.
+fn row_year(
+    row: &[String],
+    column: Option<usize>,
+    years: YearSources,
+    at: &Location,
+    header: &str,
+) -> Result<Period, Issue> {
+    let from_content = match column {
+        Some(i) => {
+            let text = row.get(i).map(|s| s.trim()).unwrap_or_default();
+            Some(financial_year_in(text).ok_or_else(|| {
+                Issue::at(
+                    at,
+                    header,
+                    text,
+                    "not a financial year (e.g. 2016-17, 2016/17, 201617)",
+                )
+            })?)
+        }
+        None => None,
     };
-    let mut groups: HashMap<(String, String), Siblings> = HashMap::new();
-    let mut order: Vec<(String, String)> = Vec::new();
+    let found = from_content.or(years.from_name);
+    match (found, years.given) {
+        (Some(f), Some(g)) if f != g => Err(Issue::at(
+            at,
+            header,
+            &f.to_string(),
+            format!("the file says {f} but the period given is {g}"),
+        )),
+        (Some(p), _) | (None, Some(p)) => Ok(p),
+        (None, None) => Err(Issue::file(
+            "the year of this official file is neither in a column of its own nor in its name: \
+             give it (e.g. --period 2016-17), or rename the file to include it (…-2016-17-…)",
+        )),
+    }
+}
+
+/// Parses the Total rows into values. Councils must be known; benchmark areas are collected;
+/// measure codes the catalogue does not know become uncatalogued measures, with a warning.
+pub fn parse(table: &Table, years: YearSources, known: &Known, report: &mut Report) -> Official {
+    let mut official = Official::default();
+    let Some(c) = columns(table, &mut report.errors) else {
+        return official;
+    };
+    let year = year_column(table);
+    let year_header = year.map_or("Year", |i| table.header[i].as_str());
+    let mut groups: HashMap<(String, String, Period), Siblings> = HashMap::new();
+    let mut order: Vec<(String, String, Period)> = Vec::new();
     let mut benchmarks: HashMap<String, BenchmarkArea> = HashMap::new();
+    let mut new_measures: HashMap<String, NewMeasure> = HashMap::new();
     let mut skipped_disaggregations = 0usize;
+    let mut skipped_levels: HashMap<String, usize> = HashMap::new();
     let cell =
         |row: &[String], i: usize| row.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
     for (number, row) in &table.rows {
@@ -94,68 +160,101 @@ pub fn parse(
             skipped_disaggregations += 1;
             continue;
         }
+        let period = match row_year(row, year, years, &at, year_header) {
+            Ok(p) => p,
+            Err(issue) => {
+                let whole_file = issue.row.is_none();
+                report.errors.push(issue);
+                if whole_file {
+                    return official;
+                }
+                continue;
+            }
+        };
         let level = cell(row, c.level);
         let (ons, name) = (cell(row, c.ons), cell(row, c.geo_name));
         let area = match level.to_ascii_lowercase().as_str() {
-            "council" => match known.council(&ons, &cell(row, c.geo_code)) {
-                Some(code) => code.to_string(),
+            "council" | "local authority" | "cassr" => {
+                match known.council(&ons, &cell(row, c.geo_code)) {
+                    Some(code) => code.to_string(),
+                    None => {
+                        report.errors.push(Issue::at(
+                            &at,
+                            &table.header[c.ons],
+                            &ons,
+                            format!("unknown council ({name}): not in the England reference"),
+                        ));
+                        continue;
+                    }
+                }
+            }
+            "england" | "national" | "country" => {
+                benchmark(&mut benchmarks, ENGLAND, "England", "england")
+            }
+            "region" => match region_area(&ons, &name) {
+                Some(code) => benchmark(&mut benchmarks, &code, &name, "region"),
                 None => {
-                    errors.push(Issue::at(
+                    report.errors.push(Issue::at(
                         &at,
-                        "ONS Area Code",
+                        &table.header[c.ons],
                         &ons,
-                        format!("unknown council ({name})"),
+                        format!("a region row needs its E12 ONS code or an English region's name ({name})"),
                     ));
                     continue;
                 }
             },
-            "england" => benchmark(&mut benchmarks, ENGLAND, "England", "england"),
-            "region" if ons.starts_with("E12") && ons.len() == 9 => {
-                benchmark(&mut benchmarks, &ons, &name, "region")
-            }
-            "region" => {
-                errors.push(Issue::at(
-                    &at,
-                    "ONS Area Code",
-                    &ons,
-                    "a region row needs its E12 ONS code",
-                ));
-                continue;
-            }
             "council type" => {
                 let code = format!("CT-{}", slug(&name));
                 benchmark(&mut benchmarks, &code, &name, "council_type")
             }
             _ => {
-                errors.push(Issue::at(
-                    &at,
-                    "Geographical Level",
-                    &level,
-                    "unknown geographical level",
-                ));
+                *skipped_levels.entry(level).or_default() += 1;
                 continue;
             }
         };
         let group_text = cell(row, c.group);
-        let Some(measure) = known.measure(strip_year_suffix(&group_text)) else {
-            errors.push(Issue::at(
-                &at,
-                "Measure Group",
-                &group_text,
-                "unknown measure",
-            ));
-            continue;
+        let published = strip_year_suffix(&group_text);
+        let measure = match known.measure_in(published, period) {
+            Some(m) => m.code.clone(),
+            None => match uncatalogued(published, period, known) {
+                Some(code) => {
+                    new_measures
+                        .entry(code.clone())
+                        .or_insert_with(|| NewMeasure {
+                            code: code.clone(),
+                            published: published.to_string(),
+                            title: title_from(
+                                &c.description.map(|i| cell(row, i)).unwrap_or_default(),
+                                published,
+                            ),
+                            renumbered: period.year_start() >= RENUMBERED_FROM,
+                            first_row: at.clone(),
+                        });
+                    code
+                }
+                None => {
+                    report.errors.push(Issue::at(
+                        &at,
+                        &table.header[c.group],
+                        &group_text,
+                        "not a measure code (letters, digits and brackets)",
+                    ));
+                    continue;
+                }
+            },
         };
         let measure_type = cell(row, c.measure_type).to_ascii_lowercase();
         let raw = cell(row, c.value);
         let parsed = match cells::parse(&raw) {
             Ok(p) => p,
             Err(reason) => {
-                errors.push(Issue::at(&at, "Measure Value", &raw, reason));
+                report
+                    .errors
+                    .push(Issue::at(&at, &table.header[c.value], &raw, reason));
                 continue;
             }
         };
-        let key = (area, measure.code.clone());
+        let key = (area, measure, period);
         let siblings = match groups.entry(key.clone()) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
@@ -165,7 +264,7 @@ pub fn parse(
         };
         siblings.at.get_or_insert(at.clone());
         if let Some((_, first)) = siblings.cells.get(&measure_type) {
-            errors.push(Issue::row(
+            report.errors.push(Issue::row(
                 &at,
                 format!(
                     "duplicate row: the same area, measure and measure type as row {}",
@@ -177,9 +276,28 @@ pub fn parse(
         siblings.cells.insert(measure_type, (parsed, at));
     }
     if skipped_disaggregations > 0 {
-        notes.push(format!("{skipped_disaggregations} rows of other disaggregations (sex, age) were read and not kept: the scorecard keeps the Total"));
+        report.notes.push(format!("{skipped_disaggregations} rows of other disaggregations (sex, age) were read and not kept: the scorecard keeps the Total"));
     }
-    let mut parsed = Vec::with_capacity(order.len());
+    let mut skipped_levels: Vec<_> = skipped_levels.into_iter().collect();
+    skipped_levels.sort();
+    for (level, count) in skipped_levels {
+        report.warnings.push(Issue::file(format!(
+            "{count} rows at the geographical level '{level}' were skipped: the scorecard keeps councils, regions, council types and England"
+        )));
+    }
+    let mut new_measures: Vec<NewMeasure> = new_measures.into_values().collect();
+    new_measures.sort_by_key(|m| m.first_row.row);
+    for m in &new_measures {
+        report.warnings.push(Issue::at(
+            &m.first_row,
+            &table.header[c.group],
+            &m.published,
+            format!(
+                "the measure {} ({}) is not in the catalogue: its values are imported as an uncatalogued measure {}, compared with nothing until an analyst sets its unit and polarity (scorecard measure {} --unit … --polarity …)",
+                m.published, m.title, m.code, m.code
+            ),
+        ));
+    }
     for key in order {
         let Some(siblings) = groups.remove(&key) else {
             continue;
@@ -187,17 +305,17 @@ pub fn parse(
         let Some(at) = siblings.at else { continue };
         let get = |t: &str| siblings.cells.get(t).map(|(c, _)| *c);
         let Some((outcome, _)) = siblings.cells.get("outcome") else {
-            errors.push(Issue::row(
+            report.errors.push(Issue::row(
                 &at,
-                format!("no Outcome row for {} {}", key.0, key.1),
+                format!("no Outcome row for {} {} {}", key.0, key.1, key.2),
             ));
             continue;
         };
-        parsed.push(Parsed::new(
+        official.rows.push(Parsed::new(
             at.clone(),
             key.0,
             key.1,
-            period,
+            key.2,
             *outcome,
             get("numerator").and_then(Cell::number),
             get("denominator").and_then(Cell::number),
@@ -205,9 +323,51 @@ pub fn parse(
             None,
         ));
     }
-    let mut benchmarks: Vec<BenchmarkArea> = benchmarks.into_values().collect();
-    benchmarks.sort_by(|a, b| a.code.cmp(&b.code));
-    (parsed, benchmarks)
+    official.benchmarks = benchmarks.into_values().collect();
+    official.benchmarks.sort_by(|a, b| a.code.cmp(&b.code));
+    official.new_measures = new_measures;
+    official
+}
+
+/// The first year of ASCOF's 2023-24 renumbering: from then on, files' codes are the new ones.
+pub const RENUMBERED_FROM: i32 = 2023;
+
+/// The catalogue code for a measure the catalogue does not know: the published code, normalised;
+/// in the renumbered scheme, suffixed with `_2023` when the old scheme used the same code for
+/// another measure. `None` when the text is not a measure code at all.
+fn uncatalogued(published: &str, period: Period, known: &Known) -> Option<String> {
+    let code: MeasureCode = published.parse().ok()?;
+    let taken = known.measure(code.as_str()).is_some();
+    Some(if period.year_start() >= RENUMBERED_FROM && taken {
+        format!("{code}_2023")
+    } else {
+        code.to_string()
+    })
+}
+
+/// A measure's title from the file's group description (`1A: Social care-related quality of
+/// life` or the title alone), else a plain label.
+fn title_from(description: &str, published: &str) -> String {
+    let d = description.trim();
+    let d = d
+        .strip_prefix(published)
+        .map(|rest| rest.trim_start_matches([':', ' ', '-', '–']))
+        .unwrap_or(d)
+        .trim();
+    if d.is_empty() {
+        format!("Uncatalogued measure {published}")
+    } else {
+        d.to_string()
+    }
+}
+
+/// A region's area code: its E12 code, else from an English region's name.
+fn region_area(ons: &str, name: &str) -> Option<String> {
+    let ons = ons.trim().to_ascii_uppercase();
+    if ons.starts_with("E12") && ons.len() == 9 && ons[3..].bytes().all(|b| b.is_ascii_digit()) {
+        return Some(ons);
+    }
+    region_code(name).map(str::to_string)
 }
 
 fn benchmark(
@@ -253,24 +413,75 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
-/// The financial year named in an official file's name (`…-2016-17-…`), if any.
-pub fn period_from_filename(filename: &str) -> Option<Period> {
-    let bytes = filename.as_bytes();
-    (0..bytes.len().saturating_sub(6)).find_map(|i| {
-        let candidate = filename.get(i..i + 7)?;
-        let digits = candidate.bytes().enumerate().all(|(j, b)| {
-            if j == 4 {
-                b == b'-' || b == b'_'
-            } else {
-                b.is_ascii_digit()
+/// The financial year a text names, in every form NHS Digital's file names and year columns
+/// have used: `2016-17`, `2016_17`, `2016/17`, `2016-2017`, `201617`, `20162017`, and the
+/// four-digit `1617` or `2021` (2020-21). Only consecutive years count, so `2016-18` is none.
+pub fn financial_year_in(text: &str) -> Option<Period> {
+    let runs = digit_runs(text);
+    let consecutive = |a: i32, b: i32, modulo: i32| (a + 1) % modulo == b % modulo;
+    let year = |y: i32| (2000..2100).contains(&y).then(|| Period::year(y));
+    for (i, (_, end, run)) in runs.iter().enumerate() {
+        let n = |s: &str| s.parse::<i32>().ok();
+        match run.len() {
+            4 => {
+                let first = n(run)?;
+                if let Some((start, _, next)) = runs.get(i + 1) {
+                    let gap = &text[*end..*start];
+                    let joined = gap.len() == 1 && matches!(gap, "-" | "_" | "/" | " ");
+                    if joined {
+                        let second = n(next)?;
+                        match next.len() {
+                            2 if consecutive(first, second, 100) => return year(first),
+                            4 if first + 1 == second => return year(first),
+                            _ => {}
+                        }
+                    }
+                }
+                let (a, b) = (first / 100, first % 100);
+                if a + 1 == b {
+                    return year(2000 + a);
+                }
             }
-        });
-        let before_ok = i == 0 || !bytes[i - 1].is_ascii_digit();
-        let after_ok = bytes.get(i + 7).is_none_or(|b| !b.is_ascii_digit());
-        (digits && before_ok && after_ok)
-            .then(|| candidate.replace('_', "-").parse().ok())
-            .flatten()
-    })
+            6 => {
+                let (first, second) = (n(&run[..4])?, n(&run[4..])?);
+                if consecutive(first, second, 100) {
+                    return year(first);
+                }
+            }
+            8 => {
+                let (first, second) = (n(&run[..4])?, n(&run[4..])?);
+                if first + 1 == second {
+                    return year(first);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The runs of ASCII digits in a text, each with its start and end byte offsets.
+fn digit_runs(text: &str) -> Vec<(usize, usize, &str)> {
+    let mut runs = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            runs.push((start, i, &text[start..i]));
+        } else {
+            i += 1;
+        }
+    }
+    runs
+}
+
+/// The financial year named in an official file's name, if any.
+pub fn period_from_filename(filename: &str) -> Option<Period> {
+    financial_year_in(filename)
 }
 
 #[cfg(test)]
@@ -289,6 +500,45 @@ mod tests {
         );
         assert_eq!(period_from_filename("data.csv"), None);
         assert_eq!(period_from_filename("x-2016-18.csv"), None);
+        for (name, year) in [
+            ("meas-from-asc-of-eng-1617-open-data.csv", 2016),
+            ("meas-from-asc-of-eng-2021-open-data.csv", 2020),
+            ("ASCOF 2122 open data.xlsx", 2021),
+            ("ascof-201718.csv", 2017),
+            ("ascof-2018-2019.csv", 2018),
+            ("ascof_2019_20_final.xlsx", 2019),
+            ("ascof 2022/23.csv", 2022),
+            ("meas-from-asc-of-eng-2023-24-open-data-csv.csv", 2023),
+        ] {
+            assert_eq!(
+                period_from_filename(name),
+                Some(Period::year(year)),
+                "{name}"
+            );
+        }
+        for name in [
+            "ascof-2019.csv",
+            "v2.csv",
+            "2016-2018.csv",
+            "ascof-1234.csv",
+        ] {
+            assert_eq!(period_from_filename(name), None, "{name}");
+        }
+        assert_eq!(financial_year_in("2015/16"), Some(Period::year(2015)));
+        assert_eq!(financial_year_in("FY 2015-16"), Some(Period::year(2015)));
+    }
+
+    #[test]
+    fn titles_from_group_descriptions() {
+        assert_eq!(
+            title_from("1A: Social care-related quality of life", "1A"),
+            "Social care-related quality of life"
+        );
+        assert_eq!(
+            title_from("Carer quality of life", "1D"),
+            "Carer quality of life"
+        );
+        assert_eq!(title_from("", "9Z"), "Uncatalogued measure 9Z");
     }
 
     #[test]

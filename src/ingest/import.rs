@@ -7,10 +7,10 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
 use super::report::Report;
-use super::{FileContents, Options, Series, read, warn_changes};
+use super::{FileContents, Format, Options, Series, read, warn_changes};
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
-use crate::db::queries::{known, observations};
-use crate::domain::Period;
+use crate::db::queries::{areas, known, measures, observations};
+use crate::domain::{Period, Provenance};
 
 /// A checked file, ready to commit when its report has no errors.
 #[derive(Debug, Clone)]
@@ -101,15 +101,21 @@ pub async fn commit(
         return Err(CommitError::HasErrors(report.errors.len()));
     }
     let contents = &analysis.contents;
-    let format = contents.format.map_or("regional_template", |f| f.as_db());
+    let format = contents
+        .format
+        .map_or(Provenance::CouncilReturn, Format::provenance)
+        .as_db();
     let mut tx = pool.begin().await?;
     for area in &contents.benchmarks {
-        sqlx::query("INSERT INTO areas (code, name, level) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING")
-            .bind(&area.code)
-            .bind(&area.name)
-            .bind(&area.level)
-            .execute(&mut *tx)
-            .await?;
+        areas::insert_area(&mut tx, &area.code, &area.name, &area.level).await?;
+    }
+    for m in &contents.new_measures {
+        let scheme = if m.renumbered {
+            "ascof_2023"
+        } else {
+            "published"
+        };
+        measures::insert_uncatalogued(&mut tx, &m.code, &m.published, &m.title, scheme).await?;
     }
     let rows: Vec<_> = contents
         .rows

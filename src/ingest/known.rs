@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::{MeasureCode, Unit};
+use crate::domain::{MeasureCode, Period, Unit};
 
 /// A measure as validation sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +21,8 @@ pub struct Known {
     pub councils: HashMap<String, String>,
     pub cassr: HashMap<String, String>,
     pub measures: HashMap<String, KnownMeasure>,
+    /// Measures by their code in ASCOF's 2023-24 numbering.
+    pub renumbered: HashMap<String, KnownMeasure>,
 }
 
 impl Known {
@@ -37,5 +39,16 @@ impl Known {
     pub fn measure(&self, raw: &str) -> Option<&KnownMeasure> {
         let code: MeasureCode = raw.parse().ok()?;
         self.measures.get(code.as_str())
+    }
+
+    /// A measure by the code an official file of `period` uses: from 2023-24 on, ASCOF's new
+    /// numbering (which reuses old codes for other measures), before then the published codes.
+    pub fn measure_in(&self, raw: &str, period: Period) -> Option<&KnownMeasure> {
+        if period.year_start() >= super::ascof::RENUMBERED_FROM {
+            let code: MeasureCode = raw.parse().ok()?;
+            self.renumbered.get(code.as_str())
+        } else {
+            self.measure(raw)
+        }
     }
 }

@@ -16,8 +16,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
-use crate::domain::{NewObservation, Period, ValueStatus};
-use cells::Cell;
+use crate::domain::{NewObservation, Period, Provenance, ValueStatus};
+use cells::{Cell, Missing};
 use decode::Limits;
 use known::Known;
 use report::{Issue, Location, Report};
@@ -45,22 +45,26 @@ impl Parsed {
         margin_of_error: Option<Decimal>,
         note: Option<String>,
     ) -> Parsed {
-        let (value, decimals, status) = match value {
+        let (value, decimals, status, flags) = match value {
             Cell::Number {
                 value,
                 decimals,
-                provisional,
+                flags,
             } => (
                 Some(value),
                 decimals,
-                if provisional {
+                if flags.provisional {
                     ValueStatus::Provisional
                 } else {
                     ValueStatus::Final
                 },
+                flags.describe(),
             ),
-            Cell::Suppressed => (None, 0, ValueStatus::Suppressed),
-            Cell::Blank | Cell::NotAvailable => (None, 0, ValueStatus::NotAvailable),
+            Cell::Missing(why) => (None, 0, missing_status(why), None),
+        };
+        let note = match (note, flags) {
+            (Some(n), Some(f)) => Some(format!("{n} ({f})")),
+            (n, f) => n.or(f),
         };
         Parsed {
             at,
@@ -81,6 +85,17 @@ impl Parsed {
     }
 }
 
+/// The stored status of a value a table symbol says is missing.
+fn missing_status(why: Missing) -> ValueStatus {
+    match why {
+        Missing::Blank | Missing::NotAvailable => ValueStatus::NotAvailable,
+        Missing::NotApplicable => ValueStatus::NotApplicable,
+        Missing::Suppressed => ValueStatus::Suppressed,
+        Missing::Low => ValueStatus::Low,
+        Missing::LowReliability => ValueStatus::LowReliability,
+    }
+}
+
 /// A benchmark geography an official file carries (England, a region, a council type).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BenchmarkArea {
@@ -97,10 +112,11 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn as_db(self) -> &'static str {
+    /// Where the values of a file of this format come from.
+    pub fn provenance(self) -> Provenance {
         match self {
-            Format::AscofOfficial => "ascof_official",
-            Format::RegionalTemplate => "regional_template",
+            Format::AscofOfficial => Provenance::Official,
+            Format::RegionalTemplate => Provenance::CouncilReturn,
         }
     }
 }
@@ -113,7 +129,22 @@ pub struct FileContents {
     pub scope: String,
     pub rows: Vec<Parsed>,
     pub benchmarks: Vec<BenchmarkArea>,
+    /// Measures the file carries that the catalogue did not know, to add as uncatalogued.
+    pub new_measures: Vec<NewMeasure>,
     pub report: Report,
+}
+
+/// A measure an official file carries that the catalogue does not know.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMeasure {
+    /// The catalogue code it is stored under.
+    pub code: String,
+    /// The code as the file published it.
+    pub published: String,
+    pub title: String,
+    /// Whether the code is in ASCOF's 2023-24 numbering.
+    pub renumbered: bool,
+    pub first_row: Location,
 }
 
 /// What the caller knows besides the file.
@@ -132,6 +163,7 @@ pub fn read(filename: &str, bytes: &[u8], options: Options, known: &Known) -> Fi
         scope: String::new(),
         rows: Vec::new(),
         benchmarks: Vec::new(),
+        new_measures: Vec::new(),
         report: Report::default(),
     };
     let tables = match decode::tables(filename, bytes, options.limits) {
@@ -163,19 +195,14 @@ pub fn read(filename: &str, bytes: &[u8], options: Options, known: &Known) -> Fi
         contents.format = Some(format);
         let rows = match format {
             Format::AscofOfficial => {
-                let Some(period) = options
-                    .period
-                    .or_else(|| ascof::period_from_filename(filename))
-                else {
-                    report.errors.push(Issue::file(
-                        "the year of this official file is not in its name: give it (e.g. --period 2016-17)",
-                    ));
-                    continue;
+                let years = ascof::YearSources {
+                    from_name: ascof::period_from_filename(filename),
+                    given: options.period,
                 };
-                let (rows, benchmarks) =
-                    ascof::parse(table, period, known, &mut report.errors, &mut report.notes);
-                contents.benchmarks.extend(benchmarks);
-                rows
+                let official = ascof::parse(table, years, known, &mut report);
+                contents.benchmarks.extend(official.benchmarks);
+                contents.new_measures.extend(official.new_measures);
+                official.rows
             }
             Format::RegionalTemplate => template::parse(table, known, &mut report.errors),
         };

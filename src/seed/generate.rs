@@ -6,12 +6,11 @@
 use rust_decimal::prelude::*;
 
 use super::catalogue::{RateBase, SeedArea, SeedAuthority, SeedCatalogue, SeedMeasure};
-use crate::domain::{NewObservation, Period, Unit, ValueStatus};
+use crate::domain::{ENGLAND, NewObservation, Period, Unit, ValueStatus};
 
 /// Financial years with annual data, and those whose quarters have quarterly data.
 pub const YEARS: [i32; 3] = [2021, 2022, 2023];
 pub const QUARTER_YEARS: [i32; 2] = [2022, 2023];
-pub const ENGLAND: &str = "E92000001";
 
 /// The periods a measure is generated for, oldest first.
 pub fn periods_for(measure: &SeedMeasure) -> Vec<Period> {

@@ -132,7 +132,9 @@ async fn show(
         })
         .collect();
     Ok(AccountPage {
-        layout: Layout::new(&state, format!("Regional Account, {period}")).await?,
+        layout: Layout::new(&state, format!("Regional Account, {period}"))
+            .await?
+            .showing(analysis.inputs.illustrative()),
         region: region_name(&state).await?,
         period: period.to_string(),
         comparator: comparator.label(),

@@ -48,7 +48,7 @@ pub struct CouncilRow {
     pub direction: Direction,
     pub trend: Trend,
     pub rag: Rag,
-    pub rag_rule: &'static str,
+    pub rag_rule: String,
     pub earlier: Vec<PastValue>,
     /// "Revised: was 598.7 in revision 1" when a later revision replaced the value.
     pub revised: Option<String>,
@@ -199,10 +199,14 @@ async fn show(
             direction: c.direction_of_travel,
             trend: c.trend,
             rag: c.rag,
-            rag_rule: match c.rag_rule {
-                RagRule::Target => "against target",
-                RagRule::Benchmark => "against benchmark",
-                RagRule::None => "",
+            rag_rule: match (c.rag_rule, c.target) {
+                (RagRule::Target, Some(t)) => format!(
+                    "against {} of {}",
+                    t.owner.words(),
+                    super::values::format_f64(m, t.value)
+                ),
+                (RagRule::Benchmark, _) => "against benchmark".into(),
+                _ => String::new(),
             },
             earlier: earlier.into_iter().skip(skip).collect(),
             revised,
@@ -218,7 +222,9 @@ async fn show(
         })
         .collect();
     let summary = Summary::of(domains.iter().flat_map(|d| d.rows.iter().map(|r| r.rag))).sentence();
-    let layout = Layout::new(&state, format!("{}, {period}", authority.name)).await?;
+    let layout = Layout::new(&state, format!("{}, {period}", authority.name))
+        .await?
+        .showing(analysis.inputs.illustrative());
     Ok(CouncilPage {
         layout,
         authority,

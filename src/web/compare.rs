@@ -11,9 +11,8 @@ use axum::routing::get;
 use super::layout::{Layout, choose_period};
 use super::values::{Choice, region_name};
 use super::{AppError, AppState};
-use crate::db::queries::{areas, measures};
-use crate::domain::{MeasureCode, OnsCode, Period};
-use crate::seed::generate::ENGLAND;
+use crate::db::queries::{areas, measures, observations};
+use crate::domain::{ENGLAND, MeasureCode, OnsCode, Period, Provenance};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/compare", get(show))
@@ -97,21 +96,17 @@ async fn show(
     let mut area_codes: Vec<String> = chosen_councils.iter().map(|a| a.ons_code.clone()).collect();
     area_codes.push(ENGLAND.to_string());
     let measure_codes: Vec<String> = chosen_measures.iter().map(|m| m.code.clone()).collect();
-    let rows: Vec<(String, String, String, Option<rust_decimal::Decimal>)> = sqlx::query_as(
-        "SELECT o.measure_code, o.area_code, o.period_code, o.value FROM current_observations o
-         WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'",
-    )
-    .bind(&measure_codes)
-    .bind(&area_codes)
-    .fetch_all(&state.pool)
-    .await?;
+    let rows = observations::values_of(&state.pool, &measure_codes, &area_codes).await?;
+    let illustrative = rows
+        .iter()
+        .any(|r| r.provenance == Provenance::Illustrative);
     let compared = chosen_measures
         .iter()
         .map(|m| {
             let mut periods: Vec<Period> = rows
                 .iter()
-                .filter(|r| r.0 == m.code)
-                .filter_map(|r| r.2.parse().ok())
+                .filter(|r| r.measure == m.code)
+                .map(|r| r.period)
                 .collect();
             periods.sort();
             periods.dedup();
@@ -122,10 +117,10 @@ async fn show(
                         .iter()
                         .map(|area| {
                             rows.iter()
-                                .find(|r| r.0 == m.code && r.1 == *area && r.2 == p.to_string())
+                                .find(|r| r.measure == m.code && r.area == *area && r.period == *p)
                                 .map_or_else(
                                     || "–".to_string(),
-                                    |r| r.3.map_or_else(|| "[x]".into(), |v| m.format(v)),
+                                    |r| r.value.map_or_else(|| "[x]".into(), |v| m.format(v)),
                                 )
                         })
                         .collect();
@@ -144,7 +139,9 @@ async fn show(
     let mut columns: Vec<String> = chosen_councils.iter().map(|a| a.name.clone()).collect();
     columns.push("England".into());
     Ok(ComparePage {
-        layout: Layout::new(&state, "Compare councils".into()).await?,
+        layout: Layout::new(&state, "Compare councils".into())
+            .await?
+            .showing(illustrative),
         region: region_name(&state).await?,
         council_choices: members
             .into_iter()

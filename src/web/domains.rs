@@ -67,7 +67,9 @@ async fn show(
     let commentary =
         commentary::published(&state.pool, period.financial_year(), Some(&slug), None).await?;
     Ok(DomainPage {
-        layout: Layout::new(&state, format!("{name}, {period}")).await?,
+        layout: Layout::new(&state, format!("{name}, {period}"))
+            .await?
+            .showing(analysis.inputs.illustrative()),
         name,
         summary,
         region: region_name(&state).await?,

@@ -13,7 +13,7 @@ use super::values::{analysed_for, council_names};
 use super::{AppError, AppState};
 use crate::analysis::scorecard::Analysed;
 use crate::db::queries::{areas, measures};
-use crate::domain::{Measure, OnsCode};
+use crate::domain::{Measure, OnsCode, Provenance};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,9 +22,9 @@ pub fn router() -> Router<AppState> {
         .route("/download/authorities/{code}", get(authority))
 }
 
-pub const LICENCE: &str = "Source: NHS England (Measures from the Adult Social Care Outcomes Framework) and councils' regional returns, via the regional adult social care scorecard. Contains public sector information licensed under the Open Government Licence v3.0.";
+pub const LICENCE: &str = "Source: NHS England (Measures from the Adult Social Care Outcomes Framework) and councils' regional returns, via the regional adult social care scorecard; the source column says which (official, council_return, or illustrative: synthetic values that are not statistics about any council). Contains public sector information licensed under the Open Government Licence v3.0.";
 
-const HEADER: [&str; 18] = [
+const HEADER: [&str; 19] = [
     "indicator_id",
     "indicator_name",
     "area_code",
@@ -43,6 +43,7 @@ const HEADER: [&str; 18] = [
     "quartile",
     "direction_of_travel",
     "rag",
+    "source",
 ];
 
 /// A text cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage
@@ -98,6 +99,7 @@ fn csv(
                 c.quartile.map(|q| q.to_string()).unwrap_or_default(),
                 c.direction_of_travel.label().to_string(),
                 c.rag.label().to_string(),
+                c.source.map_or("", Provenance::as_db).to_string(),
             ];
             writer.write_record(&record).map_err(fail)?;
         }

@@ -28,6 +28,19 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 AppError::Unavailable(e)
             }
+            // Text PostgreSQL cannot store (a NUL byte, a bad encoding) or a value too long
+            // for an index: the input's fault, not ours.
+            sqlx::Error::Database(ref d)
+                if matches!(
+                    d.code().as_deref(),
+                    Some("22021" | "22P05" | "54000" | "22001")
+                ) =>
+            {
+                AppError::bad_request(
+                    "input",
+                    "it holds text that cannot be stored (such as a NUL byte) or is too long",
+                )
+            }
             other => AppError::Internal(other.into()),
         }
     }

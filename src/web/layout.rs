@@ -26,24 +26,26 @@ impl Layout {
         }
     }
 
-    /// The service is named for the region of focus; the illustrative banner shows while the
-    /// seed data set is current (not yet replaced by real files).
+    /// The service is named for the region of focus. The illustrative banner is off until a
+    /// page says it shows illustrative values ([`Layout::showing`]).
     pub async fn new(state: &AppState, title: String) -> Result<Layout, AppError> {
-        let (region, illustrative): (Option<String>, bool) = sqlx::query_as(
-            "SELECT (SELECT name FROM comparator_groups WHERE slug = $1),
-                    EXISTS (SELECT 1 FROM submissions WHERE kind = 'seed' AND status = 'current')",
-        )
-        .bind(&state.site.region)
-        .fetch_one(&state.pool)
-        .await?;
+        let region = crate::db::queries::areas::comparator_group(&state.pool, &state.site.region)
+            .await?
+            .map(|g| g.name);
         Ok(Layout {
             title,
             service_name: format!(
                 "{} adult social care scorecard",
                 region.as_deref().unwrap_or("Regional")
             ),
-            illustrative,
+            illustrative: false,
         })
+    }
+
+    /// Marks the page as showing illustrative values (or not), for the banner.
+    pub fn showing(mut self, illustrative: bool) -> Layout {
+        self.illustrative = illustrative;
+        self
     }
 }
 

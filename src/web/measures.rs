@@ -211,7 +211,8 @@ async fn show(
         &state,
         format!("{} {}, {period}", measure.display_code, measure.title),
     )
-    .await?;
+    .await?
+    .showing(analysis.inputs.illustrative());
     Ok(MeasurePage {
         layout,
         polarity: measure.polarity.label(),
@@ -289,7 +290,7 @@ fn trend_lines(
     let mut series = vec![(
         "England".to_string(),
         "england",
-        series_of(crate::seed::generate::ENGLAND),
+        series_of(crate::domain::ENGLAND),
     )];
     if let Some(area) = inputs.groups.region.published_area.as_deref() {
         series.push(("Region".to_string(), "region", series_of(area)));

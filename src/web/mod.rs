@@ -8,6 +8,7 @@ mod compare;
 mod domains;
 mod downloads;
 mod error;
+mod guard;
 mod health;
 mod layout;
 mod measures;
@@ -78,6 +79,7 @@ pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
         .nest("/static", static_files)
         .fallback(error::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(guard::refuse_malformed))
         .layer(CsrfLayer::new())
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

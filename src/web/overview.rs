@@ -215,7 +215,9 @@ async fn show(
         domain.is_none_or(|d| m.domain_slug == d)
     });
     let (overall, domain_headlines, _) = headlines_of(&catalogue, analysed, &names);
-    let layout = Layout::new(&state, format!("Regional overview, {period}")).await?;
+    let layout = Layout::new(&state, format!("Regional overview, {period}"))
+        .await?
+        .showing(analysis.inputs.illustrative());
     Ok(OverviewPage {
         layout,
         region,

@@ -33,6 +33,17 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         )
         .route("/submissions/uploads/{id}/commit", post(commit))
         .route("/submissions/template", get(download_template))
+        .route(
+            "/submissions/illustrative/remove",
+            post(remove_illustrative),
+        )
+}
+
+/// Removes the illustrative data set, leaving real data untouched, then shows the list.
+async fn remove_illustrative(State(state): State<AppState>) -> Result<Redirect, AppError> {
+    let removed = crate::seed::remove(&state.pool).await?;
+    tracing::info!(?removed, "illustrative data set removed");
+    Ok(Redirect::to("/submissions"))
 }
 
 pub struct ListedRow {
@@ -49,11 +60,7 @@ pub struct ListedRow {
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "ascof_official" => "Official ASCOF data",
-        "regional_template" => "Regional template",
-        _ => "Illustrative seed data",
-    }
+    crate::domain::Provenance::try_from(kind.to_string()).map_or("Unknown", |p| p.label())
 }
 
 fn report_of(s: &Listed) -> Report {
@@ -86,6 +93,8 @@ impl From<&Listed> for ListedRow {
 struct IndexPage {
     layout: Layout,
     submissions: Vec<ListedRow>,
+    /// Whether the illustrative data set is loaded (and can be removed).
+    illustrative_loaded: bool,
     councils: Vec<Choice>,
     max_megabytes: usize,
 }
@@ -103,6 +112,9 @@ async fn index(State(state): State<AppState>) -> Result<IndexPage, AppError> {
         .collect();
     Ok(IndexPage {
         layout: Layout::new(&state, "Submissions".into()).await?,
+        illustrative_loaded: listed
+            .iter()
+            .any(|s| s.kind == crate::domain::Provenance::Illustrative.as_db()),
         submissions: listed.iter().map(ListedRow::from).collect(),
         councils,
         max_megabytes: state.site.max_upload_bytes / (1024 * 1024),

@@ -31,14 +31,22 @@ static TEMPLATES: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new()
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 const EMPTY: &str = "scorecard_test_empty";
+const REFERENCE: &str = "scorecard_test_reference";
 const SEEDED: &str = "scorecard_test_seeded";
-const COUNCILS: &str = "scorecard_test_councils";
 
-/// The shared official data beside the repository.
-pub fn shared_data(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
-        .join(path)
+#[path = "../fixtures/official.rs"]
+mod official;
+pub use official::{official_bytes, official_name};
+
+/// The official file for a year written out under its published name, for the command line.
+pub fn official_file(year: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("scorecard-fixtures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join(official_name(year));
+    if !path.exists() {
+        std::fs::write(&path, official_bytes(year)).expect("the fixture is written");
+    }
+    path
 }
 
 fn server() -> &'static Server {
@@ -98,7 +106,7 @@ async fn admin() -> PgConnection {
 
 async fn prepare_templates() {
     let mut conn = admin().await;
-    for name in [EMPTY, SEEDED, COUNCILS] {
+    for name in [EMPTY, REFERENCE, SEEDED] {
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
         )))
@@ -116,17 +124,13 @@ async fn prepare_templates() {
             .run(&pool)
             .await
             .expect("migrate template");
-        if name != EMPTY {
-            scorecard::seed::load(&pool).await.expect("seed template");
-        }
-        if name == COUNCILS {
-            let path = shared_data("reference/la_lookup.csv");
-            let bytes = std::fs::read(&path).expect("../shared/data/reference/la_lookup.csv");
-            let councils = scorecard::ingest::councils::parse_lookup("la_lookup.csv", &bytes)
-                .expect("lookup parses");
-            scorecard::db::queries::areas::upsert_councils(&pool, &councils)
+        if name == REFERENCE {
+            scorecard::seed::reference::ensure(&pool)
                 .await
-                .expect("councils load");
+                .expect("the shipped reference loads");
+        }
+        if name == SEEDED {
+            scorecard::seed::load(&pool).await.expect("seed template");
         }
         pool.close().await;
     }
@@ -137,10 +141,11 @@ async fn prepare_templates() {
 pub enum Start {
     /// Migrated, no data.
     Empty,
-    /// Migrated and loaded with the illustrative seed data.
+    /// Migrated, with the shipped England reference and measure catalogue, and nothing else:
+    /// a fresh install that does not load the illustrative set.
+    Reference,
+    /// Migrated and loaded with the reference and the illustrative seed data.
     Seeded,
-    /// Seeded, plus every English council from the shared reference lookup.
-    AllCouncils,
 }
 
 /// A fresh database of its own for one test.
@@ -153,8 +158,8 @@ pub async fn database_named(start: Start) -> (PgPool, String) {
     TEMPLATES.get_or_init(prepare_templates).await;
     let template = match start {
         Start::Empty => EMPTY,
+        Start::Reference => REFERENCE,
         Start::Seeded => SEEDED,
-        Start::AllCouncils => COUNCILS,
     };
     let name = format!(
         "t_{}_{}",

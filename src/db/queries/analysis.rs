@@ -7,9 +7,10 @@ use rust_decimal::prelude::ToPrimitive;
 use sqlx::PgPool;
 
 use crate::analysis::measure::{Group, Groups, Spec, Value};
+use crate::analysis::rag::{Target, TargetOwner};
 use crate::analysis::scorecard::{Inputs, Stored};
 use crate::analysis::trend::Tolerance;
-use crate::domain::{Period, Polarity, Unit};
+use crate::domain::{Period, Polarity, Provenance, Unit};
 
 /// How many years of values before the period are loaded (enough for five-point trends).
 const YEARS_OF_HISTORY: i32 = 5;
@@ -23,7 +24,6 @@ struct SpecRow {
     polarity: Polarity,
     decimals: i16,
     rate_multiplier: Option<i32>,
-    target: Option<rust_decimal::Decimal>,
     amber_tolerance: Option<rust_decimal::Decimal>,
     tolerance_kind: Option<String>,
 }
@@ -37,6 +37,18 @@ struct ValueRow {
     numerator: Option<rust_decimal::Decimal>,
     denominator: Option<rust_decimal::Decimal>,
     margin_of_error: Option<rust_decimal::Decimal>,
+    #[sqlx(try_from = "String")]
+    provenance: Provenance,
+}
+
+#[derive(sqlx::FromRow)]
+struct TargetRow {
+    measure_code: String,
+    ons_code: Option<String>,
+    target: rust_decimal::Decimal,
+    amber_tolerance: rust_decimal::Decimal,
+    tolerance_kind: String,
+    source: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -52,13 +64,13 @@ struct MemberRow {
 /// of focus.
 pub async fn inputs(pool: &PgPool, as_at: Period, region: &str) -> sqlx::Result<Inputs> {
     let specs: Vec<SpecRow> = sqlx::query_as(
-        "SELECT m.code, m.unit, m.polarity, m.decimals, m.rate_multiplier, m.target, m.amber_tolerance, m.tolerance_kind
+        "SELECT m.code, m.unit, m.polarity, m.decimals, m.rate_multiplier, m.amber_tolerance, m.tolerance_kind
          FROM measures m JOIN domains d ON d.slug = m.domain_slug ORDER BY d.position, m.position",
     )
     .fetch_all(pool)
     .await?;
     let values: Vec<ValueRow> = sqlx::query_as(
-        "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error
+        "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error, o.provenance
          FROM current_observations o JOIN periods p ON p.code = o.period_code
          WHERE p.sort_key <= $1 AND p.year_start >= $2 AND o.disaggregation = 'Total'",
     )
@@ -79,33 +91,90 @@ pub async fn inputs(pool: &PgPool, as_at: Period, region: &str) -> sqlx::Result<
     .bind(as_at.ends_on())
     .fetch_all(pool)
     .await?;
-    Ok(assemble(specs, values, members, region))
+    // The most specific target first: one council's before all councils', one period's before
+    // every period's, the analyst's before a national one before an illustrative one.
+    let targets: Vec<TargetRow> = sqlx::query_as(
+        "SELECT measure_code, ons_code, target, amber_tolerance, tolerance_kind, source
+         FROM measure_targets WHERE period_code IS NULL OR period_code = $1
+         ORDER BY measure_code, ons_code NULLS LAST, period_code NULLS LAST,
+                  CASE source WHEN 'analyst' THEN 1 WHEN 'national' THEN 2 ELSE 3 END",
+    )
+    .bind(as_at.to_string())
+    .fetch_all(pool)
+    .await?;
+    Ok(assemble(specs, values, members, targets, region))
+}
+
+/// A tolerance as stored: a relative one in percent of the target.
+fn tolerance(amount: Option<rust_decimal::Decimal>, kind: Option<&str>) -> Option<Tolerance> {
+    match (amount.and_then(|t| t.to_f64()), kind) {
+        (Some(t), Some("relative")) => Some(Tolerance::Relative(t / 100.0)),
+        (Some(t), Some(_)) => Some(Tolerance::Absolute(t)),
+        _ => None,
+    }
+}
+
+/// Targets by measure (for every council) and by measure and council. Illustrative targets
+/// rate only illustrative values; the first row of each scope (the most specific) wins.
+fn targets_of(
+    rows: Vec<TargetRow>,
+    illustrative: bool,
+) -> (HashMap<String, Target>, HashMap<(String, String), Target>) {
+    let mut all = HashMap::new();
+    let mut one = HashMap::new();
+    for r in rows {
+        let Some(owner) = TargetOwner::from_db(&r.source) else {
+            continue;
+        };
+        if owner == TargetOwner::Illustrative && !illustrative {
+            continue;
+        }
+        let (Some(value), Some(tolerance)) = (
+            r.target.to_f64(),
+            tolerance(Some(r.amber_tolerance), Some(&r.tolerance_kind)),
+        ) else {
+            continue;
+        };
+        let target = Target {
+            value,
+            tolerance,
+            owner,
+        };
+        match r.ons_code {
+            Some(council) => one.entry((r.measure_code, council)).or_insert(target),
+            None => all.entry(r.measure_code).or_insert(target),
+        };
+    }
+    (all, one)
 }
 
 fn assemble(
     specs: Vec<SpecRow>,
     values: Vec<ValueRow>,
     members: Vec<MemberRow>,
+    targets: Vec<TargetRow>,
     region: &str,
 ) -> Inputs {
+    let illustrative = values
+        .iter()
+        .any(|v| v.provenance == Provenance::Illustrative);
+    let (mut targets, mut council_targets) = targets_of(targets, illustrative);
     let specs = specs
         .into_iter()
         .map(|s| {
-            let tolerance = match (
-                s.amber_tolerance.and_then(|t| t.to_f64()),
-                s.tolerance_kind.as_deref(),
-            ) {
-                (Some(t), Some("relative")) => Some(Tolerance::Relative(t / 100.0)),
-                (Some(t), Some(_)) => Some(Tolerance::Absolute(t)),
-                _ => None,
-            };
+            let tolerance = tolerance(s.amber_tolerance, s.tolerance_kind.as_deref());
+            let council_targets = council_targets
+                .extract_if(|(measure, _), _| *measure == s.code)
+                .map(|((_, council), t)| (council, t))
+                .collect();
             Spec {
+                target: targets.remove(&s.code),
                 code: s.code,
                 unit: s.unit,
                 polarity: s.polarity,
                 decimals: u32::try_from(s.decimals).unwrap_or(1),
                 rate_multiplier: s.rate_multiplier,
-                target: s.target.and_then(|t| t.to_f64()),
+                council_targets,
                 tolerance,
             }
         })
@@ -122,6 +191,7 @@ fn assemble(
                     numerator: r.numerator,
                     denominator: r.denominator,
                     margin_of_error: r.margin_of_error,
+                    provenance: Some(r.provenance),
                 },
             })
         })

@@ -65,6 +65,24 @@ pub async fn members_during(
     .await
 }
 
+/// Adds a benchmark area (England, a region, a council type) unless it is known.
+pub async fn insert_area(
+    conn: &mut PgConnection,
+    code: &str,
+    name: &str,
+    level: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO areas (code, name, level) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(level)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
 /// Adds or updates councils from the lookup, with their region, type and England groups, in one
 /// transaction. Sub-regions already recorded are kept.
 pub async fn upsert_councils(pool: &PgPool, councils: &[CouncilRecord]) -> sqlx::Result<()> {
@@ -90,7 +108,7 @@ pub async fn upsert_councils_in(
     .execute(&mut *tx)
     .await?;
     for c in councils {
-        let region_area = region_code(&c.region).unwrap_or("E92000001");
+        let region_area = region_code(&c.region).unwrap_or(crate::domain::ENGLAND);
         sqlx::query("INSERT INTO areas (code, name, level) VALUES ($1, $2, 'region') ON CONFLICT DO NOTHING")
             .bind(region_area)
             .bind(&c.region)
@@ -183,6 +201,16 @@ pub async fn replace_neighbours(
     source: &str,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
+    replace_neighbours_in(&mut tx, pairs, source).await?;
+    tx.commit().await
+}
+
+/// As [`replace_neighbours`], inside the caller's transaction.
+pub async fn replace_neighbours_in(
+    tx: &mut PgConnection,
+    pairs: &[NeighbourPair],
+    source: &str,
+) -> sqlx::Result<()> {
     let mut owners: Vec<&str> = pairs.iter().map(|(a, _, _)| a.as_str()).collect();
     owners.sort_unstable();
     owners.dedup();
@@ -218,5 +246,5 @@ pub async fn replace_neighbours(
     .bind(ranks)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    Ok(())
 }

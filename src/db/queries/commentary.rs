@@ -1,7 +1,7 @@
 //! Councils' commentary (the Local Account side): the latest published revision for each
 //! council, domain and period.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::domain::Period;
 
@@ -32,4 +32,36 @@ pub async fn published(
     .bind(council)
     .fetch_all(pool)
     .await
+}
+
+/// Adds a published first revision of a council's commentary (the illustrative set's).
+pub async fn insert_published(
+    conn: &mut PgConnection,
+    ons_code: &str,
+    domain: &str,
+    period: &str,
+    body: &str,
+    author: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO commentary (ons_code, domain_slug, period_code, revision, body, status, author)
+         VALUES ($1, $2, $3, 1, $4, 'published', $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(ons_code)
+    .bind(domain)
+    .bind(period)
+    .bind(body)
+    .bind(author)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Removes every revision written by `author`.
+pub async fn remove_by_author(conn: &mut PgConnection, author: &str) -> sqlx::Result<u64> {
+    Ok(sqlx::query("DELETE FROM commentary WHERE author = $1")
+        .bind(author)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }

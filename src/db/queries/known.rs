@@ -36,11 +36,10 @@ pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
     )
     .fetch_all(pool)
     .await?;
-    let aliases: Vec<(String, String)> = sqlx::query_as(
-        "SELECT alias, measure_code FROM measure_aliases WHERE scheme = 'published'",
-    )
-    .fetch_all(pool)
-    .await?;
+    let aliases: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT scheme, alias, measure_code FROM measure_aliases")
+            .fetch_all(pool)
+            .await?;
     for m in &measures {
         let known_measure = KnownMeasure {
             code: m.code.clone(),
@@ -58,14 +57,19 @@ pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
             }
         }
     }
-    for (alias, code) in aliases {
+    for (scheme, alias, code) in aliases {
         let (Ok(normalised), Some(m)) = (
             alias.parse::<MeasureCode>(),
             known.measures.get(&code).cloned(),
         ) else {
             continue;
         };
-        known.measures.entry(normalised.to_string()).or_insert(m);
+        let into = if scheme == "ascof_2023" {
+            &mut known.renumbered
+        } else {
+            &mut known.measures
+        };
+        into.entry(normalised.to_string()).or_insert(m);
     }
     Ok(known)
 }

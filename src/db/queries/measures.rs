@@ -1,6 +1,6 @@
 //! The measure catalogue.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::domain::Measure;
 
@@ -34,6 +34,90 @@ pub async fn by_code_or_alias(pool: &PgPool, code: &str) -> sqlx::Result<Option<
          ORDER BY (m.code = $1) DESC, (m.display_code = $1) DESC LIMIT 1"
     ))
     .bind(code)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Adds a measure an official file carries that the catalogue does not know: the file's code
+/// and title, in the performance and outcomes domain (ASCOF), unit and polarity unknown, so that
+/// no comparison is claimed until an analyst completes it. `scheme` is the alias scheme of the
+/// published code (`published`, or `ascof_2023` for the renumbered codes).
+pub async fn insert_uncatalogued(
+    conn: &mut PgConnection,
+    code: &str,
+    published: &str,
+    title: &str,
+    scheme: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO measures (code, display_code, title, definition, unit, unit_label, polarity,
+             decimals, domain_slug, tier, measure_type, source, frequency, position, catalogued)
+         SELECT $1,
+                CASE WHEN EXISTS (SELECT 1 FROM measures WHERE display_code = $2)
+                     THEN $2 || ' (' || $1 || ')' ELSE $2 END,
+                $3, 'Not yet in the catalogue: imported from an official file.', 'unknown',
+                'unknown', 'no_judgement', 1, 'performance-outcomes', 'ascof', 'outcome',
+                'NHS Digital ASCOF open data (uncatalogued)', 'annual',
+                COALESCE((SELECT max(position) FROM measures), 0) + 1, false
+         ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(code)
+    .bind(published)
+    .bind(title)
+    .execute(&mut *conn)
+    .await?;
+    if let Ok(alias) = published.parse::<crate::domain::MeasureCode>() {
+        sqlx::query(
+            "INSERT INTO measure_aliases (scheme, alias, measure_code) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(scheme)
+        .bind(alias.as_str())
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// What an analyst sets to complete an uncatalogued measure (or correct a catalogued one).
+#[derive(Debug, Clone, Default)]
+pub struct MeasureUpdate {
+    pub title: Option<String>,
+    pub unit: Option<crate::domain::Unit>,
+    pub unit_label: Option<String>,
+    pub rate_multiplier: Option<i32>,
+    pub polarity: Option<crate::domain::Polarity>,
+    pub decimals: Option<i16>,
+    pub domain_slug: Option<String>,
+}
+
+/// Applies an analyst's changes to a measure; it counts as catalogued once it has a unit and a
+/// polarity. `None` when there is no such measure.
+pub async fn update(
+    pool: &PgPool,
+    code: &str,
+    change: &MeasureUpdate,
+) -> sqlx::Result<Option<(String, bool)>> {
+    sqlx::query_as(
+        "UPDATE measures SET title = COALESCE($2, title), unit = COALESCE($3, unit),
+             unit_label = COALESCE($4, $3, unit_label),
+             rate_multiplier = CASE WHEN COALESCE($3, unit) = 'rate'
+                                    THEN COALESCE($5, rate_multiplier, 100000) END,
+             polarity = COALESCE($6, polarity), decimals = COALESCE($7, decimals),
+             domain_slug = COALESCE($8, domain_slug),
+             catalogued = COALESCE($3, unit) <> 'unknown'
+         WHERE code = $1
+         RETURNING code, catalogued",
+    )
+    .bind(code)
+    .bind(&change.title)
+    .bind(change.unit.map(crate::domain::Unit::as_db))
+    .bind(&change.unit_label)
+    .bind(change.rate_multiplier)
+    .bind(change.polarity.map(crate::domain::Polarity::as_db))
+    .bind(change.decimals)
+    .bind(&change.domain_slug)
     .fetch_optional(pool)
     .await
 }

@@ -2,9 +2,11 @@
 
 pub mod analysis;
 pub mod areas;
+pub mod catalogue;
 pub mod commentary;
 pub mod known;
 pub mod measures;
 pub mod observations;
 pub mod periods;
+pub mod settings;
 pub mod submissions;

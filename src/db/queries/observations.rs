@@ -48,3 +48,33 @@ pub async fn superseded(
     .fetch_all(pool)
     .await
 }
+
+/// A current Total value with where it came from.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CurrentValue {
+    pub measure: String,
+    pub area: String,
+    #[sqlx(try_from = "String")]
+    pub period: Period,
+    pub value: Option<rust_decimal::Decimal>,
+    #[sqlx(try_from = "String")]
+    pub provenance: crate::domain::Provenance,
+}
+
+/// Every current Total value of the given measures and areas, any period.
+pub async fn values_of(
+    pool: &PgPool,
+    measures: &[String],
+    areas: &[String],
+) -> sqlx::Result<Vec<CurrentValue>> {
+    sqlx::query_as(
+        "SELECT o.measure_code AS measure, o.area_code AS area, o.period_code AS period, o.value,
+                o.provenance
+         FROM current_observations o
+         WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'",
+    )
+    .bind(measures)
+    .bind(areas)
+    .fetch_all(pool)
+    .await
+}

@@ -240,3 +240,30 @@ pub async fn discard_upload(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<()> {
         .await
         .map(drop)
 }
+
+/// True when no submission has ever been stored.
+pub async fn none_yet(pool: &sqlx::PgPool) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM submissions)")
+        .fetch_one(pool)
+        .await
+}
+
+/// Removes every submission of one provenance with its values: (submissions, values) removed.
+pub async fn remove_kind(
+    conn: &mut PgConnection,
+    kind: crate::domain::Provenance,
+) -> sqlx::Result<(u64, u64)> {
+    let values = sqlx::query(
+        "DELETE FROM observations WHERE submission_id IN (SELECT id FROM submissions WHERE kind = $1)",
+    )
+    .bind(kind.as_db())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    let submissions = sqlx::query("DELETE FROM submissions WHERE kind = $1")
+        .bind(kind.as_db())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok((submissions, values))
+}

@@ -1,0 +1,147 @@
+//! Writing the shipped catalogue: measures with their aliases, benchmark areas, the region of
+//! focus and councils' sub-regions. Rows already present are left as they are, so that an
+//! analyst's changes survive an upgrade.
+
+use rust_decimal::Decimal;
+use sqlx::PgConnection;
+
+/// A catalogue measure as stored.
+#[derive(Debug, Clone)]
+pub struct MeasureRecord<'a> {
+    pub code: &'a str,
+    pub display_code: &'a str,
+    pub title: &'a str,
+    pub definition: &'a str,
+    pub unit: &'a str,
+    pub unit_label: &'a str,
+    pub rate_multiplier: Option<i32>,
+    pub polarity: &'a str,
+    pub decimals: i16,
+    pub domain: &'a str,
+    pub teasc_section: Option<&'a str>,
+    pub tier: &'a str,
+    pub measure_type: &'a str,
+    pub source: &'a str,
+    pub frequency: &'a str,
+    pub strategic_weight: i16,
+    pub amber_tolerance: Option<Decimal>,
+    pub tolerance_kind: Option<&'a str>,
+    pub position: i32,
+    /// Other codes: (scheme, alias).
+    pub aliases: Vec<(&'a str, &'a str)>,
+}
+
+pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO measures (code, display_code, title, definition, unit, unit_label,
+             rate_multiplier, polarity, decimals, domain_slug, teasc_section, tier,
+             measure_type, source, frequency, strategic_weight, amber_tolerance,
+             tolerance_kind, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+             $17, $18, $19)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(m.code)
+    .bind(m.display_code)
+    .bind(m.title)
+    .bind(m.definition)
+    .bind(m.unit)
+    .bind(m.unit_label)
+    .bind(m.rate_multiplier)
+    .bind(m.polarity)
+    .bind(m.decimals)
+    .bind(m.domain)
+    .bind(m.teasc_section)
+    .bind(m.tier)
+    .bind(m.measure_type)
+    .bind(m.source)
+    .bind(m.frequency)
+    .bind(m.strategic_weight)
+    .bind(m.amber_tolerance)
+    .bind(m.tolerance_kind)
+    .bind(m.position)
+    .execute(&mut *conn)
+    .await?;
+    for (scheme, alias) in &m.aliases {
+        sqlx::query(
+            "INSERT INTO measure_aliases (scheme, alias, measure_code) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(scheme)
+        .bind(alias)
+        .bind(m.code)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Makes `slug` the comparator group of a region whose published values are `area`'s.
+pub async fn insert_region_group(
+    conn: &mut PgConnection,
+    slug: &str,
+    name: &str,
+    area: &str,
+    source: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
+         VALUES ($1, $2, 'region', $3, $4)
+         ON CONFLICT (slug) DO UPDATE SET source = EXCLUDED.source",
+    )
+    .bind(slug)
+    .bind(name)
+    .bind(area)
+    .bind(source)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Records a council's sub-region (e.g. Greater Manchester).
+pub async fn set_sub_region(
+    conn: &mut PgConnection,
+    ons_code: &str,
+    sub_region: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE authorities SET sub_region = $2 WHERE ons_code = $1")
+        .bind(ons_code)
+        .bind(sub_region)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// A target for every council, owned by `source` (`analyst`, `national`, `illustrative`).
+pub async fn insert_target(
+    conn: &mut PgConnection,
+    measure: &str,
+    target: Decimal,
+    amber_tolerance: Decimal,
+    tolerance_kind: &str,
+    source: &str,
+    set_by: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO measure_targets (measure_code, target, amber_tolerance, tolerance_kind, source, set_by)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+    )
+    .bind(measure)
+    .bind(target)
+    .bind(amber_tolerance)
+    .bind(tolerance_kind)
+    .bind(source)
+    .bind(set_by)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Removes every target owned by `source`.
+pub async fn remove_targets(conn: &mut PgConnection, source: &str) -> sqlx::Result<u64> {
+    Ok(sqlx::query("DELETE FROM measure_targets WHERE source = $1")
+        .bind(source)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
