@@ -43,15 +43,19 @@ FROM measures WHERE target IS NOT NULL;
 ALTER TABLE measures DROP COLUMN target;
 
 -- Illustrative and real values never mix: once any real submission exists, the illustrative
--- set's values are left out of everything that reads current values.
+-- set's are left out of everything that reads current values. One rule, in one view.
+CREATE VIEW shown_submissions AS
+SELECT s.* FROM submissions s
+WHERE s.status = 'current'
+  AND (s.kind <> 'illustrative'
+       OR NOT EXISTS (SELECT 1 FROM submissions r WHERE r.kind <> 'illustrative'));
+
 DROP VIEW current_observations;
 CREATE VIEW current_observations AS
 SELECT DISTINCT ON (o.measure_code, o.period_code, o.area_code, o.disaggregation)
        o.*, s.kind AS provenance
 FROM observations o
-JOIN submissions s ON s.id = o.submission_id AND s.status = 'current'
-WHERE s.kind <> 'illustrative'
-   OR NOT EXISTS (SELECT 1 FROM submissions r WHERE r.kind <> 'illustrative')
+JOIN shown_submissions s ON s.id = o.submission_id
 ORDER BY o.measure_code, o.period_code, o.area_code, o.disaggregation, o.submission_id DESC;
 
 CREATE INDEX submissions_kind ON submissions (kind);

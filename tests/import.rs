@@ -5,29 +5,12 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{Start, database, database_named, official_file};
+use common::{Start, database, database_named, official_file, scorecard};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use scorecard::ingest::import::{Committed, analyse, commit};
 use scorecard::ingest::{Options, report::Report};
 use sqlx::PgPool;
-
-fn scorecard(url: &str, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_scorecard"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the scorecard binary runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
 
 type Value = (Option<Decimal>, Option<Decimal>, Option<Decimal>);
 

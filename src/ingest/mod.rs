@@ -450,3 +450,88 @@ pub fn warn_changes(contents: &mut FileContents, history: &HashMap<(String, Stri
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const OFFICIAL_HEADER: &str = "Geographical Code,Geographical Description,Geographical Level,ONS Area Code,ASCOF Measure Code,Disaggregation Level,Measure Type,Measure Value,Measure Group,Measure Group Description\n";
+    const TEMPLATE_HEADER: &str =
+        "authority,authority name,measure,measure title,period,value,numerator,denominator,note\n";
+
+    fn known() -> Known {
+        let mut k = Known::default();
+        k.councils.insert("E06000006".into(), "Halton".into());
+        k
+    }
+
+    /// A CSV field quoted so that any text survives as one cell.
+    fn quoted(s: &str) -> String {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_bytes_give_a_report_never_a_panic(
+            bytes in proptest::collection::vec(any::<u8>(), 0..512),
+            xlsx in any::<bool>(),
+        ) {
+            let name = if xlsx { "f.xlsx" } else { "f-2016-17.csv" };
+            let contents = read(name, &bytes, Options::default(), &known());
+            prop_assert!(contents.report.has_errors() || contents.format.is_some() || contents.rows.is_empty());
+        }
+
+        #[test]
+        fn official_rows_with_any_cells_never_panic_and_symbols_are_never_numbers(
+            value in "\\PC{0,12}",
+            level in prop_oneof![Just("Council".to_string()), Just("England".to_string()), Just("Region".to_string()), Just("Council type".to_string()), "\\PC{0,8}"],
+            code in "\\PC{0,8}",
+            ons in "\\PC{0,10}",
+        ) {
+            let csv = format!(
+                "{OFFICIAL_HEADER}321,Halton,{},{},{},Total,Outcome,{},{},x\n",
+                quoted(&level), quoted(&ons), quoted(&code), quoted(&value), quoted(&code)
+            );
+            let contents = read("meas-2016-17.csv", csv.as_bytes(), Options::default(), &known());
+            if let Ok(cells::Cell::Missing(_)) = cells::parse(&value) {
+                prop_assert!(contents.rows.iter().all(|r| r.observation.value.is_none()));
+            }
+        }
+
+        #[test]
+        fn template_rows_with_any_cells_never_panic(
+            cells in proptest::collection::vec("\\PC{0,10}", 9),
+        ) {
+            let row: Vec<String> = cells.iter().map(|c| quoted(c)).collect();
+            let csv = format!("{TEMPLATE_HEADER}{}\n", row.join(","));
+            let contents = read("return.csv", csv.as_bytes(), Options::default(), &known());
+            prop_assert!(contents.rows.len() <= 1);
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_in_an_official_file_is_a_warning_not_an_error() {
+        let csv = format!(
+            "{OFFICIAL_HEADER}321,Halton,Council,E06000006,7Q(1),Total,Outcome,12.5,7Q(1),7Q(1): A new measure\n"
+        );
+        let contents = read(
+            "ascof-2019-20.csv",
+            csv.as_bytes(),
+            Options::default(),
+            &known(),
+        );
+        assert!(!contents.report.has_errors(), "{}", contents.report);
+        assert_eq!(contents.new_measures.len(), 1);
+        assert_eq!(contents.new_measures[0].code, "7Q1");
+        assert_eq!(contents.new_measures[0].title, "A new measure");
+        assert_eq!(contents.rows[0].observation.measure_code, "7Q1");
+        assert!(
+            contents.report.warnings[0]
+                .reason
+                .contains("not in the catalogue")
+        );
+    }
+}

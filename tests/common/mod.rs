@@ -203,6 +203,22 @@ fn url(database: &str) -> String {
     )
 }
 
+/// Runs the scorecard binary against the database at `url`: success, and stdout and stderr.
+pub fn scorecard(url: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the scorecard binary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
 /// The real router over a test database, focused on the North West.
 pub fn app(pool: PgPool) -> Router {
     let state = AppState::new(

@@ -1,0 +1,476 @@
+//! Real official files on a fresh install (nothing but migrations and the shipped England
+//! reference): every layout imports, codes the catalogue does not know come in as uncatalogued
+//! measures, every table symbol keeps its reason, the year comes from the file's content or
+//! name, provenance decides the illustrative banner, and the illustrative set can be removed
+//! without touching real values.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{
+    Start, app, database, database_named, get, official_bytes, official_file, official_name,
+    scorecard, text,
+};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use scorecard::domain::Period;
+use scorecard::ingest::import::{analyse, commit};
+use scorecard::ingest::{Options, report::Report};
+use scraper::Html;
+use sqlx::PgPool;
+
+async fn value(pool: &PgPool, area: &str, measure: &str, period: &str) -> Option<Decimal> {
+    sqlx::query_scalar(
+        "SELECT value FROM current_observations
+         WHERE area_code = $1 AND measure_code = $2 AND period_code = $3 AND disaggregation = 'Total'",
+    )
+    .bind(area)
+    .bind(measure)
+    .bind(period)
+    .fetch_optional(pool)
+    .await
+    .unwrap()
+    .flatten()
+}
+
+/// Councils with values, and whether England and every region have some, for a period.
+async fn coverage(pool: &PgPool, period: &str) -> (i64, bool, i64) {
+    sqlx::query_as(
+        "SELECT count(DISTINCT area_code) FILTER (WHERE area_code IN (SELECT ons_code FROM authorities)),
+                bool_or(area_code = 'E92000001'),
+                count(DISTINCT area_code) FILTER (WHERE area_code LIKE 'E12%')
+         FROM current_observations WHERE period_code = $1 AND value IS NOT NULL",
+    )
+    .bind(period)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+async fn import(pool: &PgPool, name: &str, bytes: &[u8], period: Option<Period>) -> Report {
+    let analysis = analyse(
+        pool,
+        name,
+        bytes,
+        Options {
+            period,
+            ..Options::default()
+        },
+    )
+    .await
+    .unwrap();
+    if !analysis.report().has_errors() {
+        commit(pool, &analysis, "test").await.unwrap();
+    }
+    analysis.contents.report
+}
+
+/// An official file's Total rows as a workbook, with a notes sheet before the data.
+fn as_workbook(csv_bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(csv_bytes);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let notes = book.add_worksheet().set_name("Notes").unwrap();
+    notes
+        .write_string(0, 0, "Measures from the ASCOF, England")
+        .unwrap();
+    let sheet = book.add_worksheet().set_name("Data").unwrap();
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    let mut r = 1u32;
+    for record in reader.records() {
+        let record = record.unwrap();
+        if &record[5] != "Total" {
+            continue;
+        }
+        for (c, cell) in record.iter().enumerate() {
+            match cell.parse::<f64>() {
+                Ok(n) if c == 7 => sheet.write_number(r, c as u16, n).unwrap(),
+                _ => sheet.write_string(r, c as u16, cell).unwrap(),
+            };
+        }
+        r += 1;
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn every_official_layout_imports_on_a_fresh_install() {
+    let (pool, url) = database_named(Start::Reference).await;
+    // 2016-17 as published (Windows-1252 CSV, "ONS Area Code"), through the command line.
+    let file = official_file("2016-17");
+    let (ok, out) = scorecard(&url, &["import", file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    assert!(out.contains("0 errors"), "{out}");
+    // 2015-16 with the other header variant ("ONS Code"), as UTF-8.
+    let bytes = String::from_utf8_lossy(&official_bytes("2015-16"))
+        .replacen("ONS Area Code", "ONS Code", 1)
+        .into_bytes();
+    let report = import(&pool, &official_name("2015-16"), &bytes, None).await;
+    assert!(!report.has_errors(), "{report}");
+    // 2014-15 as a workbook whose data is on its second sheet.
+    let book = as_workbook(&official_bytes("2014-15"));
+    let report = import(
+        &pool,
+        "meas-from-asc-of-eng-2014-15-open-data.xlsx",
+        &book,
+        None,
+    )
+    .await;
+    assert!(!report.has_errors(), "{report}");
+
+    for year in ["2014-15", "2015-16", "2016-17"] {
+        assert_eq!(
+            coverage(&pool, year).await,
+            (152, true, 9),
+            "{year}: every council, England and the nine regions"
+        );
+    }
+    // Values as published: a council, England and a region in each layout.
+    assert_eq!(
+        value(&pool, "E10000031", "1C2A", "2014-15").await,
+        Some(dec!(26.7))
+    );
+    assert_eq!(
+        value(&pool, "E92000001", "2A2", "2014-15").await,
+        Some(dec!(668.8))
+    );
+    assert_eq!(
+        value(&pool, "E12000002", "1B", "2014-15").await,
+        Some(dec!(78.1))
+    );
+    assert_eq!(
+        value(&pool, "E10000031", "1C2A", "2015-16").await,
+        Some(dec!(17.3))
+    );
+    assert_eq!(
+        value(&pool, "E92000001", "1C2A", "2015-16").await,
+        Some(dec!(28.1))
+    );
+    assert_eq!(
+        value(&pool, "E12000005", "2A2", "2015-16").await,
+        Some(dec!(646.5))
+    );
+    assert_eq!(
+        value(&pool, "E08000012", "2B1", "2016-17").await,
+        Some(dec!(75.6))
+    );
+    assert_eq!(
+        value(&pool, "E12000002", "1C2A", "2016-17").await,
+        Some(dec!(23.8))
+    );
+    // Nothing illustrative was ever loaded: every value is official.
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT provenance FROM current_observations")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(kinds, ["official"]);
+}
+
+const OFFICIAL_HEADER: &str = "Geographical Code,Geographical Description,Geographical Level,ONS Area Code,ASCOF Measure Code,Disaggregation Level,Measure Type,Measure Value,Measure Group,Measure Group Description\n";
+
+/// An official-layout file: (council ONS code, CASSR number, name, code, value) per row, the
+/// group description named after the code.
+fn official(rows: &[(&str, &str, &str, &str, &str)]) -> Vec<u8> {
+    let mut s = OFFICIAL_HEADER.to_string();
+    for (ons, cassr, name, code, value) in rows {
+        s.push_str(&format!(
+            "{cassr},{name},Council,{ons},{code},Total,Outcome,{value},{code},{code}: Measure {code} as published\n"
+        ));
+    }
+    s.into_bytes()
+}
+
+#[tokio::test]
+async fn an_unknown_code_imports_as_an_uncatalogued_measure_and_symbols_keep_their_reason() {
+    let (pool, url) = database_named(Start::Reference).await;
+    let bytes = official(&[
+        ("E06000006", "321", "Halton", "1C(2A)", "27.5"),
+        ("E06000006", "321", "Halton", "9Z(1)", "41.2"),
+        ("E06000007", "322", "Warrington", "9Z(1)", ":"),
+        ("E06000008", "323", "Blackburn with Darwen", "9Z(1)", "[c]"),
+        ("E06000009", "324", "Blackpool", "9Z(1)", "low"),
+        ("E06000049", "325", "Cheshire East", "9Z(1)", "[z]"),
+        (
+            "E06000050",
+            "326",
+            "Cheshire West and Chester",
+            "9Z(1)",
+            "12.5 [u]",
+        ),
+    ]);
+    let report = import(
+        &pool,
+        "meas-from-asc-of-eng-2019-20-open-data.csv",
+        &bytes,
+        None,
+    )
+    .await;
+    assert!(!report.has_errors(), "{report}");
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.value.as_deref() == Some("9Z(1)"))
+        .unwrap_or_else(|| panic!("a warning names the new code: {report}"));
+    assert_eq!(warning.row, Some(3), "the first row that carries it");
+    assert!(warning.reason.contains("not in the catalogue"), "{report}");
+    assert!(warning.reason.contains("Measure 9Z(1) as published"));
+
+    let (title, unit, polarity, catalogued): (String, String, String, bool) =
+        sqlx::query_as("SELECT title, unit, polarity, catalogued FROM measures WHERE code = '9Z1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(title, "Measure 9Z(1) as published");
+    assert_eq!(
+        (unit.as_str(), polarity.as_str(), catalogued),
+        ("unknown", "no_judgement", false)
+    );
+    assert_eq!(
+        value(&pool, "E06000006", "9Z1", "2019-20").await,
+        Some(dec!(41.2))
+    );
+    let statuses: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT area_code, status, note FROM current_observations WHERE measure_code = '9Z1' ORDER BY area_code",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let status_of = |area: &str| {
+        statuses
+            .iter()
+            .find(|s| s.0 == area)
+            .map(|s| (s.1.clone(), s.2.clone()))
+            .unwrap()
+    };
+    assert_eq!(status_of("E06000007").0, "not_available", "':'");
+    assert_eq!(status_of("E06000008").0, "suppressed", "'[c]'");
+    assert_eq!(status_of("E06000009").0, "low", "'low'");
+    assert_eq!(status_of("E06000049").0, "not_applicable", "'[z]'");
+    assert_eq!(
+        status_of("E06000050"),
+        ("final".into(), Some("low reliability".into())),
+        "'12.5 [u]' keeps its value and its flag"
+    );
+
+    // No better or worse is claimed for it until an analyst sets its unit and polarity.
+    let app = app(pool.clone());
+    let (status, body) = get(&app, "/api/v1/measures/9Z1/values?period=2019-20").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let halton = json["councils"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "E06000006")
+        .unwrap();
+    assert_eq!(halton["comparison"], "not_compared");
+    assert_eq!(halton["source"], "official");
+
+    // The analyst completes it from the command line; it is then catalogued.
+    let (ok, out) = scorecard(
+        &url,
+        &[
+            "measure",
+            "9Z(1)",
+            "--unit",
+            "lux",
+            "--polarity",
+            "higher_is_better",
+        ],
+    );
+    assert!(!ok && out.contains("--unit 'lux' is not a unit"), "{out}");
+    let (ok, out) = scorecard(
+        &url,
+        &[
+            "measure",
+            "9Z(1)",
+            "--unit",
+            "percent",
+            "--polarity",
+            "higher_is_better",
+        ],
+    );
+    assert!(ok, "{out}");
+    let (unit, polarity, catalogued): (String, String, bool) =
+        sqlx::query_as("SELECT unit, polarity, catalogued FROM measures WHERE code = '9Z1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (unit.as_str(), polarity.as_str(), catalogued),
+        ("percent", "higher_is_better", true)
+    );
+
+    // The 2023-24 renumbering: `3D2A` is the old 1C(2A), and `1B` now means the old 1J.
+    let renumbered = official(&[
+        ("E06000006", "321", "Halton", "3D2A", "30.1"),
+        ("E06000006", "321", "Halton", "1B", "0.4"),
+    ]);
+    let report = import(
+        &pool,
+        "meas-from-asc-of-eng-2023-24-open-data.csv",
+        &renumbered,
+        None,
+    )
+    .await;
+    assert!(!report.has_errors(), "{report}");
+    assert_eq!(
+        value(&pool, "E06000006", "1C2A", "2023-24").await,
+        Some(dec!(30.1))
+    );
+    assert_eq!(
+        value(&pool, "E06000006", "1J", "2023-24").await,
+        Some(dec!(0.4))
+    );
+    assert_eq!(value(&pool, "E06000006", "1B", "2023-24").await, None);
+}
+
+#[tokio::test]
+async fn the_year_comes_from_the_content_else_the_name_else_the_period_given() {
+    let pool = database(Start::Reference).await;
+    let mut with_year = String::from("Year,");
+    with_year.push_str(OFFICIAL_HEADER);
+    with_year.push_str(
+        "2019/20,321,Halton,Council,E06000006,1C(2A),Total,Outcome,27.5,1C(2A),Direct payments\n",
+    );
+    let report = import(&pool, "ascof.csv", with_year.as_bytes(), None).await;
+    assert!(!report.has_errors(), "{report}");
+    assert_eq!(report.periods, ["2019-20"]);
+
+    let plain = official(&[("E06000006", "321", "Halton", "1C(2A)", "27.5")]);
+    let report = import(&pool, "ascof.csv", &plain, None).await;
+    let reason = &report.errors[0].reason;
+    assert!(
+        reason.contains("--period") && reason.contains("name"),
+        "the error names the options: {reason}"
+    );
+    let report = import(&pool, "ascof.csv", &plain, Some(Period::year(2018))).await;
+    assert!(!report.has_errors(), "{report}");
+    assert_eq!(report.periods, ["2018-19"]);
+    let report = import(&pool, "ascof-1718.csv", &plain, None).await;
+    assert_eq!(report.periods, ["2017-18"], "{report}");
+    let report = import(&pool, "ascof-2021.csv", &plain, Some(Period::year(2019))).await;
+    assert!(
+        report.errors[0].reason.contains("the file says 2020-21"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn the_banner_follows_the_values_and_removing_the_illustrative_set_keeps_real_data() {
+    let (pool, url) = database_named(Start::Seeded).await;
+    let app = app(pool.clone());
+    let (_, body) = get(&app, "/authorities/E06000006").await;
+    assert!(
+        text(&Html::parse_document(&body), "#illustrative-title").is_some(),
+        "seed values carry the banner"
+    );
+
+    let file = official_file("2016-17");
+    let (ok, out) = scorecard(&url, &["import", file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    for page in [
+        "/",
+        "/authorities/E06000006",
+        "/measures/1C2A",
+        "/submissions",
+    ] {
+        let (status, body) = get(&app, page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let html = Html::parse_document(&body);
+        assert!(
+            text(&html, "#illustrative-title").is_none(),
+            "{page} shows official values and no banner"
+        );
+    }
+    let (_, body) = get(&app, "/").await;
+    let period = text(&Html::parse_document(&body), "h1").unwrap();
+    assert!(
+        period.contains("2016-17"),
+        "only real periods are offered: {period}"
+    );
+    let (_, csv) = get(&app, "/download/measures/1C2A.csv").await;
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",rag,source"));
+    assert!(lines.next().unwrap().ends_with(",official"));
+    // The illustrative targets rate illustrative values only: official values are rated
+    // against the benchmark.
+    let (_, body) = get(&app, "/api/v1/authorities/E06000006/scorecard").await;
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let rules: Vec<&str> = json["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["result"]["rag_rule"].as_str())
+        .collect();
+    assert!(!rules.is_empty());
+    assert!(!rules.contains(&"target"), "{rules:?}");
+
+    let official_before: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM current_observations WHERE provenance = 'official'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (ok, out) = scorecard(&url, &["seed", "--remove"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("real data untouched"), "{out}");
+    let (official_after, illustrative, illustrative_commentary): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM current_observations WHERE provenance = 'official'),
+                (SELECT count(*) FROM submissions WHERE kind = 'illustrative'),
+                (SELECT count(*) FROM commentary WHERE author = 'illustrative seed data')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(official_after, official_before);
+    assert_eq!((illustrative, illustrative_commentary), (0, 0));
+    assert!(
+        !scorecard::seed::wanted(&pool).await.unwrap(),
+        "a removed set is not loaded again at start"
+    );
+    assert_eq!(
+        value(&pool, "E12000002", "1C2A", "2016-17").await,
+        Some(dec!(23.8))
+    );
+}
+
+#[tokio::test]
+async fn malformed_addresses_answer_400_or_404_never_500() {
+    let app = app(database(Start::Seeded).await);
+    for uri in [
+        "/measures/%00",
+        "/authorities/%FF%FE",
+        "/?period=%00",
+        "/compare?authorities=E06000006%00",
+        "/download/measures/%00.csv",
+    ] {
+        let (status, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        let html = Html::parse_document(&body);
+        assert_eq!(
+            text(&html, "h1").as_deref(),
+            Some("There is a problem with the address"),
+            "{uri}"
+        );
+    }
+    let (status, body) = get(&app, "/api/v1/measures/%00/values").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["error"]["status"], 400);
+    let long = format!("/measures/{}", "A".repeat(5000));
+    assert_eq!(get(&app, &long).await.0, StatusCode::BAD_REQUEST);
+    for uri in [
+        "/measures/ZZZ",
+        "/authorities/E06999999",
+        "/nowhere/%E2%9C%93",
+    ] {
+        assert_eq!(get(&app, uri).await.0, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
