@@ -58,6 +58,12 @@ FROM observations o
 JOIN shown_submissions s ON s.id = o.submission_id
 ORDER BY o.measure_code, o.period_code, o.area_code, o.disaggregation, o.submission_id DESC;
 
+-- The illustrative set's commentary follows the same rule as its values.
+CREATE VIEW shown_commentary AS
+SELECT c.* FROM commentary c
+WHERE c.author <> 'illustrative seed data'
+   OR NOT EXISTS (SELECT 1 FROM submissions r WHERE r.kind <> 'illustrative');
+
 CREATE INDEX submissions_kind ON submissions (kind);
 
 -- The service's own facts: the shipped reference's fingerprint, whether the illustrative set

@@ -182,3 +182,109 @@ async fn bad_parameters_are_400_json_naming_the_parameter() {
         assert_eq!(v["error"]["status"], 404);
     }
 }
+
+/// The OpenAPI document generated from the response types, kept in `tests/fixtures/openapi.json`:
+/// a change to any field shows here first. After an intended change, regenerate the file with
+/// `UPDATE_OPENAPI=1 cargo test --test api openapi`.
+#[tokio::test]
+async fn openapi_document_is_the_contract() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let document: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi.json");
+    let pretty = serde_json::to_string_pretty(&document).unwrap() + "\n";
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &pretty).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        pretty, expected,
+        "the API's fields changed; if intended, regenerate tests/fixtures/openapi.json"
+    );
+
+    // Every field a real response carries is documented, and every documented field is there.
+    let schemas = &document["components"]["schemas"];
+    let properties = |name: &str| -> std::collections::BTreeSet<String> {
+        let schema = &schemas[name];
+        let mut keys: std::collections::BTreeSet<String> = schema["properties"]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        for part in schema["allOf"].as_array().into_iter().flatten() {
+            let part = match part["$ref"].as_str() {
+                Some(r) => &schemas[r.trim_start_matches("#/components/schemas/")],
+                None => part,
+            };
+            keys.extend(
+                part["properties"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|o| o.keys().cloned()),
+            );
+        }
+        keys
+    };
+    let (_, body) = get(&app, "/api/v1/measures/1C2A/values?period=2022-23").await;
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let top: std::collections::BTreeSet<String> =
+        json.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(top, properties("MeasureValues"));
+    let council: std::collections::BTreeSet<String> = json["councils"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(council, properties("CouncilValue"));
+    let (_, body) = get(
+        &app,
+        "/api/v1/authorities/E06000006/scorecard?period=2022-23",
+    )
+    .await;
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let top: std::collections::BTreeSet<String> =
+        json.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(top, properties("AuthorityScorecard"));
+    let measure: std::collections::BTreeSet<String> = json["measures"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(measure, properties("ScorecardMeasure"));
+}
+
+#[tokio::test]
+async fn a_council_outside_the_region_has_its_scorecard() {
+    let pool = database(Start::Reference).await;
+    let bytes = common::official_bytes("2016-17");
+    let name = common::official_name("2016-17");
+    let analysis = scorecard::ingest::import::analyse(&pool, &name, &bytes, Default::default())
+        .await
+        .unwrap();
+    scorecard::ingest::import::commit(&pool, &analysis, "test")
+        .await
+        .unwrap();
+    let app = app(pool);
+    let (status, body) = get(&app, "/api/v1/authorities/E06000001/scorecard").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["authority"]["name"], "Hartlepool");
+    let direct_payments = json["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["measure"]["code"] == "1C2A")
+        .expect("Hartlepool's 1C(2A), as on its page and in its CSV");
+    let (_, csv) = get(&app, "/download/authorities/E06000001.csv").await;
+    let row = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[0] == "1C(2A)")
+        .expect("the CSV has 1C(2A)");
+    let csv_value: f64 = row[5].parse().unwrap();
+    assert_eq!(direct_payments["result"]["value"].as_f64(), Some(csv_value));
+}

@@ -6,7 +6,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::domain::Unit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     Published,
@@ -24,9 +24,10 @@ impl Method {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct Benchmark {
     #[serde(with = "rust_decimal::serde::float")]
+    #[schema(value_type = f64)]
     pub value: Decimal,
     pub method: Method,
     /// Member councils with a value (for aggregates and medians).

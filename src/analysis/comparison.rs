@@ -4,7 +4,7 @@ use super::intervals::Interval;
 use crate::domain::Polarity;
 
 /// The outcome of comparing a value with a benchmark, polarity applied where there is one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparison {
     Better,

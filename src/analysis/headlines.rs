@@ -8,7 +8,7 @@ use super::measure::MeasureAnalysis;
 use super::trend::Direction;
 
 /// A sentence, the rule behind it, and its numbers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct Headline {
     pub sentence: String,
     pub rule: String,
@@ -16,7 +16,7 @@ pub struct Headline {
 }
 
 /// The counts a headline states.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Numbers {
     pub councils: usize,
     pub values: usize,
@@ -211,5 +211,71 @@ fn lowercase_first(subject: &str) -> String {
             .chain(subject.chars().skip(1))
             .collect(),
         _ => subject.to_string(),
+    }
+}
+
+/// A domain's headline.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct DomainHeadline {
+    pub slug: String,
+    pub name: String,
+    pub headline: Headline,
+}
+
+/// A measure's headline.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct MeasureHeadline {
+    pub code: String,
+    pub headline: Headline,
+}
+
+/// The headlines of an analysed period: overall, per domain (in domain order) and per measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodHeadlines {
+    pub overall: Headline,
+    pub domains: Vec<DomainHeadline>,
+    pub measures: Vec<MeasureHeadline>,
+}
+
+/// The headlines of every analysed measure of `catalogue` (in domain order), with councils
+/// named from `names`.
+pub fn of_period(
+    catalogue: &[crate::domain::Measure],
+    all: &[crate::analysis::scorecard::Analysed],
+    names: &std::collections::HashMap<String, String>,
+) -> PeriodHeadlines {
+    let by_code: std::collections::HashMap<&str, &crate::analysis::scorecard::Analysed> =
+        all.iter().map(|a| (a.measure.as_str(), a)).collect();
+    let overall = for_measures("All measures", all.iter().map(|a| &a.analysis));
+    let mut domains: Vec<DomainHeadline> = Vec::new();
+    for m in catalogue {
+        if domains.iter().any(|d| d.slug == m.domain_slug) {
+            continue;
+        }
+        let in_domain = catalogue
+            .iter()
+            .filter(|x| x.domain_slug == m.domain_slug)
+            .filter_map(|x| by_code.get(x.code.as_str()))
+            .map(|a| &a.analysis);
+        domains.push(DomainHeadline {
+            slug: m.domain_slug.clone(),
+            name: m.domain_name.clone(),
+            headline: for_measures(&m.domain_name, in_domain),
+        });
+    }
+    let measures = catalogue
+        .iter()
+        .filter_map(|m| {
+            let a = by_code.get(m.code.as_str())?;
+            Some(MeasureHeadline {
+                code: m.code.clone(),
+                headline: for_measure(&m.title, &a.analysis, names, |v| m.format_f64(v)),
+            })
+        })
+        .collect();
+    PeriodHeadlines {
+        overall,
+        domains,
+        measures,
     }
 }

@@ -5,7 +5,16 @@ use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 /// The confidence level: 95% to show, 99.8% for "significantly" in risk triggers.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
 )]
 pub enum Level {
     #[default]
@@ -78,7 +87,7 @@ pub fn byar(o: f64, z: f64) -> Option<Interval> {
 }
 
 /// How an interval was found, for saying so beside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IntervalMethod {
     Wilson,

@@ -105,7 +105,9 @@ pub fn interval(spec: &Spec, v: &Value, level: Level) -> Option<(Interval, Inter
 }
 
 /// Which benchmark councils are compared with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ComparatorKind {
     England,
@@ -181,7 +183,7 @@ pub struct Data<'a> {
 }
 
 /// Everything the scorecard says about one council's value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct CouncilResult {
     pub code: String,
     pub value: Option<f64>,

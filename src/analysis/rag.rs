@@ -5,7 +5,7 @@ use super::comparison::Comparison;
 use super::trend::Tolerance;
 use crate::domain::Polarity;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rag {
     Green,
@@ -25,7 +25,7 @@ impl Rag {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RagRule {
     Target,
@@ -34,7 +34,7 @@ pub enum RagRule {
 }
 
 /// Who set a target: the RAG names it, and illustrative targets rate only illustrative values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetOwner {
     /// Set by the region's analyst.
@@ -66,7 +66,7 @@ impl TargetOwner {
 }
 
 /// A target with its amber tolerance and its owner.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct Target {
     pub value: f64,
     #[serde(skip)]
@@ -106,7 +106,7 @@ pub fn from_comparison(c: Comparison) -> Rag {
 }
 
 /// "Of N measures, x% green, y% amber, z% red (k not rated)": shares of the rated measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub measures: usize,
     pub green: usize,

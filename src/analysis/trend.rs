@@ -23,7 +23,7 @@ impl Point {
 }
 
 /// Latest against previous period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     Improved,
@@ -103,7 +103,7 @@ pub fn direction(
 }
 
 /// The recent trend over the latest points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Trend {
     IncreasingAndGettingBetter,

@@ -93,3 +93,8 @@ pub async fn ensure_database(options: &PgConnectOptions) -> anyhow::Result<()> {
     conn.close().await?;
     Ok(())
 }
+
+/// Whether the database answers at all (for `/healthz`).
+pub async fn ping(pool: &PgPool) -> sqlx::Result<()> {
+    sqlx::query("SELECT 1").execute(pool).await.map(drop)
+}

@@ -1,7 +1,9 @@
 //! The domain's vocabulary as types: councils, measures, periods and values.
 
 mod codes;
+pub mod known;
 mod period;
+pub mod reference;
 
 pub use codes::{MeasureCode, MeasureCodeError, OnsCode, OnsCodeError};
 pub use period::{Period, PeriodError};
@@ -12,7 +14,9 @@ use rust_decimal::Decimal;
 pub const ENGLAND: &str = "E92000001";
 
 /// Whether a higher value of a measure is better, worse, or neither.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
     HigherIsBetter,
@@ -47,7 +51,9 @@ impl Polarity {
 }
 
 /// How a measure's values are expressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Percent,
@@ -228,6 +234,11 @@ impl Measure {
     pub fn format(&self, value: Decimal) -> String {
         format_value(value, self.unit, self.decimals())
     }
+
+    /// A computed number (an interval's end, a benchmark) shown like the measure's values.
+    pub fn format_f64(&self, value: f64) -> String {
+        Decimal::from_f64_retain(value).map_or_else(|| "–".into(), |d| self.format(d))
+    }
 }
 
 /// Whether a stored value is final, provisional, or absent (and why).
@@ -260,7 +271,7 @@ impl ValueStatus {
 }
 
 /// Where a value came from: the kind of the submission that brought it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Provenance {
     /// Official statistics (NHS Digital / NHS England files).

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use super::cells::{self, Cell};
-use super::councils::region_code;
 use super::decode::Table;
-use super::known::Known;
 use super::report::{Issue, Location, Report};
 use super::{BenchmarkArea, NewMeasure, Parsed};
+use crate::domain::known::{Known, RENUMBERED_FROM};
+use crate::domain::reference::region_code;
 use crate::domain::{ENGLAND, MeasureCode, Period};
 
 /// Whether a table looks like the official file.
@@ -328,9 +328,6 @@ pub fn parse(table: &Table, years: YearSources, known: &Known, report: &mut Repo
     official.new_measures = new_measures;
     official
 }
-
-/// The first year of ASCOF's 2023-24 renumbering: from then on, files' codes are the new ones.
-pub const RENUMBERED_FROM: i32 = 2023;
 
 /// The catalogue code for a measure the catalogue does not know: the published code, normalised;
 /// in the renumbered scheme, suffixed with `_2023` when the old scheme used the same code for

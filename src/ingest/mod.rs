@@ -7,7 +7,6 @@ pub mod cells;
 pub mod councils;
 pub mod decode;
 pub mod import;
-pub mod known;
 pub mod report;
 pub mod template;
 pub mod validate;
@@ -16,10 +15,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
+use crate::domain::known::Known;
 use crate::domain::{NewObservation, Period, Provenance, ValueStatus};
 use cells::{Cell, Missing};
 use decode::Limits;
-use known::Known;
 use report::{Issue, Location, Report};
 use validate::Change;
 

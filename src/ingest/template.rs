@@ -5,9 +5,9 @@
 use super::Parsed;
 use super::cells;
 use super::decode::Table;
-use super::known::Known;
 use super::report::{Issue, Location};
 use crate::domain::Period;
+use crate::domain::known::Known;
 
 pub const HEADER: [&str; 9] = [
     "authority",

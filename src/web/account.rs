@@ -10,13 +10,12 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
 
-use super::api::headlines_of;
 use super::layout::{AnalysisQuery, Layout, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
 use super::values::{DomainGroupOf, analysed, council_names, region_name};
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
-use crate::analysis::headlines::Headline;
+use crate::analysis::headlines::{self, DomainHeadline, Headline};
 use crate::analysis::rag::Summary;
 use crate::db::queries::{commentary, measures};
 
@@ -48,7 +47,7 @@ struct AccountPage {
     comparator: &'static str,
     level: &'static str,
     overall: Headline,
-    domain_headlines: Vec<(String, String, Headline)>,
+    domain_headlines: Vec<DomainHeadline>,
     councils: Vec<Council>,
     domains: Vec<DomainGroupOf<MeasureRow>>,
     sheets: Vec<CouncilSheet>,
@@ -64,7 +63,8 @@ async fn show(
     let analysis = analysed(&state, period, comparator, level).await?;
     let (inputs, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let (overall, domain_headlines, _) = headlines_of(&catalogue, all, &names);
+    let headlines = headlines::of_period(&catalogue, all, &names);
+    let (overall, domain_headlines) = (headlines.overall, headlines.domains);
     let Rug { councils, domains } = rug(&catalogue, inputs, all, &names, level, |_| true);
     let notes = commentary::published(&state.pool, period.financial_year(), None, None).await?;
     let domain_of: HashMap<&str, (&str, &str)> = catalogue

@@ -9,12 +9,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use super::layout::{AnalysisQuery, choose_period};
-use super::values::{analysed, council_names};
+use super::values::{analysed, analysed_for, council_names};
 use super::{AppError, AppState};
-use crate::analysis::benchmark::Benchmark;
-use crate::analysis::headlines::{self, Headline};
+use crate::analysis::benchmark::{Benchmark, Method};
+use crate::analysis::headlines::{self, DomainHeadline, Headline, MeasureHeadline};
+use crate::analysis::intervals::Level;
 use crate::analysis::measure::{ComparatorKind, CouncilResult};
 use crate::analysis::rag::Summary;
 use crate::analysis::scorecard::Analysed;
@@ -30,6 +32,7 @@ pub fn router() -> Router<AppState> {
             get(authority_scorecard),
         )
         .route("/headlines", get(headlines_for_period))
+        .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError(AppError::NotFound("that API address".into())) })
 }
 
@@ -72,15 +75,20 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        let body = serde_json::json!({
-            "error": { "status": status.as_u16(), "parameter": parameter, "message": message }
-        });
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: status.as_u16(),
+                parameter,
+                message,
+            },
+        };
         (status, Json(body)).into_response()
     }
 }
 
-#[derive(Serialize)]
-struct MeasureInfo {
+/// A measure as the API describes it.
+#[derive(Serialize, ToSchema)]
+pub struct MeasureInfo {
     code: String,
     display_code: String,
     title: String,
@@ -106,16 +114,18 @@ impl From<&Measure> for MeasureInfo {
     }
 }
 
-#[derive(Serialize)]
-struct CouncilValue<'a> {
+/// One council's analysed value of a measure.
+#[derive(Serialize, ToSchema)]
+pub struct CouncilValue {
     name: String,
     benchmark_value: Option<f64>,
     #[serde(flatten)]
-    result: &'a CouncilResult,
+    result: CouncilResult,
 }
 
-#[derive(Serialize)]
-struct Methods {
+/// How each field is computed.
+#[derive(Serialize, ToSchema)]
+pub struct Methods {
     confidence_level: &'static str,
     interval: &'static str,
     comparison: &'static str,
@@ -124,29 +134,137 @@ struct Methods {
     direction_of_travel: &'static str,
     trend: &'static str,
     rag: &'static str,
+    source: &'static str,
 }
 
 const METHODS: Methods = Methods {
     confidence_level: "see `level`; 95% unless level=99.8 is asked for",
     interval: "Wilson score for proportions, Byar (exact below 10) for rates, published margin of error for survey scores",
-    comparison: "significantly higher/lower when the interval lies wholly above/below the benchmark; better/worse by the measure's polarity; not_compared without an interval",
+    comparison: "significantly higher/lower when the interval lies wholly above/below the benchmark; better/worse by the measure's polarity; not_compared without an interval or polarity",
     rank: "1 = best within the region (polarity-aware, ties share the lower rank); quartile = ceil(4 rank / N); *_national among all English councils with a value",
     distance: "(value - median) / MAD over English councils (the region when only it has values); |MADs| >= 3 is an outlier",
     direction_of_travel: "latest vs previous period: two-proportion z-test at 95% where counts exist, else the measure's tolerance",
     trend: crate::analysis::trend::TREND_RULE,
-    rag: "against the measure's target and amber tolerance; without a target, the comparison (better green, similar amber, worse red)",
+    rag: "against the target in force (the region's for the council, else for every council, else a national one; `target.owner` says whose; illustrative targets rate illustrative values only) and its amber tolerance; without a target, the comparison (better green, similar amber, worse red)",
+    source: "where the value came from: official (NHS Digital / NHS England), council_return (the regional template), illustrative (synthetic, never mixed with real values)",
 };
 
-fn benchmark_json(b: Option<Benchmark>) -> serde_json::Value {
-    match b {
-        Some(b) => {
-            serde_json::json!({ "value": rust_decimal::prelude::ToPrimitive::to_f64(&b.value), "method": b.method, "members": b.members, "description": b.method.label() })
-        }
-        None => serde_json::Value::Null,
+/// A benchmark's value and how it was found.
+#[derive(Serialize, ToSchema)]
+pub struct BenchmarkValue {
+    value: Option<f64>,
+    method: Method,
+    members: usize,
+    description: &'static str,
+}
+
+impl BenchmarkValue {
+    fn of(b: Option<Benchmark>) -> Option<BenchmarkValue> {
+        b.map(|b| BenchmarkValue {
+            value: rust_decimal::prelude::ToPrimitive::to_f64(&b.value),
+            method: b.method,
+            members: b.members,
+            description: b.method.label(),
+        })
     }
 }
 
-fn council_values<'a>(a: &'a Analysed, names: &HashMap<String, String>) -> Vec<CouncilValue<'a>> {
+#[derive(Serialize, ToSchema)]
+pub struct Benchmarks {
+    england: Option<BenchmarkValue>,
+    region: Option<BenchmarkValue>,
+}
+
+/// `GET /api/v1/measures/{code}/values`.
+#[derive(Serialize, ToSchema)]
+pub struct MeasureValues {
+    measure: MeasureInfo,
+    /// The period asked for (default: the latest with data).
+    #[schema(value_type = String, example = "2016-17")]
+    period: Period,
+    /// The measure's latest period up to `period`.
+    #[schema(value_type = String, example = "2016-17")]
+    data_period: Period,
+    comparator: ComparatorKind,
+    level: Level,
+    benchmarks: Benchmarks,
+    methods: Methods,
+    councils: Vec<CouncilValue>,
+    headline: Headline,
+}
+
+/// The council a scorecard is for.
+#[derive(Serialize, ToSchema)]
+pub struct AuthorityRef {
+    code: String,
+    name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DomainSummary {
+    slug: String,
+    name: String,
+    rag: Summary,
+    sentence: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RagSummary {
+    overall: Summary,
+    /// "Of N measures rated, x% green, y% amber, z% red (k not rated)."
+    sentence: String,
+    domains: Vec<DomainSummary>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScorecardMeasure {
+    measure: MeasureInfo,
+    #[schema(value_type = String, example = "2016-17")]
+    data_period: Period,
+    benchmark_value: Option<f64>,
+    result: CouncilResult,
+}
+
+/// `GET /api/v1/authorities/{ons_code}/scorecard`.
+#[derive(Serialize, ToSchema)]
+pub struct AuthorityScorecard {
+    authority: AuthorityRef,
+    #[schema(value_type = String, example = "2016-17")]
+    period: Period,
+    comparator: ComparatorKind,
+    level: Level,
+    rag_summary: RagSummary,
+    methods: Methods,
+    measures: Vec<ScorecardMeasure>,
+}
+
+/// `GET /api/v1/headlines`.
+#[derive(Serialize, ToSchema)]
+pub struct Headlines {
+    #[schema(value_type = String, example = "2016-17")]
+    period: Period,
+    comparator: ComparatorKind,
+    level: Level,
+    overall: Headline,
+    domains: Vec<DomainHeadline>,
+    measures: Vec<MeasureHeadline>,
+}
+
+/// Every error: `{"error": {"status", "parameter", "message"}}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    status: u16,
+    /// The query or path parameter at fault, for a 400.
+    parameter: Option<&'static str>,
+    message: String,
+}
+
+fn council_values(a: &Analysed, names: &HashMap<String, String>) -> Vec<CouncilValue> {
     a.analysis
         .councils
         .iter()
@@ -155,7 +273,7 @@ fn council_values<'a>(a: &'a Analysed, names: &HashMap<String, String>) -> Vec<C
             benchmark_value: c
                 .benchmark
                 .and_then(|b| rust_decimal::prelude::ToPrimitive::to_f64(&b.value)),
-            result: c,
+            result: c.clone(),
         })
         .collect()
 }
@@ -163,58 +281,60 @@ fn council_values<'a>(a: &'a Analysed, names: &HashMap<String, String>) -> Vec<C
 async fn resolve(
     state: &AppState,
     q: &AnalysisQuery,
-) -> Result<(Period, ComparatorKind, crate::analysis::intervals::Level), AppError> {
+) -> Result<(Period, ComparatorKind, Level), AppError> {
     let (comparator, level) = q.choices()?;
     let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
     Ok((period, comparator, level))
 }
 
+/// The analysed values of one measure for every council of the region.
+#[utoipa::path(get, path = "/measures/{code}/values",
+    params(("code" = String, Path, description = "any of the measure's codes: 1C2A, 1C(2A), 3D2A"), AnalysisParams),
+    responses((status = 200, body = MeasureValues), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn measure_values(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<AnalysisQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<MeasureValues>, ApiError> {
     let (period, comparator, level) = resolve(&state, &q).await?;
     let measure = measures::by_code_or_alias(&state.pool, code.trim())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
     let analysis = analysed(&state, period, comparator, level).await?;
-    let (_, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let Some(a) = all.iter().find(|a| a.measure == measure.code) else {
+    let Some(a) = analysis.analysed.iter().find(|a| a.measure == measure.code) else {
         return Err(
             AppError::NotFound(format!("values of {} up to {period}", measure.code)).into(),
         );
     };
     let headline = headlines::for_measure(&measure.title, &a.analysis, &names, |v| {
-        measure.format(rust_decimal::Decimal::from_f64_retain(v).unwrap_or_default())
+        measure.format_f64(v)
     });
-    Ok(Json(serde_json::json!({
-        "measure": MeasureInfo::from(&measure),
-        "period": period,
-        "data_period": a.period,
-        "comparator": comparator,
-        "level": level,
-        "benchmarks": { "england": benchmark_json(a.analysis.england), "region": benchmark_json(a.analysis.region) },
-        "methods": METHODS,
-        "councils": council_values(a, &names),
-        "headline": headline,
-    })))
+    Ok(Json(MeasureValues {
+        measure: MeasureInfo::from(&measure),
+        period,
+        data_period: a.period,
+        comparator,
+        level,
+        benchmarks: Benchmarks {
+            england: BenchmarkValue::of(a.analysis.england),
+            region: BenchmarkValue::of(a.analysis.region),
+        },
+        methods: METHODS,
+        councils: council_values(a, &names),
+        headline,
+    }))
 }
 
-#[derive(Serialize)]
-struct DomainSummary {
-    slug: String,
-    name: String,
-    rag: Summary,
-    sentence: String,
-}
-
+/// One council's scorecard: every measure with a value, and the RAG summary.
+#[utoipa::path(get, path = "/authorities/{ons_code}/scorecard",
+    params(("ons_code" = String, Path, description = "the council's ONS code, e.g. E06000006"), AnalysisParams),
+    responses((status = 200, body = AuthorityScorecard), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn authority_scorecard(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<AnalysisQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<AuthorityScorecard>, ApiError> {
     let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
         AppError::bad_request("ons_code", e.to_string())
     })?;
@@ -223,38 +343,37 @@ async fn authority_scorecard(
         .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
     let (period, comparator, level) = resolve(&state, &q).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed(&state, period, comparator, level).await?;
-    let (_, all) = (&analysis.inputs, &analysis.analysed);
-    let mut rows = Vec::new();
+    let analysis =
+        analysed_for(&state, period, comparator, level, Some(&authority.ons_code)).await?;
+    let mut measures = Vec::new();
     let mut by_domain: Vec<(String, String, Vec<crate::analysis::rag::Rag>)> = Vec::new();
     for m in &catalogue {
-        let Some(a) = all.iter().find(|a| a.measure == m.code) else {
+        let Some(a) = analysis.analysed.iter().find(|a| a.measure == m.code) else {
             continue;
         };
         let Some(c) = a
             .analysis
             .councils
             .iter()
-            .find(|c| c.code == authority.ons_code)
+            .find(|c| c.code == authority.ons_code && c.value.is_some())
         else {
             continue;
         };
-        if c.value.is_none() {
-            continue;
-        }
         match by_domain.last_mut() {
             Some((slug, _, ratings)) if *slug == m.domain_slug => ratings.push(c.rag),
             _ => by_domain.push((m.domain_slug.clone(), m.domain_name.clone(), vec![c.rag])),
         }
-        rows.push(serde_json::json!({
-            "measure": MeasureInfo::from(m),
-            "data_period": a.period,
-            "benchmark_value": c.benchmark.and_then(|b| rust_decimal::prelude::ToPrimitive::to_f64(&b.value)),
-            "result": c,
-        }));
+        measures.push(ScorecardMeasure {
+            measure: MeasureInfo::from(m),
+            data_period: a.period,
+            benchmark_value: c
+                .benchmark
+                .and_then(|b| rust_decimal::prelude::ToPrimitive::to_f64(&b.value)),
+            result: c.clone(),
+        });
     }
     let overall = Summary::of(by_domain.iter().flat_map(|(_, _, r)| r.iter().copied()));
-    let domains: Vec<DomainSummary> = by_domain
+    let domains = by_domain
         .into_iter()
         .map(|(slug, name, ratings)| {
             let rag = Summary::of(ratings);
@@ -266,73 +385,68 @@ async fn authority_scorecard(
             }
         })
         .collect();
-    Ok(Json(serde_json::json!({
-        "authority": { "code": authority.ons_code, "name": authority.name },
-        "period": period,
-        "comparator": comparator,
-        "level": level,
-        "rag_summary": { "overall": overall, "sentence": overall.sentence(), "domains": domains },
-        "methods": METHODS,
-        "measures": rows,
-    })))
+    Ok(Json(AuthorityScorecard {
+        authority: AuthorityRef {
+            code: authority.ons_code,
+            name: authority.name,
+        },
+        period,
+        comparator,
+        level,
+        rag_summary: RagSummary {
+            sentence: overall.sentence(),
+            overall,
+            domains,
+        },
+        methods: METHODS,
+        measures,
+    }))
 }
 
-/// Headlines: overall, and per domain as (slug, name, headline).
-pub type DomainHeadlines = Vec<(String, String, Headline)>;
-
-/// The headlines of an analysed period: overall, per domain and per measure.
-pub fn headlines_of(
-    catalogue: &[Measure],
-    all: &[Analysed],
-    names: &HashMap<String, String>,
-) -> (Headline, DomainHeadlines, Vec<(String, Headline)>) {
-    let by_code: HashMap<&str, &Analysed> = all.iter().map(|a| (a.measure.as_str(), a)).collect();
-    let overall = headlines::for_measures("All measures", all.iter().map(|a| &a.analysis));
-    let mut domains: DomainHeadlines = Vec::new();
-    for m in catalogue {
-        if domains.iter().any(|(slug, _, _)| *slug == m.domain_slug) {
-            continue;
-        }
-        let in_domain = catalogue
-            .iter()
-            .filter(|x| x.domain_slug == m.domain_slug)
-            .filter_map(|x| by_code.get(x.code.as_str()))
-            .map(|a| &a.analysis);
-        domains.push((
-            m.domain_slug.clone(),
-            m.domain_name.clone(),
-            headlines::for_measures(&m.domain_name, in_domain),
-        ));
-    }
-    let measures = catalogue
-        .iter()
-        .filter_map(|m| {
-            let a = by_code.get(m.code.as_str())?;
-            let h = headlines::for_measure(&m.title, &a.analysis, names, |v| {
-                super::values::format_f64(m, v)
-            });
-            Some((m.code.clone(), h))
-        })
-        .collect();
-    (overall, domains, measures)
-}
-
+/// The period's headlines: overall, per domain and per measure, each with its rule.
+#[utoipa::path(get, path = "/headlines", params(AnalysisParams),
+    responses((status = 200, body = Headlines), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn headlines_for_period(
     State(state): State<AppState>,
     Query(q): Query<AnalysisQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Headlines>, ApiError> {
     let (period, comparator, level) = resolve(&state, &q).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
     let analysis = analysed(&state, period, comparator, level).await?;
-    let (_, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let (overall, domains, measures) = headlines_of(&catalogue, all, &names);
-    Ok(Json(serde_json::json!({
-        "period": period,
-        "comparator": comparator,
-        "level": level,
-        "overall": overall,
-        "domains": domains.into_iter().map(|(slug, name, h)| serde_json::json!({"slug": slug, "name": name, "headline": h})).collect::<Vec<_>>(),
-        "measures": measures.into_iter().map(|(code, h)| serde_json::json!({"code": code, "headline": h})).collect::<Vec<_>>(),
-    })))
+    let h = headlines::of_period(&catalogue, &analysis.analysed, &names);
+    Ok(Json(Headlines {
+        period,
+        comparator,
+        level,
+        overall: h.overall,
+        domains: h.domains,
+        measures: h.measures,
+    }))
+}
+
+/// The query parameters every endpoint takes (documentation only; parsed by `AnalysisQuery`).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct AnalysisParams {
+    /// A financial year (`2016-17`) or quarter (`2024-25 Q1`); default the latest with data.
+    period: Option<String>,
+    /// `england` (default), `region`, `neighbours` or `type`.
+    comparator: Option<String>,
+    /// `95` (default) or `99.8`.
+    level: Option<String>,
+}
+
+/// The API's OpenAPI document, generated from the response types above.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Regional adult social care scorecard API", version = "1"),
+    servers((url = "/api/v1")),
+    paths(measure_values, authority_scorecard, headlines_for_period)
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
 }

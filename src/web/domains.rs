@@ -7,7 +7,6 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 
-use super::api::headlines_of;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
 use super::values::{
@@ -42,13 +41,9 @@ async fn show(
     Path(slug): Path<String>,
     Query(query): Query<AnalysisQuery>,
 ) -> Result<DomainPage, AppError> {
-    let domain: Option<(String, String)> =
-        sqlx::query_as("SELECT name, summary FROM domains WHERE slug = $1")
-            .bind(&slug)
-            .fetch_optional(&state.pool)
-            .await?;
-    let (name, summary) =
-        domain.ok_or_else(|| AppError::NotFound(format!("a domain called {slug}")))?;
+    let (name, summary) = crate::db::queries::domains::by_slug(&state.pool, &slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("a domain called {slug}")))?;
     let (comparator, level) = query.choices()?;
     let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
@@ -58,11 +53,11 @@ async fn show(
     let Rug { councils, domains } = rug(&catalogue, inputs, all, &names, level, |m| {
         m.domain_slug == slug
     });
-    let (_, domain_headlines, _) = headlines_of(&catalogue, all, &names);
-    let headline = domain_headlines
+    let headline = crate::analysis::headlines::of_period(&catalogue, all, &names)
+        .domains
         .into_iter()
-        .find(|(s, _, _)| *s == slug)
-        .map(|(_, _, h)| h.sentence)
+        .find(|d| d.slug == slug)
+        .map(|d| d.headline.sentence)
         .unwrap_or_default();
     let commentary =
         commentary::published(&state.pool, period.financial_year(), Some(&slug), None).await?;

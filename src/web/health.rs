@@ -11,8 +11,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<&'static str, AppError> {
-    sqlx::query("SELECT 1")
-        .execute(&state.pool)
+    crate::db::ping(&state.pool)
         .await
         .map_err(AppError::Unavailable)?;
     Ok("ok")

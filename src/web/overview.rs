@@ -9,7 +9,6 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
 
-use super::api::headlines_of;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::values::{
     Choice, DomainGroupOf, benchmark_text, comparator_choices, council_names, format_f64,
@@ -214,7 +213,7 @@ async fn show(
     let Rug { councils, domains } = rug(&catalogue, inputs, analysed, &names, level, |m| {
         domain.is_none_or(|d| m.domain_slug == d)
     });
-    let (overall, domain_headlines, _) = headlines_of(&catalogue, analysed, &names);
+    let headlines = crate::analysis::headlines::of_period(&catalogue, analysed, &names);
     let layout = Layout::new(&state, format!("Regional overview, {period}"))
         .await?
         .showing(analysis.inputs.illustrative());
@@ -227,11 +226,12 @@ async fn show(
         comparator: comparator.label(),
         level: level.label(),
         domain_filter: domain_choices(&catalogue, domain),
-        overall,
-        domain_headlines: domain_headlines
+        overall: headlines.overall,
+        domain_headlines: headlines
+            .domains
             .into_iter()
-            .filter(|(slug, _, _)| domain.is_none_or(|d| d == slug))
-            .map(|(_, _, headline)| headline)
+            .filter(|h| domain.is_none_or(|d| d == h.slug))
+            .map(|h| h.headline)
             .collect(),
         councils,
         domains,

@@ -122,15 +122,12 @@ pub async fn analysed_for(
 
 /// Council names by ONS code.
 pub async fn council_names(state: &AppState) -> Result<HashMap<String, String>, AppError> {
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT ons_code, name FROM authorities")
-        .fetch_all(&state.pool)
-        .await?;
-    Ok(rows.into_iter().collect())
+    Ok(areas::council_names(&state.pool).await?)
 }
 
 /// A computed number shown in the measure's units and decimals.
 pub fn format_f64(measure: &Measure, value: f64) -> String {
-    rust_decimal::Decimal::from_f64_retain(value).map_or_else(|| "–".into(), |d| measure.format(d))
+    measure.format_f64(value)
 }
 
 /// "95% CI 15.6% to 19.1%", or why there is none.

@@ -2,14 +2,24 @@
 
 use sqlx::{PgConnection, PgPool};
 
+use crate::domain::reference::{CouncilRecord, NeighbourPair, region_code, region_slug};
 use crate::domain::{Authority, Period};
-use crate::ingest::councils::{CouncilRecord, NeighbourPair, region_code, region_slug};
 
 macro_rules! authority_columns {
     () => {
         "a.ons_code, a.name, a.kind, a.region, a.sub_region, \
          a.population_all, a.population_18_plus, a.population_65_plus"
     };
+}
+
+/// Every council's name by ONS code.
+pub async fn council_names(
+    pool: &PgPool,
+) -> sqlx::Result<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT ons_code, name FROM authorities")
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 pub async fn authority(pool: &PgPool, ons_code: &str) -> sqlx::Result<Option<Authority>> {

@@ -22,7 +22,7 @@ pub async fn published(
 ) -> sqlx::Result<Vec<Commentary>> {
     sqlx::query_as(
         "SELECT DISTINCT ON (c.ons_code, c.domain_slug) c.ons_code, a.name AS council, c.domain_slug, c.body
-         FROM commentary c JOIN authorities a ON a.ons_code = c.ons_code
+         FROM shown_commentary c JOIN authorities a ON a.ons_code = c.ons_code
          WHERE c.period_code = $1 AND c.status = 'published'
            AND ($2::text IS NULL OR c.domain_slug = $2) AND ($3::text IS NULL OR c.ons_code = $3)
          ORDER BY c.ons_code, c.domain_slug, c.revision DESC",

@@ -2,8 +2,8 @@
 
 use sqlx::PgPool;
 
+use crate::domain::known::{Known, KnownMeasure};
 use crate::domain::{MeasureCode, Unit};
-use crate::ingest::known::{Known, KnownMeasure};
 
 #[derive(sqlx::FromRow)]
 struct MeasureRow {

@@ -4,6 +4,7 @@ pub mod analysis;
 pub mod areas;
 pub mod catalogue;
 pub mod commentary;
+pub mod domains;
 pub mod known;
 pub mod measures;
 pub mod observations;

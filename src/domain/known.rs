@@ -1,8 +1,12 @@
-//! What the database already knows, as the importer needs it: councils and measures.
+//! What the database already knows, as an import is checked against it: councils by ONS code
+//! and CASSR number, and measures by every code they are known by.
 
 use std::collections::HashMap;
 
-use crate::domain::{MeasureCode, Period, Unit};
+use super::{MeasureCode, Period, Unit};
+
+/// The first year of ASCOF's 2023-24 renumbering: from then on, files' codes are the new ones.
+pub const RENUMBERED_FROM: i32 = 2023;
 
 /// A measure as validation sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +48,7 @@ impl Known {
     /// A measure by the code an official file of `period` uses: from 2023-24 on, ASCOF's new
     /// numbering (which reuses old codes for other measures), before then the published codes.
     pub fn measure_in(&self, raw: &str, period: Period) -> Option<&KnownMeasure> {
-        if period.year_start() >= super::ascof::RENUMBERED_FROM {
+        if period.year_start() >= RENUMBERED_FROM {
             let code: MeasureCode = raw.parse().ok()?;
             self.renumbered.get(code.as_str())
         } else {

@@ -1,0 +1,11 @@
+//! The six risk domains.
+
+use sqlx::PgPool;
+
+/// A domain's name and summary, by its slug.
+pub async fn by_slug(pool: &PgPool, slug: &str) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as("SELECT name, summary FROM domains WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+}
