@@ -54,7 +54,7 @@ async fn main() -> anyhow::Result<()> {
         let mut results = 0;
         for _ in 0..RUNS {
             let started = Instant::now();
-            let analysed = analyse(&inputs, period, comparator, Level::P95);
+            let analysed = analyse(&inputs, &inputs.councils, period, comparator, Level::P95);
             times.push(started.elapsed());
             results = analysed.iter().map(|a| a.analysis.councils.len()).sum();
         }

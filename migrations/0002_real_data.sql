@@ -73,3 +73,35 @@ CREATE TABLE settings (
     value       text NOT NULL,
     updated_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- One version counter for everything an analysis reads. Every writing transaction bumps it
+-- once, at commit (a deferred trigger, so that the new version and the new data become visible
+-- together and the row is locked only for an instant), and notifies listeners.
+CREATE TABLE data_version (
+    singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    version    bigint NOT NULL
+);
+INSERT INTO data_version (version) VALUES (1);
+
+CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('scorecard.version_bumped', true) IS DISTINCT FROM txid_current()::text THEN
+        UPDATE data_version SET version = version + 1;
+        PERFORM set_config('scorecard.version_bumped', txid_current()::text, true);
+        PERFORM pg_notify('scorecard_data_version', '');
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['submissions', 'areas', 'authorities', 'comparator_groups',
+        'comparator_group_members', 'measures', 'measure_aliases', 'measure_targets', 'commentary']
+    LOOP
+        EXECUTE format('CREATE CONSTRAINT TRIGGER bump_data_version AFTER INSERT OR UPDATE OR DELETE ON %I
+                        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_data_version()', t);
+    END LOOP;
+END
+$$;

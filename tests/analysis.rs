@@ -62,6 +62,7 @@ async fn west_midlands_direct_payments_headline() {
     assert_eq!(inputs.councils.len(), 14);
     let analysed = analyse(
         &inputs,
+        &inputs.councils,
         Period::year(2015),
         ComparatorKind::England,
         Level::P95,
@@ -129,7 +130,13 @@ async fn comparators_region_type_and_neighbours() {
         ComparatorKind::Type,
         ComparatorKind::Neighbours,
     ] {
-        let analysed = analyse(&inputs, Period::year(2015), kind, Level::P95);
+        let analysed = analyse(
+            &inputs,
+            &inputs.councils,
+            Period::year(2015),
+            kind,
+            Level::P95,
+        );
         let dp = analysed.iter().find(|a| a.measure == "1C2A").unwrap();
         for c in &dp.analysis.councils {
             let b = c
@@ -147,6 +154,7 @@ async fn comparators_region_type_and_neighbours() {
     }
     let region = analyse(
         &inputs,
+        &inputs.councils,
         Period::year(2015),
         ComparatorKind::Region,
         Level::P95,

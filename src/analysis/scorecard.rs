@@ -43,9 +43,11 @@ pub struct Analysed {
     pub analysis: MeasureAnalysis,
 }
 
-/// Every measure with a value for a council of the region up to `as_at`.
+/// Every measure with a value for one of `councils` up to `as_at`, for those councils
+/// (usually the region's, `inputs.councils`).
 pub fn analyse(
     inputs: &Inputs,
+    councils: &[String],
     as_at: Period,
     comparator: ComparatorKind,
     level: Level,
@@ -70,8 +72,7 @@ pub fn analyse(
         .filter_map(|spec| {
             let periods = by_measure.get(spec.code.as_str()).unwrap_or(&empty);
             let (&period, current) = periods.iter().rev().find(|(_, values)| {
-                inputs
-                    .councils
+                councils
                     .iter()
                     .any(|c| values.get(c.as_str()).is_some_and(|v| v.value.is_some()))
             })?;
@@ -86,7 +87,7 @@ pub fn analyse(
             }
             chain.reverse();
             let mut history: HashMap<&str, Vec<Value>> = HashMap::new();
-            for council in &inputs.councils {
+            for council in councils {
                 let series: Vec<Value> = chain
                     .iter()
                     .map_while(|p| {
@@ -110,7 +111,7 @@ pub fn analyse(
                     spec,
                     &data,
                     &inputs.groups,
-                    &inputs.councils,
+                    councils,
                     comparator,
                     level,
                 ),

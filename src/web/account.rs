@@ -10,9 +10,10 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
 
+use super::cache::analysed;
 use super::layout::{AnalysisQuery, Layout, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
-use super::values::{DomainGroupOf, analysed, council_names, region_name};
+use super::values::{DomainGroupOf, council_names, region_name};
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
 use crate::analysis::headlines::{self, DomainHeadline, Headline};

@@ -11,8 +11,9 @@ use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
+use super::cache::{analysed, analysed_for};
 use super::layout::{AnalysisQuery, choose_period};
-use super::values::{analysed, analysed_for, council_names};
+use super::values::council_names;
 use super::{AppError, AppState};
 use crate::analysis::benchmark::{Benchmark, Method};
 use crate::analysis::headlines::{self, DomainHeadline, Headline, MeasureHeadline};

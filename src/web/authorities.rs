@@ -8,10 +8,11 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 
+use super::cache::analysed_for;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::values::{
-    Choice, DomainGroupOf, analysed_for, benchmark_text, comparator_choices, group_by_domain,
-    interval_text, region_name, stored_index, stored_text,
+    Choice, DomainGroupOf, benchmark_text, comparator_choices, group_by_domain, interval_text,
+    region_name, stored_index, stored_text,
 };
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;

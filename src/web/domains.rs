@@ -7,11 +7,10 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 
+use super::cache::analysed;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
-use super::values::{
-    Choice, DomainGroupOf, analysed, comparator_choices, council_names, region_name,
-};
+use super::values::{Choice, DomainGroupOf, comparator_choices, council_names, region_name};
 use super::{AppError, AppState};
 use crate::db::queries::{commentary, measures};
 

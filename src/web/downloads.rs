@@ -8,8 +8,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use super::cache::analysed_for;
 use super::layout::{AnalysisQuery, choose_period};
-use super::values::{analysed_for, council_names};
+use super::values::council_names;
 use super::{AppError, AppState};
 use crate::analysis::scorecard::Analysed;
 use crate::db::queries::{areas, measures};

@@ -8,9 +8,10 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 
+use super::cache::analysed;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::values::{
-    Choice, StoredIndex, analysed, benchmark_text, comparator_choices, council_names, format_f64,
+    Choice, StoredIndex, benchmark_text, comparator_choices, council_names, format_f64,
     interval_text, region_name, stored_index, stored_text,
 };
 use super::{AppError, AppState};

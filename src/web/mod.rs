@@ -4,6 +4,7 @@
 mod account;
 mod api;
 mod authorities;
+mod cache;
 mod compare;
 mod domains;
 mod downloads;
@@ -42,7 +43,7 @@ pub use error::AppError;
 pub struct AppState {
     pub pool: PgPool,
     pub site: Arc<SiteConfig>,
-    pub cache: Arc<values::AnalysisCache>,
+    pub cache: Arc<cache::AnalysisCache>,
 }
 
 impl AppState {

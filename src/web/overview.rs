@@ -207,7 +207,7 @@ async fn show(
             format!("'{d}' is not one of the six domains"),
         ));
     }
-    let analysis = super::values::analysed(&state, period, comparator, level).await?;
+    let analysis = super::cache::analysed(&state, period, comparator, level).await?;
     let (inputs, analysed) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
     let Rug { councils, domains } = rug(&catalogue, inputs, analysed, &names, level, |m| {

@@ -2,13 +2,8 @@
 //! domain and value formatting.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::{AppError, AppState};
-use crate::analysis::intervals::Level;
-use crate::analysis::measure::ComparatorKind;
-use crate::analysis::scorecard::{self, Analysed, Inputs};
-use crate::db::queries::analysis::inputs as analysis_inputs;
 use crate::db::queries::areas;
 use crate::domain::{Measure, Period};
 
@@ -45,79 +40,6 @@ pub struct DomainGroupOf<R> {
     pub slug: String,
     pub name: String,
     pub rows: Vec<R>,
-}
-
-/// One analysed period: the inputs and every measure's analysis.
-#[derive(Debug)]
-pub struct Analysis {
-    pub inputs: Inputs,
-    pub analysed: Vec<Analysed>,
-}
-
-type CacheKey = (Period, ComparatorKind, Level, Option<String>);
-/// What the analysis depends on besides its parameters: the latest submission and the size of
-/// the reference data (councils and comparator groups).
-type DataVersion = (i64, i64, i64);
-
-/// Analyses computed per data version, so that pages and the API do not recompute them on
-/// every request; a new submission or reference load starts afresh.
-#[derive(Debug, Default)]
-pub struct AnalysisCache {
-    entries: std::sync::Mutex<(DataVersion, HashMap<CacheKey, Arc<Analysis>>)>,
-}
-
-/// The most analyses kept for one data version.
-const CACHE_ENTRIES: usize = 64;
-
-async fn data_version(state: &AppState) -> Result<DataVersion, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT COALESCE((SELECT max(id) FROM submissions), 0),
-                (SELECT count(*) FROM comparator_group_members), (SELECT count(*) FROM authorities)",
-    )
-    .fetch_one(&state.pool)
-    .await?)
-}
-
-/// The analysis of every measure as at `period` for the region of focus, with the inputs it
-/// was computed from.
-pub async fn analysed(
-    state: &AppState,
-    period: Period,
-    comparator: ComparatorKind,
-    level: Level,
-) -> Result<Arc<Analysis>, AppError> {
-    analysed_for(state, period, comparator, level, None).await
-}
-
-/// As [`analysed`]; a council outside the region of focus is analysed on its own.
-pub async fn analysed_for(
-    state: &AppState,
-    period: Period,
-    comparator: ComparatorKind,
-    level: Level,
-    council: Option<&str>,
-) -> Result<Arc<Analysis>, AppError> {
-    let version = data_version(state).await?;
-    let key: CacheKey = (period, comparator, level, council.map(str::to_string));
-    if let Ok(entries) = state.cache.entries.lock()
-        && entries.0 == version
-        && let Some(hit) = entries.1.get(&key)
-    {
-        return Ok(Arc::clone(hit));
-    }
-    let mut inputs = analysis_inputs(&state.pool, period, &state.site.region).await?;
-    if let Some(c) = council.filter(|c| !inputs.councils.iter().any(|x| x == c)) {
-        inputs.councils = vec![c.to_string()];
-    }
-    let analysed = scorecard::analyse(&inputs, period, comparator, level);
-    let analysis = Arc::new(Analysis { inputs, analysed });
-    if let Ok(mut entries) = state.cache.entries.lock() {
-        if entries.0 != version || entries.1.len() >= CACHE_ENTRIES {
-            *entries = (version, HashMap::new());
-        }
-        entries.1.insert(key, Arc::clone(&analysis));
-    }
-    Ok(analysis)
 }
 
 /// Council names by ONS code.

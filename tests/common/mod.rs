@@ -221,6 +221,11 @@ pub fn scorecard(url: &str, args: &[&str]) -> (bool, String) {
 
 /// The real router over a test database, focused on the North West.
 pub fn app(pool: PgPool) -> Router {
+    app_and_state(pool).0
+}
+
+/// The router and its state, for tests that look inside (the cache).
+pub fn app_and_state(pool: PgPool) -> (Router, AppState) {
     let state = AppState::new(
         pool,
         SiteConfig {
@@ -228,7 +233,10 @@ pub fn app(pool: PgPool) -> Router {
             max_upload_bytes: 1024 * 1024,
         },
     );
-    router(state, &scorecard::server::static_dir())
+    (
+        router(state.clone(), &scorecard::server::static_dir()),
+        state,
+    )
 }
 
 /// GETs `uri` through the router: status and body as text.

@@ -11,3 +11,4 @@ pub mod observations;
 pub mod periods;
 pub mod settings;
 pub mod submissions;
+pub mod version;

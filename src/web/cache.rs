@@ -1,0 +1,144 @@
+//! Analyses kept per data version, so that pages and the API do not recompute them on every
+//! request. The version is the database's counter, which every writing transaction bumps at
+//! commit: an import on any instance, in any order of submission ids, is seen on the next
+//! request. A version is read before the inputs are loaded, so an entry is never older than
+//! its key (at worst a commit in between makes it newer, and it is recomputed once).
+//!
+//! The inputs of a period are loaded once and shared by every analysis of that period;
+//! concurrent requests for the same analysis compute it once; the computation runs on the
+//! blocking pool, off the async workers; the least recently added entries go first.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OnceCell;
+
+use super::{AppError, AppState};
+use crate::analysis::intervals::Level;
+use crate::analysis::measure::ComparatorKind;
+use crate::analysis::scorecard::{self, Analysed, Inputs};
+use crate::db::queries::{analysis::inputs as load_inputs, version};
+use crate::domain::Period;
+
+/// One analysed period: the inputs (shared with every analysis of the period) and every
+/// measure's analysis.
+#[derive(Debug)]
+pub struct Analysis {
+    pub inputs: Arc<Inputs>,
+    pub analysed: Vec<Analysed>,
+}
+
+/// Which analysis: the period, comparator and level, and a council outside the region of
+/// focus analysed on its own (`None` for the region's councils).
+type Key = (Period, ComparatorKind, Level, Option<String>);
+
+/// The most analyses (and periods' inputs) kept at once.
+const CAPACITY: usize = 64;
+
+#[derive(Debug, Default)]
+struct Entries {
+    version: i64,
+    inputs: HashMap<Period, Arc<OnceCell<Arc<Inputs>>>>,
+    analyses: HashMap<Key, Arc<OnceCell<Arc<Analysis>>>>,
+    order: VecDeque<Key>,
+}
+
+#[derive(Debug, Default)]
+pub struct AnalysisCache {
+    entries: Mutex<Entries>,
+    computed: AtomicUsize,
+}
+
+impl AnalysisCache {
+    /// How many analyses have been computed (not served from the cache) since start.
+    pub fn computations(&self) -> usize {
+        self.computed.load(Ordering::Relaxed)
+    }
+
+    /// The entries of `version`: everything kept for an older version is dropped first.
+    fn at(&self, version: i64) -> std::sync::MutexGuard<'_, Entries> {
+        let mut e = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if e.version != version {
+            *e = Entries {
+                version,
+                ..Entries::default()
+            };
+        }
+        e
+    }
+
+    fn inputs_cell(&self, version: i64, period: Period) -> Arc<OnceCell<Arc<Inputs>>> {
+        let mut e = self.at(version);
+        if e.inputs.len() >= CAPACITY && !e.inputs.contains_key(&period) {
+            e.inputs.clear();
+        }
+        Arc::clone(e.inputs.entry(period).or_default())
+    }
+
+    fn analysis_cell(&self, version: i64, key: &Key) -> Arc<OnceCell<Arc<Analysis>>> {
+        let mut e = self.at(version);
+        if let Some(cell) = e.analyses.get(key) {
+            return Arc::clone(cell);
+        }
+        if e.order.len() >= CAPACITY
+            && let Some(oldest) = e.order.pop_front()
+        {
+            e.analyses.remove(&oldest);
+        }
+        e.order.push_back(key.clone());
+        Arc::clone(e.analyses.entry(key.clone()).or_default())
+    }
+}
+
+/// The analysis of every measure as at `period` for the region of focus.
+pub async fn analysed(
+    state: &AppState,
+    period: Period,
+    comparator: ComparatorKind,
+    level: Level,
+) -> Result<Arc<Analysis>, AppError> {
+    analysed_for(state, period, comparator, level, None).await
+}
+
+/// As [`analysed`]; a council outside the region of focus is analysed on its own.
+pub async fn analysed_for(
+    state: &AppState,
+    period: Period,
+    comparator: ComparatorKind,
+    level: Level,
+    council: Option<&str>,
+) -> Result<Arc<Analysis>, AppError> {
+    let version = version::current(&state.pool).await?;
+    let cache = &state.cache;
+    let inputs = cache
+        .inputs_cell(version, period)
+        .get_or_try_init(|| async {
+            load_inputs(&state.pool, period, &state.site.region)
+                .await
+                .map(Arc::new)
+        })
+        .await?
+        .clone();
+    let outside = council
+        .filter(|c| !inputs.councils.iter().any(|x| x == c))
+        .map(str::to_string);
+    let key: Key = (period, comparator, level, outside.clone());
+    let cell = cache.analysis_cell(version, &key);
+    let analysis = cell
+        .get_or_try_init(|| async {
+            let councils = outside.map_or_else(|| inputs.councils.clone(), |c| vec![c]);
+            cache.computed.fetch_add(1, Ordering::Relaxed);
+            tokio::task::spawn_blocking(move || {
+                let analysed = scorecard::analyse(&inputs, &councils, period, comparator, level);
+                Arc::new(Analysis { inputs, analysed })
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.into()))
+        })
+        .await?;
+    Ok(Arc::clone(analysis))
+}
