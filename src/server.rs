@@ -1,18 +1,11 @@
 //! Running the web service: open the database (seeding an empty one), serve until Ctrl-C or
 //! SIGTERM, then stop the embedded cluster.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
 
 use crate::config::{ServeConfig, SiteConfig};
 use crate::db::Database;
 use crate::web::{self, AppState};
-
-/// Static assets ship beside the crate's sources.
-pub fn static_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static")
-}
 
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let db = Database::open(&config.database).await?;
@@ -41,7 +34,7 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
             max_upload_bytes: config.max_upload_bytes,
         },
     );
-    let app = web::router(state, &static_dir());
+    let app = web::router(state);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("listening on {}", config.bind))?;

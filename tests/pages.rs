@@ -461,3 +461,23 @@ async fn measure_page_has_charts_with_text_alternatives() {
             .is_some()
     );
 }
+
+#[tokio::test]
+async fn static_assets_are_served_with_an_etag_and_a_cache_lifetime() {
+    let app = app(database(Start::Empty).await);
+    let request = axum::http::Request::get("/static/govuk/govuk-frontend.min.css")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, headers, body) = common::send(&app, request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(headers.contains_key("etag"));
+    assert!(headers["cache-control"].to_str().unwrap().contains("max-age"));
+    assert!(String::from_utf8_lossy(&body).contains(".govuk-header"));
+    let etag = headers["etag"].clone();
+    let again = axum::http::Request::get("/static/govuk/govuk-frontend.min.css")
+        .header("if-none-match", etag)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(common::send(&app, again).await.0, StatusCode::NOT_MODIFIED);
+}

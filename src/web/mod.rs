@@ -22,14 +22,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::http::{HeaderName, HeaderValue, Request};
 use sqlx::PgPool;
 use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -58,14 +57,13 @@ impl AppState {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The whole site. `static_dir` holds the stylesheets and images served under `/static`.
-pub fn router(state: AppState, static_dir: &std::path::Path) -> Router {
-    let static_files = Router::new()
-        .fallback_service(ServeDir::new(static_dir))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=86400"),
-        ));
+/// The whole site. The stylesheets and images under `/static` are embedded in the binary
+/// (`build.rs`), served with an ETag, and precompressed in release builds.
+pub fn router(state: AppState) -> Router {
+    let static_files = memory_serve::load!()
+        .index_file(None)
+        .cache_control(memory_serve::CacheControl::Medium)
+        .into_router();
     Router::new()
         .nest("/api/v1", api::router())
         .merge(overview::router())

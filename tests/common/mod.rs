@@ -234,7 +234,7 @@ pub fn app_and_state(pool: PgPool) -> (Router, AppState) {
         },
     );
     (
-        router(state.clone(), &scorecard::server::static_dir()),
+        router(state.clone()),
         state,
     )
 }
