@@ -470,9 +470,19 @@ async fn static_assets_are_served_with_an_etag_and_a_cache_lifetime() {
         .unwrap();
     let (status, headers, body) = common::send(&app, request).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
     assert!(headers.contains_key("etag"));
-    assert!(headers["cache-control"].to_str().unwrap().contains("max-age"));
+    assert!(
+        headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
     assert!(String::from_utf8_lossy(&body).contains(".govuk-header"));
     let etag = headers["etag"].clone();
     let again = axum::http::Request::get("/static/govuk/govuk-frontend.min.css")

@@ -35,6 +35,9 @@ pub struct Numbers {
     pub lower_quartile: usize,
     pub improved: usize,
     pub declined: usize,
+    /// Significant rises and falls of measures without polarity (neither better nor worse).
+    pub increased: usize,
+    pub decreased: usize,
     pub no_significant_change: usize,
 }
 
@@ -62,9 +65,9 @@ fn count_comparisons(n: &mut Numbers, a: &MeasureAnalysis) {
         match c.direction_of_travel {
             Direction::Improved => n.improved += 1,
             Direction::Declined => n.declined += 1,
-            Direction::NoSignificantChange | Direction::Increased | Direction::Decreased => {
-                n.no_significant_change += 1
-            }
+            Direction::Increased => n.increased += 1,
+            Direction::Decreased => n.decreased += 1,
+            Direction::NoSignificantChange => n.no_significant_change += 1,
             Direction::NotAssessed => {}
         }
     }
@@ -143,10 +146,21 @@ pub fn for_measure(
             n.upper_quartile, n.lower_quartile
         ));
     }
-    if n.improved + n.declined + n.no_significant_change > 0 {
+    if n.improved + n.declined + n.increased + n.decreased + n.no_significant_change > 0 {
+        let mut changes = Vec::new();
+        if n.improved + n.declined > 0 || n.increased + n.decreased == 0 {
+            changes.push(format!("{} improved, {} declined", n.improved, n.declined));
+        }
+        if n.increased + n.decreased > 0 {
+            changes.push(format!(
+                "{} increased and {} decreased significantly where neither is better",
+                n.increased, n.decreased
+            ));
+        }
         sentence.push_str(&format!(
-            " Since the previous period {} improved, {} declined and {} showed no significant change.",
-            n.improved, n.declined, n.no_significant_change
+            " Since the previous period {} and {} showed no significant change.",
+            changes.join(", "),
+            n.no_significant_change
         ));
     }
     Headline {
@@ -277,5 +291,85 @@ pub fn of_period(
         overall,
         domains,
         measures,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::comparison::Comparison;
+    use crate::analysis::intervals::Level;
+    use crate::analysis::measure::{ComparatorKind, CouncilResult};
+    use crate::analysis::rag::{Rag, RagRule};
+    use crate::analysis::trend::Trend;
+
+    fn council(code: &str, value: f64, direction: Direction) -> CouncilResult {
+        CouncilResult {
+            code: code.into(),
+            value: Some(value),
+            numerator: None,
+            denominator: None,
+            ci_low: None,
+            ci_high: None,
+            interval_method: None,
+            benchmark: None,
+            comparison: Comparison::NotCompared,
+            rank: None,
+            quartile: None,
+            rank_national: None,
+            quartile_national: None,
+            mads: None,
+            distance: "",
+            outlier: false,
+            direction_of_travel: direction,
+            trend: Trend::NotEnoughData,
+            rag: Rag::NotRated,
+            rag_rule: RagRule::None,
+            target: None,
+            source: None,
+        }
+    }
+
+    fn analysis(councils: Vec<CouncilResult>) -> MeasureAnalysis {
+        MeasureAnalysis {
+            comparator: ComparatorKind::England,
+            level: Level::P95,
+            england: None,
+            region: None,
+            national: false,
+            councils,
+        }
+    }
+
+    #[test]
+    fn significant_changes_without_polarity_are_counted_as_such() {
+        let a = analysis(vec![
+            council("A", 1.0, Direction::Increased),
+            council("B", 2.0, Direction::Increased),
+            council("C", 3.0, Direction::Decreased),
+            council("D", 4.0, Direction::NoSignificantChange),
+        ]);
+        let h = for_measure("Unit cost", &a, &HashMap::new(), |v| v.to_string());
+        assert_eq!((h.numbers.increased, h.numbers.decreased), (2, 1));
+        assert_eq!(h.numbers.no_significant_change, 1);
+        assert!(
+            h.sentence.ends_with(
+                "Since the previous period 2 increased and 1 decreased significantly where neither is better and 1 showed no significant change."
+            ),
+            "{}",
+            h.sentence
+        );
+        let b = analysis(vec![
+            council("A", 1.0, Direction::Improved),
+            council("B", 2.0, Direction::NoSignificantChange),
+        ]);
+        let h = for_measure("Direct payments", &b, &HashMap::new(), |v| v.to_string());
+        assert!(
+            h.sentence.ends_with(
+                "Since the previous period 1 improved, 0 declined and 1 showed no significant change."
+            ),
+            "{}",
+            h.sentence
+        );
     }
 }

@@ -38,6 +38,14 @@ impl Level {
             Level::P998 => "99.8%",
         }
     }
+
+    /// The value of the `level` parameter that asks for it.
+    pub fn param(self) -> &'static str {
+        match self {
+            Level::P95 => "95",
+            Level::P998 => "99.8",
+        }
+    }
 }
 
 /// A two-sided interval, in the units of the value it surrounds.

@@ -117,6 +117,23 @@ pub enum ComparatorKind {
 }
 
 impl ComparatorKind {
+    pub const ALL: [ComparatorKind; 4] = [
+        ComparatorKind::England,
+        ComparatorKind::Region,
+        ComparatorKind::Neighbours,
+        ComparatorKind::Type,
+    ];
+
+    /// The value of the `comparator` parameter that asks for it.
+    pub fn param(self) -> &'static str {
+        match self {
+            ComparatorKind::England => "england",
+            ComparatorKind::Region => "region",
+            ComparatorKind::Neighbours => "neighbours",
+            ComparatorKind::Type => "type",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ComparatorKind::England => "England",
@@ -130,15 +147,12 @@ impl ComparatorKind {
 impl std::str::FromStr for ComparatorKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "england" => Ok(ComparatorKind::England),
-            "region" => Ok(ComparatorKind::Region),
-            "neighbours" => Ok(ComparatorKind::Neighbours),
-            "type" => Ok(ComparatorKind::Type),
-            _ => Err(format!(
-                "'{s}' is not a comparator: use england, region, neighbours or type"
-            )),
-        }
+        ComparatorKind::ALL
+            .into_iter()
+            .find(|k| k.param() == s)
+            .ok_or_else(|| {
+                format!("'{s}' is not a comparator: use england, region, neighbours or type")
+            })
     }
 }
 

@@ -27,9 +27,13 @@ pub fn mads(value: f64, median: f64, mad: f64) -> Option<f64> {
     (mad > 0.0).then(|| (value - median) / mad)
 }
 
+/// How many MADs from the median make an outlier: the one threshold for the analysis and for
+/// the importer's implausible-change warning.
+pub const OUTLIER_MADS: f64 = 3.0;
+
 /// |MADs| ≥ 3: an outlier, before polarity.
 pub fn is_outlier(mads: Option<f64>) -> bool {
-    mads.is_some_and(|m| m.abs() >= 3.0)
+    mads.is_some_and(|m| m.abs() >= OUTLIER_MADS)
 }
 
 /// Oflog's words for a distance from the median, polarity deciding better or worse; beyond 7.5

@@ -34,7 +34,15 @@ pub async fn analyse(
     options: Options,
 ) -> sqlx::Result<Analysis> {
     let known = known::load(pool).await?;
-    let mut contents = read(filename, bytes, options, &known);
+    // Decoding and checking a file is CPU work (a 64 MB workbook takes seconds): it runs on the
+    // blocking pool, never on the async workers that serve pages.
+    let (name, owned) = (filename.to_string(), bytes.to_vec());
+    let (mut contents, sha256) = tokio::task::spawn_blocking(move || {
+        let contents = read(&name, &owned, options, &known);
+        (contents, format!("{:x}", Sha256::digest(&owned)))
+    })
+    .await
+    .map_err(|e| sqlx::Error::Protocol(format!("the file check stopped: {e}")))?;
     let periods: BTreeSet<Period> = contents.rows.iter().map(|r| r.observation.period).collect();
     let measures: Vec<String> = contents
         .rows
@@ -63,7 +71,7 @@ pub async fn analyse(
     warn_changes(&mut contents, &history);
     Ok(Analysis {
         filename: filename.to_string(),
-        sha256: format!("{:x}", Sha256::digest(bytes)),
+        sha256,
         contents,
     })
 }

@@ -417,7 +417,7 @@ pub fn warn_changes(contents: &mut FileContents, history: &HashMap<(String, Stri
     }
     let mut flagged: Vec<(usize, Decimal, Decimal, f64, f64)> = Vec::new();
     for changes in by_measure.values().filter(|c| c.len() >= 5) {
-        for (c, median, mad) in validate::implausible_changes(changes, 3.0) {
+        for (c, median, mad) in validate::implausible_changes(changes) {
             flagged.push((c.key, c.previous, c.current, median, mad));
         }
     }
@@ -426,7 +426,7 @@ pub fn warn_changes(contents: &mut FileContents, history: &HashMap<(String, Stri
         if by_measure.get(measure).is_some_and(|c| c.len() >= 5) || changes.len() < 5 {
             continue;
         }
-        for (c, median, mad) in validate::implausible_changes(&changes, 3.0) {
+        for (c, median, mad) in validate::implausible_changes(&changes) {
             if c.key == i {
                 flagged.push((i, c.previous, c.current, median, mad));
             }

@@ -53,7 +53,9 @@ pub struct Location {
 }
 
 /// What a file would change, and what is wrong with it. Errors block a commit; warnings do not.
+/// Stored with each submission; fields added later default when older reports are read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Report {
     pub file: String,
     pub format: String,

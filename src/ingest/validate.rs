@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::analysis::spread;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::*;
 
@@ -97,7 +98,7 @@ pub struct Change<K> {
 /// Changes far from the usual change: more than `k` median absolute deviations from the median
 /// change across councils (METHODS.md §4's distance from the median, applied to changes). Needs
 /// at least five changes and a non-zero MAD.
-pub fn implausible_changes<K: Clone>(changes: &[Change<K>], k: f64) -> Vec<(Change<K>, f64, f64)> {
+pub fn implausible_changes<K: Clone>(changes: &[Change<K>]) -> Vec<(Change<K>, f64, f64)> {
     if changes.len() < 5 {
         return Vec::new();
     }
@@ -105,31 +106,15 @@ pub fn implausible_changes<K: Clone>(changes: &[Change<K>], k: f64) -> Vec<(Chan
         .iter()
         .map(|c| (c.current - c.previous).to_f64().unwrap_or(0.0))
         .collect();
-    let median = median(&deltas);
-    let mad = median_of(deltas.iter().map(|d| (d - median).abs()).collect());
-    if mad <= 0.0 {
+    let Some((median, mad)) = spread::median_and_mad(&deltas) else {
         return Vec::new();
-    }
+    };
     changes
         .iter()
         .zip(&deltas)
-        .filter(|(_, d)| ((*d - median) / mad).abs() > k)
+        .filter(|(_, d)| spread::is_outlier(spread::mads(**d, median, mad)))
         .map(|(c, _)| (c.clone(), median, mad))
         .collect()
-}
-
-fn median(values: &[f64]) -> f64 {
-    median_of(values.to_vec())
-}
-
-fn median_of(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    match n {
-        0 => 0.0,
-        _ if n % 2 == 1 => values[n / 2],
-        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
 }
 
 /// For each area, the measures most areas have but it lacks: more than half of the areas in
@@ -256,11 +241,11 @@ mod tests {
             previous: dec!(598.7),
             current: dec!(940.1),
         });
-        let flagged = implausible_changes(&changes, 3.0);
+        let flagged = implausible_changes(&changes);
         assert_eq!(flagged.len(), 1);
         assert_eq!(flagged[0].0.key, 99);
         assert!(
-            implausible_changes(&changes[..4], 3.0).is_empty(),
+            implausible_changes(&changes[..4]).is_empty(),
             "too few to judge"
         );
     }

@@ -66,6 +66,8 @@ pub struct DomainSummary {
 #[template(path = "authorities/show.html")]
 struct CouncilPage {
     layout: Layout,
+    /// The query string for this page's CSV and JSON: the same period, comparator and level.
+    same_analysis: String,
     authority: Authority,
     region: String,
     period: String,
@@ -227,6 +229,7 @@ async fn show(
         .await?
         .showing(analysis.inputs.illustrative());
     Ok(CouncilPage {
+        same_analysis: super::layout::same_analysis(period, comparator, level),
         layout,
         authority,
         region,

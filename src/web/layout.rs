@@ -138,15 +138,27 @@ impl AnalysisQuery {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            None | Some("95") => Level::P95,
-            Some("99.8") => Level::P998,
-            Some(other) => {
-                return Err(AppError::bad_request(
-                    "level",
-                    format!("'{other}' is not a confidence level: use 95 or 99.8"),
-                ));
-            }
+            None => Level::P95,
+            Some(text) => [Level::P95, Level::P998]
+                .into_iter()
+                .find(|l| l.param() == text)
+                .ok_or_else(|| {
+                    AppError::bad_request(
+                        "level",
+                        format!("'{text}' is not a confidence level: use 95 or 99.8"),
+                    )
+                })?,
         };
         Ok((comparator, level))
     }
+}
+
+/// The query string that asks a download or the API for what a page shows: the same period,
+/// comparator and confidence level.
+pub fn same_analysis(period: Period, comparator: ComparatorKind, level: Level) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("period", &period.to_string())
+        .append_pair("comparator", comparator.param())
+        .append_pair("level", level.param())
+        .finish()
 }

@@ -52,6 +52,8 @@ pub struct RankedRow {
 #[template(path = "measures/show.html")]
 struct MeasurePage {
     layout: Layout,
+    /// The query string for this page's CSV and JSON: the same period, comparator and level.
+    same_analysis: String,
     measure: Measure,
     polarity: &'static str,
     region: String,
@@ -215,6 +217,7 @@ async fn show(
     .await?
     .showing(analysis.inputs.illustrative());
     Ok(MeasurePage {
+        same_analysis: super::layout::same_analysis(period, comparator, level),
         layout,
         polarity: measure.polarity.label(),
         region,

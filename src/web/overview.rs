@@ -97,6 +97,8 @@ pub struct MeasureRow {
 #[template(path = "overview/index.html")]
 struct OverviewPage {
     layout: Layout,
+    /// The query string for this page's CSV and JSON: the same period, comparator and level.
+    same_analysis: String,
     region: String,
     period: String,
     periods: Vec<PeriodOption>,
@@ -218,6 +220,7 @@ async fn show(
         .await?
         .showing(analysis.inputs.illustrative());
     Ok(OverviewPage {
+        same_analysis: super::layout::same_analysis(period, comparator, level),
         layout,
         region,
         period: period.to_string(),

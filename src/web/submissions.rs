@@ -63,14 +63,22 @@ fn kind_label(kind: &str) -> &'static str {
     crate::domain::Provenance::try_from(kind.to_string()).map_or("Unknown", |p| p.label())
 }
 
-fn report_of(s: &Listed) -> Report {
-    serde_json::from_value(s.report.clone()).unwrap_or_default()
+/// A submission's stored report; a report of another shape is an error, never an empty page.
+fn report_of(s: &Listed) -> Result<Report, AppError> {
+    serde_json::from_value(s.report.clone()).map_err(|e| {
+        AppError::Internal(anyhow::anyhow!(
+            "submission {}'s stored report cannot be read: {e}",
+            s.id
+        ))
+    })
 }
 
-impl From<&Listed> for ListedRow {
-    fn from(s: &Listed) -> Self {
-        let report = report_of(s);
-        ListedRow {
+impl TryFrom<&Listed> for ListedRow {
+    type Error = AppError;
+
+    fn try_from(s: &Listed) -> Result<Self, AppError> {
+        let report = report_of(s)?;
+        Ok(ListedRow {
             id: s.id,
             kind: kind_label(&s.kind),
             scope: s.scope.clone(),
@@ -84,7 +92,7 @@ impl From<&Listed> for ListedRow {
             },
             values: s.row_count,
             warnings: report.warnings.len(),
-        }
+        })
     }
 }
 
@@ -115,7 +123,10 @@ async fn index(State(state): State<AppState>) -> Result<IndexPage, AppError> {
         illustrative_loaded: listed
             .iter()
             .any(|s| s.kind == crate::domain::Provenance::Illustrative.as_db()),
-        submissions: listed.iter().map(ListedRow::from).collect(),
+        submissions: listed
+            .iter()
+            .map(ListedRow::try_from)
+            .collect::<Result<_, _>>()?,
         councils,
         max_megabytes: state.site.max_upload_bytes / (1024 * 1024),
     })
@@ -186,14 +197,14 @@ async fn show(
     let s = queries::get(&state.pool, number)
         .await?
         .ok_or_else(not_found)?;
-    let report = report_of(&s);
+    let report = report_of(&s)?;
     Ok(ReportPage {
         layout: Layout::new(&state, format!("Submission {number}")).await?,
         heading: format!("Submission {number}: {}", s.source_filename),
         issues: issue_rows(&report),
         report,
         commit_upload: None,
-        submission: Some(ListedRow::from(&s)),
+        submission: Some(ListedRow::try_from(&s)?),
     })
 }
 

@@ -233,10 +233,7 @@ pub fn app_and_state(pool: PgPool) -> (Router, AppState) {
             max_upload_bytes: 1024 * 1024,
         },
     );
-    (
-        router(state.clone()),
-        state,
-    )
+    (router(state.clone()), state)
 }
 
 /// GETs `uri` through the router: status and body as text.
