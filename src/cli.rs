@@ -131,7 +131,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Some(Command::Seed(args)) if args.remove => {
                 let db = open(&args.database).await?;
-                let removed = seed::remove(&db.pool).await;
+                let removed = crate::db::queries::illustrative::remove(&db.pool).await;
                 db.close().await?;
                 let removed = removed?;
                 println!(

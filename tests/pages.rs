@@ -491,3 +491,31 @@ async fn static_assets_are_served_with_an_etag_and_a_cache_lifetime() {
         .unwrap();
     assert_eq!(common::send(&app, again).await.0, StatusCode::NOT_MODIFIED);
 }
+
+#[tokio::test]
+async fn downloads_and_json_links_ask_for_what_the_page_shows() {
+    let app = app(database(Start::Seeded).await);
+    for page in [
+        "/?period=2022-23&comparator=region&level=99.8",
+        "/authorities/E06000006?period=2022-23&comparator=region&level=99.8",
+        "/measures/1C2A?period=2022-23&comparator=region&level=99.8",
+    ] {
+        let (status, body) = get(&app, page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let html = Html::parse_document(&body);
+        let sel = scraper::Selector::parse("a[href^='/download/'], a[href^='/api/v1/']").unwrap();
+        let links: Vec<&str> = html
+            .select(&sel)
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        assert_eq!(links.len(), 2, "{page}: a CSV and a JSON link");
+        for link in links {
+            assert!(
+                link.ends_with("?period=2022-23&comparator=region&level=99.8"),
+                "{page}: {link}"
+            );
+            let (status, _) = get(&app, link).await;
+            assert_eq!(status, StatusCode::OK, "{link}");
+        }
+    }
+}

@@ -270,6 +270,9 @@ impl ValueStatus {
     }
 }
 
+/// Who the illustrative data set's commentary and targets are recorded as by.
+pub const ILLUSTRATIVE_AUTHOR: &str = "illustrative seed data";
+
 /// Where a value came from: the kind of the submission that brought it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -13,15 +13,13 @@ use sqlx::PgPool;
 use crate::db::queries::catalogue::insert_target;
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
 use crate::db::queries::{commentary, settings};
-use crate::domain::Provenance;
+use crate::domain::{ILLUSTRATIVE_AUTHOR, Provenance};
 use crate::ingest::report::Report;
 use catalogue::{AREAS_CSV, AUTHORITIES_CSV, COMMENTARY_CSV, MEASURES_CSV, SeedCatalogue};
 pub use reference::REGION_GROUP;
 
 /// Bumped whenever the generator changes, so that a changed data set is a new revision.
 const GENERATOR_VERSION: &str = "seed-generator-1";
-/// Who the illustrative set's commentary and targets are recorded as by.
-pub const ILLUSTRATIVE_AUTHOR: &str = "illustrative seed data";
 
 /// What loading the seed did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,28 +106,6 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
             revision: recorded.revision,
         },
         RecordOutcome::Unchanged { .. } => SeedOutcome::AlreadyLoaded,
-    })
-}
-
-/// What removing the illustrative set took away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Removed {
-    pub submissions: u64,
-    pub values: u64,
-}
-
-/// Removes the illustrative values, commentary and targets in one transaction, leaving real
-/// data, the reference and the catalogue as they are; the set is not loaded again at start.
-pub async fn remove(pool: &PgPool) -> sqlx::Result<Removed> {
-    let mut tx = pool.begin().await?;
-    let (submissions, values) = submissions::remove_kind(&mut tx, Provenance::Illustrative).await?;
-    commentary::remove_by_author(&mut tx, ILLUSTRATIVE_AUTHOR).await?;
-    crate::db::queries::catalogue::remove_targets(&mut tx, "illustrative").await?;
-    settings::set(&mut *tx, settings::ILLUSTRATIVE_REMOVED, "true").await?;
-    tx.commit().await?;
-    Ok(Removed {
-        submissions,
-        values,
     })
 }
 

@@ -11,17 +11,20 @@ use axum::routing::get;
 use super::cache::analysed_for;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::values::{
-    Choice, DomainGroupOf, benchmark_text, comparator_choices, group_by_domain, interval_text,
+    Choice, StoredIndex, benchmark_text, comparator_choices, group_by_domain, interval_text,
     region_name, stored_index, stored_text,
 };
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
+use crate::analysis::intervals::Level;
+use crate::analysis::measure::{CouncilResult, Value};
 use crate::analysis::rag::{Rag, RagRule, Summary};
+use crate::analysis::scorecard::{Analysed, Inputs};
 use crate::analysis::trend::{Direction, Trend};
 use crate::charts::sparkline::{Sparkline, sparkline};
 use crate::charts::spine::{Spine, spine};
 use crate::db::queries::{areas, measures, observations};
-use crate::domain::{Authority, OnsCode, Period};
+use crate::domain::{Authority, Measure, OnsCode, Period};
 use rust_decimal::prelude::ToPrimitive;
 
 pub fn router() -> Router<AppState> {
@@ -58,8 +61,12 @@ pub struct CouncilRow {
     pub spine_text: String,
 }
 
-pub struct DomainSummary {
-    pub sentence: String,
+/// One domain of the council's page: its rows and their RAG summary.
+pub struct CouncilDomain {
+    pub slug: String,
+    pub name: String,
+    pub rows: Vec<CouncilRow>,
+    pub summary: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -75,8 +82,7 @@ struct CouncilPage {
     comparators: Vec<Choice>,
     comparator: &'static str,
     summary: String,
-    domains: Vec<DomainGroupOf<CouncilRow>>,
-    domain_summaries: Vec<DomainSummary>,
+    domains: Vec<CouncilDomain>,
 }
 
 async fn show(
@@ -95,79 +101,146 @@ async fn show(
     let catalogue = measures::catalogue(&state.pool).await?;
     let analysis =
         analysed_for(&state, period, comparator, level, Some(&authority.ons_code)).await?;
-    let (inputs, analysed) = (&analysis.inputs, &analysis.analysed);
-    let stored = stored_index(inputs);
     let superseded = observations::superseded(&state.pool, &authority.ons_code, period).await?;
-    let mut history: Vec<(&str, Period)> = inputs
-        .values
-        .iter()
-        .filter(|s| s.area == authority.ons_code && s.value.value.is_some())
-        .map(|s| (s.measure.as_str(), s.period))
-        .collect();
-    history.sort_by_key(|(_, p)| p.sort_key());
-    let domains = group_by_domain(&catalogue, |m| {
+    let council = Council::new(&analysis.inputs, &authority.ons_code, &superseded);
+    let domains = council_domains(&catalogue, &analysis.analysed, &council, level);
+    let summary = Summary::of(domains.iter().flat_map(|d| d.rows.iter().map(|r| r.rag))).sentence();
+    let layout = Layout::new(&state, format!("{}, {period}", authority.name))
+        .await?
+        .showing(analysis.inputs.illustrative());
+    Ok(CouncilPage {
+        same_analysis: super::layout::same_analysis(period, comparator, level),
+        layout,
+        authority,
+        region,
+        period: period.to_string(),
+        periods,
+        comparators: comparator_choices(comparator),
+        comparator: comparator.label(),
+        summary,
+        domains,
+    })
+}
+
+/// A superseded value of the council: (measure, period, value, revision).
+pub type Superseded = (String, String, Option<rust_decimal::Decimal>, i32);
+
+/// What the rows of one council's page are built from: the period's inputs indexed, the
+/// council's periods with values, and its superseded values.
+pub struct Council<'a> {
+    pub code: &'a str,
+    inputs: &'a Inputs,
+    stored: StoredIndex<'a>,
+    /// (measure, period) of the council's values, oldest first.
+    history: Vec<(&'a str, Period)>,
+    superseded: &'a [Superseded],
+}
+
+impl<'a> Council<'a> {
+    pub fn new(inputs: &'a Inputs, code: &'a str, superseded: &'a [Superseded]) -> Council<'a> {
+        let mut history: Vec<(&str, Period)> = inputs
+            .values
+            .iter()
+            .filter(|s| s.area == code && s.value.value.is_some())
+            .map(|s| (s.measure.as_str(), s.period))
+            .collect();
+        history.sort_by_key(|(_, p)| p.sort_key());
+        Council {
+            code,
+            inputs,
+            stored: stored_index(inputs),
+            history,
+            superseded,
+        }
+    }
+
+    fn stored(&self, measure: &str, area: &str, period: Period) -> Option<&'a Value> {
+        self.stored.get(&(measure, area, period)).copied()
+    }
+
+    /// The council's periods of the same kind as `latest` (years or quarters) for a measure,
+    /// up to `latest` (or before it).
+    fn periods_of(&self, measure: &str, latest: Period, inclusive: bool) -> Vec<Period> {
+        self.history
+            .iter()
+            .filter(|(code, p)| {
+                *code == measure
+                    && p.is_quarter() == latest.is_quarter()
+                    && (p.sort_key() < latest.sort_key() || (inclusive && *p == latest))
+            })
+            .map(|(_, p)| *p)
+            .collect()
+    }
+}
+
+/// The page's domains, each with its rows (measures the council has a value for) and its RAG
+/// summary.
+pub fn council_domains(
+    catalogue: &[Measure],
+    analysed: &[Analysed],
+    council: &Council<'_>,
+    level: Level,
+) -> Vec<CouncilDomain> {
+    group_by_domain(catalogue, |m| {
         let a = analysed.iter().find(|a| a.measure == m.code)?;
+        CouncilRow::build(m, a, council, level)
+    })
+    .into_iter()
+    .map(|g| CouncilDomain {
+        summary: Summary::of(g.rows.iter().map(|r| r.rag)).sentence(),
+        slug: g.slug,
+        name: g.name,
+        rows: g.rows,
+    })
+    .collect()
+}
+
+impl CouncilRow {
+    /// One measure's row for the council, or none when the council has no value for it.
+    pub fn build(
+        m: &Measure,
+        a: &Analysed,
+        council: &Council<'_>,
+        level: Level,
+    ) -> Option<CouncilRow> {
         let c = a
             .analysis
             .councils
             .iter()
-            .find(|c| c.code == authority.ons_code)?;
-        c.value?;
-        let earlier: Vec<PastValue> = history
-            .iter()
-            .filter(|(code, p)| {
-                *code == m.code
-                    && p.sort_key() < a.period.sort_key()
-                    && p.is_quarter() == a.period.is_quarter()
-            })
-            .map(|(_, p)| PastValue {
+            .find(|c| c.code == council.code)?;
+        let value = c.value?;
+        let earlier: Vec<PastValue> = council
+            .periods_of(&m.code, a.period, false)
+            .into_iter()
+            .map(|p| PastValue {
                 period: p.to_string(),
-                value: stored_text(
-                    m,
-                    stored
-                        .get(&(m.code.as_str(), authority.ons_code.as_str(), *p))
-                        .copied(),
-                ),
+                value: stored_text(m, council.stored(&m.code, council.code, p)),
             })
             .collect();
         let skip = earlier.len().saturating_sub(EARLIER_VALUES);
-        let series: Vec<(f64, String)> = history
-            .iter()
-            .filter(|(code, p)| {
-                *code == m.code
-                    && p.sort_key() <= a.period.sort_key()
-                    && p.is_quarter() == a.period.is_quarter()
-            })
-            .filter_map(|(_, p)| {
-                let v = stored
-                    .get(&(m.code.as_str(), authority.ons_code.as_str(), *p))?
-                    .value?;
+        let series: Vec<(f64, String)> = council
+            .periods_of(&m.code, a.period, true)
+            .into_iter()
+            .filter_map(|p| {
+                let v = council.stored(&m.code, council.code, p)?.value?;
                 Some((v.to_f64()?, format!("{p} {}", m.format(v))))
             })
             .collect();
+        let groups = &council.inputs.groups;
         let spread_of = if a.analysis.national {
-            &inputs.groups.england.members
+            &groups.england.members
         } else {
-            &inputs.groups.region.members
+            &groups.region.members
         };
         let spread: Vec<f64> = spread_of
             .iter()
-            .filter_map(|c| {
-                stored
-                    .get(&(m.code.as_str(), c.as_str(), a.period))?
-                    .value?
-                    .to_f64()
-            })
+            .filter_map(|other| council.stored(&m.code, other, a.period)?.value?.to_f64())
             .collect();
         let england = a.analysis.england.and_then(|b| b.value.to_f64());
         let region_value = a.analysis.region.and_then(|b| b.value.to_f64());
-        let spine = c
-            .value
-            .and_then(|v| spine(v, &spread, england, region_value, m.polarity));
         let spine_text = format!(
             "{} against the {} range of {} councils ({}), England (line) and the region (diamond); better to the right",
-            c.value
-                .map_or_else(|| "–".into(), |v| super::values::format_f64(m, v)),
+            m.format_f64(value),
             if a.analysis.national {
                 "England"
             } else {
@@ -176,11 +249,10 @@ async fn show(
             spread.len(),
             c.distance
         );
-        let current = stored
-            .get(&(m.code.as_str(), authority.ons_code.as_str(), a.period))
-            .copied();
+        let current = council.stored(&m.code, council.code, a.period);
         let period_code = a.period.to_string();
-        let revised = superseded
+        let revised = council
+            .superseded
             .iter()
             .find(|(code, p, old, _)| {
                 *code == m.code && *p == period_code && *old != current.and_then(|v| v.value)
@@ -202,45 +274,25 @@ async fn show(
             direction: c.direction_of_travel,
             trend: c.trend,
             rag: c.rag,
-            rag_rule: match (c.rag_rule, c.target) {
-                (RagRule::Target, Some(t)) => format!(
-                    "against {} of {}",
-                    t.owner.words(),
-                    super::values::format_f64(m, t.value)
-                ),
-                (RagRule::Benchmark, _) => "against benchmark".into(),
-                _ => String::new(),
-            },
+            rag_rule: rag_rule_text(m, c),
             earlier: earlier.into_iter().skip(skip).collect(),
             revised,
             sparkline: sparkline(&series[series.len().saturating_sub(EARLIER_VALUES + 1)..]),
-            spine,
+            spine: spine(value, &spread, england, region_value, m.polarity),
             spine_text,
         })
-    });
-    let domain_summaries = domains
-        .iter()
-        .map(|d| DomainSummary {
-            sentence: Summary::of(d.rows.iter().map(|r| r.rag)).sentence(),
-        })
-        .collect();
-    let summary = Summary::of(domains.iter().flat_map(|d| d.rows.iter().map(|r| r.rag))).sentence();
-    let layout = Layout::new(&state, format!("{}, {period}", authority.name))
-        .await?
-        .showing(analysis.inputs.illustrative());
-    Ok(CouncilPage {
-        same_analysis: super::layout::same_analysis(period, comparator, level),
-        layout,
-        authority,
-        region,
-        period: period.to_string(),
-        periods,
-        comparators: comparator_choices(comparator),
-        comparator: comparator.label(),
-        summary,
-        domains,
-        domain_summaries,
-    })
+    }
+}
+
+/// Which rule gave the RAG, and whose target it was.
+fn rag_rule_text(m: &Measure, c: &CouncilResult) -> String {
+    match (c.rag_rule, c.target) {
+        (RagRule::Target, Some(t)) => {
+            format!("against {} of {}", t.owner.words(), m.format_f64(t.value))
+        }
+        (RagRule::Benchmark, _) => "against benchmark".into(),
+        _ => String::new(),
+    }
 }
 
 impl CouncilRow {
@@ -251,5 +303,167 @@ impl CouncilRow {
             Rag::Red => "worse",
             Rag::NotRated => "none",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::measure::{ComparatorKind, Group, Spec, Value};
+    use crate::analysis::rag::{Target, TargetOwner};
+    use crate::analysis::scorecard::{Stored, analyse};
+    use crate::analysis::trend::Tolerance;
+    use crate::domain::{Polarity, Unit};
+    use rust_decimal::Decimal;
+
+    const COUNCILS: [&str; 4] = ["E1", "E2", "E3", "E4"];
+
+    fn period(p: &str) -> Period {
+        p.parse().unwrap()
+    }
+
+    fn measure() -> Measure {
+        Measure {
+            code: "M1".into(),
+            display_code: "1A".into(),
+            title: "A percentage".into(),
+            definition: String::new(),
+            unit: Unit::Percent,
+            unit_label: "%".into(),
+            polarity: Polarity::HigherIsBetter,
+            decimals: 1,
+            domain_slug: "d".into(),
+            domain_name: "Domain".into(),
+            domain_position: 1,
+            teasc_section_name: None,
+            tier: "core".into(),
+            measure_type: "outcome".into(),
+            source: "ASCOF".into(),
+            frequency: "annual".into(),
+            strategic_weight: 1,
+        }
+    }
+
+    fn stored(area: &str, p: &str, value: i64) -> Stored {
+        Stored {
+            measure: "M1".into(),
+            area: area.into(),
+            period: period(p),
+            value: Value {
+                value: Some(Decimal::new(value, 1)),
+                ..Value::default()
+            },
+        }
+    }
+
+    /// Four councils; E1 has three years, the others the latest only.
+    fn inputs(target: Option<Target>) -> Inputs {
+        let members: Vec<String> = COUNCILS.iter().map(|c| c.to_string()).collect();
+        let mut values = vec![
+            stored("E1", "2020-21", 500),
+            stored("E1", "2021-22", 550),
+            stored("E1", "2022-23", 600),
+        ];
+        for (c, v) in [("E2", 400), ("E3", 450), ("E4", 700)] {
+            values.push(stored(c, "2022-23", v));
+        }
+        Inputs {
+            specs: vec![Spec {
+                code: "M1".into(),
+                unit: Unit::Percent,
+                polarity: Polarity::HigherIsBetter,
+                decimals: 1,
+                rate_multiplier: None,
+                target,
+                council_targets: Default::default(),
+                tolerance: None,
+            }],
+            values,
+            groups: crate::analysis::measure::Groups {
+                england: Group {
+                    members: members.clone(),
+                    published_area: None,
+                },
+                region: Group {
+                    members: members.clone(),
+                    published_area: None,
+                },
+                ..Default::default()
+            },
+            councils: members,
+        }
+    }
+
+    fn row(inputs: &Inputs, superseded: &[Superseded]) -> Option<CouncilRow> {
+        let analysed = analyse(
+            inputs,
+            &inputs.councils,
+            period("2022-23"),
+            ComparatorKind::Region,
+            Level::P95,
+        );
+        let council = Council::new(inputs, "E1", superseded);
+        CouncilRow::build(&measure(), &analysed[0], &council, Level::P95)
+    }
+
+    #[test]
+    fn a_row_carries_the_latest_value_its_earlier_values_and_the_regional_spread() {
+        let row = row(&inputs(None), &[]).unwrap();
+        assert_eq!(row.period, "2022-23");
+        assert_eq!(row.value, "60.0%");
+        let earlier: Vec<(&str, &str)> = row
+            .earlier
+            .iter()
+            .map(|p| (p.period.as_str(), p.value.as_str()))
+            .collect();
+        assert_eq!(earlier, [("2020-21", "50.0%"), ("2021-22", "55.0%")]);
+        assert!(
+            row.spine_text
+                .starts_with("60.0% against the regional range of 4 councils"),
+            "{}",
+            row.spine_text
+        );
+        assert!(row.sparkline.is_some(), "three values draw a sparkline");
+        // Without counts there is no interval, so no comparison and no RAG to explain.
+        assert_eq!((row.rag, row.rag_rule.as_str()), (Rag::NotRated, ""));
+        assert_eq!(row.revised, None);
+    }
+
+    #[test]
+    fn a_target_names_its_owner_and_a_revision_what_it_replaced() {
+        let target = Target {
+            value: 65.0,
+            tolerance: Tolerance::Absolute(2.0),
+            owner: TargetOwner::Analyst,
+        };
+        let superseded = [(
+            "M1".to_string(),
+            "2022-23".to_string(),
+            Some(Decimal::new(598, 1)),
+            1,
+        )];
+        let row = row(&inputs(Some(target)), &superseded).unwrap();
+        assert_eq!(row.rag, Rag::Red, "60.0 is more than 2 below 65");
+        assert_eq!(row.rag_rule, "against the region's target of 65.0%");
+        assert_eq!(
+            row.revised.as_deref(),
+            Some("Revised: was 59.8% in revision 1")
+        );
+    }
+
+    #[test]
+    fn no_row_for_a_council_without_a_value() {
+        let mut without = inputs(None);
+        without.values.retain(|s| s.area != "E1");
+        without.values.push(stored("E2", "2022-23", 1));
+        let analysed = analyse(
+            &without,
+            &without.councils,
+            period("2022-23"),
+            ComparatorKind::Region,
+            Level::P95,
+        );
+        let council = Council::new(&without, "E1", &[]);
+        assert!(CouncilRow::build(&measure(), &analysed[0], &council, Level::P95).is_none());
     }
 }

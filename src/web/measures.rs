@@ -11,8 +11,8 @@ use axum::routing::get;
 use super::cache::analysed;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::values::{
-    Choice, StoredIndex, benchmark_text, comparator_choices, council_names, format_f64,
-    interval_text, region_name, stored_index, stored_text,
+    Choice, StoredIndex, benchmark_text, comparator_choices, council_names, interval_text,
+    region_name, stored_index, stored_text,
 };
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
@@ -181,7 +181,7 @@ async fn show(
         })
         .collect();
     let bars = (!bar_rows.is_empty())
-        .then(|| bars(&bar_rows, &benchmark_lines, |v| format_f64(&measure, v)))
+        .then(|| bars(&bar_rows, &benchmark_lines, |v| measure.format_f64(v)))
         .flatten();
     let funnel_kind = match measure.unit {
         Unit::Percent => Some(FunnelKind::Percent),
@@ -200,14 +200,14 @@ async fn show(
     let funnel_benchmark = benchmark_lines.first().map(|(_, v)| *v);
     let funnel = match (funnel_kind, funnel_benchmark) {
         (Some(kind), Some(b)) if !funnel_points.is_empty() => {
-            funnel(&funnel_points, b, kind, |v| format_f64(&measure, v))
+            funnel(&funnel_points, b, kind, |v| measure.format_f64(v))
         }
         _ => None,
     };
     let (lines, trend_rows) = trend_lines(inputs, &stored, &measure, analysed.map(|a| a.period));
     let headline = analysed.map(|a| {
         headlines::for_measure(&measure.title, &a.analysis, &names, |v| {
-            format_f64(&measure, v)
+            measure.format_f64(v)
         })
     });
     let layout = Layout::new(
@@ -321,5 +321,5 @@ fn trend_lines(
         })
         .collect();
     let labels: Vec<String> = periods.iter().map(Period::to_string).collect();
-    (lines(&labels, &as_f64, |v| format_f64(measure, v)), rows)
+    (lines(&labels, &as_f64, |v| measure.format_f64(v)), rows)
 }

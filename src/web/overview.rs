@@ -11,8 +11,8 @@ use axum::routing::get;
 
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::values::{
-    Choice, DomainGroupOf, benchmark_text, comparator_choices, council_names, format_f64,
-    group_by_domain, stored_index, stored_text,
+    Choice, DomainGroupOf, benchmark_text, comparator_choices, council_names, group_by_domain,
+    stored_index, stored_text,
 };
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
@@ -49,8 +49,8 @@ fn cell_detail(m: &Measure, c: &crate::analysis::measure::CouncilResult, level: 
         (Some(low), Some(high)) => format!(
             "{} CI {}–{}",
             level.label(),
-            format_f64(m, low),
-            format_f64(m, high)
+            m.format_f64(low),
+            m.format_f64(high)
         ),
         _ => "no interval".into(),
     };

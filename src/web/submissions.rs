@@ -41,7 +41,7 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
 
 /// Removes the illustrative data set, leaving real data untouched, then shows the list.
 async fn remove_illustrative(State(state): State<AppState>) -> Result<Redirect, AppError> {
-    let removed = crate::seed::remove(&state.pool).await?;
+    let removed = crate::db::queries::illustrative::remove(&state.pool).await?;
     tracing::info!(?removed, "illustrative data set removed");
     Ok(Redirect::to("/submissions"))
 }

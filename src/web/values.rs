@@ -47,11 +47,6 @@ pub async fn council_names(state: &AppState) -> Result<HashMap<String, String>, 
     Ok(areas::council_names(&state.pool).await?)
 }
 
-/// A computed number shown in the measure's units and decimals.
-pub fn format_f64(measure: &Measure, value: f64) -> String {
-    measure.format_f64(value)
-}
-
 /// "95% CI 15.6% to 19.1%", or why there is none.
 pub fn interval_text(
     measure: &Measure,
@@ -62,8 +57,8 @@ pub fn interval_text(
         (Some(low), Some(high)) => format!(
             "{} CI {} to {}",
             level.label(),
-            format_f64(measure, low),
-            format_f64(measure, high)
+            measure.format_f64(low),
+            measure.format_f64(high)
         ),
         _ => "no confidence interval".into(),
     }

@@ -5,6 +5,7 @@ pub mod areas;
 pub mod catalogue;
 pub mod commentary;
 pub mod domains;
+pub mod illustrative;
 pub mod known;
 pub mod measures;
 pub mod observations;

@@ -1,0 +1,28 @@
+//! Removing the illustrative data set: its values, commentary and targets, in one transaction.
+
+use sqlx::PgPool;
+
+use super::{catalogue, commentary, settings, submissions};
+use crate::domain::{ILLUSTRATIVE_AUTHOR, Provenance};
+
+/// What removing the illustrative set took away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Removed {
+    pub submissions: u64,
+    pub values: u64,
+}
+
+/// Removes the illustrative values, commentary and targets in one transaction, leaving real
+/// data, the reference and the catalogue as they are; the set is not loaded again at start.
+pub async fn remove(pool: &PgPool) -> sqlx::Result<Removed> {
+    let mut tx = pool.begin().await?;
+    let (submissions, values) = submissions::remove_kind(&mut tx, Provenance::Illustrative).await?;
+    commentary::remove_by_author(&mut tx, ILLUSTRATIVE_AUTHOR).await?;
+    catalogue::remove_targets(&mut tx, "illustrative").await?;
+    settings::set(&mut *tx, settings::ILLUSTRATIVE_REMOVED, "true").await?;
+    tx.commit().await?;
+    Ok(Removed {
+        submissions,
+        values,
+    })
+}
