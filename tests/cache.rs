@@ -157,3 +157,45 @@ async fn futures_join<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T
     }
     out
 }
+
+/// Liverpool's 2B1 and the period it is for, from the measure's JSON for the latest period.
+async fn liverpool_2b1(app: &axum::Router) -> (String, f64) {
+    let (status, body) = get(app, "/api/v1/measures/2B1/values").await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let liverpool = json["councils"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "E08000012")
+        .unwrap();
+    (
+        json["period"].as_str().unwrap().to_string(),
+        liverpool["value"].as_f64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn an_import_while_the_service_runs_is_seen_on_the_next_request() {
+    let (pool, url) = common::database_named(Start::Reference).await;
+    let (app, _) = app_and_state(pool);
+    let import = |year: &'static str| {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            let file = common::official_file(year);
+            common::scorecard(&url, &["import", file.to_str().unwrap()])
+        })
+    };
+    let (ok, out) = import("2015-16").await.unwrap();
+    assert!(ok, "{out}");
+    let (period, first) = liverpool_2b1(&app).await;
+    assert_eq!(period, "2015-16");
+    assert_eq!(liverpool_2b1(&app).await, (period, first), "served again");
+    let (ok, out) = import("2016-17").await.unwrap();
+    assert!(ok, "{out}");
+    assert_eq!(
+        liverpool_2b1(&app).await,
+        ("2016-17".to_string(), 75.6),
+        "the imported year is the latest on the next request"
+    );
+}

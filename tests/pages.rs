@@ -7,8 +7,6 @@ mod common;
 use axum::http::StatusCode;
 use common::{Start, app, database, get, text, texts};
 use scorecard::domain::{NewObservation, Period};
-use scorecard::seed::catalogue::SeedCatalogue;
-use scorecard::seed::generate;
 use scraper::Html;
 
 /// The 23 councils of NW ADASS before Cumbria's split in 2023.
@@ -39,14 +37,7 @@ const NORTH_WEST_23: [&str; 23] = [
 ];
 
 fn seeded(measure: &str, area: &str, period: Period) -> NewObservation {
-    let catalogue = SeedCatalogue::load().unwrap();
-    let region = catalogue
-        .areas
-        .iter()
-        .find(|a| a.level == "region")
-        .unwrap()
-        .clone();
-    generate::observations(&catalogue, &region)
+    common::seed_values()
         .into_iter()
         .find(|o| o.measure_code == measure && o.area_code == area && o.period == period)
         .expect("the generator has this value")
@@ -165,6 +156,20 @@ async fn measure_page_ranks_every_council_best_first() {
         "higher is better: best first {values:?}"
     );
     assert_eq!(text(&html, "#ranking tbody td").unwrap(), "1");
+    // The shared pieces: breadcrumb back to the same period, the selector, comparison tags.
+    let crumb = html
+        .select(&scraper::Selector::parse(".govuk-breadcrumbs__link").unwrap())
+        .next()
+        .unwrap();
+    assert_eq!(crumb.value().attr("href"), Some("/?period=2022-23"));
+    assert_eq!(crumb.text().collect::<String>(), "North West overview");
+    assert_eq!(
+        text(&html, ".govuk-breadcrumbs [aria-current=page]").unwrap(),
+        "1C(2A)"
+    );
+    assert_eq!(text(&html, "#period option[selected]").unwrap(), "2022-23");
+    let tags = texts(&html, "#ranking td.comparison .cmp");
+    assert_eq!(tags.len(), 23, "a comparison in words for every council");
     let england = seeded("1C2A", "E92000001", Period::year(2022));
     assert_eq!(
         text(&html, "#england-value").unwrap(),
@@ -216,8 +221,9 @@ async fn unknown_things_are_404_pages_and_bad_periods_400() {
     let (status, body) = get(&app, "/?period=2023-25").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("The period parameter is not valid"));
-    let (status, _) = get(&app, "/authorities/E06000006?period=Q5").await;
+    let (status, body) = get(&app, "/authorities/E06000006?period=Q5").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("The period parameter is not valid"), "{body}");
 }
 
 #[tokio::test]
@@ -405,16 +411,35 @@ async fn tables_download_as_tidy_csv_with_the_licence() {
         "{last}"
     );
     let (_, council) = get(&app, "/download/authorities/E06000006.csv?period=2023-24").await;
-    assert!(
+    assert_eq!(
         council
             .lines()
             .filter(|l| l.contains(",E06000006,Halton,"))
-            .count()
-            > 80
+            .count(),
+        common::seeded_measures("E06000006", Period::year(2023)).len(),
+        "a row for every measure with a value"
     );
     let (status, overview) = get(&app, "/download/overview.csv").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(overview.lines().count() > 2000);
+    // Tidy: one row per measure and council; every measure of the seed catalogue, all 23.
+    let mut per_measure: std::collections::BTreeMap<&str, usize> = Default::default();
+    for line in overview.lines().skip(1) {
+        if let Some((id, rest)) = line.split_once(',')
+            && rest.contains(",E0")
+        {
+            *per_measure.entry(id).or_default() += 1;
+        }
+    }
+    let latest = common::seed_values()
+        .iter()
+        .map(|o| o.period)
+        .max_by_key(|p| p.sort_key())
+        .unwrap();
+    assert_eq!(
+        per_measure.len(),
+        common::seeded_measures("E06000006", latest).len()
+    );
+    assert!(per_measure.values().all(|n| *n == 23), "{per_measure:?}");
     assert_eq!(
         get(&app, "/download/measures/ZZ9.csv").await.0,
         StatusCode::NOT_FOUND

@@ -141,8 +141,13 @@ async fn an_upload_over_the_limit_is_refused_clearly() {
     let pool = database(Start::Seeded).await;
     let app = app(pool);
     let big = vec![b'a'; 2 * 1024 * 1024];
-    let (status, _, _) = send(&app, upload("/submissions/check", "big.csv", &big, &[])).await;
+    let (status, _, body) = send(&app, upload("/submissions/check", "big.csv", &big, &[])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    let body = String::from_utf8_lossy(&body);
+    assert!(
+        body.contains("too large") || body.contains("larger than"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -2,8 +2,6 @@
 //! overview, and a summary sheet per council with its RAG summary and commentary, laid out for
 //! print (the browser's "Save as PDF" gives a clean document).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -17,8 +15,11 @@ use super::values::{DomainGroupOf, council_names, region_name};
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
 use crate::analysis::headlines::{self, DomainHeadline, Headline};
-use crate::analysis::rag::Summary;
-use crate::db::queries::{commentary, measures};
+use crate::analysis::rag::{Rag, Summary};
+use crate::analysis::scorecard::Analysed;
+use crate::db::queries::commentary::{self, Commentary};
+use crate::db::queries::measures;
+use crate::domain::Measure;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/regional-account", get(show))
@@ -54,6 +55,73 @@ struct AccountPage {
     sheets: Vec<CouncilSheet>,
 }
 
+impl CouncilSheet {
+    /// One council's sheet: for each domain (in the order its measures were analysed) the RAG
+    /// summary, how many measures are significantly better or worse, and the council's published
+    /// commentary; domains where the council has no value are left out.
+    pub fn build(
+        code: &str,
+        name: String,
+        catalogue: &[Measure],
+        analysed: &[Analysed],
+        notes: &[Commentary],
+    ) -> CouncilSheet {
+        let mut lines: Vec<(&str, DomainLine, Vec<Rag>)> = Vec::new();
+        for a in analysed {
+            let Some(c) = a
+                .analysis
+                .councils
+                .iter()
+                .find(|c| c.code == code && c.value.is_some())
+            else {
+                continue;
+            };
+            let Some(m) = catalogue.iter().find(|m| m.code == a.measure) else {
+                continue;
+            };
+            let slug = m.domain_slug.as_str();
+            let at = match lines.iter().position(|(s, _, _)| *s == slug) {
+                Some(at) => at,
+                None => {
+                    let commentary = notes
+                        .iter()
+                        .find(|n| n.ons_code == code && n.domain_slug == slug)
+                        .map(|n| n.body.clone());
+                    let line = DomainLine {
+                        name: m.domain_name.clone(),
+                        rag: String::new(),
+                        better: 0,
+                        worse: 0,
+                        commentary,
+                    };
+                    lines.push((slug, line, Vec::new()));
+                    lines.len() - 1
+                }
+            };
+            let (_, line, ratings) = &mut lines[at];
+            ratings.push(c.rag);
+            match c.comparison {
+                Comparison::Better => line.better += 1,
+                Comparison::Worse => line.worse += 1,
+                _ => {}
+            }
+        }
+        let overall = Summary::of(lines.iter().flat_map(|(_, _, r)| r.iter().copied()));
+        CouncilSheet {
+            code: code.to_string(),
+            name,
+            rag: overall.sentence(),
+            domains: lines
+                .into_iter()
+                .map(|(_, mut line, ratings)| {
+                    line.rag = Summary::of(ratings).sentence();
+                    line
+                })
+                .collect(),
+        }
+    }
+}
+
 async fn show(
     State(state): State<AppState>,
     Query(q): Query<AnalysisQuery>,
@@ -68,68 +136,12 @@ async fn show(
     let (overall, domain_headlines) = (headlines.overall, headlines.domains);
     let Rug { councils, domains } = rug(&catalogue, inputs, all, &names, level, |_| true);
     let notes = commentary::published(&state.pool, period.financial_year(), None, None).await?;
-    let domain_of: HashMap<&str, (&str, &str)> = catalogue
-        .iter()
-        .map(|m| {
-            (
-                m.code.as_str(),
-                (m.domain_slug.as_str(), m.domain_name.as_str()),
-            )
-        })
-        .collect();
     let sheets = inputs
         .councils
         .iter()
         .map(|code| {
-            let mut lines: Vec<(String, DomainLine, Vec<crate::analysis::rag::Rag>)> = Vec::new();
-            for a in all {
-                let Some(c) = a
-                    .analysis
-                    .councils
-                    .iter()
-                    .find(|c| c.code == *code && c.value.is_some())
-                else {
-                    continue;
-                };
-                let Some((slug, name)) = domain_of.get(a.measure.as_str()) else {
-                    continue;
-                };
-                if !lines.iter().any(|(s, _, _)| s == slug) {
-                    let commentary = notes
-                        .iter()
-                        .find(|n| n.ons_code == *code && n.domain_slug == *slug)
-                        .map(|n| n.body.clone());
-                    let line = DomainLine {
-                        name: name.to_string(),
-                        rag: String::new(),
-                        better: 0,
-                        worse: 0,
-                        commentary,
-                    };
-                    lines.push((slug.to_string(), line, Vec::new()));
-                }
-                if let Some((_, line, ratings)) = lines.iter_mut().find(|(s, _, _)| s == slug) {
-                    ratings.push(c.rag);
-                    match c.comparison {
-                        Comparison::Better => line.better += 1,
-                        Comparison::Worse => line.worse += 1,
-                        _ => {}
-                    }
-                }
-            }
-            let overall = Summary::of(lines.iter().flat_map(|(_, _, r)| r.iter().copied()));
-            CouncilSheet {
-                code: code.clone(),
-                name: names.get(code).cloned().unwrap_or_default(),
-                rag: overall.sentence(),
-                domains: lines
-                    .into_iter()
-                    .map(|(_, mut line, ratings)| {
-                        line.rag = Summary::of(ratings).sentence();
-                        line
-                    })
-                    .collect(),
-            }
+            let name = names.get(code).cloned().unwrap_or_default();
+            CouncilSheet::build(code, name, &catalogue, all, &notes)
         })
         .collect();
     Ok(AccountPage {
@@ -146,4 +158,46 @@ async fn show(
         domains,
         sheets,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::rag::{Target, TargetOwner};
+    use crate::analysis::trend::Tolerance;
+    use crate::web::fixtures::{analysed, inputs, measure};
+
+    #[test]
+    fn a_sheet_sums_up_each_domain_with_its_commentary() {
+        let target = Target {
+            value: 50.0,
+            tolerance: Tolerance::Absolute(2.0),
+            owner: TargetOwner::Analyst,
+        };
+        let inputs = inputs(Some(target), true);
+        let a = analysed(&inputs);
+        let notes = [Commentary {
+            ons_code: "E1".into(),
+            council: "Dover".into(),
+            domain_slug: "d".into(),
+            body: "Reablement grew.".into(),
+        }];
+        let sheet = CouncilSheet::build("E1", "Dover".into(), &[measure()], &[a.clone()], &notes);
+        assert_eq!((sheet.code.as_str(), sheet.name.as_str()), ("E1", "Dover"));
+        assert_eq!(sheet.domains.len(), 1);
+        let line = &sheet.domains[0];
+        assert_eq!(line.name, "Domain");
+        assert_eq!(line.commentary.as_deref(), Some("Reablement grew."));
+        let e1 = a.analysis.councils.iter().find(|c| c.code == "E1").unwrap();
+        assert_eq!(e1.rag, Rag::Green, "60% against a target of 50%");
+        assert_eq!(line.rag, Summary::of([Rag::Green]).sentence());
+        // 60.0% of 1,000 (95% CI about 57% to 63%) against the regional median of 52.5%.
+        assert_eq!(e1.comparison, Comparison::Better);
+        assert_eq!((line.better, line.worse), (1, 0));
+        let other = CouncilSheet::build("E2", "Ashford".into(), &[measure()], &[a], &notes);
+        assert_eq!(
+            other.domains[0].commentary, None,
+            "E1's commentary is not E2's"
+        );
+    }
 }

@@ -309,106 +309,19 @@ impl CouncilRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::measure::{ComparatorKind, Group, Spec, Value};
     use crate::analysis::rag::{Target, TargetOwner};
-    use crate::analysis::scorecard::{Stored, analyse};
     use crate::analysis::trend::Tolerance;
-    use crate::domain::{Polarity, Unit};
+    use crate::web::fixtures::{analysed, inputs, measure, stored};
     use rust_decimal::Decimal;
 
-    const COUNCILS: [&str; 4] = ["E1", "E2", "E3", "E4"];
-
-    fn period(p: &str) -> Period {
-        p.parse().unwrap()
-    }
-
-    fn measure() -> Measure {
-        Measure {
-            code: "M1".into(),
-            display_code: "1A".into(),
-            title: "A percentage".into(),
-            definition: String::new(),
-            unit: Unit::Percent,
-            unit_label: "%".into(),
-            polarity: Polarity::HigherIsBetter,
-            decimals: 1,
-            domain_slug: "d".into(),
-            domain_name: "Domain".into(),
-            domain_position: 1,
-            teasc_section_name: None,
-            tier: "core".into(),
-            measure_type: "outcome".into(),
-            source: "ASCOF".into(),
-            frequency: "annual".into(),
-            strategic_weight: 1,
-        }
-    }
-
-    fn stored(area: &str, p: &str, value: i64) -> Stored {
-        Stored {
-            measure: "M1".into(),
-            area: area.into(),
-            period: period(p),
-            value: Value {
-                value: Some(Decimal::new(value, 1)),
-                ..Value::default()
-            },
-        }
-    }
-
-    /// Four councils; E1 has three years, the others the latest only.
-    fn inputs(target: Option<Target>) -> Inputs {
-        let members: Vec<String> = COUNCILS.iter().map(|c| c.to_string()).collect();
-        let mut values = vec![
-            stored("E1", "2020-21", 500),
-            stored("E1", "2021-22", 550),
-            stored("E1", "2022-23", 600),
-        ];
-        for (c, v) in [("E2", 400), ("E3", 450), ("E4", 700)] {
-            values.push(stored(c, "2022-23", v));
-        }
-        Inputs {
-            specs: vec![Spec {
-                code: "M1".into(),
-                unit: Unit::Percent,
-                polarity: Polarity::HigherIsBetter,
-                decimals: 1,
-                rate_multiplier: None,
-                target,
-                council_targets: Default::default(),
-                tolerance: None,
-            }],
-            values,
-            groups: crate::analysis::measure::Groups {
-                england: Group {
-                    members: members.clone(),
-                    published_area: None,
-                },
-                region: Group {
-                    members: members.clone(),
-                    published_area: None,
-                },
-                ..Default::default()
-            },
-            councils: members,
-        }
-    }
-
     fn row(inputs: &Inputs, superseded: &[Superseded]) -> Option<CouncilRow> {
-        let analysed = analyse(
-            inputs,
-            &inputs.councils,
-            period("2022-23"),
-            ComparatorKind::Region,
-            Level::P95,
-        );
         let council = Council::new(inputs, "E1", superseded);
-        CouncilRow::build(&measure(), &analysed[0], &council, Level::P95)
+        CouncilRow::build(&measure(), &analysed(inputs), &council, Level::P95)
     }
 
     #[test]
     fn a_row_carries_the_latest_value_its_earlier_values_and_the_regional_spread() {
-        let row = row(&inputs(None), &[]).unwrap();
+        let row = row(&inputs(None, false), &[]).unwrap();
         assert_eq!(row.period, "2022-23");
         assert_eq!(row.value, "60.0%");
         let earlier: Vec<(&str, &str)> = row
@@ -425,6 +338,7 @@ mod tests {
         );
         assert!(row.sparkline.is_some(), "three values draw a sparkline");
         // Without counts there is no interval, so no comparison and no RAG to explain.
+        assert_eq!(row.interval, "no confidence interval");
         assert_eq!((row.rag, row.rag_rule.as_str()), (Rag::NotRated, ""));
         assert_eq!(row.revised, None);
     }
@@ -442,28 +356,21 @@ mod tests {
             Some(Decimal::new(598, 1)),
             1,
         )];
-        let row = row(&inputs(Some(target)), &superseded).unwrap();
+        let row = row(&inputs(Some(target), true), &superseded).unwrap();
         assert_eq!(row.rag, Rag::Red, "60.0 is more than 2 below 65");
         assert_eq!(row.rag_rule, "against the region's target of 65.0%");
         assert_eq!(
             row.revised.as_deref(),
             Some("Revised: was 59.8% in revision 1")
         );
+        assert!(row.interval.starts_with("95% CI"), "{}", row.interval);
     }
 
     #[test]
     fn no_row_for_a_council_without_a_value() {
-        let mut without = inputs(None);
+        let mut without = inputs(None, false);
         without.values.retain(|s| s.area != "E1");
-        without.values.push(stored("E2", "2022-23", 1));
-        let analysed = analyse(
-            &without,
-            &without.councils,
-            period("2022-23"),
-            ComparatorKind::Region,
-            Level::P95,
-        );
-        let council = Council::new(&without, "E1", &[]);
-        assert!(CouncilRow::build(&measure(), &analysed[0], &council, Level::P95).is_none());
+        without.values.push(stored("E2", "2021-22", 1, false));
+        assert!(row(&without, &[]).is_none());
     }
 }

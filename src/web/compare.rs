@@ -11,8 +11,9 @@ use axum::routing::get;
 use super::layout::{Layout, choose_period};
 use super::values::{Choice, region_name};
 use super::{AppError, AppState};
+use crate::db::queries::observations::CurrentValue;
 use crate::db::queries::{areas, measures, observations};
-use crate::domain::{ENGLAND, MeasureCode, OnsCode, Period, Provenance};
+use crate::domain::{ENGLAND, Measure, MeasureCode, OnsCode, Period, Provenance};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/compare", get(show))
@@ -51,12 +52,9 @@ fn values(query: &str, key: &str) -> Vec<String> {
         .collect()
 }
 
-async fn show(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-) -> Result<ComparePage, AppError> {
-    let query = query.unwrap_or_default();
-    let councils: Vec<OnsCode> = values(&query, "authorities")
+/// The councils and measures asked for: valid codes, at most [`MAX_CHOICES`] of each.
+fn choices(query: &str) -> Result<(Vec<OnsCode>, Vec<MeasureCode>), AppError> {
+    let councils: Vec<OnsCode> = values(query, "authorities")
         .iter()
         .map(|c| {
             c.parse().map_err(|e: crate::domain::OnsCodeError| {
@@ -64,7 +62,7 @@ async fn show(
             })
         })
         .collect::<Result<_, _>>()?;
-    let codes: Vec<MeasureCode> = values(&query, "measures")
+    let codes: Vec<MeasureCode> = values(query, "measures")
         .iter()
         .map(|c| {
             c.parse().map_err(|e: crate::domain::MeasureCodeError| {
@@ -78,6 +76,51 @@ async fn show(
             format!("choose at most {MAX_CHOICES} councils and {MAX_CHOICES} measures"),
         ));
     }
+    Ok((councils, codes))
+}
+
+impl ComparedMeasure {
+    /// One measure's table: its periods down (oldest first), one cell per area across ("–" for
+    /// no row, "[x]" for a row without a number).
+    pub fn build(m: &Measure, rows: &[CurrentValue], areas: &[String]) -> ComparedMeasure {
+        let mut periods: Vec<Period> = rows
+            .iter()
+            .filter(|r| r.measure == m.code)
+            .map(|r| r.period)
+            .collect();
+        periods.sort();
+        periods.dedup();
+        let table = periods
+            .iter()
+            .map(|p| {
+                let cells = areas
+                    .iter()
+                    .map(|area| {
+                        rows.iter()
+                            .find(|r| r.measure == m.code && r.area == *area && r.period == *p)
+                            .map_or_else(
+                                || "–".to_string(),
+                                |r| r.value.map_or_else(|| "[x]".into(), |v| m.format(v)),
+                            )
+                    })
+                    .collect();
+                (p.to_string(), cells)
+            })
+            .collect();
+        ComparedMeasure {
+            code: m.code.clone(),
+            title: format!("{} {}", m.display_code, m.title),
+            rows: table,
+        }
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<ComparePage, AppError> {
+    let query = query.unwrap_or_default();
+    let (councils, codes) = choices(&query)?;
     let catalogue = measures::catalogue(&state.pool).await?;
     let mut chosen_measures = Vec::new();
     for code in &codes {
@@ -102,37 +145,7 @@ async fn show(
         .any(|r| r.provenance == Provenance::Illustrative);
     let compared = chosen_measures
         .iter()
-        .map(|m| {
-            let mut periods: Vec<Period> = rows
-                .iter()
-                .filter(|r| r.measure == m.code)
-                .map(|r| r.period)
-                .collect();
-            periods.sort();
-            periods.dedup();
-            let table = periods
-                .iter()
-                .map(|p| {
-                    let cells = area_codes
-                        .iter()
-                        .map(|area| {
-                            rows.iter()
-                                .find(|r| r.measure == m.code && r.area == *area && r.period == *p)
-                                .map_or_else(
-                                    || "–".to_string(),
-                                    |r| r.value.map_or_else(|| "[x]".into(), |v| m.format(v)),
-                                )
-                        })
-                        .collect();
-                    (p.to_string(), cells)
-                })
-                .collect();
-            ComparedMeasure {
-                code: m.code.clone(),
-                title: format!("{} {}", m.display_code, m.title),
-                rows: table,
-            }
-        })
+        .map(|m| ComparedMeasure::build(m, &rows, &area_codes))
         .collect();
     let (latest, _) = choose_period(&state.pool, &Default::default()).await?;
     let members = areas::members_during(&state.pool, &state.site.region, latest).await?;
@@ -162,4 +175,58 @@ async fn show(
         columns,
         compared,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::fixtures::{measure, period};
+    use rust_decimal::Decimal;
+
+    fn value(area: &str, p: &str, value: Option<i64>) -> CurrentValue {
+        CurrentValue {
+            measure: "M1".into(),
+            area: area.into(),
+            period: period(p),
+            value: value.map(|v| Decimal::new(v, 1)),
+            provenance: Provenance::Official,
+        }
+    }
+
+    #[test]
+    fn a_measure_table_has_periods_down_and_areas_across() {
+        let rows = [
+            value("E2", "2022-23", Some(412)),
+            value("E1", "2021-22", Some(500)),
+            value(ENGLAND, "2022-23", Some(455)),
+            value("E1", "2022-23", None),
+        ];
+        let areas = ["E1".to_string(), "E2".to_string(), ENGLAND.to_string()];
+        let table = ComparedMeasure::build(&measure(), &rows, &areas);
+        assert_eq!(table.title, "1A A percentage");
+        let expect = |p: &str, cells: [&str; 3]| {
+            (
+                p.to_string(),
+                cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            table.rows,
+            [
+                expect("2021-22", ["50.0%", "–", "–"]),
+                expect("2022-23", ["[x]", "41.2%", "45.5%"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn choices_are_codes_repeated_or_comma_separated_and_limited() {
+        let (councils, measures) =
+            choices("authorities=E06000006,E06000007&authorities=E08000001&measures=1C2A").unwrap();
+        assert_eq!(councils.len(), 3);
+        assert_eq!(measures.len(), 1);
+        assert!(choices("authorities=not-a-code").is_err());
+        let many = vec!["E06000006"; MAX_CHOICES + 1].join(",");
+        assert!(choices(&format!("authorities={many}")).is_err());
+    }
 }

@@ -4,6 +4,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use std::collections::HashMap;
+
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
@@ -17,7 +19,8 @@ use super::values::{
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
 use crate::analysis::headlines;
-use crate::analysis::scorecard::Inputs;
+use crate::analysis::intervals::Level;
+use crate::analysis::scorecard::{Analysed, Inputs};
 use crate::analysis::trend::{Direction, Trend};
 use crate::charts::bars::{BarInput, Bars, bars};
 use crate::charts::funnel::{Funnel, Kind as FunnelKind, funnel};
@@ -94,116 +97,20 @@ async fn show(
     let names = council_names(&state).await?;
     let stored = stored_index(inputs);
     let analysed = all.iter().find(|a| a.measure == measure.code);
-    let count = |v: Option<f64>| {
-        v.and_then(rust_decimal::Decimal::from_f64_retain)
-            .map(|d| format_value(d, Unit::Count, 0))
-            .unwrap_or_default()
-    };
-    let mut rows: Vec<(Option<usize>, RankedRow)> = analysed
-        .map(|a| {
-            a.analysis
-                .councils
-                .iter()
-                .map(|c| {
-                    let quartile = match (c.quartile_national, c.quartile) {
-                        (Some(q), _) => format!("{q} (England)"),
-                        (None, Some(q)) => format!("{q} (region)"),
-                        _ => "–".into(),
-                    };
-                    let distance = match c.mads {
-                        Some(m) => format!(
-                            "{} the median ({m:+.1} MADs){}",
-                            c.distance,
-                            if c.outlier { ", outlier" } else { "" }
-                        ),
-                        None => c.distance.to_string(),
-                    };
-                    (
-                        c.rank,
-                        RankedRow {
-                            rank: c.rank.map_or_else(|| "–".into(), |r| r.to_string()),
-                            ons_code: c.code.clone(),
-                            name: names.get(&c.code).cloned().unwrap_or_default(),
-                            value: stored_text(
-                                &measure,
-                                stored
-                                    .get(&(measure.code.as_str(), c.code.as_str(), a.period))
-                                    .copied(),
-                            ),
-                            interval: interval_text(&measure, c, level),
-                            numerator: count(c.numerator),
-                            denominator: count(c.denominator),
-                            comparison: c.comparison,
-                            quartile,
-                            distance,
-                            direction: c.direction_of_travel,
-                            trend: c.trend,
-                        },
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    rows.sort_by(|(a, ra), (b, rb)| {
-        (a.is_none(), a)
-            .cmp(&(b.is_none(), b))
-            .then_with(|| ra.name.cmp(&rb.name))
+    let rows = analysed.map_or_else(Vec::new, |a| {
+        ranked_rows(&measure, a, &stored, &names, level)
     });
-    let values_of = |code: &str| -> Option<ChartValue> {
-        let c = analysed?
-            .analysis
-            .councils
-            .iter()
-            .find(|c| c.code == code)?;
-        Some((
-            c.value?,
-            c.denominator,
-            c.ci_low.zip(c.ci_high),
-            c.comparison.css(),
-        ))
-    };
-    let benchmark_lines: Vec<(String, f64)> = analysed
-        .map(|a| {
-            [
-                ("England", a.analysis.england),
-                ("Region", a.analysis.region),
-            ]
-            .into_iter()
-            .filter_map(|(l, b)| Some((l.to_string(), b?.value.to_f64()?)))
-            .collect()
-        })
-        .unwrap_or_default();
-    let bar_rows: Vec<BarInput> = rows
-        .iter()
-        .filter_map(|(_, r)| {
-            let (v, _, ci, css) = values_of(&r.ons_code)?;
-            Some((r.name.clone(), v, r.value.clone(), css, ci))
-        })
-        .collect();
-    let bars = (!bar_rows.is_empty())
-        .then(|| bars(&bar_rows, &benchmark_lines, |v| measure.format_f64(v)))
-        .flatten();
-    let funnel_kind = match measure.unit {
-        Unit::Percent => Some(FunnelKind::Percent),
-        Unit::Rate => measure_multiplier(inputs, &measure.code).map(|k| FunnelKind::Rate {
-            multiplier: f64::from(k),
-        }),
-        _ => None,
-    };
-    let funnel_points: Vec<(f64, f64, String, &'static str)> = rows
-        .iter()
-        .filter_map(|(_, r)| {
-            let (v, n, _, css) = values_of(&r.ons_code)?;
-            Some((n?, v, format!("{}: {}", r.name, r.value), css))
-        })
-        .collect();
-    let funnel_benchmark = benchmark_lines.first().map(|(_, v)| *v);
-    let funnel = match (funnel_kind, funnel_benchmark) {
-        (Some(kind), Some(b)) if !funnel_points.is_empty() => {
-            funnel(&funnel_points, b, kind, |v| measure.format_f64(v))
-        }
-        _ => None,
-    };
+    let benchmark_lines = analysed.map_or_else(Vec::new, benchmark_lines);
+    let charts = analysed.map(|a| {
+        charts(
+            &measure,
+            a,
+            &rows,
+            &benchmark_lines,
+            measure_multiplier(inputs, &measure.code),
+        )
+    });
+    let (bars, funnel) = charts.unwrap_or((None, None));
     let (lines, trend_rows) = trend_lines(inputs, &stored, &measure, analysed.map(|a| a.period));
     let headline = analysed.map(|a| {
         headlines::for_measure(&measure.title, &a.analysis, &names, |v| {
@@ -234,7 +141,7 @@ async fn show(
         national: analysed.is_some_and(|a| a.analysis.national),
         england: benchmark_text(&measure, analysed.and_then(|a| a.analysis.england)),
         region_value: benchmark_text(&measure, analysed.and_then(|a| a.analysis.region)),
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        rows,
         chart_title: format!("{} by council, {}", measure.title, analysed.map(|a| a.period.to_string()).unwrap_or_default()),
         bars,
         funnel_title: format!("{} against {}", measure.title, benchmark_lines.first().map(|(l, _)| l.as_str()).unwrap_or("the benchmark")),
@@ -245,6 +152,130 @@ async fn show(
         trend_rows,
         measure,
     })
+}
+
+/// Every council of the region for the measure: ranked councils best first, then the unranked
+/// by name.
+pub fn ranked_rows(
+    measure: &Measure,
+    a: &Analysed,
+    stored: &StoredIndex<'_>,
+    names: &HashMap<String, String>,
+    level: Level,
+) -> Vec<RankedRow> {
+    let count = |v: Option<f64>| {
+        v.and_then(rust_decimal::Decimal::from_f64_retain)
+            .map(|d| format_value(d, Unit::Count, 0))
+            .unwrap_or_default()
+    };
+    let mut rows: Vec<(Option<usize>, RankedRow)> = a
+        .analysis
+        .councils
+        .iter()
+        .map(|c| {
+            let quartile = match (c.quartile_national, c.quartile) {
+                (Some(q), _) => format!("{q} (England)"),
+                (None, Some(q)) => format!("{q} (region)"),
+                _ => "–".into(),
+            };
+            let distance = match c.mads {
+                Some(m) => format!(
+                    "{} the median ({m:+.1} MADs){}",
+                    c.distance,
+                    if c.outlier { ", outlier" } else { "" }
+                ),
+                None => c.distance.to_string(),
+            };
+            let row = RankedRow {
+                rank: c.rank.map_or_else(|| "–".into(), |r| r.to_string()),
+                ons_code: c.code.clone(),
+                name: names.get(&c.code).cloned().unwrap_or_default(),
+                value: stored_text(
+                    measure,
+                    stored
+                        .get(&(measure.code.as_str(), c.code.as_str(), a.period))
+                        .copied(),
+                ),
+                interval: interval_text(measure, c, level),
+                numerator: count(c.numerator),
+                denominator: count(c.denominator),
+                comparison: c.comparison,
+                quartile,
+                distance,
+                direction: c.direction_of_travel,
+                trend: c.trend,
+            };
+            (c.rank, row)
+        })
+        .collect();
+    rows.sort_by(|(a, ra), (b, rb)| {
+        (a.is_none(), a)
+            .cmp(&(b.is_none(), b))
+            .then_with(|| ra.name.cmp(&rb.name))
+    });
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
+/// England's and the region's values, as lines across the charts.
+fn benchmark_lines(a: &Analysed) -> Vec<(String, f64)> {
+    [
+        ("England", a.analysis.england),
+        ("Region", a.analysis.region),
+    ]
+    .into_iter()
+    .filter_map(|(l, b)| Some((l.to_string(), b?.value.to_f64()?)))
+    .collect()
+}
+
+/// The bar chart of the rows (in their order) and, for percentages and rates with counts, the
+/// funnel plot against the first benchmark.
+pub fn charts(
+    measure: &Measure,
+    a: &Analysed,
+    rows: &[RankedRow],
+    benchmark_lines: &[(String, f64)],
+    rate_multiplier: Option<i32>,
+) -> (Option<Bars>, Option<Funnel>) {
+    let values_of = |code: &str| -> Option<ChartValue> {
+        let c = a.analysis.councils.iter().find(|c| c.code == code)?;
+        Some((
+            c.value?,
+            c.denominator,
+            c.ci_low.zip(c.ci_high),
+            c.comparison.css(),
+        ))
+    };
+    let bar_rows: Vec<BarInput> = rows
+        .iter()
+        .filter_map(|r| {
+            let (v, _, ci, css) = values_of(&r.ons_code)?;
+            Some((r.name.clone(), v, r.value.clone(), css, ci))
+        })
+        .collect();
+    let bars = (!bar_rows.is_empty())
+        .then(|| bars(&bar_rows, benchmark_lines, |v| measure.format_f64(v)))
+        .flatten();
+    let funnel_kind = match measure.unit {
+        Unit::Percent => Some(FunnelKind::Percent),
+        Unit::Rate => rate_multiplier.map(|k| FunnelKind::Rate {
+            multiplier: f64::from(k),
+        }),
+        _ => None,
+    };
+    let funnel_points: Vec<(f64, f64, String, &'static str)> = rows
+        .iter()
+        .filter_map(|r| {
+            let (v, n, _, css) = values_of(&r.ons_code)?;
+            Some((n?, v, format!("{}: {}", r.name, r.value), css))
+        })
+        .collect();
+    let funnel = match (funnel_kind, benchmark_lines.first()) {
+        (Some(kind), Some((_, b))) if !funnel_points.is_empty() => {
+            funnel(&funnel_points, *b, kind, |v| measure.format_f64(v))
+        }
+        _ => None,
+    };
+    (bars, funnel)
 }
 
 fn measure_multiplier(inputs: &Inputs, code: &str) -> Option<i32> {
@@ -322,4 +353,92 @@ fn trend_lines(
         .collect();
     let labels: Vec<String> = periods.iter().map(Period::to_string).collect();
     (lines(&labels, &as_f64, |v| measure.format_f64(v)), rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::measure::Value;
+    use crate::web::fixtures::{COUNCILS, analysed, inputs, measure};
+
+    fn names() -> HashMap<String, String> {
+        COUNCILS
+            .iter()
+            .zip(["Dover", "Ashford", "Canterbury", "Bromley"])
+            .map(|(c, n)| (c.to_string(), n.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn councils_are_ranked_best_first_with_their_counts_and_quartiles() {
+        let inputs = inputs(None, true);
+        let a = analysed(&inputs);
+        let rows = ranked_rows(&measure(), &a, &stored_index(&inputs), &names(), Level::P95);
+        let order: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|r| (r.rank.as_str(), r.name.as_str(), r.value.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("1", "Bromley", "70.0%"),
+                ("2", "Dover", "60.0%"),
+                ("3", "Canterbury", "45.0%"),
+                ("4", "Ashford", "40.0%"),
+            ]
+        );
+        assert_eq!(
+            (rows[0].numerator.as_str(), rows[0].denominator.as_str()),
+            ("700", "1,000")
+        );
+        assert_eq!(rows[0].quartile, "1 (region)", "compared with the region");
+    }
+
+    #[test]
+    fn unranked_councils_come_last_by_name() {
+        let mut inputs = inputs(None, true);
+        for s in inputs
+            .values
+            .iter_mut()
+            .filter(|s| s.area == "E4" || s.area == "E2")
+        {
+            s.value = Value::default();
+        }
+        let a = analysed(&inputs);
+        let rows = ranked_rows(&measure(), &a, &stored_index(&inputs), &names(), Level::P95);
+        let order: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.rank.as_str(), r.name.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("1", "Dover"),
+                ("2", "Canterbury"),
+                ("–", "Ashford"),
+                ("–", "Bromley")
+            ]
+        );
+        assert_eq!(rows[2].value, "[x]", "a stored value without a number");
+    }
+
+    #[test]
+    fn a_percentage_with_counts_draws_bars_and_a_funnel() {
+        let inputs = inputs(None, true);
+        let a = analysed(&inputs);
+        let m = measure();
+        let rows = ranked_rows(&m, &a, &stored_index(&inputs), &names(), Level::P95);
+        let lines = benchmark_lines(&a);
+        let (bars, funnel) = charts(&m, &a, &rows, &lines, None);
+        assert_eq!(lines.len(), 2, "England and the region: {lines:?}");
+        assert!(bars.is_some() && funnel.is_some());
+        let without_counts = crate::web::fixtures::inputs(None, false);
+        let a = analysed(&without_counts);
+        let rows = ranked_rows(&m, &a, &stored_index(&without_counts), &names(), Level::P95);
+        let (bars, funnel) = charts(&m, &a, &rows, &benchmark_lines(&a), None);
+        assert!(
+            bars.is_some() && funnel.is_none(),
+            "no denominators, no funnel"
+        );
+    }
 }

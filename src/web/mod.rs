@@ -9,6 +9,8 @@ mod compare;
 mod domains;
 mod downloads;
 mod error;
+#[cfg(test)]
+mod fixtures;
 mod guard;
 mod health;
 mod layout;

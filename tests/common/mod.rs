@@ -306,3 +306,31 @@ pub fn upload(uri: &str, filename: &str, bytes: &[u8], fields: &[(&str, &str)]) 
         .body(Body::from(body))
         .expect("request")
 }
+
+/// Every value of the illustrative data set, as the seed generates it.
+#[allow(dead_code)]
+pub fn seed_values() -> Vec<scorecard::domain::NewObservation> {
+    let catalogue = scorecard::seed::catalogue::SeedCatalogue::load().expect("seed catalogue");
+    let region = catalogue
+        .areas
+        .iter()
+        .find(|a| a.level == "region")
+        .expect("a region")
+        .clone();
+    scorecard::seed::generate::observations(&catalogue, &region)
+}
+
+/// The measures the seed gives `area` a number for in some period up to `as_at`.
+#[allow(dead_code)]
+pub fn seeded_measures(
+    area: &str,
+    as_at: scorecard::domain::Period,
+) -> std::collections::BTreeSet<String> {
+    seed_values()
+        .into_iter()
+        .filter(|o| {
+            o.area_code == area && o.value.is_some() && o.period.sort_key() <= as_at.sort_key()
+        })
+        .map(|o| o.measure_code)
+        .collect()
+}

@@ -1,0 +1,102 @@
+//! Test fixtures for the pure page builders: a small region of four councils and one measure.
+
+use rust_decimal::Decimal;
+
+use crate::analysis::intervals::Level;
+use crate::analysis::measure::{ComparatorKind, Group, Groups, Spec, Value};
+use crate::analysis::rag::Target;
+use crate::analysis::scorecard::{Analysed, Inputs, Stored, analyse};
+use crate::domain::{Measure, Period, Polarity, Unit};
+
+pub const COUNCILS: [&str; 4] = ["E1", "E2", "E3", "E4"];
+
+pub fn period(p: &str) -> Period {
+    p.parse().unwrap()
+}
+
+/// "1A", a percentage where higher is better, shown to one decimal.
+pub fn measure() -> Measure {
+    Measure {
+        code: "M1".into(),
+        display_code: "1A".into(),
+        title: "A percentage".into(),
+        definition: String::new(),
+        unit: Unit::Percent,
+        unit_label: "%".into(),
+        polarity: Polarity::HigherIsBetter,
+        decimals: 1,
+        domain_slug: "d".into(),
+        domain_name: "Domain".into(),
+        domain_position: 1,
+        teasc_section_name: None,
+        tier: "core".into(),
+        measure_type: "outcome".into(),
+        source: "ASCOF".into(),
+        frequency: "annual".into(),
+        strategic_weight: 1,
+    }
+}
+
+/// A value in tenths of a percent; with `counts`, out of 1,000 people.
+pub fn stored(area: &str, p: &str, tenths: i64, counts: bool) -> Stored {
+    Stored {
+        measure: "M1".into(),
+        area: area.into(),
+        period: period(p),
+        value: Value {
+            value: Some(Decimal::new(tenths, 1)),
+            numerator: counts.then(|| Decimal::new(tenths, 0)),
+            denominator: counts.then(|| Decimal::new(1000, 0)),
+            ..Value::default()
+        },
+    }
+}
+
+/// Four councils: E1 at 50.0%, 55.0%, 60.0% over three years, E2 40.0%, E3 45.0% and E4 70.0%
+/// in the latest (2022-23).
+pub fn inputs(target: Option<Target>, counts: bool) -> Inputs {
+    let members: Vec<String> = COUNCILS.iter().map(|c| c.to_string()).collect();
+    let mut values = vec![
+        stored("E1", "2020-21", 500, counts),
+        stored("E1", "2021-22", 550, counts),
+        stored("E1", "2022-23", 600, counts),
+    ];
+    for (c, v) in [("E2", 400), ("E3", 450), ("E4", 700)] {
+        values.push(stored(c, "2022-23", v, counts));
+    }
+    let group = Group {
+        members: members.clone(),
+        published_area: None,
+    };
+    Inputs {
+        specs: vec![Spec {
+            code: "M1".into(),
+            unit: Unit::Percent,
+            polarity: Polarity::HigherIsBetter,
+            decimals: 1,
+            rate_multiplier: None,
+            target,
+            council_targets: Default::default(),
+            tolerance: None,
+        }],
+        values,
+        groups: Groups {
+            england: group.clone(),
+            region: group,
+            ..Default::default()
+        },
+        councils: members,
+    }
+}
+
+/// The measure analysed for 2022-23 against the region at 95%.
+pub fn analysed(inputs: &Inputs) -> Analysed {
+    analyse(
+        inputs,
+        &inputs.councils,
+        period("2022-23"),
+        ComparatorKind::Region,
+        Level::P95,
+    )
+    .remove(0)
+}
