@@ -182,7 +182,13 @@ mod tests {
             domain_slug: "d".into(),
             body: "Reablement grew.".into(),
         }];
-        let sheet = CouncilSheet::build("E1", "Dover".into(), &[measure()], &[a.clone()], &notes);
+        let sheet = CouncilSheet::build(
+            "E1",
+            "Dover".into(),
+            &[measure()],
+            std::slice::from_ref(&a),
+            &notes,
+        );
         assert_eq!((sheet.code.as_str(), sheet.name.as_str()), ("E1", "Dover"));
         assert_eq!(sheet.domains.len(), 1);
         let line = &sheet.domains[0];
