@@ -137,196 +137,241 @@ fn row_year(
 /// Parses the Total rows into values. Councils must be known; benchmark areas are collected;
 /// measure codes the catalogue does not know become uncatalogued measures, with a warning.
 pub fn parse(table: &Table, years: YearSources, known: &Known, report: &mut Report) -> Official {
-    let mut official = Official::default();
-    let Some(c) = columns(table, &mut report.errors) else {
-        return official;
+    let Some(columns) = columns(table, &mut report.errors) else {
+        return Official::default();
     };
     let year = year_column(table);
     let year_header = year.map_or("Year", |i| table.header[i].as_str());
-    let mut groups: HashMap<(String, String, Period), Siblings> = HashMap::new();
-    let mut order: Vec<(String, String, Period)> = Vec::new();
-    let mut benchmarks: HashMap<String, BenchmarkArea> = HashMap::new();
-    let mut new_measures: HashMap<String, NewMeasure> = HashMap::new();
-    let mut skipped_disaggregations = 0usize;
-    let mut skipped_levels: HashMap<String, usize> = HashMap::new();
-    let cell =
-        |row: &[String], i: usize| row.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+    let mut reading = Reading {
+        table,
+        c: columns,
+        known,
+        groups: HashMap::new(),
+        order: Vec::new(),
+        benchmarks: HashMap::new(),
+        new_measures: HashMap::new(),
+        skipped_disaggregations: 0,
+        skipped_levels: HashMap::new(),
+    };
     for (number, row) in &table.rows {
         let at = Location {
             sheet: table.sheet.clone(),
             row: *number,
         };
-        if !cell(row, c.disaggregation).eq_ignore_ascii_case("total") {
-            skipped_disaggregations += 1;
+        if !cell(row, reading.c.disaggregation).eq_ignore_ascii_case("total") {
+            reading.skipped_disaggregations += 1;
             continue;
         }
         let period = match row_year(row, year, years, &at, year_header) {
             Ok(p) => p,
-            Err(issue) => {
-                let whole_file = issue.row.is_none();
+            Err(issue) if issue.row.is_none() => {
                 report.errors.push(issue);
-                if whole_file {
-                    return official;
-                }
+                return Official::default();
+            }
+            Err(issue) => {
+                report.errors.push(issue);
                 continue;
             }
         };
-        let level = cell(row, c.level);
-        let (ons, name) = (cell(row, c.ons), cell(row, c.geo_name));
-        let area = match level.to_ascii_lowercase().as_str() {
-            "council" | "local authority" | "cassr" => {
-                match known.council(&ons, &cell(row, c.geo_code)) {
-                    Some(code) => code.to_string(),
-                    None => {
-                        report.errors.push(Issue::at(
-                            &at,
-                            &table.header[c.ons],
-                            &ons,
-                            format!("unknown council ({name}): not in the England reference"),
-                        ));
-                        continue;
-                    }
-                }
-            }
-            "england" | "national" | "country" => {
-                benchmark(&mut benchmarks, ENGLAND, "England", "england")
-            }
-            "region" => match region_area(&ons, &name) {
-                Some(code) => benchmark(&mut benchmarks, &code, &name, "region"),
-                None => {
-                    report.errors.push(Issue::at(
-                        &at,
-                        &table.header[c.ons],
-                        &ons,
-                        format!("a region row needs its E12 ONS code or an English region's name ({name})"),
-                    ));
-                    continue;
-                }
-            },
-            "council type" => {
-                let code = format!("CT-{}", slug(&name));
-                benchmark(&mut benchmarks, &code, &name, "council_type")
-            }
-            _ => {
-                *skipped_levels.entry(level).or_default() += 1;
-                continue;
-            }
+        if let Err(issue) = reading.read(row, period, at) {
+            report.errors.push(issue);
+        }
+    }
+    reading.finish(report)
+}
+
+fn cell(row: &[String], i: usize) -> String {
+    row.get(i).map(|s| s.trim().to_string()).unwrap_or_default()
+}
+
+/// The state of reading one official table: the sibling rows (measure types) of each area,
+/// measure and period, in file order, and what was found along the way.
+struct Reading<'a> {
+    table: &'a Table,
+    c: Columns,
+    known: &'a Known,
+    groups: HashMap<(String, String, Period), Siblings>,
+    order: Vec<(String, String, Period)>,
+    benchmarks: HashMap<String, BenchmarkArea>,
+    new_measures: HashMap<String, NewMeasure>,
+    skipped_disaggregations: usize,
+    skipped_levels: HashMap<String, usize>,
+}
+
+impl Reading<'_> {
+    /// Reads one Total row of a known year: its area, measure and cell, kept with its siblings.
+    /// A row at a geographical level the scorecard does not keep is counted and skipped.
+    fn read(&mut self, row: &[String], period: Period, at: Location) -> Result<(), Issue> {
+        let Some(area) = self.area_of(row, &at)? else {
+            return Ok(());
         };
-        let group_text = cell(row, c.group);
-        let published = strip_year_suffix(&group_text);
-        let measure = match known.measure_in(published, period) {
-            Some(m) => m.code.clone(),
-            None => match uncatalogued(published, period, known) {
-                Some(code) => {
-                    new_measures
-                        .entry(code.clone())
-                        .or_insert_with(|| NewMeasure {
-                            code: code.clone(),
-                            published: published.to_string(),
-                            title: title_from(
-                                &c.description.map(|i| cell(row, i)).unwrap_or_default(),
-                                published,
-                            ),
-                            renumbered: period.year_start() >= RENUMBERED_FROM,
-                            first_row: at.clone(),
-                        });
-                    code
-                }
-                None => {
-                    report.errors.push(Issue::at(
-                        &at,
-                        &table.header[c.group],
-                        &group_text,
-                        "not a measure code (letters, digits and brackets)",
-                    ));
-                    continue;
-                }
-            },
-        };
-        let measure_type = cell(row, c.measure_type).to_ascii_lowercase();
-        let raw = cell(row, c.value);
-        let parsed = match cells::parse(&raw) {
-            Ok(p) => p,
-            Err(reason) => {
-                report
-                    .errors
-                    .push(Issue::at(&at, &table.header[c.value], &raw, reason));
-                continue;
-            }
-        };
+        let measure = self.measure_of(row, period, &at)?;
+        let measure_type = cell(row, self.c.measure_type).to_ascii_lowercase();
+        let raw = cell(row, self.c.value);
+        let parsed = cells::parse(&raw)
+            .map_err(|reason| Issue::at(&at, &self.table.header[self.c.value], &raw, reason))?;
         let key = (area, measure, period);
-        let siblings = match groups.entry(key.clone()) {
+        let siblings = match self.groups.entry(key.clone()) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
-                order.push(key);
+                self.order.push(key);
                 e.insert(Siblings::default())
             }
         };
         siblings.at.get_or_insert(at.clone());
         if let Some((_, first)) = siblings.cells.get(&measure_type) {
-            report.errors.push(Issue::row(
+            return Err(Issue::row(
                 &at,
                 format!(
                     "duplicate row: the same area, measure and measure type as row {}",
                     first.row
                 ),
             ));
-            continue;
         }
         siblings.cells.insert(measure_type, (parsed, at));
+        Ok(())
     }
-    if skipped_disaggregations > 0 {
-        report.notes.push(format!("{skipped_disaggregations} rows of other disaggregations (sex, age) were read and not kept: the scorecard keeps the Total"));
-    }
-    let mut skipped_levels: Vec<_> = skipped_levels.into_iter().collect();
-    skipped_levels.sort();
-    for (level, count) in skipped_levels {
-        report.warnings.push(Issue::file(format!(
-            "{count} rows at the geographical level '{level}' were skipped: the scorecard keeps councils, regions, council types and England"
-        )));
-    }
-    let mut new_measures: Vec<NewMeasure> = new_measures.into_values().collect();
-    new_measures.sort_by_key(|m| m.first_row.row);
-    for m in &new_measures {
-        report.warnings.push(Issue::at(
-            &m.first_row,
-            &table.header[c.group],
-            &m.published,
-            format!(
-                "the measure {} ({}) is not in the catalogue: its values are imported as an uncatalogued measure {}, compared with nothing until an analyst sets its unit and polarity (scorecard measure {} --unit … --polarity …)",
-                m.published, m.title, m.code, m.code
-            ),
-        ));
-    }
-    for key in order {
-        let Some(siblings) = groups.remove(&key) else {
-            continue;
+
+    /// The row's area: a known council, or a benchmark area (England, a region, a council
+    /// type); none for a geographical level the scorecard does not keep.
+    fn area_of(&mut self, row: &[String], at: &Location) -> Result<Option<String>, Issue> {
+        let c = &self.c;
+        let level = cell(row, c.level);
+        let (ons, name) = (cell(row, c.ons), cell(row, c.geo_name));
+        let ons_header = &self.table.header[c.ons];
+        let area = match level.to_ascii_lowercase().as_str() {
+            "council" | "local authority" | "cassr" => self
+                .known
+                .council(&ons, &cell(row, c.geo_code))
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    Issue::at(
+                        at,
+                        ons_header,
+                        &ons,
+                        format!("unknown council ({name}): not in the England reference"),
+                    )
+                })?,
+            "england" | "national" | "country" => {
+                benchmark(&mut self.benchmarks, ENGLAND, "England", "england")
+            }
+            "region" => {
+                let code = region_area(&ons, &name).ok_or_else(|| {
+                    Issue::at(
+                        at,
+                        ons_header,
+                        &ons,
+                        format!("a region row needs its E12 ONS code or an English region's name ({name})"),
+                    )
+                })?;
+                benchmark(&mut self.benchmarks, &code, &name, "region")
+            }
+            "council type" => {
+                let code = format!("CT-{}", slug(&name));
+                benchmark(&mut self.benchmarks, &code, &name, "council_type")
+            }
+            _ => {
+                *self.skipped_levels.entry(level).or_default() += 1;
+                return Ok(None);
+            }
         };
-        let Some(at) = siblings.at else { continue };
-        let get = |t: &str| siblings.cells.get(t).map(|(c, _)| *c);
-        let Some((outcome, _)) = siblings.cells.get("outcome") else {
-            report.errors.push(Issue::row(
-                &at,
-                format!("no Outcome row for {} {} {}", key.0, key.1, key.2),
+        Ok(Some(area))
+    }
+
+    /// The row's catalogue measure, through the aliases of its year; a code the catalogue does
+    /// not know becomes an uncatalogued measure.
+    fn measure_of(
+        &mut self,
+        row: &[String],
+        period: Period,
+        at: &Location,
+    ) -> Result<String, Issue> {
+        let group_text = cell(row, self.c.group);
+        let published = strip_year_suffix(&group_text);
+        if let Some(m) = self.known.measure_in(published, period) {
+            return Ok(m.code.clone());
+        }
+        let code = uncatalogued(published, period, self.known).ok_or_else(|| {
+            Issue::at(
+                at,
+                &self.table.header[self.c.group],
+                &group_text,
+                "not a measure code (letters, digits and brackets)",
+            )
+        })?;
+        let description = self.c.description.map(|i| cell(row, i)).unwrap_or_default();
+        self.new_measures
+            .entry(code.clone())
+            .or_insert_with(|| NewMeasure {
+                code: code.clone(),
+                published: published.to_string(),
+                title: title_from(&description, published),
+                renumbered: period.year_start() >= RENUMBERED_FROM,
+                first_row: at.clone(),
+            });
+        Ok(code)
+    }
+
+    /// The values (each area, measure and period's Outcome with its counts), the benchmark
+    /// areas and the new measures; notes and warnings for what was left out or added.
+    fn finish(mut self, report: &mut Report) -> Official {
+        if self.skipped_disaggregations > 0 {
+            report.notes.push(format!("{} rows of other disaggregations (sex, age) were read and not kept: the scorecard keeps the Total", self.skipped_disaggregations));
+        }
+        let mut skipped_levels: Vec<_> = self.skipped_levels.into_iter().collect();
+        skipped_levels.sort();
+        for (level, count) in skipped_levels {
+            report.warnings.push(Issue::file(format!(
+                "{count} rows at the geographical level '{level}' were skipped: the scorecard keeps councils, regions, council types and England"
+            )));
+        }
+        let mut new_measures: Vec<NewMeasure> = self.new_measures.into_values().collect();
+        new_measures.sort_by_key(|m| m.first_row.row);
+        for m in &new_measures {
+            report.warnings.push(Issue::at(
+                &m.first_row,
+                &self.table.header[self.c.group],
+                &m.published,
+                format!(
+                    "the measure {} ({}) is not in the catalogue: its values are imported as an uncatalogued measure {}, compared with nothing until an analyst sets its unit and polarity (scorecard measure {} --unit … --polarity …)",
+                    m.published, m.title, m.code, m.code
+                ),
             ));
-            continue;
-        };
-        official.rows.push(Parsed::new(
-            at.clone(),
-            key.0,
-            key.1,
-            key.2,
-            *outcome,
-            get("numerator").and_then(Cell::number),
-            get("denominator").and_then(Cell::number),
-            get("margin of error").and_then(Cell::number),
-            None,
-        ));
+        }
+        let mut rows = Vec::with_capacity(self.order.len());
+        for key in self.order {
+            let Some(siblings) = self.groups.remove(&key) else {
+                continue;
+            };
+            let Some(at) = siblings.at else { continue };
+            let get = |t: &str| siblings.cells.get(t).map(|(c, _)| *c);
+            let Some((outcome, _)) = siblings.cells.get("outcome") else {
+                report.errors.push(Issue::row(
+                    &at,
+                    format!("no Outcome row for {} {} {}", key.0, key.1, key.2),
+                ));
+                continue;
+            };
+            rows.push(Parsed::new(
+                at.clone(),
+                key.0,
+                key.1,
+                key.2,
+                *outcome,
+                get("numerator").and_then(Cell::number),
+                get("denominator").and_then(Cell::number),
+                get("margin of error").and_then(Cell::number),
+                None,
+            ));
+        }
+        let mut benchmarks: Vec<BenchmarkArea> = self.benchmarks.into_values().collect();
+        benchmarks.sort_by(|a, b| a.code.cmp(&b.code));
+        Official {
+            rows,
+            benchmarks,
+            new_measures,
+        }
     }
-    official.benchmarks = benchmarks.into_values().collect();
-    official.benchmarks.sort_by(|a, b| a.code.cmp(&b.code));
-    official.new_measures = new_measures;
-    official
 }
 
 /// The catalogue code for a measure the catalogue does not know: the published code, normalised;
