@@ -44,7 +44,13 @@ async fn main() -> anyhow::Result<()> {
 
     let period = Period::year(2016);
     let started = Instant::now();
-    let inputs = scorecard::db::queries::analysis::inputs(&pool, period, "england").await?;
+    let inputs = scorecard::db::queries::analysis::inputs(
+        &pool,
+        scorecard::domain::account::DataView::Internal,
+        period,
+        "england",
+    )
+    .await?;
     let load = started.elapsed();
     for (label, comparator) in [
         ("England", ComparatorKind::England),

@@ -1,6 +1,8 @@
 //! The command line: `scorecard` (or `scorecard serve`) runs the site; other subcommands manage
 //! the database.
 
+mod users;
+
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -45,6 +47,12 @@ pub enum Command {
     /// Complete or correct a measure of the catalogue, e.g. one an official file brought in
     /// uncatalogued: `scorecard measure 2F --unit percent --polarity higher_is_better`.
     Measure(MeasureArgs),
+    /// Users: add (the first analyst of a fresh install), list, disable, reset.
+    User(users::UserArgs),
+    /// Publish a period: its values and submitted commentary become public (again).
+    Publish(users::PublishArgs),
+    /// Withdraw a period's publication: the public no longer sees it.
+    Unpublish(users::PublishArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -112,6 +120,9 @@ pub struct ImportArgs {
     /// Who is submitting, for the record.
     #[arg(long, env = "USER", default_value = "command line")]
     pub by: String,
+    /// Publish the file's periods once it is stored.
+    #[arg(long)]
+    pub publish: bool,
     /// The largest file accepted, in bytes.
     #[arg(long, env = "SCORECARD_MAX_UPLOAD_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_bytes: usize,
@@ -131,7 +142,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Some(Command::Seed(args)) if args.remove => {
                 let db = open(&args.database).await?;
-                let removed = crate::db::queries::illustrative::remove(&db.pool).await;
+                let removed = crate::db::queries::illustrative::remove(&db.pool, "command line").await;
                 db.close().await?;
                 let removed = removed?;
                 println!(
@@ -160,6 +171,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Some(Command::Import(args)) => import(args).await,
             Some(Command::Reference(args)) => reference(args).await,
             Some(Command::Measure(args)) => measure(args).await,
+            Some(Command::User(args)) => {
+                let db = open(&args.database).await?;
+                let result = users::user(&db.pool, args).await;
+                db.close().await?;
+                result
+            }
+            Some(Command::Publish(args)) => {
+                let db = open(&args.database).await?;
+                let result = users::publish(&db.pool, args.period).await;
+                db.close().await?;
+                result
+            }
+            Some(Command::Unpublish(args)) => {
+                let db = open(&args.database).await?;
+                let result = users::unpublish(&db.pool, args.period).await;
+                db.close().await?;
+                result
+            }
         }
     })
 }
@@ -201,6 +230,11 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
             Committed::AlreadyCurrent { submission_id, revision } => println!(
                 "identical to submission {submission_id} (revision {revision}), already current: nothing changed"
             ),
+        }
+        if args.publish {
+            for period in analysis.contents.periods() {
+                users::publish(&db.pool, period).await?;
+            }
         }
         Ok(())
     }

@@ -40,6 +40,11 @@ pub struct ServeConfig {
     #[arg(long, env = "SCORECARD_MAX_UPLOAD_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_upload_bytes: usize,
 
+    /// The address people reach the service at (e.g. https://scorecard.example.org). When it
+    /// is https, session cookies are marked Secure.
+    #[arg(long, env = "SCORECARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Load the illustrative seed data when the database has no data yet.
     #[arg(long, env = "SCORECARD_SEED", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed: bool,
@@ -50,4 +55,15 @@ pub struct ServeConfig {
 pub struct SiteConfig {
     pub region: String,
     pub max_upload_bytes: usize,
+    /// Where people reach the service, if configured.
+    pub public_url: Option<String>,
+}
+
+impl SiteConfig {
+    /// Session cookies are `Secure` when the service is reached over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"))
+    }
 }

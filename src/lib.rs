@@ -2,6 +2,7 @@
 //! database (`db`), the illustrative data set (`seed`), the web site (`web`) and the command
 //! line (`cli`).
 
+pub mod accounts;
 pub mod analysis;
 pub mod charts;
 pub mod cli;

@@ -32,6 +32,7 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
         SiteConfig {
             region: config.region.clone(),
             max_upload_bytes: config.max_upload_bytes,
+            public_url: config.public_url.clone(),
         },
     );
     let app = web::router(state);
@@ -39,9 +40,12 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.bind))?;
     tracing::info!("scorecard listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("shutting down");
     Ok(())
 }

@@ -33,10 +33,14 @@ async fn with_2015_16() -> PgPool {
 #[tokio::test]
 async fn england_direct_payments_recomputed_from_council_counts_is_the_published_28_1() {
     let pool = with_2015_16().await;
-    let inputs =
-        scorecard::db::queries::analysis::inputs(&pool, Period::year(2015), "west-midlands")
-            .await
-            .unwrap();
+    let inputs = scorecard::db::queries::analysis::inputs(
+        &pool,
+        scorecard::domain::account::DataView::Internal,
+        Period::year(2015),
+        "west-midlands",
+    )
+    .await
+    .unwrap();
     let members: Vec<Member> = inputs
         .values
         .iter()
@@ -55,10 +59,14 @@ async fn england_direct_payments_recomputed_from_council_counts_is_the_published
 #[tokio::test]
 async fn west_midlands_direct_payments_headline() {
     let pool = with_2015_16().await;
-    let inputs =
-        scorecard::db::queries::analysis::inputs(&pool, Period::year(2015), "west-midlands")
-            .await
-            .unwrap();
+    let inputs = scorecard::db::queries::analysis::inputs(
+        &pool,
+        scorecard::domain::account::DataView::Internal,
+        Period::year(2015),
+        "west-midlands",
+    )
+    .await
+    .unwrap();
     assert_eq!(inputs.councils.len(), 14);
     let analysed = analyse(
         &inputs,
@@ -121,10 +129,14 @@ async fn west_midlands_direct_payments_headline() {
 #[tokio::test]
 async fn comparators_region_type_and_neighbours() {
     let pool = with_2015_16().await;
-    let inputs =
-        scorecard::db::queries::analysis::inputs(&pool, Period::year(2015), "west-midlands")
-            .await
-            .unwrap();
+    let inputs = scorecard::db::queries::analysis::inputs(
+        &pool,
+        scorecard::domain::account::DataView::Internal,
+        Period::year(2015),
+        "west-midlands",
+    )
+    .await
+    .unwrap();
     for kind in [
         ComparatorKind::Region,
         ComparatorKind::Type,

@@ -273,6 +273,7 @@ async fn a_council_outside_the_region_has_its_scorecard() {
     scorecard::ingest::import::commit(&pool, &analysis, "test")
         .await
         .unwrap();
+    common::publish(&pool, scorecard::domain::Period::year(2016)).await;
     let app = app(pool);
     let (status, body) = get(&app, "/api/v1/authorities/E06000001/scorecard").await;
     assert_eq!(status, StatusCode::OK, "{body}");

@@ -438,6 +438,8 @@ async fn a_revision_replaces_a_value_and_the_old_one_stays_in_history() {
         commit(&pool, &a, "analyst").await.unwrap(),
         Committed::Stored { revision: 1, .. }
     ));
+    let year = scorecard::domain::Period::year(2024);
+    common::publish(&pool, year).await;
     let b = analyse(&pool, "halton-v2.csv", &second, Options::default())
         .await
         .unwrap();
@@ -465,11 +467,33 @@ async fn a_revision_replaces_a_value_and_the_old_one_stays_in_history() {
     .unwrap();
     assert_eq!(values, vec![(2, Some(dec!(740.9))), (1, Some(dec!(598.7)))]);
     let app = common::app(pool.clone());
-    let (_, page) = common::get(&app, "/authorities/E06000006?period=2024-25").await;
-    let html = scraper::Html::parse_document(&page);
+    let cell = |page: &str| {
+        let html = scraper::Html::parse_document(page);
+        common::text(&html, "tr[data-measure='2A2'] td.value").unwrap()
+    };
+    let today = chrono::Utc::now().format("%-d %B %Y").to_string();
+    // The revision is the analyst's until the period is published again.
+    let mut analyst = common::Agent::signed_in(
+        &app,
+        &pool,
+        "analyst@example.org",
+        scorecard::domain::account::Role::Analyst,
+        None,
+    )
+    .await;
+    let (_, page) = analyst.get("/authorities/E06000006?period=2024-25").await;
     assert_eq!(
-        common::text(&html, "tr[data-measure='2A2'] td.value").unwrap(),
-        "740.9Revised: was 598.7 in revision 1"
+        cell(&page),
+        format!("740.9Revised on {today}: was 598.7 (revision 1)")
+    );
+    let (_, page) = common::get(&app, "/authorities/E06000006?period=2024-25").await;
+    assert_eq!(cell(&page), "598.7", "the public sees what was published");
+    common::publish(&pool, year).await;
+    let (_, page) = common::get(&app, "/authorities/E06000006?period=2024-25").await;
+    assert_eq!(
+        cell(&page),
+        format!("740.9Revised on {today}: was 598.7 (revision 1)"),
+        "published again, the page says what changed and when"
     );
     let again = analyse(&pool, "halton-v2-again.csv", &second, Options::default())
         .await

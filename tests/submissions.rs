@@ -7,7 +7,12 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{Start, app, database, get, send, text, texts, upload};
+use common::{Agent, Start, app, database, send, text, texts, upload};
+use scorecard::domain::account::Role;
+
+async fn analyst(app: &axum::Router, pool: &sqlx::PgPool) -> Agent {
+    Agent::signed_in(app, pool, "analyst@example.org", Role::Analyst, None).await
+}
 use scraper::Html;
 
 const HEADER: &str =
@@ -21,14 +26,13 @@ async fn count(pool: &sqlx::PgPool, sql: &'static str) -> i64 {
 async fn check_then_commit_a_template_through_the_site() {
     let pool = database(Start::Seeded).await;
     let app = app(pool.clone());
+    let mut analyst = analyst(&app, &pool).await;
     let file = format!("{HEADER}E06000006,Halton,AS04,,2024-25 Q1,71.5,143,200,\n");
-    let (status, _, body) = send(
-        &app,
-        upload("/submissions/check", "halton.csv", file.as_bytes(), &[]),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let html = Html::parse_document(&String::from_utf8(body).unwrap());
+    let (status, _, body) = analyst
+        .upload("/submissions/check", "halton.csv", file.as_bytes(), &[])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let html = Html::parse_document(&body);
     assert_eq!(text(&html, "#error-count").unwrap(), "0");
     assert_eq!(
         text(&html, "#values").unwrap(),
@@ -53,11 +57,7 @@ async fn check_then_commit_a_template_through_the_site() {
         .unwrap()
         .to_string();
 
-    let commit = Request::post(&action)
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::empty())
-        .unwrap();
-    let (status, headers, _) = send(&app, commit).await;
+    let (status, headers, _) = analyst.post_form(&action, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let location = headers["location"].to_str().unwrap().to_string();
     assert!(location.starts_with("/submissions/"));
@@ -70,42 +70,43 @@ async fn check_then_commit_a_template_through_the_site() {
         1
     );
 
-    let (status, body) = get(&app, &location).await;
+    let (status, body) = analyst.get(&location).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         body.contains("Revision 1 of template:E06000006:2024-25 Q1"),
         "{body}"
     );
-    let (_, list) = get(&app, "/submissions").await;
+    let (_, list) = analyst.get("/submissions").await;
     let files = texts(
         &Html::parse_document(&list),
         "#submissions tbody td:nth-child(2)",
     );
     assert_eq!(files, vec!["halton.csv", "seed-data/"]);
 
-    let again = Request::post(&action)
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::empty())
-        .unwrap();
     assert_eq!(
-        send(&app, again).await.0,
+        analyst.post_form(&action, &[]).await.0,
         StatusCode::NOT_FOUND,
         "an upload commits once"
     );
+    // The public sees neither the list nor the reports.
+    let mut public = Agent::public(&app);
+    for page in ["/submissions", location.as_str()] {
+        let (status, _) = public.get(page).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}: sign in first");
+    }
 }
 
 #[tokio::test]
 async fn a_file_with_errors_shows_them_and_offers_no_commit() {
     let pool = database(Start::Seeded).await;
     let app = app(pool.clone());
+    let mut analyst = analyst(&app, &pool).await;
     let file = format!("{HEADER}E06000006,Halton,AS04,,2024-25 Q1,lots,,,\n");
-    let (status, _, body) = send(
-        &app,
-        upload("/submissions/check", "bad.csv", file.as_bytes(), &[]),
-    )
-    .await;
+    let (status, _, body) = analyst
+        .upload("/submissions/check", "bad.csv", file.as_bytes(), &[])
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let html = Html::parse_document(&String::from_utf8(body).unwrap());
+    let html = Html::parse_document(&body);
     assert!(
         text(&html, ".govuk-error-summary__title")
             .unwrap()
@@ -139,11 +140,13 @@ async fn cross_site_posts_are_refused() {
 #[tokio::test]
 async fn an_upload_over_the_limit_is_refused_clearly() {
     let pool = database(Start::Seeded).await;
-    let app = app(pool);
+    let app = app(pool.clone());
+    let mut analyst = analyst(&app, &pool).await;
     let big = vec![b'a'; 2 * 1024 * 1024];
-    let (status, _, body) = send(&app, upload("/submissions/check", "big.csv", &big, &[])).await;
+    let (status, _, body) = analyst
+        .upload("/submissions/check", "big.csv", &big, &[])
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let body = String::from_utf8_lossy(&body);
     assert!(
         body.contains("too large") || body.contains("larger than"),
         "{body}"
@@ -153,12 +156,18 @@ async fn an_upload_over_the_limit_is_refused_clearly() {
 #[tokio::test]
 async fn the_template_comes_pre_filled_as_csv_and_xlsx() {
     let pool = database(Start::Seeded).await;
-    let app = app(pool);
+    let app = app(pool.clone());
+    let mut analyst = analyst(&app, &pool).await;
+    let cookie = analyst.cookie.clone().unwrap();
+    let get_bytes = |uri: &str| {
+        Request::get(uri)
+            .header("cookie", cookie.as_str())
+            .body(Body::empty())
+            .unwrap()
+    };
     let (status, headers, body) = send(
         &app,
-        Request::get("/submissions/template?authority=E06000006&period=2024-25%20Q1&format=csv")
-            .body(Body::empty())
-            .unwrap(),
+        get_bytes("/submissions/template?authority=E06000006&period=2024-25%20Q1&format=csv"),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -184,9 +193,7 @@ async fn the_template_comes_pre_filled_as_csv_and_xlsx() {
 
     let (status, _, xlsx) = send(
         &app,
-        Request::get("/submissions/template?authority=E06000006&period=2024-25%20Q1&format=xlsx")
-            .body(Body::empty())
-            .unwrap(),
+        get_bytes("/submissions/template?authority=E06000006&period=2024-25%20Q1&format=xlsx"),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -212,6 +219,6 @@ async fn the_template_comes_pre_filled_as_csv_and_xlsx() {
             StatusCode::BAD_REQUEST,
         ),
     ] {
-        assert_eq!(get(&app, uri).await.0, status, "{uri}");
+        assert_eq!(analyst.get(uri).await.0, status, "{uri}");
     }
 }

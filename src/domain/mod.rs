@@ -1,5 +1,6 @@
 //! The domain's vocabulary as types: councils, measures, periods and values.
 
+pub mod account;
 mod codes;
 pub mod known;
 mod period;

@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use super::report::Report;
 use super::{FileContents, Format, Options, Series, read, warn_changes};
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
-use crate::db::queries::{areas, known, measures, observations};
+use crate::db::queries::{areas, audit, known, measures, observations};
 use crate::domain::{Period, Provenance};
 
 /// A checked file, ready to commit when its report has no errors.
@@ -104,6 +104,19 @@ pub async fn commit(
     analysis: &Analysis,
     submitted_by: &str,
 ) -> Result<Committed, CommitError> {
+    let mut tx = pool.begin().await?;
+    let committed = commit_in(&mut tx, analysis, submitted_by).await?;
+    tx.commit().await?;
+    Ok(committed)
+}
+
+/// As [`commit`], inside the caller's transaction (which also records, say, the return it
+/// accepts); the write is in the audit log.
+pub async fn commit_in(
+    tx: &mut sqlx::PgConnection,
+    analysis: &Analysis,
+    submitted_by: &str,
+) -> Result<Committed, CommitError> {
     let report = analysis.report();
     if report.has_errors() {
         return Err(CommitError::HasErrors(report.errors.len()));
@@ -113,9 +126,8 @@ pub async fn commit(
         .format
         .map_or(Provenance::CouncilReturn, Format::provenance)
         .as_db();
-    let mut tx = pool.begin().await?;
     for area in &contents.benchmarks {
-        areas::insert_area(&mut tx, &area.code, &area.name, &area.level).await?;
+        areas::insert_area(&mut *tx, &area.code, &area.name, &area.level).await?;
     }
     for m in &contents.new_measures {
         let scheme = if m.renumbered {
@@ -123,7 +135,7 @@ pub async fn commit(
         } else {
             "published"
         };
-        measures::insert_uncatalogued(&mut tx, &m.code, &m.published, &m.title, scheme).await?;
+        measures::insert_uncatalogued(&mut *tx, &m.code, &m.published, &m.title, scheme).await?;
     }
     let rows: Vec<_> = contents
         .rows
@@ -131,7 +143,7 @@ pub async fn commit(
         .map(|r| r.observation.clone())
         .collect();
     let outcome = submissions::record(
-        &mut tx,
+        &mut *tx,
         &NewSubmission {
             kind: format,
             scope: &contents.scope,
@@ -143,7 +155,26 @@ pub async fn commit(
         &rows,
     )
     .await?;
-    tx.commit().await?;
+    if let RecordOutcome::Recorded(r) = &outcome {
+        audit::record(
+            tx,
+            submitted_by,
+            "import",
+            &format!(
+                "submission {} ({} revision {})",
+                r.id, contents.scope, r.revision
+            ),
+            None,
+            Some(serde_json::json!({
+                "file": analysis.filename,
+                "kind": format,
+                "values": rows.len(),
+                "periods": contents.periods().iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "superseded": r.superseded,
+            })),
+        )
+        .await?;
+    }
     Ok(match outcome {
         RecordOutcome::Recorded(r) => Committed::Stored {
             submission_id: r.id,

@@ -133,6 +133,14 @@ pub struct FileContents {
     pub report: Report,
 }
 
+impl FileContents {
+    /// The periods the file has values for, oldest first.
+    pub fn periods(&self) -> Vec<Period> {
+        let set: BTreeSet<Period> = self.rows.iter().map(|r| r.observation.period).collect();
+        set.into_iter().collect()
+    }
+}
+
 /// A measure an official file carries that the catalogue does not know.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewMeasure {

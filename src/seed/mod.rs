@@ -12,7 +12,7 @@ use sqlx::PgPool;
 
 use crate::db::queries::catalogue::insert_target;
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
-use crate::db::queries::{commentary, settings};
+use crate::db::queries::{commentary, publications, settings};
 use crate::domain::{ILLUSTRATIVE_AUTHOR, Provenance};
 use crate::ingest::report::Report;
 use catalogue::{AREAS_CSV, AUTHORITIES_CSV, COMMENTARY_CSV, MEASURES_CSV, SeedCatalogue};
@@ -96,6 +96,13 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
                 )
                 .await?;
             }
+        }
+    }
+    if matches!(outcome, RecordOutcome::Recorded(_)) {
+        // Published as loaded: the illustrative set is there to be seen.
+        let periods: std::collections::BTreeSet<_> = rows.iter().map(|r| r.period).collect();
+        for period in periods {
+            publications::publish(&mut tx, period, "scorecard seed").await?;
         }
     }
     settings::unset(&mut *tx, settings::ILLUSTRATIVE_REMOVED).await?;

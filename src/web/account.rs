@@ -11,6 +11,7 @@ use axum::routing::get;
 use super::cache::analysed;
 use super::layout::{AnalysisQuery, Layout, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
+use super::session::Visitor;
 use super::values::{DomainGroupOf, council_names, region_name};
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
@@ -124,18 +125,21 @@ impl CouncilSheet {
 
 async fn show(
     State(state): State<AppState>,
+    visitor: Visitor,
     Query(q): Query<AnalysisQuery>,
 ) -> Result<AccountPage, AppError> {
+    let view = visitor.viewer.data_view();
     let (comparator, level) = q.choices()?;
-    let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
+    let (period, _) = choose_period(&state.pool, view, &q.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, view, period, comparator, level).await?;
     let (inputs, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
     let headlines = headlines::of_period(&catalogue, all, &names);
     let (overall, domain_headlines) = (headlines.overall, headlines.domains);
     let Rug { councils, domains } = rug(&catalogue, inputs, all, &names, level, |_| true);
-    let notes = commentary::published(&state.pool, period.financial_year(), None, None).await?;
+    let notes =
+        commentary::published(&state.pool, view, period.financial_year(), None, None).await?;
     let sheets = inputs
         .councils
         .iter()
@@ -145,7 +149,7 @@ async fn show(
         })
         .collect();
     Ok(AccountPage {
-        layout: Layout::new(&state, format!("Regional Account, {period}"))
+        layout: Layout::new(&state, &visitor, format!("Regional Account, {period}"))
             .await?
             .showing(analysis.inputs.illustrative()),
         region: region_name(&state).await?,

@@ -13,6 +13,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use super::cache::{analysed, analysed_for};
 use super::layout::{AnalysisQuery, choose_period};
+use super::session::Visitor;
 use super::values::council_names;
 use super::{AppError, AppState};
 use crate::analysis::benchmark::{Benchmark, Method};
@@ -22,6 +23,7 @@ use crate::analysis::measure::{ComparatorKind, CouncilResult};
 use crate::analysis::rag::Summary;
 use crate::analysis::scorecard::Analysed;
 use crate::db::queries::{areas, measures};
+use crate::domain::account::DataView;
 use crate::domain::{Measure, OnsCode, Period};
 
 /// Routes under `/api/v1`.
@@ -59,6 +61,9 @@ impl IntoResponse for ApiError {
             AppError::BadRequest { field, message } => {
                 (StatusCode::BAD_REQUEST, Some(*field), message.clone())
             }
+            AppError::Forbidden(why) => (StatusCode::FORBIDDEN, None, why.clone()),
+            AppError::SignIn => (StatusCode::UNAUTHORIZED, None, "sign in needed".into()),
+            AppError::TooMany(why) => (StatusCode::TOO_MANY_REQUESTS, None, why.clone()),
             AppError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
                 (
@@ -281,10 +286,11 @@ fn council_values(a: &Analysed, names: &HashMap<String, String>) -> Vec<CouncilV
 
 async fn resolve(
     state: &AppState,
+    view: DataView,
     q: &AnalysisQuery,
 ) -> Result<(Period, ComparatorKind, Level), AppError> {
     let (comparator, level) = q.choices()?;
-    let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
+    let (period, _) = choose_period(&state.pool, view, &q.period_query()).await?;
     Ok((period, comparator, level))
 }
 
@@ -294,14 +300,16 @@ async fn resolve(
     responses((status = 200, body = MeasureValues), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn measure_values(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(code): Path<String>,
     Query(q): Query<AnalysisQuery>,
 ) -> Result<Json<MeasureValues>, ApiError> {
-    let (period, comparator, level) = resolve(&state, &q).await?;
+    let view = visitor.viewer.data_view();
+    let (period, comparator, level) = resolve(&state, view, &q).await?;
     let measure = measures::by_code_or_alias(&state.pool, code.trim())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
-    let analysis = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, view, period, comparator, level).await?;
     let names = council_names(&state).await?;
     let Some(a) = analysis.analysed.iter().find(|a| a.measure == measure.code) else {
         return Err(
@@ -333,6 +341,7 @@ async fn measure_values(
     responses((status = 200, body = AuthorityScorecard), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn authority_scorecard(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(code): Path<String>,
     Query(q): Query<AnalysisQuery>,
 ) -> Result<Json<AuthorityScorecard>, ApiError> {
@@ -342,10 +351,18 @@ async fn authority_scorecard(
     let authority = areas::authority(&state.pool, ons.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
-    let (period, comparator, level) = resolve(&state, &q).await?;
+    let view = visitor.viewer.data_view_of(&authority.ons_code);
+    let (period, comparator, level) = resolve(&state, view, &q).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis =
-        analysed_for(&state, period, comparator, level, Some(&authority.ons_code)).await?;
+    let analysis = analysed_for(
+        &state,
+        view,
+        period,
+        comparator,
+        level,
+        Some(&authority.ons_code),
+    )
+    .await?;
     let mut measures = Vec::new();
     let mut by_domain: Vec<(String, String, Vec<crate::analysis::rag::Rag>)> = Vec::new();
     for m in &catalogue {
@@ -409,11 +426,13 @@ async fn authority_scorecard(
     responses((status = 200, body = Headlines), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn headlines_for_period(
     State(state): State<AppState>,
+    visitor: Visitor,
     Query(q): Query<AnalysisQuery>,
 ) -> Result<Json<Headlines>, ApiError> {
-    let (period, comparator, level) = resolve(&state, &q).await?;
+    let view = visitor.viewer.data_view();
+    let (period, comparator, level) = resolve(&state, view, &q).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, view, period, comparator, level).await?;
     let names = council_names(&state).await?;
     let h = headlines::of_period(&catalogue, &analysis.analysed, &names);
     Ok(Json(Headlines {

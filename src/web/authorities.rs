@@ -10,6 +10,7 @@ use axum::routing::get;
 
 use super::cache::analysed_for;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
+use super::session::Visitor;
 use super::values::{
     Choice, StoredIndex, benchmark_text, comparator_choices, group_by_domain, interval_text,
     region_name, stored_index, stored_text,
@@ -87,6 +88,7 @@ struct CouncilPage {
 
 async fn show(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(code): Path<String>,
     Query(query): Query<AnalysisQuery>,
 ) -> Result<CouncilPage, AppError> {
@@ -95,17 +97,26 @@ async fn show(
     let authority = areas::authority(&state.pool, ons.as_str())
         .await?
         .ok_or_else(not_found)?;
+    let view = visitor.viewer.data_view_of(&authority.ons_code);
     let (comparator, level) = query.choices()?;
-    let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
+    let (period, periods) = choose_period(&state.pool, view, &query.period_query()).await?;
     let region = region_name(&state).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis =
-        analysed_for(&state, period, comparator, level, Some(&authority.ons_code)).await?;
-    let superseded = observations::superseded(&state.pool, &authority.ons_code, period).await?;
+    let analysis = analysed_for(
+        &state,
+        view,
+        period,
+        comparator,
+        level,
+        Some(&authority.ons_code),
+    )
+    .await?;
+    let superseded =
+        observations::superseded(&state.pool, view, &authority.ons_code, period).await?;
     let council = Council::new(&analysis.inputs, &authority.ons_code, &superseded);
     let domains = council_domains(&catalogue, &analysis.analysed, &council, level);
     let summary = Summary::of(domains.iter().flat_map(|d| d.rows.iter().map(|r| r.rag))).sentence();
-    let layout = Layout::new(&state, format!("{}, {period}", authority.name))
+    let layout = Layout::new(&state, &visitor, format!("{}, {period}", authority.name))
         .await?
         .showing(analysis.inputs.illustrative());
     Ok(CouncilPage {
@@ -122,8 +133,8 @@ async fn show(
     })
 }
 
-/// A superseded value of the council: (measure, period, value, revision).
-pub type Superseded = (String, String, Option<rust_decimal::Decimal>, i32);
+/// A value of the council that a later revision replaced.
+pub type Superseded = crate::db::queries::observations::Replaced;
 
 /// What the rows of one council's page are built from: the period's inputs indexed, the
 /// council's periods with values, and its superseded values.
@@ -254,12 +265,15 @@ impl CouncilRow {
         let revised = council
             .superseded
             .iter()
-            .find(|(code, p, old, _)| {
+            .find(|(code, p, old, _, _)| {
                 *code == m.code && *p == period_code && *old != current.and_then(|v| v.value)
             })
-            .map(|(_, _, old, revision)| {
+            .map(|(_, _, old, revision, on)| {
                 let was = old.map_or_else(|| "no value".to_string(), |v| m.format(v));
-                format!("Revised: was {was} in revision {revision}")
+                format!(
+                    "Revised on {}: was {was} (revision {revision})",
+                    on.format("%-d %B %Y")
+                )
             });
         Some(CouncilRow {
             code: m.code.clone(),
@@ -350,18 +364,22 @@ mod tests {
             tolerance: Tolerance::Absolute(2.0),
             owner: TargetOwner::Analyst,
         };
+        let on = chrono::DateTime::parse_from_rfc3339("2026-11-30T09:00:00Z")
+            .unwrap()
+            .to_utc();
         let superseded = [(
             "M1".to_string(),
             "2022-23".to_string(),
             Some(Decimal::new(598, 1)),
             1,
+            on,
         )];
         let row = row(&inputs(Some(target), true), &superseded).unwrap();
         assert_eq!(row.rag, Rag::Red, "60.0 is more than 2 below 65");
         assert_eq!(row.rag_rule, "against the region's target of 65.0%");
         assert_eq!(
             row.revised.as_deref(),
-            Some("Revised: was 59.8% in revision 1")
+            Some("Revised on 30 November 2026: was 59.8% (revision 1)")
         );
         assert!(row.interval.starts_with("95% CI"), "{}", row.interval);
     }

@@ -20,6 +20,7 @@ use crate::analysis::measure::ComparatorKind;
 use crate::analysis::scorecard::{self, Analysed, Inputs};
 use crate::db::queries::{analysis::inputs as load_inputs, version};
 use crate::domain::Period;
+use crate::domain::account::DataView;
 
 /// One analysed period: the inputs (shared with every analysis of the period) and every
 /// measure's analysis.
@@ -29,9 +30,9 @@ pub struct Analysis {
     pub analysed: Vec<Analysed>,
 }
 
-/// Which analysis: the period, comparator and level, and a council outside the region of
-/// focus analysed on its own (`None` for the region's councils).
-type Key = (Period, ComparatorKind, Level, Option<String>);
+/// Which analysis: the view (published or internal), the period, comparator and level, and a
+/// council outside the region of focus analysed on its own (`None` for the region's councils).
+type Key = (DataView, Period, ComparatorKind, Level, Option<String>);
 
 /// The most analyses (and periods' inputs) kept at once.
 const CAPACITY: usize = 64;
@@ -39,7 +40,7 @@ const CAPACITY: usize = 64;
 #[derive(Debug, Default)]
 struct Entries {
     version: i64,
-    inputs: HashMap<Period, Arc<OnceCell<Arc<Inputs>>>>,
+    inputs: HashMap<(DataView, Period), Arc<OnceCell<Arc<Inputs>>>>,
     analyses: HashMap<Key, Arc<OnceCell<Arc<Analysis>>>>,
     order: VecDeque<Key>,
 }
@@ -71,12 +72,12 @@ impl AnalysisCache {
         e
     }
 
-    fn inputs_cell(&self, version: i64, period: Period) -> Arc<OnceCell<Arc<Inputs>>> {
+    fn inputs_cell(&self, version: i64, key: (DataView, Period)) -> Arc<OnceCell<Arc<Inputs>>> {
         let mut e = self.at(version);
-        if e.inputs.len() >= CAPACITY && !e.inputs.contains_key(&period) {
+        if e.inputs.len() >= CAPACITY && !e.inputs.contains_key(&key) {
             e.inputs.clear();
         }
-        Arc::clone(e.inputs.entry(period).or_default())
+        Arc::clone(e.inputs.entry(key).or_default())
     }
 
     fn analysis_cell(&self, version: i64, key: &Key) -> Arc<OnceCell<Arc<Analysis>>> {
@@ -94,19 +95,22 @@ impl AnalysisCache {
     }
 }
 
-/// The analysis of every measure as at `period` for the region of focus.
+/// The analysis of every measure as at `period` for the region of focus, from the values of
+/// `view`.
 pub async fn analysed(
     state: &AppState,
+    view: DataView,
     period: Period,
     comparator: ComparatorKind,
     level: Level,
 ) -> Result<Arc<Analysis>, AppError> {
-    analysed_for(state, period, comparator, level, None).await
+    analysed_for(state, view, period, comparator, level, None).await
 }
 
 /// As [`analysed`]; a council outside the region of focus is analysed on its own.
 pub async fn analysed_for(
     state: &AppState,
+    view: DataView,
     period: Period,
     comparator: ComparatorKind,
     level: Level,
@@ -115,9 +119,9 @@ pub async fn analysed_for(
     let version = version::current(&state.pool).await?;
     let cache = &state.cache;
     let inputs = cache
-        .inputs_cell(version, period)
+        .inputs_cell(version, (view, period))
         .get_or_try_init(|| async {
-            load_inputs(&state.pool, period, &state.site.region)
+            load_inputs(&state.pool, view, period, &state.site.region)
                 .await
                 .map(Arc::new)
         })
@@ -126,7 +130,7 @@ pub async fn analysed_for(
     let outside = council
         .filter(|c| !inputs.councils.iter().any(|x| x == c))
         .map(str::to_string);
-    let key: Key = (period, comparator, level, outside.clone());
+    let key: Key = (view, period, comparator, level, outside.clone());
     let cell = cache.analysis_cell(version, &key);
     let analysis = cell
         .get_or_try_init(|| async {

@@ -9,6 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::routing::get;
 
 use super::layout::{Layout, choose_period};
+use super::session::Visitor;
 use super::values::{Choice, region_name};
 use super::{AppError, AppState};
 use crate::db::queries::observations::CurrentValue;
@@ -117,8 +118,10 @@ impl ComparedMeasure {
 
 async fn show(
     State(state): State<AppState>,
+    visitor: Visitor,
     RawQuery(query): RawQuery,
 ) -> Result<ComparePage, AppError> {
+    let view = visitor.viewer.data_view();
     let query = query.unwrap_or_default();
     let (councils, codes) = choices(&query)?;
     let catalogue = measures::catalogue(&state.pool).await?;
@@ -139,7 +142,7 @@ async fn show(
     let mut area_codes: Vec<String> = chosen_councils.iter().map(|a| a.ons_code.clone()).collect();
     area_codes.push(ENGLAND.to_string());
     let measure_codes: Vec<String> = chosen_measures.iter().map(|m| m.code.clone()).collect();
-    let rows = observations::values_of(&state.pool, &measure_codes, &area_codes).await?;
+    let rows = observations::values_of(&state.pool, view, &measure_codes, &area_codes).await?;
     let illustrative = rows
         .iter()
         .any(|r| r.provenance == Provenance::Illustrative);
@@ -147,12 +150,12 @@ async fn show(
         .iter()
         .map(|m| ComparedMeasure::build(m, &rows, &area_codes))
         .collect();
-    let (latest, _) = choose_period(&state.pool, &Default::default()).await?;
+    let (latest, _) = choose_period(&state.pool, view, &Default::default()).await?;
     let members = areas::members_during(&state.pool, &state.site.region, latest).await?;
     let mut columns: Vec<String> = chosen_councils.iter().map(|a| a.name.clone()).collect();
     columns.push("England".into());
     Ok(ComparePage {
-        layout: Layout::new(&state, "Compare councils".into())
+        layout: Layout::new(&state, &visitor, "Compare councils".into())
             .await?
             .showing(illustrative),
         region: region_name(&state).await?,

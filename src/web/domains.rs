@@ -10,6 +10,7 @@ use axum::routing::get;
 use super::cache::analysed;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
+use super::session::Visitor;
 use super::values::{Choice, DomainGroupOf, comparator_choices, council_names, region_name};
 use super::{AppError, AppState};
 use crate::db::queries::{commentary, measures};
@@ -37,16 +38,18 @@ struct DomainPage {
 
 async fn show(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(slug): Path<String>,
     Query(query): Query<AnalysisQuery>,
 ) -> Result<DomainPage, AppError> {
+    let view = visitor.viewer.data_view();
     let (name, summary) = crate::db::queries::domains::by_slug(&state.pool, &slug)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a domain called {slug}")))?;
     let (comparator, level) = query.choices()?;
-    let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
+    let (period, periods) = choose_period(&state.pool, view, &query.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, view, period, comparator, level).await?;
     let (inputs, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
     let Rug { councils, domains } = rug(&catalogue, inputs, all, &names, level, |m| {
@@ -58,10 +61,16 @@ async fn show(
         .find(|d| d.slug == slug)
         .map(|d| d.headline.sentence)
         .unwrap_or_default();
-    let commentary =
-        commentary::published(&state.pool, period.financial_year(), Some(&slug), None).await?;
+    let commentary = commentary::published(
+        &state.pool,
+        view,
+        period.financial_year(),
+        Some(&slug),
+        None,
+    )
+    .await?;
     Ok(DomainPage {
-        layout: Layout::new(&state, format!("{name}, {period}"))
+        layout: Layout::new(&state, &visitor, format!("{name}, {period}"))
             .await?
             .showing(analysis.inputs.illustrative()),
         name,

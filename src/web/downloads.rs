@@ -10,10 +10,12 @@ use axum::routing::get;
 
 use super::cache::analysed_for;
 use super::layout::{AnalysisQuery, choose_period};
+use super::session::Visitor;
 use super::values::council_names;
 use super::{AppError, AppState};
 use crate::analysis::scorecard::Analysed;
 use crate::db::queries::{areas, measures};
+use crate::domain::account::DataView;
 use crate::domain::{Measure, OnsCode, Provenance};
 
 pub fn router() -> Router<AppState> {
@@ -130,15 +132,16 @@ fn attachment(name: &str, bytes: Vec<u8>) -> Response {
 /// region's councils or, given `council`, for that council alone.
 async fn download(
     state: &AppState,
+    view: DataView,
     q: &AnalysisQuery,
     stem: &str,
     keep: impl Fn(&Measure) -> bool,
     council: Option<&str>,
 ) -> Result<Response, AppError> {
     let (comparator, level) = q.choices()?;
-    let (period, _) = choose_period(&state.pool, &q.period_query()).await?;
+    let (period, _) = choose_period(&state.pool, view, &q.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed_for(state, period, comparator, level, council).await?;
+    let analysis = analysed_for(state, view, period, comparator, level, council).await?;
     let names = council_names(state).await?;
     let bytes = csv(&catalogue, &analysis.analysed, &names, keep, |c| {
         council.is_none_or(|x| x == c)
@@ -151,13 +154,23 @@ async fn download(
 
 async fn overview(
     State(state): State<AppState>,
+    visitor: Visitor,
     Query(q): Query<AnalysisQuery>,
 ) -> Result<Response, AppError> {
-    download(&state, &q, "scorecard", |_| true, None).await
+    download(
+        &state,
+        visitor.viewer.data_view(),
+        &q,
+        "scorecard",
+        |_| true,
+        None,
+    )
+    .await
 }
 
 async fn measure(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(file): Path<String>,
     Query(q): Query<AnalysisQuery>,
 ) -> Result<Response, AppError> {
@@ -167,6 +180,7 @@ async fn measure(
         .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
     download(
         &state,
+        visitor.viewer.data_view(),
         &q,
         &format!("scorecard-{}", m.code),
         |x| x.code == m.code,
@@ -177,6 +191,7 @@ async fn measure(
 
 async fn authority(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(file): Path<String>,
     Query(q): Query<AnalysisQuery>,
 ) -> Result<Response, AppError> {
@@ -188,6 +203,7 @@ async fn authority(
         .ok_or_else(not_found)?;
     download(
         &state,
+        visitor.viewer.data_view_of(&a.ons_code),
         &q,
         &format!("scorecard-{}", a.ons_code),
         |_| true,

@@ -16,6 +16,15 @@ pub enum AppError {
         field: &'static str,
         message: String,
     },
+    /// Refused: a form without its token, or sign-in needed for the page.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The page needs a signed-in user: the public is sent to sign in.
+    #[error("sign in needed")]
+    SignIn,
+    /// Too many attempts.
+    #[error("too many requests: {0}")]
+    TooMany(String),
     #[error("database unavailable: {0}")]
     Unavailable(sqlx::Error),
     #[error(transparent)]
@@ -46,6 +55,16 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<crate::accounts::AccountError> for AppError {
+    fn from(e: crate::accounts::AccountError) -> Self {
+        match e {
+            crate::accounts::AccountError::Invalid(why) => AppError::bad_request("form", why),
+            crate::accounts::AccountError::Database(e) => e.into(),
+            crate::accounts::AccountError::Other(e) => AppError::Internal(e),
+        }
+    }
+}
+
 impl AppError {
     pub fn bad_request(field: &'static str, message: impl Into<String>) -> Self {
         AppError::BadRequest {
@@ -58,6 +77,9 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::SignIn => StatusCode::SEE_OTHER,
+            AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -74,6 +96,9 @@ struct ErrorPage {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if matches!(self, AppError::SignIn) {
+            return axum::response::Redirect::to("/login").into_response();
+        }
         let status = self.status();
         let (title, message) = match &self {
             AppError::NotFound(what) => (
@@ -85,6 +110,14 @@ impl IntoResponse for AppError {
             AppError::BadRequest { field, message } => (
                 "There is a problem with the address".to_string(),
                 format!("The {field} parameter is not valid: {message}."),
+            ),
+            AppError::Forbidden(why) => {
+                ("You cannot do that".to_string(), format!("Sorry: {why}."))
+            }
+            AppError::TooMany(why) => ("Too many attempts".to_string(), format!("{why}.")),
+            AppError::SignIn => (
+                "Sign in".to_string(),
+                "Sign in to see this page.".to_string(),
             ),
             AppError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");

@@ -2,18 +2,29 @@
 
 use sqlx::PgPool;
 
+use super::session::Visitor;
 use super::{AppError, AppState};
 use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
 use crate::domain::Period;
+use crate::domain::account::DataView;
 
-/// The base template's values: page title, service name, and whether to say the data is
-/// illustrative.
-#[derive(Debug, Clone)]
+/// The base template's values: page title, service name, whether to say the data is
+/// illustrative, who is signed in (and what their menu offers), and the forms' token.
+#[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub title: String,
     pub service_name: String,
     pub illustrative: bool,
+    /// The signed-in user's email and role, for the header.
+    pub signed_in: Option<(String, &'static str)>,
+    /// The token every state-changing form carries.
+    pub csrf: String,
+    /// The council of a council user, for "Your council".
+    pub own_council: Option<String>,
+    pub manages_data: bool,
+    pub manages_users: bool,
+    pub reads_audit: bool,
 }
 
 impl Layout {
@@ -22,16 +33,21 @@ impl Layout {
         Layout {
             title: title.to_string(),
             service_name: "Adult social care scorecard".into(),
-            illustrative: false,
+            ..Layout::default()
         }
     }
 
     /// The service is named for the region of focus. The illustrative banner is off until a
     /// page says it shows illustrative values ([`Layout::showing`]).
-    pub async fn new(state: &AppState, title: String) -> Result<Layout, AppError> {
+    pub async fn new(
+        state: &AppState,
+        visitor: &Visitor,
+        title: String,
+    ) -> Result<Layout, AppError> {
         let region = crate::db::queries::areas::comparator_group(&state.pool, &state.site.region)
             .await?
             .map(|g| g.name);
+        let viewer = &visitor.viewer;
         Ok(Layout {
             title,
             service_name: format!(
@@ -39,6 +55,12 @@ impl Layout {
                 region.as_deref().unwrap_or("Regional")
             ),
             illustrative: false,
+            signed_in: viewer.account().map(|a| (a.email.clone(), a.role.label())),
+            csrf: visitor.csrf.clone(),
+            own_council: viewer.council().map(str::to_string),
+            manages_data: viewer.can_manage_data(),
+            manages_users: viewer.can_manage_users(),
+            reads_audit: viewer.can_read_audit(),
         })
     }
 
@@ -62,13 +84,15 @@ pub struct PeriodOption {
     pub selected: bool,
 }
 
-/// The period asked for (400 if malformed, 404 if it has no data), else the latest with data,
+/// The period asked for (400 if malformed, 404 if it has no data in the view: for the public,
+/// an unpublished period does not exist), else the latest with data,
 /// and the options for the period selector, newest first.
 pub async fn choose_period(
     pool: &PgPool,
+    view: DataView,
     query: &PeriodQuery,
 ) -> Result<(Period, Vec<PeriodOption>), AppError> {
-    let available = crate::db::queries::periods::with_data(pool).await?;
+    let available = crate::db::queries::periods::with_data(pool, view).await?;
     let chosen = match query
         .period
         .as_deref()

@@ -12,6 +12,7 @@ use axum::routing::get;
 
 use super::cache::analysed;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
+use super::session::Visitor;
 use super::values::{
     Choice, StoredIndex, benchmark_text, comparator_choices, council_names, interval_text,
     region_name, stored_index, stored_text,
@@ -83,16 +84,18 @@ struct MeasurePage {
 
 async fn show(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(code): Path<String>,
     Query(query): Query<AnalysisQuery>,
 ) -> Result<MeasurePage, AppError> {
+    let view = visitor.viewer.data_view();
     let measure = measures::by_code_or_alias(&state.pool, code.trim())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
     let (comparator, level) = query.choices()?;
-    let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
+    let (period, periods) = choose_period(&state.pool, view, &query.period_query()).await?;
     let region = region_name(&state).await?;
-    let analysis = analysed(&state, period, comparator, level).await?;
+    let analysis = analysed(&state, view, period, comparator, level).await?;
     let (inputs, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
     let stored = stored_index(inputs);
@@ -119,6 +122,7 @@ async fn show(
     });
     let layout = Layout::new(
         &state,
+        &visitor,
         format!("{} {}, {period}", measure.display_code, measure.title),
     )
     .await?

@@ -14,8 +14,10 @@ mod fixtures;
 mod guard;
 mod health;
 mod layout;
+mod login;
 mod measures;
 mod overview;
+pub mod session;
 mod submissions;
 mod values;
 
@@ -76,9 +78,15 @@ pub fn router(state: AppState) -> Router {
         .merge(authorities::router())
         .merge(measures::router())
         .merge(health::router())
+        .merge(login::router())
         .merge(submissions::router(state.site.max_upload_bytes))
         .nest("/static", static_files)
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::require_token,
+        ))
+        .layer(session::layer(&state))
         .with_state(state)
         .layer(axum::middleware::from_fn(guard::refuse_malformed))
         .layer(CsrfLayer::new())
@@ -105,7 +113,24 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
 }
+
+/// Everything from this site only, no inline script or style, never framed, forms only to
+/// this site.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Request ids: a per-process counter, enough to tie a logged error to the page that showed it.
 #[derive(Debug, Clone, Default)]

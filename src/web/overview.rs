@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
+use super::session::Visitor;
 use super::values::{
     Choice, DomainGroupOf, benchmark_text, comparator_choices, council_names, group_by_domain,
     stored_index, stored_text,
@@ -190,10 +191,12 @@ pub fn domain_choices(catalogue: &[Measure], chosen: Option<&str>) -> Vec<Choice
 
 async fn show(
     State(state): State<AppState>,
+    visitor: Visitor,
     Query(query): Query<AnalysisQuery>,
 ) -> Result<OverviewPage, AppError> {
+    let view = visitor.viewer.data_view();
     let (comparator, level) = query.choices()?;
-    let (period, periods) = choose_period(&state.pool, &query.period_query()).await?;
+    let (period, periods) = choose_period(&state.pool, view, &query.period_query()).await?;
     let region = super::values::region_name(&state).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
     let domain = query
@@ -209,14 +212,14 @@ async fn show(
             format!("'{d}' is not one of the six domains"),
         ));
     }
-    let analysis = super::cache::analysed(&state, period, comparator, level).await?;
+    let analysis = super::cache::analysed(&state, view, period, comparator, level).await?;
     let (inputs, analysed) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
     let Rug { councils, domains } = rug(&catalogue, inputs, analysed, &names, level, |m| {
         domain.is_none_or(|d| m.domain_slug == d)
     });
     let headlines = crate::analysis::headlines::of_period(&catalogue, analysed, &names);
-    let layout = Layout::new(&state, format!("Regional overview, {period}"))
+    let layout = Layout::new(&state, &visitor, format!("Regional overview, {period}"))
         .await?
         .showing(analysis.inputs.illustrative());
     Ok(OverviewPage {

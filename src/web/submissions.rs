@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::layout::Layout;
+use super::session::Visitor;
 use super::values::Choice;
 use super::{AppError, AppState};
 use crate::db::queries::submissions::{self as queries, Listed};
@@ -40,8 +41,13 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
 }
 
 /// Removes the illustrative data set, leaving real data untouched, then shows the list.
-async fn remove_illustrative(State(state): State<AppState>) -> Result<Redirect, AppError> {
-    let removed = crate::db::queries::illustrative::remove(&state.pool).await?;
+async fn remove_illustrative(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Redirect, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the submissions")?;
+    let removed =
+        crate::db::queries::illustrative::remove(&state.pool, visitor.viewer.actor()).await?;
     tracing::info!(?removed, "illustrative data set removed");
     Ok(Redirect::to("/submissions"))
 }
@@ -107,7 +113,8 @@ struct IndexPage {
     max_megabytes: usize,
 }
 
-async fn index(State(state): State<AppState>) -> Result<IndexPage, AppError> {
+async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<IndexPage, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the submissions")?;
     let listed = queries::list(&state.pool).await?;
     let councils = areas::members_during(&state.pool, &state.site.region, current_year())
         .await?
@@ -119,7 +126,7 @@ async fn index(State(state): State<AppState>) -> Result<IndexPage, AppError> {
         })
         .collect();
     Ok(IndexPage {
-        layout: Layout::new(&state, "Submissions".into()).await?,
+        layout: Layout::new(&state, &visitor, "Submissions".into()).await?,
         illustrative_loaded: listed
             .iter()
             .any(|s| s.kind == crate::domain::Provenance::Illustrative.as_db()),
@@ -190,8 +197,10 @@ struct ReportPage {
 
 async fn show(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(id): Path<String>,
 ) -> Result<ReportPage, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the submissions")?;
     let not_found = || AppError::NotFound(format!("submission {id}"));
     let number: i64 = id.parse().map_err(|_| not_found())?;
     let s = queries::get(&state.pool, number)
@@ -199,7 +208,7 @@ async fn show(
         .ok_or_else(not_found)?;
     let report = report_of(&s)?;
     Ok(ReportPage {
-        layout: Layout::new(&state, format!("Submission {number}")).await?,
+        layout: Layout::new(&state, &visitor, format!("Submission {number}")).await?,
         heading: format!("Submission {number}: {}", s.source_filename),
         issues: issue_rows(&report),
         report,
@@ -260,8 +269,10 @@ fn options(state: &AppState, period: Option<Period>) -> Options {
 
 async fn check(
     State(state): State<AppState>,
+    visitor: Visitor,
     multipart: Multipart,
 ) -> Result<ReportPage, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the submissions")?;
     let (filename, bytes, period) = read_upload(multipart).await?;
     let analysis = import::analyse(&state.pool, &filename, &bytes, options(&state, period)).await?;
     let commit_upload = if analysis.report().has_errors() {
@@ -271,7 +282,7 @@ async fn check(
     };
     let report = analysis.contents.report;
     Ok(ReportPage {
-        layout: Layout::new(&state, format!("Check {filename}")).await?,
+        layout: Layout::new(&state, &visitor, format!("Check {filename}")).await?,
         heading: format!("Validation report: {filename}"),
         issues: issue_rows(&report),
         report,
@@ -282,8 +293,10 @@ async fn check(
 
 async fn commit(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the submissions")?;
     let not_found =
         || AppError::NotFound(format!("upload {id}: it may have been committed already"));
     let number: i64 = id.parse().map_err(|_| not_found())?;
@@ -292,7 +305,7 @@ async fn commit(
         .ok_or_else(not_found)?;
     let period = period.and_then(|p| p.parse().ok());
     let analysis = import::analyse(&state.pool, &filename, &bytes, options(&state, period)).await?;
-    let committed = import::commit(&state.pool, &analysis, "web upload")
+    let committed = import::commit(&state.pool, &analysis, visitor.viewer.actor())
         .await
         .map_err(|e| match e {
             import::CommitError::HasErrors(n) => AppError::bad_request(
@@ -318,10 +331,15 @@ struct TemplateQuery {
 
 async fn download_template(
     State(state): State<AppState>,
+    visitor: Visitor,
     Query(q): Query<TemplateQuery>,
 ) -> Result<Response, AppError> {
     let code: OnsCode = q.authority.as_deref().unwrap_or_default().parse().map_err(
         |e: crate::domain::OnsCodeError| AppError::bad_request("authority", e.to_string()),
+    )?;
+    visitor.require(
+        visitor.viewer.can_write_for(code.as_str()),
+        format!("a council with the code {code}"),
     )?;
     let authority = areas::authority(&state.pool, code.as_str())
         .await?

@@ -231,6 +231,7 @@ pub fn app_and_state(pool: PgPool) -> (Router, AppState) {
         SiteConfig {
             region: "north-west".into(),
             max_upload_bytes: 1024 * 1024,
+            public_url: None,
         },
     );
     (router(state.clone()), state)
@@ -333,4 +334,146 @@ pub fn seeded_measures(
         })
         .map(|o| o.measure_code)
         .collect()
+}
+
+/// The password of every test user.
+#[allow(dead_code)]
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A browser's side of the conversation: its session cookie and the form token of the last
+/// page it saw.
+#[allow(dead_code)]
+pub struct Agent {
+    pub app: Router,
+    pub cookie: Option<String>,
+    pub csrf: String,
+}
+
+#[allow(dead_code)]
+impl Agent {
+    /// Someone who has not signed in.
+    pub fn public(app: &Router) -> Agent {
+        Agent {
+            app: app.clone(),
+            cookie: None,
+            csrf: String::new(),
+        }
+    }
+
+    /// A new user of `role` (with `council` for a council user), signed in through /login.
+    pub async fn signed_in(
+        app: &Router,
+        pool: &PgPool,
+        email: &str,
+        role: scorecard::domain::account::Role,
+        council: Option<&str>,
+    ) -> Agent {
+        scorecard::accounts::add_user(pool, email, role, council, Some(PASSWORD.into()), "test")
+            .await
+            .expect("add the user");
+        let mut agent = Agent::public(app);
+        let (status, _, body) = agent
+            .post_form("/login", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "signed in: {body}");
+        agent.get("/").await;
+        assert!(
+            !agent.csrf.is_empty(),
+            "a signed-in page carries the form token"
+        );
+        agent
+    }
+
+    fn absorb(&mut self, headers: &axum::http::HeaderMap, body: &str) {
+        for value in headers.get_all("set-cookie") {
+            let Ok(text) = value.to_str() else { continue };
+            let pair = text.split(';').next().unwrap_or_default();
+            if pair.starts_with("scorecard_session=") {
+                self.cookie = if text.contains("Max-Age=0") {
+                    None
+                } else {
+                    Some(pair.to_string())
+                };
+            }
+        }
+        let html = scraper::Html::parse_document(body);
+        let sel = scraper::Selector::parse("input[name=csrf]").expect("selector");
+        if let Some(token) = html
+            .select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+        {
+            self.csrf = token.to_string();
+        }
+    }
+
+    /// Sends a request with the agent's cookie, and keeps what the response sets.
+    pub async fn send(
+        &mut self,
+        mut request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        if let Some(cookie) = &self.cookie {
+            request
+                .headers_mut()
+                .insert("cookie", cookie.parse().expect("cookie header"));
+        }
+        let (status, headers, bytes) = send(&self.app, request).await;
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        self.absorb(&headers, &body);
+        (status, headers, body)
+    }
+
+    pub async fn get(&mut self, uri: &str) -> (StatusCode, String) {
+        let (status, _, body) = self
+            .send(Request::get(uri).body(Body::empty()).expect("request"))
+            .await;
+        (status, body)
+    }
+
+    /// A URL-encoded form POST carrying the form token (GETs /login first when the agent has
+    /// no token yet, as a browser would have the form in front of it).
+    pub async fn post_form(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        if self.csrf.is_empty() {
+            self.get("/login").await;
+        }
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("csrf", &self.csrf.clone());
+        for (k, v) in fields {
+            form.append_pair(k, v);
+        }
+        let request = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(form.finish()))
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// A multipart upload carrying the form token.
+    pub async fn upload(
+        &mut self,
+        uri: &str,
+        filename: &str,
+        bytes: &[u8],
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let csrf = self.csrf.clone();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.send(upload(uri, filename, bytes, &all)).await
+    }
+}
+
+/// Publishes a period, as the analyst would.
+#[allow(dead_code)]
+pub async fn publish(pool: &PgPool, period: scorecard::domain::Period) {
+    let mut tx = pool.begin().await.expect("begin");
+    scorecard::db::queries::publications::publish(&mut tx, period, "test")
+        .await
+        .expect("publish");
+    tx.commit().await.expect("commit");
 }

@@ -1,6 +1,7 @@
 //! Loading what the analysis of a period needs: the catalogue's specifications, recent values of
 //! every area, and the comparator groups.
 
+use crate::domain::account::DataView;
 use std::collections::HashMap;
 
 use rust_decimal::prelude::ToPrimitive;
@@ -60,20 +61,32 @@ struct MemberRow {
     ons_code: String,
 }
 
-/// Loads the inputs for analysing `as_at` with `region` (a comparator group slug) as the region
+/// Loads the inputs (in the published or internal view) for analysing `as_at` with `region` (a comparator group slug) as the region
 /// of focus.
-pub async fn inputs(pool: &PgPool, as_at: Period, region: &str) -> sqlx::Result<Inputs> {
+pub async fn inputs(
+    pool: &PgPool,
+    view: DataView,
+    as_at: Period,
+    region: &str,
+) -> sqlx::Result<Inputs> {
     let specs: Vec<SpecRow> = sqlx::query_as(
         "SELECT m.code, m.unit, m.polarity, m.decimals, m.rate_multiplier, m.amber_tolerance, m.tolerance_kind
          FROM measures m JOIN domains d ON d.slug = m.domain_slug ORDER BY d.position, m.position",
     )
     .fetch_all(pool)
     .await?;
-    let values: Vec<ValueRow> = sqlx::query_as(
-        "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error, o.provenance
-         FROM current_observations o JOIN periods p ON p.code = o.period_code
-         WHERE p.sort_key <= $1 AND p.year_start >= $2 AND o.disaggregation = 'Total'",
-    )
+    let values: Vec<ValueRow> = sqlx::query_as(match view {
+        DataView::Internal => {
+            "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error, o.provenance
+             FROM current_observations o JOIN periods p ON p.code = o.period_code
+             WHERE p.sort_key <= $1 AND p.year_start >= $2 AND o.disaggregation = 'Total'"
+        }
+        DataView::Published => {
+            "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error, o.provenance
+             FROM published_observations o JOIN periods p ON p.code = o.period_code
+             WHERE p.sort_key <= $1 AND p.year_start >= $2 AND o.disaggregation = 'Total'"
+        }
+    })
     .bind(as_at.sort_key())
     .bind((as_at.year_start() - YEARS_OF_HISTORY) as i16)
     .fetch_all(pool)

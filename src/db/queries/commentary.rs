@@ -4,6 +4,7 @@
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::Period;
+use crate::domain::account::DataView;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Commentary {
@@ -13,25 +14,38 @@ pub struct Commentary {
     pub body: String,
 }
 
-/// Published commentary for a period, optionally for one domain or one council.
+/// Published commentary for a period, optionally for one domain or one council. The public
+/// sees it while the period is published; the analyst and the council see the latest
+/// published revision whatever the period's state.
 pub async fn published(
     pool: &PgPool,
+    view: DataView,
     period: Period,
     domain: Option<&str>,
     council: Option<&str>,
 ) -> sqlx::Result<Vec<Commentary>> {
-    sqlx::query_as(
-        "SELECT DISTINCT ON (c.ons_code, c.domain_slug) c.ons_code, a.name AS council, c.domain_slug, c.body
-         FROM shown_commentary c JOIN authorities a ON a.ons_code = c.ons_code
-         WHERE c.period_code = $1 AND c.status = 'published'
-           AND ($2::text IS NULL OR c.domain_slug = $2) AND ($3::text IS NULL OR c.ons_code = $3)
-         ORDER BY c.ons_code, c.domain_slug, c.revision DESC",
-    )
-    .bind(period.to_string())
-    .bind(domain)
-    .bind(council)
-    .fetch_all(pool)
-    .await
+    let sql = match view {
+        DataView::Internal => {
+            "SELECT DISTINCT ON (c.ons_code, c.domain_slug) c.ons_code, a.name AS council, c.domain_slug, c.body
+             FROM shown_commentary c JOIN authorities a ON a.ons_code = c.ons_code
+             WHERE c.period_code = $1 AND c.status = 'published'
+               AND ($2::text IS NULL OR c.domain_slug = $2) AND ($3::text IS NULL OR c.ons_code = $3)
+             ORDER BY c.ons_code, c.domain_slug, c.revision DESC"
+        }
+        DataView::Published => {
+            "SELECT DISTINCT ON (c.ons_code, c.domain_slug) c.ons_code, a.name AS council, c.domain_slug, c.body
+             FROM published_commentary c JOIN authorities a ON a.ons_code = c.ons_code
+             WHERE c.period_code = $1
+               AND ($2::text IS NULL OR c.domain_slug = $2) AND ($3::text IS NULL OR c.ons_code = $3)
+             ORDER BY c.ons_code, c.domain_slug, c.revision DESC"
+        }
+    };
+    sqlx::query_as(sql)
+        .bind(period.to_string())
+        .bind(domain)
+        .bind(council)
+        .fetch_all(pool)
+        .await
 }
 
 /// Adds a published first revision of a council's commentary (the illustrative set's).

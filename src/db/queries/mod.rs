@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod areas;
+pub mod audit;
 pub mod catalogue;
 pub mod commentary;
 pub mod domains;
@@ -10,6 +11,9 @@ pub mod known;
 pub mod measures;
 pub mod observations;
 pub mod periods;
+pub mod publications;
+pub mod sessions;
 pub mod settings;
 pub mod submissions;
+pub mod users;
 pub mod version;

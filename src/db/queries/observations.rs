@@ -3,6 +3,7 @@
 use sqlx::PgPool;
 
 use crate::domain::Period;
+use crate::domain::account::DataView;
 
 /// Current Total values before `period`, of periods of the same kind (years or quarters),
 /// oldest first: (area, measure, period code, value).
@@ -28,25 +29,54 @@ pub async fn series_before(
     .await
 }
 
-/// Values of one area that a later revision replaced, up to `as_at`: (measure, period, value,
-/// the superseded revision), newest revision first.
+/// A value of one area that a later revision replaced: (measure, period, value, the replaced
+/// revision, when the replacement was made, or published).
+pub type Replaced = (
+    String,
+    String,
+    Option<rust_decimal::Decimal>,
+    i32,
+    chrono::DateTime<chrono::Utc>,
+);
+
+/// Values of one area that a later revision replaced, up to `as_at`, newest first. In the
+/// published view, only values that were public and replaced by a later publication.
 pub async fn superseded(
     pool: &PgPool,
+    view: DataView,
     area: &str,
     as_at: Period,
-) -> sqlx::Result<Vec<(String, String, Option<rust_decimal::Decimal>, i32)>> {
-    sqlx::query_as(
-        "SELECT o.measure_code, o.period_code, o.value, s.revision
-         FROM observations o
-         JOIN submissions s ON s.id = o.submission_id AND s.status = 'superseded'
-         JOIN periods p ON p.code = o.period_code
-         WHERE o.area_code = $1 AND p.sort_key <= $2 AND o.disaggregation = 'Total'
-         ORDER BY s.id DESC",
-    )
-    .bind(area)
-    .bind(as_at.sort_key())
-    .fetch_all(pool)
-    .await
+) -> sqlx::Result<Vec<Replaced>> {
+    let sql = match view {
+        DataView::Internal => {
+            "SELECT o.measure_code, o.period_code, o.value, s.revision, next.submitted_at
+             FROM observations o
+             JOIN submissions s ON s.id = o.submission_id AND s.status = 'superseded'
+             JOIN submissions next ON next.id = s.superseded_by
+             JOIN periods p ON p.code = o.period_code
+             WHERE o.area_code = $1 AND p.sort_key <= $2 AND o.disaggregation = 'Total'
+             ORDER BY s.id DESC"
+        }
+        DataView::Published => {
+            "SELECT o.measure_code, o.period_code, o.value, s.revision, live.published_at
+             FROM publications old
+             JOIN publications live ON live.period_code = old.period_code AND live.ended_at IS NULL
+             JOIN publication_submissions ps ON ps.publication_id = old.id
+             JOIN submissions s ON s.id = ps.submission_id
+             JOIN observations o ON o.submission_id = s.id AND o.period_code = old.period_code
+             JOIN periods p ON p.code = o.period_code
+             WHERE old.ended_how = 'republished' AND o.area_code = $1 AND p.sort_key <= $2
+               AND o.disaggregation = 'Total'
+               AND NOT EXISTS (SELECT 1 FROM publication_submissions lp
+                               WHERE lp.publication_id = live.id AND lp.submission_id = s.id)
+             ORDER BY old.id DESC, s.id DESC"
+        }
+    };
+    sqlx::query_as(sql)
+        .bind(area)
+        .bind(as_at.sort_key())
+        .fetch_all(pool)
+        .await
 }
 
 /// A current Total value with where it came from.
@@ -61,20 +91,30 @@ pub struct CurrentValue {
     pub provenance: crate::domain::Provenance,
 }
 
-/// Every current Total value of the given measures and areas, any period.
+/// Every current (or published) Total value of the given measures and areas, any period.
 pub async fn values_of(
     pool: &PgPool,
+    view: DataView,
     measures: &[String],
     areas: &[String],
 ) -> sqlx::Result<Vec<CurrentValue>> {
-    sqlx::query_as(
-        "SELECT o.measure_code AS measure, o.area_code AS area, o.period_code AS period, o.value,
-                o.provenance
-         FROM current_observations o
-         WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'",
-    )
-    .bind(measures)
-    .bind(areas)
-    .fetch_all(pool)
-    .await
+    let sql = match view {
+        DataView::Internal => {
+            "SELECT o.measure_code AS measure, o.area_code AS area, o.period_code AS period, o.value,
+                    o.provenance
+             FROM current_observations o
+             WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'"
+        }
+        DataView::Published => {
+            "SELECT o.measure_code AS measure, o.area_code AS area, o.period_code AS period, o.value,
+                    o.provenance
+             FROM published_observations o
+             WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'"
+        }
+    };
+    sqlx::query_as(sql)
+        .bind(measures)
+        .bind(areas)
+        .fetch_all(pool)
+        .await
 }

@@ -1,0 +1,69 @@
+//! Session records (for tower-sessions): data as JSON, with an expiry.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::PgExecutor;
+
+/// Inserts a new session; false when the id is taken.
+pub async fn create(
+    db: impl PgExecutor<'_>,
+    id: &str,
+    data: &Value,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(data)
+    .bind(expires_at)
+    .execute(db)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+pub async fn save(
+    db: impl PgExecutor<'_>,
+    id: &str,
+    data: &Value,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+    )
+    .bind(id)
+    .bind(data)
+    .bind(expires_at)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// A live session's data and expiry.
+pub async fn load(
+    db: impl PgExecutor<'_>,
+    id: &str,
+) -> sqlx::Result<Option<(Value, DateTime<Utc>)>> {
+    sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > now()")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn delete(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn delete_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= now()")
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}

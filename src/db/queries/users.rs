@@ -1,0 +1,169 @@
+//! Users, one-time sign-in links and failed sign-ins.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+
+use crate::domain::account::{Account, Role};
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub ons_code: Option<String>,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
+impl User {
+    pub fn account(&self) -> Account {
+        Account {
+            id: self.id,
+            email: self.email.clone(),
+            role: self.role,
+            council: self.ons_code.clone(),
+        }
+    }
+}
+
+/// The columns of a [`User`], for `concat!` (queries are static strings).
+macro_rules! columns {
+    () => {
+        "id, email, role, ons_code, password_hash, created_at, disabled_at"
+    };
+}
+
+pub async fn by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE email = lower($1)"
+    ))
+    .bind(email.trim())
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn by_id(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(concat!("SELECT ", columns!(), " FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users ORDER BY role, ons_code NULLS FIRST, email"
+    ))
+    .fetch_all(db)
+    .await
+}
+
+pub async fn insert(
+    conn: &mut PgConnection,
+    email: &str,
+    role: Role,
+    ons_code: Option<&str>,
+    password_hash: Option<&str>,
+) -> sqlx::Result<User> {
+    sqlx::query_as(concat!(
+        "INSERT INTO users (email, role, ons_code, password_hash) VALUES (lower($1), $2, $3, $4)
+         RETURNING ",
+        columns!(),
+        ""
+    ))
+    .bind(email.trim())
+    .bind(role.as_db())
+    .bind(ons_code)
+    .bind(password_hash)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Disables a user (they can no longer sign in; their sessions end) or enables them again.
+pub async fn set_disabled(conn: &mut PgConnection, id: i64, disabled: bool) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(disabled)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Stores a one-time sign-in link's token hash, valid until `expires_at`.
+pub async fn insert_link(
+    conn: &mut PgConnection,
+    user_id: i64,
+    token_sha256: &str,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO sign_in_links (token_sha256, user_id, expires_at) VALUES ($1, $2, $3)")
+        .bind(token_sha256)
+        .bind(user_id)
+        .bind(expires_at)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Uses a sign-in link once: the user it was for, if it is unused and unexpired.
+pub async fn use_link(conn: &mut PgConnection, token_sha256: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "UPDATE sign_in_links SET used_at = now()
+         WHERE token_sha256 = $1 AND used_at IS NULL AND expires_at > now()
+         RETURNING user_id",
+    )
+    .bind(token_sha256)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn record_failure(
+    db: impl PgExecutor<'_>,
+    email: &str,
+    address: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO sign_in_failures (email, address) VALUES (lower($1), $2)")
+        .bind(email.trim())
+        .bind(address)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+/// Failed sign-ins in the last `minutes`: for the account, and from the address.
+pub async fn recent_failures(
+    db: impl PgExecutor<'_>,
+    email: &str,
+    address: &str,
+    minutes: i32,
+) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE email = lower($1)), count(*) FILTER (WHERE address = $2)
+         FROM sign_in_failures
+         WHERE at > clock_timestamp() - make_interval(mins => $3)
+           AND (email = lower($1) OR address = $2)",
+    )
+    .bind(email.trim())
+    .bind(address)
+    .bind(minutes)
+    .fetch_one(db)
+    .await
+}

@@ -1,0 +1,199 @@
+//! Signing in and out: `/login` (email and password, throttled, one message for any mistake),
+//! `POST /logout`, and `/sign-in/{token}` (a one-time link to choose a password).
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use tower_sessions::Session;
+
+use super::layout::Layout;
+use super::session::{self, Visitor};
+use super::{AppError, AppState};
+use crate::accounts::{self, AccountError, SignIn, password};
+use crate::db::queries::audit;
+use crate::domain::account::{Account, Role};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(show).post(sign_in))
+        .route("/logout", post(sign_out))
+        .route("/sign-in/{token}", get(choose_password).post(set_password))
+}
+
+/// The one message for a wrong email or a wrong password.
+pub const REFUSED: &str = "Enter a correct email address and password";
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login/show.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    error: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    session: &Session,
+    email: String,
+    error: Option<String>,
+) -> Result<LoginPage, AppError> {
+    let visitor = Visitor {
+        csrf: session::ensure_token(session).await?,
+        ..Visitor::default()
+    };
+    Ok(LoginPage {
+        layout: Layout::new(state, &visitor, "Sign in".into()).await?,
+        email,
+        error,
+    })
+}
+
+async fn show(State(state): State<AppState>, session: Session) -> Result<LoginPage, AppError> {
+    page(&state, &session, String::new(), None).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Credentials {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Where a user starts: their council's page, the collection rounds, or the users.
+fn home(account: &Account) -> String {
+    match (account.role, &account.council) {
+        (Role::Council, Some(c)) => format!("/authorities/{c}"),
+        (Role::Analyst, _) => "/rounds".into(),
+        _ => "/admin/users".into(),
+    }
+}
+
+/// The address a request came from (the socket peer), for throttling.
+fn address(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+) -> Result<Response, AppError> {
+    let from = address(&request);
+    let Form(form): Form<Credentials> = Form::from_request(request, &state)
+        .await
+        .map_err(|e| AppError::bad_request("form", e.body_text()))?;
+    let email = form.email.trim().to_lowercase();
+    match accounts::sign_in(&state.pool, &email, form.password, &from).await? {
+        SignIn::Accepted(account) => {
+            session::sign_in(&session, &account).await?;
+            let mut tx = state.pool.begin().await?;
+            audit::record(
+                &mut tx,
+                &account.email,
+                "sign_in",
+                &format!("user {}", account.email),
+                None,
+                Some(serde_json::json!({ "address": from })),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&home(&account)).into_response())
+        }
+        SignIn::Refused => Ok((
+            StatusCode::UNAUTHORIZED,
+            page(&state, &session, email, Some(REFUSED.into())).await?,
+        )
+            .into_response()),
+        SignIn::Throttled => Err(AppError::TooMany(format!(
+            "Too many failed sign-ins for this account or from this address: wait {} minutes and try again",
+            accounts::WINDOW_MINUTES
+        ))),
+    }
+}
+
+async fn sign_out(session: Session) -> Result<Redirect, AppError> {
+    session::sign_out(&session).await?;
+    Ok(Redirect::to("/"))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login/set_password.html")]
+struct SetPasswordPage {
+    layout: Layout,
+    token: String,
+    min_length: usize,
+    error: Option<String>,
+}
+
+async fn password_page(
+    state: &AppState,
+    session: &Session,
+    token: String,
+    error: Option<String>,
+) -> Result<SetPasswordPage, AppError> {
+    let visitor = Visitor {
+        csrf: session::ensure_token(session).await?,
+        ..Visitor::default()
+    };
+    Ok(SetPasswordPage {
+        layout: Layout::new(state, &visitor, "Choose your password".into()).await?,
+        token,
+        min_length: password::MIN_LENGTH,
+        error,
+    })
+}
+
+/// Tokens are 64 hex digits; anything else is not a link we made.
+fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+async fn choose_password(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+) -> Result<SetPasswordPage, AppError> {
+    if !well_formed(&token) {
+        return Err(AppError::NotFound("that sign-in link".into()));
+    }
+    password_page(&state, &session, token, None).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct NewPassword {
+    #[serde(default)]
+    password: String,
+}
+
+async fn set_password(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+    Form(form): Form<NewPassword>,
+) -> Result<Response, AppError> {
+    if !well_formed(&token) {
+        return Err(AppError::NotFound("that sign-in link".into()));
+    }
+    match accounts::set_password_with_link(&state.pool, &token, form.password).await {
+        Ok(account) => {
+            session::sign_in(&session, &account).await?;
+            Ok(Redirect::to(&home(&account)).into_response())
+        }
+        Err(AccountError::Invalid(why)) => Ok((
+            StatusCode::BAD_REQUEST,
+            password_page(&state, &session, token, Some(why)).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
