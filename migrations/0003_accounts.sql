@@ -86,14 +86,17 @@ WHERE p.ended_at IS NULL
        OR NOT EXISTS (SELECT 1 FROM submissions r WHERE r.kind <> 'illustrative'))
 ORDER BY o.measure_code, o.period_code, o.area_code, o.disaggregation, o.submission_id DESC;
 
--- Commentary: a revision is published with its period (status 'published', stamped with the
--- publication); the public sees the latest published revision of a live period.
+-- Commentary (one per council, domain and year): a revision is published with its year or any
+-- of its quarters (status 'published', stamped with the publication); the public sees it while
+-- a period of that year is published.
 ALTER TABLE commentary ADD COLUMN publication_id bigint REFERENCES publications (id);
 
 CREATE VIEW published_commentary AS
 SELECT c.* FROM shown_commentary c
-JOIN publications p ON p.period_code = c.period_code AND p.ended_at IS NULL
-WHERE c.status = 'published';
+JOIN periods cp ON cp.code = c.period_code
+WHERE c.status = 'published'
+  AND EXISTS (SELECT 1 FROM publications p JOIN periods pp ON pp.code = p.period_code
+              WHERE p.ended_at IS NULL AND pp.year_start = cp.year_start);
 
 -- A council's quarterly return, from upload to decision. Every upload is kept: a draft until
 -- the council submits it; the analyst accepts it (it becomes a submission revision) or sends

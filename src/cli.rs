@@ -293,7 +293,7 @@ async fn measure(args: MeasureArgs) -> anyhow::Result<()> {
             decimals: args.decimals,
             domain_slug: args.domain.clone(),
         };
-        match measures::update(&db.pool, &found.code, &change).await {
+        match measures::update(&db.pool, &found.code, &change, users::ACTOR).await {
             Ok(Some((code, catalogued))) => {
                 println!(
                     "measure {code} updated{}",
@@ -357,7 +357,7 @@ async fn reference(args: ReferenceArgs) -> anyhow::Result<()> {
     let db = open(&args.database).await?;
     let result = async {
         if let Some(councils) = &councils {
-            crate::db::queries::areas::upsert_councils(&db.pool, councils).await?;
+            crate::db::queries::areas::upsert_councils(&db.pool, councils, users::ACTOR).await?;
             println!("{} councils loaded", councils.len());
         }
         if let Some((pairs, source)) = &neighbours {

@@ -5,6 +5,7 @@ mod codes;
 pub mod known;
 mod period;
 pub mod reference;
+pub mod round;
 
 pub use codes::{MeasureCode, MeasureCodeError, OnsCode, OnsCodeError};
 pub use period::{Period, PeriodError};

@@ -134,6 +134,35 @@ pub struct FileContents {
 }
 
 impl FileContents {
+    /// Holds a council's return to what it may carry: the regional template, with rows for
+    /// its own council and the round's period only; anything else is an error in the report.
+    pub fn restrict_to_return(&mut self, council: &str, period: Period) {
+        if self.format != Some(Format::RegionalTemplate) {
+            self.report.errors.push(Issue::file(
+                "a council's return is the regional template: download it from this page, fill it in and upload it",
+            ));
+            return;
+        }
+        for row in &self.rows {
+            let o = &row.observation;
+            if o.area_code != council {
+                self.report.errors.push(Issue::at(
+                    &row.at,
+                    "authority",
+                    &o.area_code,
+                    format!("a return holds its own council's values only ({council})"),
+                ));
+            } else if o.period != period {
+                self.report.errors.push(Issue::at(
+                    &row.at,
+                    "period",
+                    &o.period.to_string(),
+                    format!("this return is for {period}"),
+                ));
+            }
+        }
+    }
+
     /// The periods the file has values for, oldest first.
     pub fn periods(&self) -> Vec<Period> {
         let set: BTreeSet<Period> = self.rows.iter().map(|r| r.observation.period).collect();
@@ -476,6 +505,59 @@ mod tests {
     /// A CSV field quoted so that any text survives as one cell.
     fn quoted(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
+    }
+
+    #[test]
+    fn a_return_holds_its_own_councils_values_for_its_period_only() {
+        let mut k = known();
+        k.councils.insert("E06000007".into(), "Warrington".into());
+        k.measures.insert(
+            "AS04".into(),
+            crate::domain::known::KnownMeasure {
+                code: "AS04".into(),
+                unit: crate::domain::Unit::Percent,
+                decimals: 1,
+                rate_multiplier: None,
+                frequency: "quarterly".into(),
+                tier: "teasc".into(),
+            },
+        );
+        let q1 = Period::quarter(2024, 1).unwrap();
+        let reasons = |line: &str| {
+            let csv = format!("{TEMPLATE_HEADER}{line}\n");
+            let mut contents = read("return.csv", csv.as_bytes(), Options::default(), &k);
+            assert!(!contents.report.has_errors(), "{}", contents.report);
+            contents.restrict_to_return("E06000006", q1);
+            contents
+                .report
+                .errors
+                .iter()
+                .map(|e| (e.row, e.reason.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(reasons("E06000006,Halton,AS04,,2024-25 Q1,71.5,,,"), []);
+        assert_eq!(
+            reasons("E06000007,Warrington,AS04,,2024-25 Q1,70,,,"),
+            [(
+                Some(2),
+                "a return holds its own council's values only (E06000006)".to_string()
+            )]
+        );
+        assert_eq!(
+            reasons("E06000006,Halton,AS04,,2024-25 Q2,72,,,"),
+            [(Some(2), "this return is for 2024-25 Q1".to_string())]
+        );
+        let mut official = read(
+            "f-2016-17.csv",
+            OFFICIAL_HEADER.as_bytes(),
+            Options::default(),
+            &k,
+        );
+        official.restrict_to_return("E06000006", q1);
+        assert!(
+            official.report.has_errors(),
+            "an official file is not a return"
+        );
     }
 
     proptest! {

@@ -12,7 +12,7 @@ use sqlx::PgPool;
 
 use crate::db::queries::catalogue::insert_target;
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
-use crate::db::queries::{commentary, publications, settings};
+use crate::db::queries::{audit, commentary, publications, settings};
 use crate::domain::{ILLUSTRATIVE_AUTHOR, Provenance};
 use crate::ingest::report::Report;
 use catalogue::{AREAS_CSV, AUTHORITIES_CSV, COMMENTARY_CSV, MEASURES_CSV, SeedCatalogue};
@@ -97,6 +97,17 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
                 .await?;
             }
         }
+    }
+    if let RecordOutcome::Recorded(r) = &outcome {
+        audit::record(
+            &mut tx,
+            "scorecard seed",
+            "seed.load",
+            &format!("submission {} (the illustrative data set)", r.id),
+            None,
+            Some(serde_json::json!({ "values": rows.len() })),
+        )
+        .await?;
     }
     if matches!(outcome, RecordOutcome::Recorded(_)) {
         // Published as loaded: the illustrative set is there to be seen.

@@ -2,9 +2,11 @@
 //! pages.
 
 mod account;
+mod admin;
 mod api;
 mod authorities;
 mod cache;
+mod commentary;
 mod compare;
 mod domains;
 mod downloads;
@@ -17,6 +19,7 @@ mod layout;
 mod login;
 mod measures;
 mod overview;
+mod returns;
 pub mod session;
 mod submissions;
 mod values;
@@ -79,6 +82,9 @@ pub fn router(state: AppState) -> Router {
         .merge(measures::router())
         .merge(health::router())
         .merge(login::router())
+        .merge(admin::router())
+        .merge(commentary::router())
+        .merge(returns::router(state.site.max_upload_bytes))
         .merge(submissions::router(state.site.max_upload_bytes))
         .nest("/static", static_files)
         .fallback(error::not_found)

@@ -14,6 +14,7 @@ use super::session::Visitor;
 use super::values::Choice;
 use super::{AppError, AppState};
 use crate::db::queries::submissions::{self as queries, Listed};
+use crate::db::queries::uploads::{self, NewUpload};
 use crate::db::queries::{areas, measures};
 use crate::domain::{OnsCode, Period};
 use crate::ingest::Options;
@@ -159,7 +160,7 @@ pub struct IssueRow {
     pub reason: String,
 }
 
-fn issue_rows(report: &Report) -> Vec<IssueRow> {
+pub fn issue_rows(report: &Report) -> Vec<IssueRow> {
     let row = |kind, i: &crate::ingest::report::Issue| IssueRow {
         kind,
         sheet: i.sheet.clone().unwrap_or_default(),
@@ -218,7 +219,7 @@ async fn show(
 }
 
 /// Reads the multipart upload: the file, and an optional period for official files.
-async fn read_upload(
+pub async fn read_upload(
     mut multipart: Multipart,
 ) -> Result<(String, Vec<u8>, Option<Period>), AppError> {
     let mut file = None;
@@ -257,7 +258,7 @@ async fn read_upload(
     Ok((name, bytes, period))
 }
 
-fn options(state: &AppState, period: Option<Period>) -> Options {
+pub fn options(state: &AppState, period: Option<Period>) -> Options {
     Options {
         period,
         limits: Limits {
@@ -278,7 +279,25 @@ async fn check(
     let commit_upload = if analysis.report().has_errors() {
         None
     } else {
-        Some(queries::stage_upload(&state.pool, &filename, &bytes, &analysis.sha256, period).await?)
+        let report = analysis.report();
+        Some(
+            uploads::insert(
+                &state.pool,
+                &NewUpload {
+                    filename: &filename,
+                    bytes: &bytes,
+                    sha256: &analysis.sha256,
+                    ons_code: None,
+                    period: period.map(|p| p.to_string()),
+                    uploaded_by: visitor.viewer.actor(),
+                    report: serde_json::to_value(report)
+                        .map_err(|e| AppError::Internal(e.into()))?,
+                    errors: report.errors.len(),
+                    warnings: report.warnings.len(),
+                },
+            )
+            .await?,
+        )
     };
     let report = analysis.contents.report;
     Ok(ReportPage {
@@ -300,12 +319,17 @@ async fn commit(
     let not_found =
         || AppError::NotFound(format!("upload {id}: it may have been committed already"));
     let number: i64 = id.parse().map_err(|_| not_found())?;
-    let (filename, bytes, period) = queries::staged(&state.pool, number)
+    let upload = uploads::get(&state.pool, number)
+        .await?
+        .filter(|u| u.ons_code.is_none() && u.status == "draft")
+        .ok_or_else(not_found)?;
+    let (filename, bytes, period) = uploads::file(&state.pool, upload.id)
         .await?
         .ok_or_else(not_found)?;
     let period = period.and_then(|p| p.parse().ok());
     let analysis = import::analyse(&state.pool, &filename, &bytes, options(&state, period)).await?;
-    let committed = import::commit(&state.pool, &analysis, visitor.viewer.actor())
+    let mut tx = state.pool.begin().await?;
+    let committed = import::commit_in(&mut tx, &analysis, visitor.viewer.actor())
         .await
         .map_err(|e| match e {
             import::CommitError::HasErrors(n) => AppError::bad_request(
@@ -314,12 +338,25 @@ async fn commit(
             ),
             import::CommitError::Database(e) => AppError::from(e),
         })?;
-    queries::discard_upload(&state.pool, number).await?;
-    let id = match committed {
+    let submission = match committed {
         Committed::Stored { submission_id, .. }
         | Committed::AlreadyCurrent { submission_id, .. } => submission_id,
     };
-    Ok(Redirect::to(&format!("/submissions/{id}")).into_response())
+    if !uploads::decide(
+        &mut tx,
+        upload.id,
+        "draft",
+        "accepted",
+        visitor.viewer.actor(),
+        None,
+        Some(submission),
+    )
+    .await?
+    {
+        return Err(not_found());
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/submissions/{submission}")).into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -440,8 +440,19 @@ impl Agent {
         if self.csrf.is_empty() {
             self.get("/login").await;
         }
+        let token = self.csrf.clone();
+        self.post_form_with_token(uri, &token, fields).await
+    }
+
+    /// A URL-encoded form POST carrying `token` as its form token, whatever it is.
+    pub async fn post_form_with_token(
+        &mut self,
+        uri: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
         let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("csrf", &self.csrf.clone());
+        form.append_pair("csrf", token);
         for (k, v) in fields {
             form.append_pair(k, v);
         }

@@ -95,9 +95,22 @@ pub async fn insert_area(
 
 /// Adds or updates councils from the lookup, with their region, type and England groups, in one
 /// transaction. Sub-regions already recorded are kept.
-pub async fn upsert_councils(pool: &PgPool, councils: &[CouncilRecord]) -> sqlx::Result<()> {
+pub async fn upsert_councils(
+    pool: &PgPool,
+    councils: &[CouncilRecord],
+    by: &str,
+) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     upsert_councils_in(&mut tx, councils).await?;
+    super::audit::record(
+        &mut tx,
+        by,
+        "reference.councils",
+        "the council lookup",
+        None,
+        Some(serde_json::json!({ "councils": councils.len() })),
+    )
+    .await?;
     tx.commit().await
 }
 
@@ -212,6 +225,15 @@ pub async fn replace_neighbours(
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     replace_neighbours_in(&mut tx, pairs, source).await?;
+    super::audit::record(
+        &mut tx,
+        source,
+        "reference.neighbours",
+        "the nearest neighbours",
+        None,
+        Some(serde_json::json!({ "pairs": pairs.len() })),
+    )
+    .await?;
     tx.commit().await
 }
 

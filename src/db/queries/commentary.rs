@@ -79,3 +79,53 @@ pub async fn remove_by_author(conn: &mut PgConnection, author: &str) -> sqlx::Re
         .await?
         .rows_affected())
 }
+
+/// One revision of a council's commentary on a domain.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Revision {
+    pub domain_slug: String,
+    pub revision: i32,
+    pub body: String,
+    pub status: String,
+    pub author: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Every revision of a council's commentary for a period, newest first within each domain.
+pub async fn history(pool: &PgPool, ons_code: &str, period: Period) -> sqlx::Result<Vec<Revision>> {
+    sqlx::query_as(
+        "SELECT domain_slug, revision, body, status, author, created_at FROM commentary
+         WHERE ons_code = $1 AND period_code = $2 ORDER BY domain_slug, revision DESC",
+    )
+    .bind(ons_code)
+    .bind(period.to_string())
+    .fetch_all(pool)
+    .await
+}
+
+/// Adds the next revision of a council's commentary on a domain (a draft, or submitted for
+/// publication): the new revision.
+pub async fn add_revision(
+    conn: &mut PgConnection,
+    ons_code: &str,
+    domain: &str,
+    period: Period,
+    body: &str,
+    status: &str,
+    author: &str,
+) -> sqlx::Result<Revision> {
+    sqlx::query_as(
+        "INSERT INTO commentary (ons_code, domain_slug, period_code, revision, body, status, author)
+         SELECT $1, $2, $3, coalesce(max(revision), 0) + 1, $4, $5, $6
+         FROM commentary WHERE ons_code = $1 AND domain_slug = $2 AND period_code = $3
+         RETURNING domain_slug, revision, body, status, author, created_at",
+    )
+    .bind(ons_code)
+    .bind(domain)
+    .bind(period.to_string())
+    .bind(body)
+    .bind(status)
+    .bind(author)
+    .fetch_one(conn)
+    .await
+}

@@ -9,3 +9,10 @@ pub async fn by_slug(pool: &PgPool, slug: &str) -> sqlx::Result<Option<(String, 
         .fetch_optional(pool)
         .await
 }
+
+/// Every domain's slug and name, in order.
+pub async fn all(pool: &PgPool) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT slug, name FROM domains ORDER BY position")
+        .fetch_all(pool)
+        .await
+}

@@ -98,8 +98,10 @@ pub async fn update(
     pool: &PgPool,
     code: &str,
     change: &MeasureUpdate,
+    by: &str,
 ) -> sqlx::Result<Option<(String, bool)>> {
-    sqlx::query_as(
+    let mut tx = pool.begin().await?;
+    let updated: Option<(String, bool)> = sqlx::query_as(
         "UPDATE measures SET title = COALESCE($2, title), unit = COALESCE($3, unit),
              unit_label = COALESCE($4, $3, unit_label),
              rate_multiplier = CASE WHEN COALESCE($3, unit) = 'rate'
@@ -118,6 +120,23 @@ pub async fn update(
     .bind(change.polarity.map(crate::domain::Polarity::as_db))
     .bind(change.decimals)
     .bind(&change.domain_slug)
-    .fetch_optional(pool)
-    .await
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((code, catalogued)) = &updated {
+        super::audit::record(
+            &mut tx,
+            by,
+            "measure.update",
+            &format!("measure {code}"),
+            None,
+            Some(serde_json::json!({
+                "title": change.title, "unit": change.unit.map(crate::domain::Unit::as_db),
+                "polarity": change.polarity.map(crate::domain::Polarity::as_db),
+                "decimals": change.decimals, "domain": change.domain_slug, "catalogued": catalogued,
+            })),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(updated)
 }

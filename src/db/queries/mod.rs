@@ -15,5 +15,6 @@ pub mod publications;
 pub mod sessions;
 pub mod settings;
 pub mod submissions;
+pub mod uploads;
 pub mod users;
 pub mod version;

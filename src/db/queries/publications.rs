@@ -16,9 +16,12 @@ pub struct Published {
 }
 
 /// Publishes `period` (again): the live publication, if any, ends as republished; the shown
-/// submissions with values in the period and the latest submitted commentary are published.
+/// submissions with values in the period, and the latest submitted commentary of its year, are
+/// published.
 pub async fn publish(conn: &mut PgConnection, period: Period, by: &str) -> sqlx::Result<Published> {
     let code = period.to_string();
+    super::submissions::ensure_periods(&mut *conn, &[period, period.financial_year()].into())
+        .await?;
     let before = live(&mut *conn, period).await?;
     sqlx::query(
         "UPDATE publications SET ended_at = clock_timestamp(), ended_by = $2, ended_how = 'republished'
@@ -52,7 +55,7 @@ pub async fn publish(conn: &mut PgConnection, period: Period, by: &str) -> sqlx:
          WHERE c.id = latest.id AND latest.status = 'submitted'",
     )
     .bind(publication)
-    .bind(&code)
+    .bind(period.financial_year().to_string())
     .execute(&mut *conn)
     .await?
     .rows_affected();

@@ -203,44 +203,6 @@ pub async fn get(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<Option<Listed>> {
         .await
 }
 
-/// Keeps an uploaded file until the analyst commits it (or abandons it).
-pub async fn stage_upload(
-    pool: &sqlx::PgPool,
-    filename: &str,
-    bytes: &[u8],
-    sha256: &str,
-    period: Option<Period>,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO uploads (filename, bytes, sha256, period_code) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(filename)
-    .bind(bytes)
-    .bind(sha256)
-    .bind(period.map(|p| p.to_string()))
-    .fetch_one(pool)
-    .await
-}
-
-/// A staged upload: file name, bytes and the period given with it.
-pub async fn staged(
-    pool: &sqlx::PgPool,
-    id: i64,
-) -> sqlx::Result<Option<(String, Vec<u8>, Option<String>)>> {
-    sqlx::query_as("SELECT filename, bytes, period_code FROM uploads WHERE id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-}
-
-pub async fn discard_upload(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM uploads WHERE id = $1")
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(drop)
-}
-
 /// True when no submission has ever been stored.
 pub async fn none_yet(pool: &sqlx::PgPool) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM submissions)")

@@ -1,0 +1,186 @@
+//! Uploaded files and councils' returns: every upload is kept with its validation report, from
+//! draft to a decision (accepted as a submission revision, or sent back with a reason).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgConnection, PgExecutor};
+
+/// An upload's record (without its bytes).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Upload {
+    pub id: i64,
+    pub filename: String,
+    pub ons_code: Option<String>,
+    pub period_code: Option<String>,
+    pub uploaded_by: String,
+    pub created_at: DateTime<Utc>,
+    pub status: String,
+    pub errors: i32,
+    pub warnings: i32,
+    pub report: serde_json::Value,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
+    pub submission_id: Option<i64>,
+}
+
+macro_rules! columns {
+    () => {
+        "id, filename, ons_code, period_code, uploaded_by, created_at, status, errors, warnings, \
+         report, submitted_at, reviewed_by, reviewed_at, reason, submission_id"
+    };
+}
+
+/// A new upload: the file, whose council and period it is for (a council's return), who sent
+/// it, and its validation report.
+pub struct NewUpload<'a> {
+    pub filename: &'a str,
+    pub bytes: &'a [u8],
+    pub sha256: &'a str,
+    pub ons_code: Option<&'a str>,
+    pub period: Option<String>,
+    pub uploaded_by: &'a str,
+    pub report: serde_json::Value,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+pub async fn insert(db: impl PgExecutor<'_>, u: &NewUpload<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO uploads (filename, bytes, sha256, ons_code, period_code, uploaded_by, report, errors, warnings)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(u.filename)
+    .bind(u.bytes)
+    .bind(u.sha256)
+    .bind(u.ons_code)
+    .bind(&u.period)
+    .bind(u.uploaded_by)
+    .bind(&u.report)
+    .bind(i32::try_from(u.errors).unwrap_or(i32::MAX))
+    .bind(i32::try_from(u.warnings).unwrap_or(i32::MAX))
+    .fetch_one(db)
+    .await
+}
+
+pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Upload>> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM uploads WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// An upload's file: name, bytes and the period given with it.
+pub async fn file(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> sqlx::Result<Option<(String, Vec<u8>, Option<String>)>> {
+    sqlx::query_as("SELECT filename, bytes, period_code FROM uploads WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// A council's returns, newest first.
+pub async fn of_council(db: impl PgExecutor<'_>, ons_code: &str) -> sqlx::Result<Vec<Upload>> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM uploads WHERE ons_code = $1 ORDER BY id DESC"
+    ))
+    .bind(ons_code)
+    .fetch_all(db)
+    .await
+}
+
+/// The latest return of each council for a period.
+pub async fn latest_for_period(db: impl PgExecutor<'_>, period: &str) -> sqlx::Result<Vec<Upload>> {
+    sqlx::query_as(concat!(
+        "SELECT DISTINCT ON (ons_code) ",
+        columns!(),
+        " FROM uploads WHERE period_code = $1 AND ons_code IS NOT NULL ORDER BY ons_code, id DESC"
+    ))
+    .bind(period)
+    .fetch_all(db)
+    .await
+}
+
+/// Moves an upload from status `from` to `to`, recording who and why; false when it was not
+/// in `from` (already decided, or never submitted).
+pub async fn decide(
+    conn: &mut PgConnection,
+    id: i64,
+    from: &str,
+    to: &str,
+    by: &str,
+    reason: Option<&str>,
+    submission_id: Option<i64>,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE uploads SET status = $3,
+             submitted_at = CASE WHEN $3 = 'submitted' THEN now() ELSE submitted_at END,
+             reviewed_by = CASE WHEN $3 IN ('accepted', 'sent_back') THEN $4 ELSE reviewed_by END,
+             reviewed_at = CASE WHEN $3 IN ('accepted', 'sent_back') THEN now() ELSE reviewed_at END,
+             reason = coalesce($5, reason),
+             submission_id = coalesce($6, submission_id)
+         WHERE id = $1 AND status = $2",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .bind(by)
+    .bind(reason)
+    .bind(submission_id)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// A quarter's collection round.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Round {
+    pub period_code: String,
+    pub due_on: NaiveDate,
+    pub opened_by: String,
+    pub opened_at: DateTime<Utc>,
+}
+
+pub async fn open_round(
+    conn: &mut PgConnection,
+    period: &str,
+    due_on: NaiveDate,
+    by: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO rounds (period_code, due_on, opened_by) VALUES ($1, $2, $3)
+         ON CONFLICT (period_code) DO UPDATE SET due_on = excluded.due_on",
+    )
+    .bind(period)
+    .bind(due_on)
+    .bind(by)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+pub async fn rounds(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Round>> {
+    sqlx::query_as(
+        "SELECT r.period_code, r.due_on, r.opened_by, r.opened_at FROM rounds r
+         JOIN periods p ON p.code = r.period_code ORDER BY p.sort_key DESC",
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn round(db: impl PgExecutor<'_>, period: &str) -> sqlx::Result<Option<Round>> {
+    sqlx::query_as(
+        "SELECT period_code, due_on, opened_by, opened_at FROM rounds WHERE period_code = $1",
+    )
+    .bind(period)
+    .fetch_optional(db)
+    .await
+}

@@ -1,0 +1,534 @@
+//! Councils' quarterly returns and the collection rounds: a council user uploads their
+//! council's return (a draft, with its validation report), fixes and uploads again, and submits
+//! it; the analyst accepts it (it becomes a submission revision) or sends it back with a reason.
+//! `/rounds/{period}` shows every council of the region for a quarter, with its status.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use chrono::{NaiveDate, Utc};
+
+use super::layout::Layout;
+use super::session::Visitor;
+use super::submissions::{IssueRow, issue_rows, options, read_upload};
+use super::{AppError, AppState};
+use crate::db::queries::uploads::{self, NewUpload, Upload};
+use crate::db::queries::{areas, audit, submissions};
+use crate::domain::Period;
+use crate::domain::round::ReturnStatus;
+use crate::ingest::import::{self, CommitError, Committed};
+use crate::ingest::report::Report;
+
+pub fn router(max_upload_bytes: usize) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/returns",
+            get(index).post(upload).layer(DefaultBodyLimit::max(
+                max_upload_bytes.saturating_add(64 * 1024),
+            )),
+        )
+        .route("/returns/{id}", get(show))
+        .route("/returns/{id}/submit", post(submit))
+        .route("/returns/{id}/accept", post(accept))
+        .route("/returns/{id}/send-back", post(send_back))
+        .route("/rounds", get(rounds).post(open_round))
+        .route("/rounds/{period}", get(round))
+}
+
+/// One return in a list.
+pub struct ReturnRow {
+    pub id: i64,
+    pub period: String,
+    pub file: String,
+    pub by: String,
+    pub at: String,
+    pub status: ReturnStatus,
+    pub reason: String,
+}
+
+impl From<&Upload> for ReturnRow {
+    fn from(u: &Upload) -> Self {
+        ReturnRow {
+            id: u.id,
+            period: u.period_code.clone().unwrap_or_default(),
+            file: u.filename.clone(),
+            by: u.uploaded_by.clone(),
+            at: u.created_at.format("%-d %B %Y %H:%M UTC").to_string(),
+            status: ReturnStatus::of(Some(&u.status), u.errors, u.warnings),
+            reason: u.reason.clone().unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "returns/index.html")]
+struct IndexPage {
+    layout: Layout,
+    council: String,
+    council_name: String,
+    rounds: Vec<(String, String)>,
+    returns: Vec<ReturnRow>,
+    max_megabytes: usize,
+}
+
+/// A council user's returns; the analyst works from the rounds.
+async fn index(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let Some(council) = visitor.viewer.council().map(str::to_string) else {
+        visitor.require(visitor.viewer.can_manage_data(), "returns")?;
+        return Ok(Redirect::to("/rounds").into_response());
+    };
+    let authority = areas::authority(&state.pool, &council)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("the council {council}")))?;
+    let rounds = uploads::rounds(&state.pool)
+        .await?
+        .into_iter()
+        .map(|r| (r.period_code, r.due_on.format("%-d %B %Y").to_string()))
+        .collect();
+    let returns = uploads::of_council(&state.pool, &council)
+        .await?
+        .iter()
+        .map(ReturnRow::from)
+        .collect();
+    Ok(IndexPage {
+        layout: Layout::new(&state, &visitor, format!("{} returns", authority.name)).await?,
+        council,
+        council_name: authority.name,
+        rounds,
+        returns,
+        max_megabytes: state.site.max_upload_bytes / (1024 * 1024),
+    }
+    .into_response())
+}
+
+/// A council user's upload: checked, held to their council and the round's quarter, and kept
+/// as a draft whatever its errors.
+async fn upload(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    multipart: Multipart,
+) -> Result<Redirect, AppError> {
+    let council = visitor
+        .viewer
+        .council()
+        .map(str::to_string)
+        .ok_or(AppError::SignIn)?;
+    let (filename, bytes, period) = read_upload(multipart).await?;
+    let period = period
+        .ok_or_else(|| AppError::bad_request("period", "choose the quarter of the return"))?;
+    uploads::round(&state.pool, &period.to_string())
+        .await?
+        .ok_or_else(|| {
+            AppError::bad_request(
+                "period",
+                format!("no collection round is open for {period}"),
+            )
+        })?;
+    let mut analysis = import::analyse(
+        &state.pool,
+        &filename,
+        &bytes,
+        options(&state, Some(period)),
+    )
+    .await?;
+    analysis.contents.restrict_to_return(&council, period);
+    let report = analysis.report();
+    let mut tx = state.pool.begin().await?;
+    let id = uploads::insert(
+        &mut *tx,
+        &NewUpload {
+            filename: &filename,
+            bytes: &bytes,
+            sha256: &analysis.sha256,
+            ons_code: Some(&council),
+            period: Some(period.to_string()),
+            uploaded_by: visitor.viewer.actor(),
+            report: serde_json::to_value(report).map_err(|e| AppError::Internal(e.into()))?,
+            errors: report.errors.len(),
+            warnings: report.warnings.len(),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        visitor.viewer.actor(),
+        "return.upload",
+        &format!("return {id} of {council} for {period}"),
+        None,
+        Some(serde_json::json!({ "file": filename, "errors": report.errors.len(), "warnings": report.warnings.len() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/returns/{id}")))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "returns/show.html")]
+struct ShowPage {
+    layout: Layout,
+    row: ReturnRow,
+    council_name: String,
+    report: Report,
+    issues: Vec<IssueRow>,
+    can_submit: bool,
+    can_decide: bool,
+    submission: Option<i64>,
+}
+
+/// The return, if the visitor may see it (another council's return does not exist for them).
+async fn visible(state: &AppState, visitor: &Visitor, id: &str) -> Result<Upload, AppError> {
+    let not_found = || AppError::NotFound(format!("return {id}"));
+    let number: i64 = id.parse().map_err(|_| not_found())?;
+    let upload = uploads::get(&state.pool, number).await?;
+    let council = upload.as_ref().and_then(|u| u.ons_code.clone());
+    visitor.require(
+        council
+            .as_deref()
+            .is_some_and(|c| visitor.viewer.can_see_drafts_of(c)),
+        format!("return {id}"),
+    )?;
+    upload.ok_or_else(not_found)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<ShowPage, AppError> {
+    let upload = visible(&state, &visitor, &id).await?;
+    let report: Report = serde_json::from_value(upload.report.clone()).map_err(|e| {
+        AppError::Internal(anyhow::anyhow!(
+            "return {}'s report cannot be read: {e}",
+            upload.id
+        ))
+    })?;
+    let council = upload.ons_code.clone().unwrap_or_default();
+    let council_name = areas::authority(&state.pool, &council)
+        .await?
+        .map_or_else(|| council.clone(), |a| a.name);
+    Ok(ShowPage {
+        layout: Layout::new(&state, &visitor, format!("Return {}", upload.id)).await?,
+        can_submit: upload.status == "draft"
+            && upload.errors == 0
+            && visitor.viewer.council() == Some(council.as_str()),
+        can_decide: upload.status == "submitted" && visitor.viewer.can_manage_data(),
+        submission: upload.submission_id,
+        issues: issue_rows(&report),
+        report,
+        council_name,
+        row: ReturnRow::from(&upload),
+    })
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Redirect, AppError> {
+    let upload = visible(&state, &visitor, &id).await?;
+    let council = upload.ons_code.clone().unwrap_or_default();
+    visitor.require(
+        visitor.viewer.council() == Some(council.as_str()),
+        format!("return {id}"),
+    )?;
+    if upload.errors > 0 {
+        return Err(AppError::bad_request(
+            "return",
+            "a return with errors cannot be submitted: correct the file and upload it again",
+        ));
+    }
+    let mut tx = state.pool.begin().await?;
+    if !uploads::decide(
+        &mut tx,
+        upload.id,
+        "draft",
+        "submitted",
+        visitor.viewer.actor(),
+        None,
+        None,
+    )
+    .await?
+    {
+        return Err(AppError::bad_request(
+            "return",
+            "only a draft can be submitted",
+        ));
+    }
+    audit::record(
+        &mut tx,
+        visitor.viewer.actor(),
+        "return.submit",
+        &format!("return {} of {council}", upload.id),
+        Some(serde_json::json!({ "status": "draft" })),
+        Some(serde_json::json!({ "status": "submitted" })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/returns/{}", upload.id)))
+}
+
+/// The analyst accepts a submitted return: it becomes a revision of the council's quarter.
+async fn accept(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Redirect, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), format!("return {id}"))?;
+    let upload = visible(&state, &visitor, &id).await?;
+    let (filename, bytes, period) = uploads::file(&state.pool, upload.id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("return {id}")))?;
+    let period: Option<Period> = period.and_then(|p| p.parse().ok());
+    let analysis = import::analyse(&state.pool, &filename, &bytes, options(&state, period)).await?;
+    let mut tx = state.pool.begin().await?;
+    let committed = import::commit_in(&mut tx, &analysis, &upload.uploaded_by)
+        .await
+        .map_err(|e| match e {
+            CommitError::HasErrors(n) => AppError::bad_request(
+                "return",
+                format!("the file now has {n} errors against the stored data: send it back"),
+            ),
+            CommitError::Database(e) => e.into(),
+        })?;
+    let submission = match committed {
+        Committed::Stored { submission_id, .. }
+        | Committed::AlreadyCurrent { submission_id, .. } => submission_id,
+    };
+    if !uploads::decide(
+        &mut tx,
+        upload.id,
+        "submitted",
+        "accepted",
+        visitor.viewer.actor(),
+        None,
+        Some(submission),
+    )
+    .await?
+    {
+        return Err(AppError::bad_request(
+            "return",
+            "only a submitted return can be accepted",
+        ));
+    }
+    audit::record(
+        &mut tx,
+        visitor.viewer.actor(),
+        "return.accept",
+        &format!("return {}", upload.id),
+        Some(serde_json::json!({ "status": "submitted" })),
+        Some(serde_json::json!({ "status": "accepted", "submission": submission })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/returns/{}", upload.id)))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Reason {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn send_back(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<Reason>,
+) -> Result<Redirect, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), format!("return {id}"))?;
+    let upload = visible(&state, &visitor, &id).await?;
+    let reason = form.reason.trim();
+    if reason.is_empty() || reason.len() > 2000 {
+        return Err(AppError::bad_request(
+            "reason",
+            "say why the return is sent back (up to 2,000 characters)",
+        ));
+    }
+    let mut tx = state.pool.begin().await?;
+    if !uploads::decide(
+        &mut tx,
+        upload.id,
+        "submitted",
+        "sent_back",
+        visitor.viewer.actor(),
+        Some(reason),
+        None,
+    )
+    .await?
+    {
+        return Err(AppError::bad_request(
+            "return",
+            "only a submitted return can be sent back",
+        ));
+    }
+    audit::record(
+        &mut tx,
+        visitor.viewer.actor(),
+        "return.send_back",
+        &format!("return {}", upload.id),
+        Some(serde_json::json!({ "status": "submitted" })),
+        Some(serde_json::json!({ "status": "sent_back", "reason": reason })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/returns/{}", upload.id)))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "returns/rounds.html")]
+struct RoundsPage {
+    layout: Layout,
+    rounds: Vec<(String, String, String)>,
+}
+
+async fn rounds(State(state): State<AppState>, visitor: Visitor) -> Result<RoundsPage, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the collection rounds")?;
+    let rounds = uploads::rounds(&state.pool)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.period_code,
+                r.due_on.format("%-d %B %Y").to_string(),
+                r.opened_by,
+            )
+        })
+        .collect();
+    Ok(RoundsPage {
+        layout: Layout::new(&state, &visitor, "Collection rounds".into()).await?,
+        rounds,
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct NewRound {
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    due: String,
+}
+
+async fn open_round(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    axum::Form(form): axum::Form<NewRound>,
+) -> Result<Redirect, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the collection rounds")?;
+    let period: Period = form
+        .period
+        .trim()
+        .parse()
+        .map_err(|e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()))?;
+    if !period.is_quarter() {
+        return Err(AppError::bad_request(
+            "period",
+            "a round collects one quarter, e.g. 2024-25 Q1",
+        ));
+    }
+    let due = NaiveDate::parse_from_str(form.due.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::bad_request("due", "give the due date as YYYY-MM-DD"))?;
+    let mut tx = state.pool.begin().await?;
+    submissions::ensure_periods(&mut tx, &std::iter::once(period).collect()).await?;
+    uploads::open_round(&mut tx, &period.to_string(), due, visitor.viewer.actor()).await?;
+    audit::record(
+        &mut tx,
+        visitor.viewer.actor(),
+        "round.open",
+        &format!("round {period}"),
+        None,
+        Some(serde_json::json!({ "due": due })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/rounds/{}",
+        period.to_string().replace(' ', "%20")
+    )))
+}
+
+/// A council's line in a round.
+pub struct RoundRow {
+    pub code: String,
+    pub name: String,
+    pub status: ReturnStatus,
+    pub late: bool,
+    pub when: String,
+    pub by: String,
+    pub link: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "returns/round.html")]
+struct RoundPage {
+    layout: Layout,
+    period: String,
+    due: String,
+    rows: Vec<RoundRow>,
+}
+
+async fn round(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(period): Path<String>,
+) -> Result<RoundPage, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the collection rounds")?;
+    let period: Period = period
+        .parse()
+        .map_err(|e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()))?;
+    let code = period.to_string();
+    let round = uploads::round(&state.pool, &code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("a collection round for {code}")))?;
+    let latest = uploads::latest_for_period(&state.pool, &code).await?;
+    let today = Utc::now().date_naive();
+    let rows = areas::members_during(&state.pool, &state.site.region, period)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let upload = latest
+                .iter()
+                .find(|u| u.ons_code.as_deref() == Some(a.ons_code.as_str()));
+            let status = ReturnStatus::of(
+                upload.map(|u| u.status.as_str()),
+                upload.map_or(0, |u| u.errors),
+                upload.map_or(0, |u| u.warnings),
+            );
+            RoundRow {
+                late: status.late(round.due_on, today),
+                when: upload
+                    .map(|u| {
+                        u.reviewed_at
+                            .or(u.submitted_at)
+                            .unwrap_or(u.created_at)
+                            .format("%-d %B %Y %H:%M")
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
+                by: upload
+                    .map(|u| {
+                        u.reviewed_by
+                            .clone()
+                            .unwrap_or_else(|| u.uploaded_by.clone())
+                    })
+                    .unwrap_or_default(),
+                link: upload.map(|u| u.id),
+                status,
+                code: a.ons_code,
+                name: a.name,
+            }
+        })
+        .collect();
+    Ok(RoundPage {
+        layout: Layout::new(&state, &visitor, format!("Collection round {code}")).await?,
+        period: code,
+        due: round.due_on.format("%-d %B %Y").to_string(),
+        rows,
+    })
+}

@@ -1,0 +1,544 @@
+//! The three kinds of user, over HTTP and a real database: the public sees only what was
+//! published; a council's users see and change only their own council's drafts, returns and
+//! commentary; forms need their token; sign-in is throttled; sessions survive a restart; every
+//! write is in the audit log; the round page shows each council's status.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Agent, Start, app, database, official_bytes, official_name, text, texts};
+use scorecard::domain::Period;
+use scorecard::domain::account::Role;
+use scraper::Html;
+use sqlx::PgPool;
+
+const HEADER: &str =
+    "authority,authority name,measure,measure title,period,value,numerator,denominator,note\n";
+const HALTON: &str = "E06000006";
+const WARRINGTON: &str = "E06000007";
+const QUARTER: &str = "2017-18 Q1";
+const QUARTER_URL: &str = "2017-18%20Q1";
+const COMMENTARY: &str = "Our reablement service grew by a third this year.";
+
+/// A database with the 2016-17 official file imported and published: the public has a year
+/// to read.
+async fn published_2016_17() -> PgPool {
+    let pool = database(Start::Reference).await;
+    let analysis = scorecard::ingest::import::analyse(
+        &pool,
+        &official_name("2016-17"),
+        &official_bytes("2016-17"),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    scorecard::ingest::import::commit(&pool, &analysis, "test")
+        .await
+        .unwrap();
+    common::publish(&pool, Period::year(2016)).await;
+    pool
+}
+
+/// A return with AS04 as `numerator` of 200 (the value is half the numerator).
+fn return_of(council: &str, name: &str, numerator: &str) -> String {
+    let value = numerator
+        .parse::<f64>()
+        .map_or_else(|_| numerator.to_string(), |n| format!("{:.1}", n / 2.0));
+    format!("{HEADER}{council},{name},AS04,,{QUARTER},{value},{numerator},200,\n")
+}
+
+/// The id of the return a redirect points at.
+fn return_id(headers: &axum::http::HeaderMap) -> i64 {
+    let location = headers["location"].to_str().unwrap();
+    location.strip_prefix("/returns/").unwrap().parse().unwrap()
+}
+
+struct Cast {
+    analyst: Agent,
+    halton: Agent,
+    warrington: Agent,
+    public: Agent,
+}
+
+async fn cast(app: &axum::Router, pool: &PgPool) -> Cast {
+    let mut analyst = Agent::signed_in(app, pool, "analyst@example.org", Role::Analyst, None).await;
+    let (status, _, body) = analyst
+        .post_form("/rounds", &[("period", QUARTER), ("due", "2017-08-15")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    Cast {
+        analyst,
+        halton: Agent::signed_in(
+            app,
+            pool,
+            "dass@halton.example",
+            Role::Council,
+            Some(HALTON),
+        )
+        .await,
+        warrington: Agent::signed_in(
+            app,
+            pool,
+            "dass@warrington.example",
+            Role::Council,
+            Some(WARRINGTON),
+        )
+        .await,
+        public: Agent::public(app),
+    }
+}
+
+/// Halton uploads, checks and submits its return, and writes and submits commentary.
+async fn halton_returns(c: &mut Cast) -> i64 {
+    let file = return_of(HALTON, "Halton", "143");
+    let (status, headers, body) = c
+        .halton
+        .upload(
+            "/returns",
+            "halton.csv",
+            file.as_bytes(),
+            &[("period", QUARTER)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let id = return_id(&headers);
+    let (status, page) = c.halton.get(&format!("/returns/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let status = text(&Html::parse_document(&page), "#status").unwrap();
+    assert!(status.starts_with("Draft (0 errors"), "{status}");
+    let (status, _, _) = c
+        .halton
+        .post_form(&format!("/returns/{id}/submit"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, body) = c
+        .halton
+        .post_form(
+            &format!("/authorities/{HALTON}/commentary"),
+            &[
+                ("period", "2017-18"),
+                ("domain", "performance-outcomes"),
+                ("body", COMMENTARY),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    id
+}
+
+/// Whether the public can reach the quarter's values by any route (each answers 200 only for
+/// a published period), and whether any page carries the commentary.
+async fn public_sees(public: &mut Agent) -> (bool, bool) {
+    let mut value = false;
+    let mut commentary = false;
+    for uri in [
+        format!("/?period={QUARTER_URL}"),
+        format!("/authorities/{HALTON}?period={QUARTER_URL}"),
+        format!("/measures/AS04?period={QUARTER_URL}"),
+        format!("/api/v1/measures/AS04/values?period={QUARTER_URL}"),
+        format!("/api/v1/authorities/{HALTON}/scorecard?period={QUARTER_URL}"),
+        format!("/api/v1/headlines?period={QUARTER_URL}"),
+        format!("/download/measures/AS04.csv?period={QUARTER_URL}"),
+        format!("/download/authorities/{HALTON}.csv?period={QUARTER_URL}"),
+        format!("/domains/performance-outcomes?period={QUARTER_URL}"),
+        format!("/regional-account?period={QUARTER_URL}"),
+    ] {
+        let (status, body) = public.get(&uri).await;
+        assert!(
+            matches!(status, StatusCode::OK | StatusCode::NOT_FOUND),
+            "{uri}: {status}"
+        );
+        value |= status == StatusCode::OK;
+        commentary |= body.contains(COMMENTARY);
+    }
+    // The pages without a period show the latest published one, and offer only those.
+    for uri in [
+        "/".to_string(),
+        format!("/authorities/{HALTON}"),
+        "/measures/AS04".to_string(),
+        "/regional-account".to_string(),
+        format!("/compare?authorities={HALTON}&measures=AS04"),
+    ] {
+        let (status, body) = public.get(&uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        value |= body.contains(QUARTER);
+        commentary |= body.contains(COMMENTARY);
+    }
+    (value, commentary)
+}
+
+#[tokio::test]
+async fn the_public_sees_a_return_and_commentary_only_once_published() {
+    let pool = published_2016_17().await;
+    let app = app(pool.clone());
+    let mut c = cast(&app, &pool).await;
+    let id = halton_returns(&mut c).await;
+    assert_eq!(public_sees(&mut c.public).await, (false, false), "drafts");
+    for uri in [
+        format!("/returns/{id}"),
+        format!("/authorities/{HALTON}/commentary"),
+        "/rounds".to_string(),
+    ] {
+        let (status, _) = c.public.get(&uri).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{uri}: sign in first");
+    }
+
+    let (status, _, body) = c
+        .analyst
+        .post_form(&format!("/returns/{id}/accept"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(
+        public_sees(&mut c.public).await,
+        (false, false),
+        "accepted, not yet published"
+    );
+    // Halton's own page shows its accepted, unpublished value; Warrington sees Halton as the
+    // public does.
+    let (_, page) = c
+        .halton
+        .get(&format!("/authorities/{HALTON}?period={QUARTER_URL}"))
+        .await;
+    assert!(page.contains("71.5"), "the council sees its own value");
+    let (status, _) = c
+        .warrington
+        .get(&format!("/authorities/{HALTON}?period={QUARTER_URL}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not published");
+
+    let (status, _, _) = c
+        .analyst
+        .post_form(&format!("/publication/{QUARTER_URL}/publish"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(public_sees(&mut c.public).await, (true, true), "published");
+
+    let (status, _, _) = c
+        .analyst
+        .post_form(&format!("/publication/{QUARTER_URL}/withdraw"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        public_sees(&mut c.public).await,
+        (false, false),
+        "withdrawn"
+    );
+}
+
+#[tokio::test]
+async fn a_council_cannot_read_or_change_another_councils_drafts() {
+    let pool = published_2016_17().await;
+    let app = app(pool.clone());
+    let mut c = cast(&app, &pool).await;
+    let id = halton_returns(&mut c).await;
+    let w = &mut c.warrington;
+    for uri in [
+        format!("/returns/{id}"),
+        format!("/authorities/{HALTON}/commentary"),
+        "/rounds".to_string(),
+        format!("/rounds/{QUARTER_URL}"),
+        "/submissions".to_string(),
+        "/publication".to_string(),
+        "/audit".to_string(),
+        "/admin/users".to_string(),
+    ] {
+        let (status, body) = w.get(&uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(
+            !body.contains(COMMENTARY) && !body.contains("halton.csv"),
+            "{uri}"
+        );
+    }
+    for (uri, fields) in [
+        (format!("/returns/{id}/submit"), vec![]),
+        (format!("/returns/{id}/accept"), vec![]),
+        (format!("/returns/{id}/send-back"), vec![("reason", "no")]),
+        (
+            format!("/authorities/{HALTON}/commentary"),
+            vec![
+                ("period", "2017-18"),
+                ("domain", "performance-outcomes"),
+                ("body", "Written by Warrington"),
+                ("action", "save"),
+            ],
+        ),
+        (format!("/publication/{QUARTER_URL}/publish"), vec![]),
+    ] {
+        let (status, _, _) = w.post_form(&uri, &fields).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    // A return naming another council is refused as that council's figures.
+    let file = return_of(HALTON, "Halton", "20");
+    let (status, headers, _) = w
+        .upload(
+            "/returns",
+            "sneaky.csv",
+            file.as_bytes(),
+            &[("period", QUARTER)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let sneaky = return_id(&headers);
+    let (_, page) = w.get(&format!("/returns/{sneaky}")).await;
+    let html = Html::parse_document(&page);
+    assert!(
+        texts(&html, "#issue-table td")
+            .iter()
+            .any(|t| t == "a return holds its own council's values only (E06000007)"),
+        "{page}"
+    );
+    assert!(
+        html.select(&scraper::Selector::parse("#submit-return").unwrap())
+            .next()
+            .is_none()
+    );
+    let written: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM commentary WHERE body = 'Written by Warrington'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(written, 0);
+    let halton_status: String = sqlx::query_scalar("SELECT status FROM uploads WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(halton_status, "submitted", "untouched by Warrington");
+}
+
+#[tokio::test]
+async fn a_post_without_its_form_token_is_refused() {
+    let pool = published_2016_17().await;
+    let app = app(pool.clone());
+    let mut analyst =
+        Agent::signed_in(&app, &pool, "analyst@example.org", Role::Analyst, None).await;
+    let good = analyst.csrf.clone();
+    for token in ["", "0000", &"f".repeat(64)] {
+        let (status, _, body) = analyst
+            .post_form_with_token("/publication/2016-17/withdraw", token, &[])
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "token {token:?}");
+        assert!(body.contains("this form has expired"), "{body}");
+    }
+    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM publications WHERE ended_at IS NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(live, 1, "nothing was withdrawn");
+    let (status, _, _) = analyst
+        .post_form_with_token("/publication/2016-17/withdraw", &good, &[])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "with its token, it goes through"
+    );
+    // A multipart upload without the token is refused too.
+    let mut public = Agent::public(&app);
+    let (status, _, _) = public
+        .upload(
+            "/returns",
+            "x.csv",
+            HEADER.as_bytes(),
+            &[("period", QUARTER)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_and_says_one_thing_for_any_mistake() {
+    let pool = database(Start::Reference).await;
+    let app = app(pool.clone());
+    scorecard::accounts::add_user(
+        &pool,
+        "analyst@example.org",
+        Role::Analyst,
+        None,
+        Some(common::PASSWORD.into()),
+        "test",
+    )
+    .await
+    .unwrap();
+    let mut someone = Agent::public(&app);
+    let (status, _, unknown) = someone
+        .post_form(
+            "/login",
+            &[
+                ("email", "nobody@example.org"),
+                ("password", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, _, wrong) = someone
+        .post_form(
+            "/login",
+            &[
+                ("email", "analyst@example.org"),
+                ("password", "not the one"),
+            ],
+        )
+        .await;
+    let message =
+        |body: &str| text(&Html::parse_document(body), ".govuk-error-summary__list").unwrap();
+    assert_eq!(
+        message(&unknown),
+        message(&wrong),
+        "one message for either mistake"
+    );
+    for _ in 0..4 {
+        someone
+            .post_form(
+                "/login",
+                &[
+                    ("email", "analyst@example.org"),
+                    ("password", "still wrong"),
+                ],
+            )
+            .await;
+    }
+    let (status, _, body) = someone
+        .post_form(
+            "/login",
+            &[
+                ("email", "analyst@example.org"),
+                ("password", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "after 5 failures even the right password waits: {body}"
+    );
+}
+
+#[tokio::test]
+async fn a_session_survives_a_restart_and_ends_at_sign_out() {
+    let pool = database(Start::Seeded).await;
+    let app = app(pool.clone());
+    let mut analyst =
+        Agent::signed_in(&app, &pool, "analyst@example.org", Role::Analyst, None).await;
+    // A new service over the same database: sessions live in PostgreSQL.
+    analyst.app = common::app(pool.clone());
+    let (status, page) = analyst.get("/publication").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Signed in as analyst@example.org"));
+    let (status, _, _) = analyst.post_form("/logout", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = analyst.get("/publication").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "signed out");
+    // A disabled user's session ends at once.
+    let mut other = Agent::signed_in(&app, &pool, "other@example.org", Role::Analyst, None).await;
+    scorecard::accounts::set_disabled(&pool, "other@example.org", true, "test")
+        .await
+        .unwrap();
+    assert_eq!(other.get("/publication").await.0, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn every_write_is_in_the_audit_log_and_the_round_shows_each_status() {
+    let pool = published_2016_17().await;
+    let app = app(pool.clone());
+    let mut c = cast(&app, &pool).await;
+    let halton = halton_returns(&mut c).await;
+    c.analyst
+        .post_form(&format!("/returns/{halton}/accept"), &[])
+        .await;
+    // Warrington's return is sent back; Wigan's has an error and stays a draft.
+    let file = return_of(WARRINGTON, "Warrington", "140");
+    let (_, headers, _) = c
+        .warrington
+        .upload("/returns", "w.csv", file.as_bytes(), &[("period", QUARTER)])
+        .await;
+    let warrington = return_id(&headers);
+    c.warrington
+        .post_form(&format!("/returns/{warrington}/submit"), &[])
+        .await;
+    c.analyst
+        .post_form(
+            &format!("/returns/{warrington}/send-back"),
+            &[("reason", "AS04 looks too low: check the numerator")],
+        )
+        .await;
+    let mut wigan = Agent::signed_in(
+        &app,
+        &pool,
+        "dass@wigan.example",
+        Role::Council,
+        Some("E08000010"),
+    )
+    .await;
+    let file = return_of("E08000010", "Wigan", "lots");
+    wigan
+        .upload(
+            "/returns",
+            "wigan.csv",
+            file.as_bytes(),
+            &[("period", QUARTER)],
+        )
+        .await;
+    let (status, page) = c.analyst.get(&format!("/rounds/{QUARTER_URL}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&page);
+    let status_of =
+        |code: &str| text(&html, &format!("tr[data-council='{code}'] td.status")).unwrap();
+    assert_eq!(status_of(HALTON), "Accepted");
+    assert_eq!(
+        status_of(WARRINGTON),
+        "Sent back Late",
+        "due 15 August 2017"
+    );
+    assert_eq!(status_of("E08000010"), "Draft (2 errors, 0 warnings) Late");
+    assert_eq!(status_of("E08000003"), "Not started Late");
+    assert_eq!(texts(&html, "#round tbody tr").len(), 23);
+
+    c.analyst
+        .post_form(&format!("/publication/{QUARTER_URL}/publish"), &[])
+        .await;
+    let mut admin = Agent::signed_in(&app, &pool, "admin@example.org", Role::Admin, None).await;
+    let (status, _, page) = admin
+        .post_form(
+            "/admin/users",
+            &[
+                ("email", "lead@wirral.example"),
+                ("role", "council"),
+                ("council", "E08000015"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("/sign-in/"), "a one-time link to pass on");
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    for action in [
+        "commentary.submit",
+        "import",
+        "publish",
+        "return.accept",
+        "return.send_back",
+        "return.submit",
+        "return.upload",
+        "round.open",
+        "sign_in",
+        "user.add",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
+    }
+    let (status, page) = c.analyst.get("/audit?action=return.send_back").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&page);
+    let rows = texts(&html, "#audit tbody tr");
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].contains("analyst@example.org") && rows[0].contains("check the numerator"));
+}
