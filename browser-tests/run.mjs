@@ -1,4 +1,5 @@
-// Browser checks for the scorecard web service: each page renders (HTTP 200,
+// Browser checks for the scorecard web service (contexts bypass the CSP so that axe-core can
+// be injected; the CSP itself is checked by the Rust tests): each page renders (HTTP 200,
 // non-empty h1, full-page screenshot), has no serious/critical axe-core
 // violations, and still shows its h1 with every <script> stripped; plus a few
 // behaviour checks (period/comparator form, skip link, phone layout).
@@ -18,18 +19,34 @@ import { chromium } from 'playwright-core';
 //   path:     path and query, appended to BASE_URL
 //   optional: a 404 is reported as skipped instead of failed (page not built yet)
 //   html:     false for non-HTML endpoints (only HTTP 200 is checked)
+//   as:       'analyst' or 'council': checked signed in as that user (needs the
+//             users of USERS below; skipped when their password is not given)
 // ---------------------------------------------------------------------------
 const PAGES = [
   { name: 'overview', path: '/' },
   { name: 'authority', path: '/authorities/E06000006' },
   { name: 'measure', path: '/measures/1C2A' },
-  { name: 'submissions', path: '/submissions' },
-  { name: 'submission', path: '/submissions/1' },
+  { name: 'login', path: '/login' },
+  { name: 'submissions', path: '/submissions', as: 'analyst' },
+  { name: 'submission', path: '/submissions/1', as: 'analyst' },
+  { name: 'rounds', path: '/rounds', as: 'analyst' },
+  { name: 'publication', path: '/publication', as: 'analyst' },
+  { name: 'audit', path: '/audit', as: 'analyst' },
+  { name: 'returns', path: '/returns', as: 'council' },
+  { name: 'commentary', path: '/authorities/E06000006/commentary', as: 'council' },
+  { name: 'own-council', path: '/authorities/E06000006', as: 'council' },
   { name: 'healthz', path: '/healthz', html: false },
   { name: 'domain', path: '/domains/performance-outcomes' },
   { name: 'compare', path: '/compare?authorities=E06000006,E06000007&measures=1C2A,2A2' },
   { name: 'regional-account', path: '/regional-account?period=2023-24' },
 ];
+
+// The users .ci/run creates before starting the service (scorecard user add …).
+const USERS = {
+  analyst: process.env.ANALYST_EMAIL || 'analyst@example.org',
+  council: process.env.COUNCIL_EMAIL || 'dass@halton.example',
+};
+const PASSWORD = process.env.TEST_PASSWORD || '';
 
 const OVERVIEW_PATH = '/';
 const AUTHORITY_PATH = '/authorities/E06000006';
@@ -136,10 +153,36 @@ async function runAxe(page, pageName) {
 // Per-page checks: status, h1, screenshot, axe.
 // Returns the list of pages that exist (so the no-script pass skips the rest).
 // ---------------------------------------------------------------------------
+// Signs a browser context in through the sign-in form.
+async function signIn(context, role) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  try {
+    await gotoPage(page, '/login');
+    await page.fill('#email', USERS[role]);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForEvent('load'), page.click('main button[type=submit]')]);
+    return (await page.content()).includes(`Signed in as ${USERS[role]}`);
+  } finally {
+    await page.close();
+  }
+}
+
 async function checkPages(browser) {
   const present = [];
-  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const contexts = { public: await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true }) };
+  for (const role of ['analyst', 'council']) {
+    if (!PASSWORD) continue;
+    contexts[role] = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
+    expect(`sign in as the ${role}`, await signIn(contexts[role], role), 'the sign-in form did not sign in');
+  }
   for (const spec of PAGES) {
+    const context = contexts[spec.as || 'public'];
+    if (!context) {
+      skipped += 1;
+      console.log(`SKIP ${spec.name} ${spec.path}: needs a signed-in ${spec.as} (set TEST_PASSWORD)`);
+      continue;
+    }
     const page = await context.newPage();
     page.setDefaultTimeout(120_000);
     const label = `${spec.name} ${spec.path}`;
@@ -153,7 +196,7 @@ async function checkPages(browser) {
       }
       if (!expect(`${label}: HTTP 200`, status === 200, `got ${status}`)) continue;
       if (spec.html === false) continue;
-      present.push(spec);
+      if (!spec.as) present.push(spec);
 
       const h1 = await h1Text(page);
       expect(`${label}: non-empty h1`, !!h1, h1 === null ? 'no h1' : 'h1 is empty');
@@ -174,7 +217,7 @@ async function checkPages(browser) {
       await page.close();
     }
   }
-  await context.close();
+  for (const context of Object.values(contexts)) await context.close();
   return present;
 }
 
@@ -183,7 +226,7 @@ async function checkPages(browser) {
 // (JavaScript stays enabled; the scripts are stripped in flight.)
 // ---------------------------------------------------------------------------
 async function checkWithoutScripts(browser, pages) {
-  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
   let stripped = 0;
   await context.route('**/*', async (route) => {
     let response;
@@ -232,7 +275,7 @@ async function submitFormOf(page, selectSelector) {
 
 async function checkPeriodSelector(browser) {
   const name = 'overview: choosing the second period and submitting';
-  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.setDefaultNavigationTimeout(60_000);
@@ -259,7 +302,7 @@ async function checkPeriodSelector(browser) {
 
 async function checkComparatorSelector(browser) {
   const name = 'overview: choosing comparator "region" and submitting';
-  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.setDefaultNavigationTimeout(60_000);
@@ -280,7 +323,7 @@ async function checkComparatorSelector(browser) {
 
 async function checkDomainFilter(browser) {
   const name = 'overview: filtering to the "Resource and workforce" domain';
-  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.setDefaultNavigationTimeout(60_000);
@@ -301,7 +344,7 @@ async function checkDomainFilter(browser) {
 
 async function checkSkipLink(browser) {
   const name = 'overview: first Tab focuses the skip link';
-  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.setDefaultNavigationTimeout(60_000);
@@ -329,7 +372,7 @@ async function checkSkipLink(browser) {
 // ---------------------------------------------------------------------------
 async function checkPhoneLayout(browser) {
   const name = `authority ${AUTHORITY_PATH} at ${PHONE_VIEWPORT.width}x${PHONE_VIEWPORT.height}`;
-  const context = await browser.newContext({ viewport: PHONE_VIEWPORT });
+  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, bypassCSP: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.setDefaultNavigationTimeout(60_000);
@@ -380,6 +423,98 @@ async function checkPhoneLayout(browser) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// The collection journey: a council user signs in, uploads a return and writes
+// commentary; the public cannot see either; the analyst accepts the return and
+// publishes the quarter; the public now sees both. Runs last: an accepted real
+// return takes the illustrative set off the public pages.
+// ---------------------------------------------------------------------------
+const JOURNEY_QUARTER = '2030-31 Q1';
+const JOURNEY_COMMENTARY = 'Halton cleared its assessment backlog this quarter (browser test).';
+
+async function checkCollectionJourney(browser) {
+  const name = 'journey';
+  if (!PASSWORD) {
+    skipped += 1;
+    console.log('SKIP journey: needs the test users (set TEST_PASSWORD)');
+    return;
+  }
+  const quarter = encodeURIComponent(JOURNEY_QUARTER);
+  const year = JOURNEY_QUARTER.slice(0, 7);
+  const analyst = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
+  const council = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
+  const publicContext = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
+  const submit = (page, selector) => Promise.all([page.waitForEvent('load'), page.click(selector)]);
+  try {
+    expect(`${name}: the analyst signs in`, await signIn(analyst, 'analyst'));
+    const a = await analyst.newPage();
+    a.setDefaultTimeout(30_000);
+    await gotoPage(a, '/rounds');
+    await a.fill('#period', JOURNEY_QUARTER);
+    await a.fill('#due', '2030-08-15');
+    await submit(a, 'form.round-form button[type=submit]');
+    expect(`${name}: the analyst opens the round`, (await h1Text(a)) === `Collection round ${JOURNEY_QUARTER}`, await h1Text(a));
+
+    expect(`${name}: the council user signs in`, await signIn(council, 'council'));
+    const c = await council.newPage();
+    c.setDefaultTimeout(30_000);
+    await gotoPage(c, '/returns');
+    await c.selectOption('#period', JOURNEY_QUARTER);
+    const csv = 'authority,authority name,measure,measure title,period,value,numerator,denominator,note\n'
+      + `E06000006,Halton,AS04,,${JOURNEY_QUARTER},71.5,143,200,\n`;
+    await c.setInputFiles('#file', { name: 'halton-return.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await submit(c, 'form.upload-form button[type=submit]');
+    const draft = (await c.locator('#status').innerText()).trim();
+    expect(`${name}: the upload is checked and kept as a draft`, draft.startsWith('Draft (0 errors'), draft);
+    await c.screenshot({ path: join(SCREENSHOT_DIR, 'journey-return.png'), fullPage: true });
+    const blocking = await runAxe(c, 'journey-return');
+    expect(`${name}: the return page has no serious/critical axe violations`, blocking.length === 0, blocking.map((v) => v.id).join(', '));
+    await submit(c, '#submit-return');
+    const submitted = (await c.locator('#status').innerText()).trim();
+    expect(`${name}: the council submits its return`, submitted.startsWith('Submitted'), submitted);
+
+    await gotoPage(c, `/authorities/E06000006/commentary?period=${year}`);
+    await c.fill('#body-performance-outcomes', JOURNEY_COMMENTARY);
+    await submit(c, '#domain-performance-outcomes button[value=submit]');
+    const state = (await c.locator('#domain-performance-outcomes .commentary-status').innerText()).trim();
+    expect(`${name}: the council submits its commentary`, state === 'Submitted for publication', state);
+
+    const p = await publicContext.newPage();
+    p.setDefaultTimeout(30_000);
+    const measure = `/measures/AS04?period=${quarter}`;
+    const domain = `/domains/performance-outcomes?period=${quarter}`;
+    let res = await gotoPage(p, measure);
+    expect(`${name}: the public cannot see the draft quarter`, res.status() === 404, `got ${res.status()}`);
+    res = await gotoPage(p, `/returns`);
+    expect(`${name}: the public is asked to sign in for returns`, (await h1Text(p)) === 'Sign in', await h1Text(p));
+
+    await gotoPage(a, `/rounds/${quarter}`);
+    const halton = (await a.locator("tr[data-council='E06000006'] td.status").innerText()).trim();
+    expect(`${name}: the round shows Halton's return as submitted`, halton.startsWith('Submitted'), halton);
+    await submit(a, "tr[data-council='E06000006'] a");
+    await submit(a, '#accept-return');
+    const accepted = (await a.locator('#status').innerText()).trim();
+    expect(`${name}: the analyst accepts the return`, accepted === 'Accepted', accepted);
+    res = await gotoPage(p, measure);
+    expect(`${name}: accepted is not yet published`, res.status() === 404, `got ${res.status()}`);
+
+    await gotoPage(a, '/publication');
+    await submit(a, `tr[data-period='${JOURNEY_QUARTER}'] form[action$='/publish'] button`);
+    res = await gotoPage(p, measure);
+    const text = await p.content();
+    expect(`${name}: the public sees the published value`, res.status() === 200 && text.includes('71.5'), `got ${res.status()}`);
+    res = await gotoPage(p, domain);
+    expect(`${name}: the public sees the published commentary`, res.status() === 200 && (await p.content()).includes(JOURNEY_COMMENTARY), `got ${res.status()}`);
+    await p.screenshot({ path: join(SCREENSHOT_DIR, 'journey-published.png'), fullPage: true });
+  } catch (err) {
+    fail(name, err.message.split('\n')[0]);
+  } finally {
+    await analyst.close();
+    await council.close();
+    await publicContext.close();
+  }
+}
+
 async function main() {
   if (!existsSync(CHROMIUM)) {
     console.error(`Chromium not found at ${CHROMIUM}. Install Debian's chromium package (apt-get install chromium) or set CHROMIUM; no browser is downloaded.`);
@@ -403,6 +538,7 @@ async function main() {
     await checkDomainFilter(browser);
     await checkSkipLink(browser);
     await checkPhoneLayout(browser);
+    await checkCollectionJourney(browser);
   } finally {
     await browser.close();
   }

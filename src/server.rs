@@ -36,6 +36,7 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
         },
     );
     let app = web::router(state);
+    tokio::spawn(sweep(db.pool.clone()));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("listening on {}", config.bind))?;
@@ -48,6 +49,22 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
     .await?;
     tracing::info!("shutting down");
     Ok(())
+}
+
+/// Every quarter of an hour: expired sessions and old failed sign-ins go.
+async fn sweep(pool: sqlx::PgPool) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+    loop {
+        every.tick().await;
+        match crate::db::queries::sessions::delete_expired(&pool).await {
+            Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "removing expired sessions"),
+        }
+        if let Err(e) = crate::db::queries::users::forget_old_failures(&pool).await {
+            tracing::warn!(error = %e, "removing old failed sign-ins");
+        }
+    }
 }
 
 async fn shutdown_signal() {

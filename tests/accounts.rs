@@ -542,3 +542,56 @@ async fn every_write_is_in_the_audit_log_and_the_round_shows_each_status() {
     assert_eq!(rows.len(), 1);
     assert!(rows[0].contains("analyst@example.org") && rows[0].contains("check the numerator"));
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let pool = database(Start::Seeded).await;
+    let app = app(pool);
+    for uri in [
+        "/",
+        "/login",
+        "/static/scorecard.css",
+        "/nowhere",
+        "/api/v1/headlines",
+    ] {
+        let (_, headers, _) = common::send(
+            &app,
+            axum::http::Request::get(uri)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'"), "{uri}: {csp}");
+        assert!(
+            !csp.contains("unsafe-inline"),
+            "{uri}: no inline script or style"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{uri}");
+    }
+    // The sign-in page starts a session: its cookie is HttpOnly and SameSite=Lax.
+    let (_, headers, _) = common::send(
+        &app,
+        axum::http::Request::get("/login")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let cookie = headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("scorecard_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    // Reading public pages starts no session.
+    let (_, headers, _) = common::send(
+        &app,
+        axum::http::Request::get("/")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(headers.get("set-cookie").is_none());
+}

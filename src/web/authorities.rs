@@ -84,6 +84,8 @@ struct CouncilPage {
     comparator: &'static str,
     summary: String,
     domains: Vec<CouncilDomain>,
+    /// Whether the visitor sees the council's unpublished values (its own users, the analyst).
+    internal: bool,
 }
 
 async fn show(
@@ -130,6 +132,7 @@ async fn show(
         comparator: comparator.label(),
         summary,
         domains,
+        internal: view == crate::domain::account::DataView::Internal,
     })
 }
 

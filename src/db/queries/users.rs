@@ -167,3 +167,13 @@ pub async fn recent_failures(
     .fetch_one(db)
     .await
 }
+
+/// Forgets failed sign-ins older than a day (throttling looks at minutes).
+pub async fn forget_old_failures(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM sign_in_failures WHERE at < now() - interval '1 day'")
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}
