@@ -11,3 +11,4 @@ pub mod ranking;
 pub mod scorecard;
 pub mod spread;
 pub mod trend;
+pub mod triggers;
