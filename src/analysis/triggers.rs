@@ -236,25 +236,12 @@ impl RegionChange {
                 .iter()
                 .filter_map(|c| values.get(measure, c, p))
                 .collect();
-            median(found)
+            super::spread::median(&found)
         };
         RegionChange {
             percent: percent_change(median_at(period.previous()), median_at(period)),
         }
     }
-}
-
-fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    Some(if v.len() % 2 == 0 {
-        (v[mid - 1] + v[mid]) / 2.0
-    } else {
-        v[mid]
-    })
 }
 
 fn percent_change(previous: Option<f64>, now: Option<f64>) -> Option<f64> {
