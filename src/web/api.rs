@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
             "/authorities/{ons_code}/scorecard",
             get(authority_scorecard),
         )
+        .route("/authorities/{ons_code}/triggers", get(authority_triggers))
         .route("/headlines", get(headlines_for_period))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError(AppError::NotFound("that API address".into())) })
@@ -445,6 +446,77 @@ async fn headlines_for_period(
     }))
 }
 
+/// One trigger evaluated for the council (and measure, for measure triggers).
+#[derive(Serialize, ToSchema)]
+pub struct TriggerResult {
+    id: String,
+    heading: String,
+    domains: Vec<String>,
+    measure: Option<String>,
+    fired: bool,
+    /// An excellence flag rather than a concern.
+    excellence: bool,
+    evidence: crate::analysis::triggers::Evidence,
+}
+
+/// `GET /api/v1/authorities/{ons_code}/triggers`: not public.
+#[derive(Serialize, ToSchema)]
+pub struct AuthorityTriggers {
+    authority: AuthorityRef,
+    #[schema(value_type = String, example = "2016-17")]
+    period: Period,
+    triggers: Vec<TriggerResult>,
+}
+
+/// Every risk trigger evaluated for a council (the analyst, and that council's users only).
+#[utoipa::path(get, path = "/authorities/{ons_code}/triggers",
+    params(("ons_code" = String, Path, description = "the council's ONS code"), ("period" = Option<String>, Query, description = "a year or quarter; default the latest with data")),
+    responses((status = 200, body = AuthorityTriggers), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn authority_triggers(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Query(q): Query<super::layout::PeriodQuery>,
+) -> Result<Json<AuthorityTriggers>, ApiError> {
+    let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
+        AppError::bad_request("ons_code", e.to_string())
+    })?;
+    visitor.require(
+        visitor.viewer.can_see_drafts_of(ons.as_str()),
+        format!("the triggers of {code}"),
+    )?;
+    let authority = areas::authority(&state.pool, ons.as_str())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
+    let (period, _) = choose_period(&state.pool, DataView::Internal, &q).await?;
+    let councils = [authority.ons_code.clone()];
+    let (evaluations, defs, _) =
+        super::risk::evaluate(&state, period, &councils, Some(&authority.ons_code)).await?;
+    let triggers = evaluations
+        .into_iter()
+        .map(|e| {
+            let def = defs.iter().find(|t| t.id == e.trigger);
+            TriggerResult {
+                id: e.trigger.to_string(),
+                heading: def.map(|t| t.heading.clone()).unwrap_or_default(),
+                domains: def.map(|t| t.domains.clone()).unwrap_or_default(),
+                measure: e.measure,
+                fired: e.fired,
+                excellence: e.excellence,
+                evidence: e.evidence,
+            }
+        })
+        .collect();
+    Ok(Json(AuthorityTriggers {
+        authority: AuthorityRef {
+            code: authority.ons_code,
+            name: authority.name,
+        },
+        period,
+        triggers,
+    }))
+}
+
 /// The query parameters every endpoint takes (documentation only; parsed by `AnalysisQuery`).
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -463,7 +535,7 @@ struct AnalysisParams {
 #[openapi(
     info(title = "Regional adult social care scorecard API", version = "1"),
     servers((url = "/api/v1")),
-    paths(measure_values, authority_scorecard, headlines_for_period)
+    paths(measure_values, authority_scorecard, authority_triggers, headlines_for_period)
 )]
 pub struct ApiDoc;
 

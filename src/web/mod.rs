@@ -20,6 +20,7 @@ mod login;
 mod measures;
 mod overview;
 mod returns;
+mod risk;
 pub mod session;
 mod submissions;
 mod values;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(login::router())
         .merge(admin::router())
+        .merge(risk::router())
         .merge(commentary::router())
         .merge(returns::router(state.site.max_upload_bytes))
         .merge(submissions::router(state.site.max_upload_bytes))

@@ -12,6 +12,7 @@ pub mod measures;
 pub mod observations;
 pub mod periods;
 pub mod publications;
+pub mod risk;
 pub mod sessions;
 pub mod settings;
 pub mod submissions;

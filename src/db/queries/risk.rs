@@ -1,0 +1,436 @@
+//! Risk: the trigger catalogue, intelligence items, thematic self-assessments, the collection
+//! rounds as the `return-missing` rule sees them, and the annual assessments.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgConnection, PgExecutor, PgPool};
+
+use super::audit;
+use crate::analysis::triggers::{Params, RoundState, SelfAssessed};
+use crate::domain::Period;
+use crate::domain::round::ReturnStatus;
+
+/// A trigger of Table 2, as the analyst keeps it.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Trigger {
+    pub id: String,
+    pub heading: String,
+    pub heading_name: String,
+    pub title: String,
+    pub source: String,
+    pub kind: String,
+    pub domains: Vec<String>,
+    pub params: serde_json::Value,
+    pub version: i32,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Trigger {
+    /// The parameters as JSON, or nothing when the trigger has none.
+    pub fn params_text(&self) -> String {
+        match &self.params {
+            serde_json::Value::Object(o) if o.is_empty() => String::new(),
+            p => p.to_string(),
+        }
+    }
+}
+
+pub async fn triggers(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Trigger>> {
+    sqlx::query_as(
+        "SELECT t.id, t.heading, h.name AS heading_name, t.title, t.source, t.kind, t.domains,
+                t.params, t.version, t.updated_by, t.updated_at
+         FROM triggers t JOIN trigger_headings h ON h.slug = t.heading
+         ORDER BY h.position, t.position",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The rules' parameters: every trigger's own, merged (each names its own keys).
+pub fn params_of(triggers: &[Trigger]) -> Params {
+    let mut merged = serde_json::Map::new();
+    for t in triggers {
+        if let serde_json::Value::Object(p) = &t.params {
+            merged.extend(p.clone());
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(merged)).unwrap_or_default()
+}
+
+/// Changes a trigger: the earlier version is kept, the version goes up, the change is audited.
+pub async fn update_trigger(
+    conn: &mut PgConnection,
+    id: &str,
+    title: &str,
+    source: &str,
+    domains: &[String],
+    params: &serde_json::Value,
+    by: &str,
+) -> sqlx::Result<bool> {
+    let before: Option<(String, String, Vec<String>, serde_json::Value, i32)> = sqlx::query_as(
+        "INSERT INTO trigger_versions (trigger_id, version, title, source, domains, params, updated_by, updated_at)
+         SELECT id, version, title, source, domains, params, updated_by, updated_at FROM triggers WHERE id = $1
+         RETURNING title, source, domains, params, version",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(before) = before else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "UPDATE triggers SET title = $2, source = $3, domains = $4, params = $5, version = version + 1,
+             updated_by = $6, updated_at = now() WHERE id = $1",
+    )
+    .bind(id)
+    .bind(title)
+    .bind(source)
+    .bind(domains)
+    .bind(params)
+    .bind(by)
+    .execute(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        by,
+        "trigger.update",
+        &format!("trigger {id}"),
+        Some(serde_json::json!({ "title": before.0, "source": before.1, "domains": before.2, "params": before.3, "version": before.4 })),
+        Some(serde_json::json!({ "title": title, "source": source, "domains": domains, "params": params, "version": before.4 + 1 })),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// An intelligence item.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Intelligence {
+    pub id: i64,
+    pub ons_code: String,
+    pub trigger_id: String,
+    pub year: String,
+    pub recorded_on: NaiveDate,
+    pub source: String,
+    pub evidence: String,
+    pub link: Option<String>,
+    pub severity: String,
+    pub visibility: String,
+    pub recorded_by: String,
+}
+
+/// A council's intelligence for a year (only items the council may see, unless `all`), or
+/// every council's when `council` is none.
+pub async fn intelligence(
+    db: impl PgExecutor<'_>,
+    council: Option<&str>,
+    year: Period,
+    all: bool,
+) -> sqlx::Result<Vec<Intelligence>> {
+    sqlx::query_as(
+        "SELECT id, ons_code, trigger_id, year, recorded_on, source, evidence, link, severity,
+                visibility, recorded_by
+         FROM intelligence
+         WHERE year = $1 AND ($2::text IS NULL OR ons_code = $2) AND ($3 OR visibility = 'council')
+         ORDER BY recorded_on DESC, id DESC",
+    )
+    .bind(year.to_string())
+    .bind(council)
+    .bind(all)
+    .fetch_all(db)
+    .await
+}
+
+/// A new intelligence item.
+pub struct NewIntelligence<'a> {
+    pub ons_code: &'a str,
+    pub trigger_id: &'a str,
+    pub year: Period,
+    pub recorded_on: NaiveDate,
+    pub source: &'a str,
+    pub evidence: &'a str,
+    pub link: Option<&'a str>,
+    pub severity: &'a str,
+    pub visibility: &'a str,
+}
+
+pub async fn add_intelligence(
+    conn: &mut PgConnection,
+    item: &NewIntelligence<'_>,
+    by: &str,
+) -> sqlx::Result<Intelligence> {
+    super::submissions::ensure_periods(&mut *conn, &[item.year].into()).await?;
+    let added: Intelligence = sqlx::query_as(
+        "INSERT INTO intelligence (ons_code, trigger_id, year, recorded_on, source, evidence, link, severity, visibility, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         RETURNING id, ons_code, trigger_id, year, recorded_on, source, evidence, link, severity, visibility, recorded_by",
+    )
+    .bind(item.ons_code)
+    .bind(item.trigger_id)
+    .bind(item.year.to_string())
+    .bind(item.recorded_on)
+    .bind(item.source)
+    .bind(item.evidence)
+    .bind(item.link)
+    .bind(item.severity)
+    .bind(item.visibility)
+    .bind(by)
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(conn, by, "intelligence.add", &format!("intelligence {} on {}", added.id, added.ons_code), None, Some(serde_json::json!(added))).await?;
+    Ok(added)
+}
+
+/// Every council's place in each collection round due up to `as_at`.
+pub async fn round_states(
+    pool: &PgPool,
+    region: &str,
+    as_at: Period,
+    today: NaiveDate,
+) -> sqlx::Result<Vec<RoundState>> {
+    let rows: Vec<(String, String, NaiveDate, Option<String>, i32, i32)> = sqlx::query_as(
+        "SELECT m.ons_code, r.period_code, r.due_on, u.status, coalesce(u.errors, 0), coalesce(u.warnings, 0)
+         FROM rounds r
+         JOIN periods p ON p.code = r.period_code
+         JOIN comparator_group_members m ON m.group_slug = $2
+         LEFT JOIN LATERAL (SELECT status, errors, warnings FROM uploads
+                            WHERE ons_code = m.ons_code AND period_code = r.period_code
+                            ORDER BY id DESC LIMIT 1) u ON true
+         WHERE p.sort_key <= $1
+           AND (m.valid_from IS NULL OR m.valid_from <= p.ends_on) AND (m.valid_to IS NULL OR m.valid_to >= p.starts_on)",
+    )
+    .bind(as_at.sort_key())
+    .bind(region)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(council, period, due, status, errors, warnings)| {
+            let status = ReturnStatus::of(status.as_deref(), errors, warnings);
+            Some(RoundState {
+                late: status.late(due, today),
+                council,
+                period: period.parse().ok()?,
+                status,
+            })
+        })
+        .collect())
+}
+
+/// The latest self-assessed level of every council on every criterion of the year's themes.
+pub async fn self_assessed(pool: &PgPool, year: Period) -> sqlx::Result<Vec<SelfAssessed>> {
+    let rows: Vec<(String, String, String, bool, i16)> = sqlx::query_as(
+        "SELECT DISTINCT ON (s.ons_code, s.criterion_id) s.ons_code, t.title, c.title, c.key, s.level
+         FROM self_assessments s
+         JOIN theme_criteria c ON c.id = s.criterion_id
+         JOIN themes t ON t.id = c.theme_id
+         WHERE t.year = $1
+         ORDER BY s.ons_code, s.criterion_id, s.id DESC",
+    )
+    .bind(year.to_string())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(council, theme, criterion, key, level)| SelfAssessed {
+            council,
+            theme,
+            criterion,
+            key,
+            level,
+        })
+        .collect())
+}
+
+/// A theme's criterion.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Criterion {
+    pub id: i64,
+    pub theme: String,
+    pub title: String,
+    pub key: bool,
+}
+
+pub async fn criteria(pool: &PgPool, year: Period) -> sqlx::Result<Vec<Criterion>> {
+    sqlx::query_as(
+        "SELECT c.id, t.title AS theme, c.title, c.key FROM theme_criteria c
+         JOIN themes t ON t.id = c.theme_id WHERE t.year = $1 ORDER BY t.id, c.id",
+    )
+    .bind(year.to_string())
+    .fetch_all(pool)
+    .await
+}
+
+/// Adds a theme for a year with its criteria (at most two themes a year).
+pub async fn add_theme(
+    conn: &mut PgConnection,
+    year: Period,
+    title: &str,
+    criteria: &[(String, bool)],
+    by: &str,
+) -> sqlx::Result<Option<i64>> {
+    super::submissions::ensure_periods(&mut *conn, &[year].into()).await?;
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM themes WHERE year = $1")
+        .bind(year.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+    if count >= 2 {
+        return Ok(None);
+    }
+    let id: i64 = sqlx::query_scalar("INSERT INTO themes (year, title) VALUES ($1, $2) RETURNING id")
+        .bind(year.to_string())
+        .bind(title)
+        .fetch_one(&mut *conn)
+        .await?;
+    for (criterion, key) in criteria {
+        sqlx::query("INSERT INTO theme_criteria (theme_id, title, key) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(criterion)
+            .bind(key)
+            .execute(&mut *conn)
+            .await?;
+    }
+    audit::record(conn, by, "theme.add", &format!("theme {id} ({year})"), None, Some(serde_json::json!({ "title": title, "criteria": criteria }))).await?;
+    Ok(Some(id))
+}
+
+pub async fn self_assess(
+    conn: &mut PgConnection,
+    criterion: i64,
+    council: &str,
+    level: i16,
+    by: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO self_assessments (criterion_id, ons_code, level, recorded_by) VALUES ($1, $2, $3, $4)")
+        .bind(criterion)
+        .bind(council)
+        .bind(level)
+        .bind(by)
+        .execute(&mut *conn)
+        .await?;
+    audit::record(conn, by, "theme.self_assess", &format!("criterion {criterion} for {council}"), None, Some(serde_json::json!({ "level": level }))).await
+}
+
+/// A council's annual risk assessment.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Assessment {
+    pub id: i64,
+    pub ons_code: String,
+    pub year: String,
+    pub status: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One step of an assessment: concerns shared, a response, a discussion, a judgement, support
+/// agreed, the final view.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Entry {
+    pub id: i64,
+    pub kind: String,
+    pub domain_slug: Option<String>,
+    pub level: Option<String>,
+    pub body: String,
+    pub details: serde_json::Value,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+pub async fn assessment(db: impl PgExecutor<'_>, council: &str, year: Period) -> sqlx::Result<Option<Assessment>> {
+    sqlx::query_as("SELECT id, ons_code, year, status, created_by, created_at FROM assessments WHERE ons_code = $1 AND year = $2")
+        .bind(council)
+        .bind(year.to_string())
+        .fetch_optional(db)
+        .await
+}
+
+/// Every assessment of the year (for the matrix), with the current judgement per domain.
+pub async fn judgements(pool: &PgPool, year: Period) -> sqlx::Result<Vec<(String, String, String, String)>> {
+    sqlx::query_as(
+        "SELECT DISTINCT ON (a.ons_code, e.domain_slug) a.ons_code, a.status, e.domain_slug, e.level
+         FROM assessments a JOIN assessment_entries e ON e.assessment_id = a.id AND e.kind = 'judgement'
+         WHERE a.year = $1 ORDER BY a.ons_code, e.domain_slug, e.id DESC",
+    )
+    .bind(year.to_string())
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn entries(db: impl PgExecutor<'_>, assessment: i64) -> sqlx::Result<Vec<Entry>> {
+    sqlx::query_as(
+        "SELECT id, kind, domain_slug, level, body, details, recorded_by, recorded_at
+         FROM assessment_entries WHERE assessment_id = $1 ORDER BY id",
+    )
+    .bind(assessment)
+    .fetch_all(db)
+    .await
+}
+
+/// The council's assessment for the year, started as a draft if there is none.
+pub async fn start(conn: &mut PgConnection, council: &str, year: Period, by: &str) -> sqlx::Result<Assessment> {
+    if let Some(a) = assessment(&mut *conn, council, year).await? {
+        return Ok(a);
+    }
+    super::submissions::ensure_periods(&mut *conn, &[year].into()).await?;
+    let a: Assessment = sqlx::query_as(
+        "INSERT INTO assessments (ons_code, year, created_by) VALUES ($1, $2, $3)
+         RETURNING id, ons_code, year, status, created_by, created_at",
+    )
+    .bind(council)
+    .bind(year.to_string())
+    .bind(by)
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(conn, by, "assessment.start", &format!("assessment of {council} for {year}"), None, Some(serde_json::json!(a))).await?;
+    Ok(a)
+}
+
+/// A new entry of an assessment.
+pub struct NewEntry<'a> {
+    pub kind: &'a str,
+    pub domain: Option<&'a str>,
+    pub level: Option<&'a str>,
+    pub body: &'a str,
+    pub details: serde_json::Value,
+}
+
+/// Records an entry and moves the assessment on: concerns → shared, discussion → discussed,
+/// final → final.
+pub async fn add_entry(conn: &mut PgConnection, a: &Assessment, entry: &NewEntry<'_>, by: &str) -> sqlx::Result<Entry> {
+    let added: Entry = sqlx::query_as(
+        "INSERT INTO assessment_entries (assessment_id, kind, domain_slug, level, body, details, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id, kind, domain_slug, level, body, details, recorded_by, recorded_at",
+    )
+    .bind(a.id)
+    .bind(entry.kind)
+    .bind(entry.domain)
+    .bind(entry.level)
+    .bind(entry.body)
+    .bind(&entry.details)
+    .bind(by)
+    .fetch_one(&mut *conn)
+    .await?;
+    let status = match entry.kind {
+        "concerns" => Some("shared"),
+        "discussion" => Some("discussed"),
+        "final" => Some("final"),
+        _ => None,
+    };
+    if let Some(status) = status {
+        sqlx::query("UPDATE assessments SET status = $2 WHERE id = $1")
+            .bind(a.id)
+            .bind(status)
+            .execute(&mut *conn)
+            .await?;
+    }
+    audit::record(
+        conn,
+        by,
+        &format!("assessment.{}", entry.kind),
+        &format!("assessment of {} for {}", a.ons_code, a.year),
+        Some(serde_json::json!({ "status": a.status })),
+        Some(serde_json::json!({ "status": status.unwrap_or(&a.status), "entry": added })),
+    )
+    .await?;
+    Ok(added)
+}
