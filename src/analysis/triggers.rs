@@ -636,7 +636,10 @@ mod tests {
         );
         let better = fired(&m, &inputs, SIGNIFICANTLY_BETTER);
         // C8 (70%) and C7 (60%) are ranks 1 and 2 of 8: the top quartile; C6 (55%) is rank 3.
-        assert!(better["C8"] && better["C7"] && !better["C6"] && !better["C1"], "{better:?}");
+        assert!(
+            better["C8"] && better["C7"] && !better["C6"] && !better["C1"],
+            "{better:?}"
+        );
     }
 
     #[test]
@@ -703,7 +706,11 @@ mod tests {
         let f = fired(&m, &inputs, WORSE_AND_WORSENING);
         assert_eq!((f["C1"], f["C2"], f["C3"]), (true, false, false), "{f:?}");
         let improving = fired(&m, &inputs, SUSTAINED_IMPROVEMENT);
-        assert_eq!((improving["C4"], improving["C1"]), (true, false), "{improving:?}");
+        assert_eq!(
+            (improving["C4"], improving["C1"]),
+            (true, false),
+            "{improving:?}"
+        );
     }
 
     #[test]

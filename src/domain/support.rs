@@ -64,7 +64,10 @@ mod tests {
     fn offers_belong_to_their_tiers() {
         assert!(on_menu("intervention", "LGA peer review"));
         assert!(on_menu("support", "Buddying"));
-        assert!(!on_menu("support", "LGA peer review"), "a targeted offer, not self-help");
+        assert!(
+            !on_menu("support", "LGA peer review"),
+            "a targeted offer, not self-help"
+        );
         assert!(!on_menu("other", "Buddying"));
         assert_eq!(level_label("some"), "Some concern");
         assert_eq!(level_label("x"), "Not judged");

@@ -50,10 +50,24 @@ pub async fn evaluate(
     outside: Option<&str>,
 ) -> Result<(Vec<Evaluation>, Vec<Trigger>, Vec<Measure>), AppError> {
     let view = DataView::Internal;
-    let strict =
-        analysed_for(state, view, period, ComparatorKind::England, Level::P998, outside).await?;
-    let loose =
-        analysed_for(state, view, period, ComparatorKind::England, Level::P95, outside).await?;
+    let strict = analysed_for(
+        state,
+        view,
+        period,
+        ComparatorKind::England,
+        Level::P998,
+        outside,
+    )
+    .await?;
+    let loose = analysed_for(
+        state,
+        view,
+        period,
+        ComparatorKind::England,
+        Level::P95,
+        outside,
+    )
+    .await?;
     let catalogue = measures::catalogue(&state.pool).await?;
     let defs = risk::triggers(&state.pool).await?;
     let today = Utc::now().date_naive();
@@ -325,7 +339,11 @@ pub fn evidence_rows(
             }
         })
         .collect();
-    rows.sort_by(|a, b| b.weight.cmp(&a.weight).then_with(|| a.trigger.cmp(&b.trigger)));
+    rows.sort_by(|a, b| {
+        b.weight
+            .cmp(&a.weight)
+            .then_with(|| a.trigger.cmp(&b.trigger))
+    });
     rows
 }
 
@@ -403,7 +421,9 @@ async fn profile(
         .map(|c| {
             let level = assessed
                 .iter()
-                .find(|a| a.council == authority.ons_code && a.criterion == c.title && a.theme == c.theme)
+                .find(|a| {
+                    a.council == authority.ons_code && a.criterion == c.title && a.theme == c.theme
+                })
                 .map_or_else(|| "Not assessed".to_string(), |a| a.level.to_string());
             (c.id, c.theme, c.title, c.key, level)
         })
@@ -426,7 +446,10 @@ async fn profile(
                 .find(|e| e.kind == "judgement" && e.domain_slug.as_deref() == Some(slug));
             (
                 name.clone(),
-                latest.and_then(|e| e.level.as_deref()).map_or("Not judged", support::level_label).to_string(),
+                latest
+                    .and_then(|e| e.level.as_deref())
+                    .map_or("Not judged", support::level_label)
+                    .to_string(),
                 latest.map(|e| e.body.clone()).unwrap_or_default(),
             )
         })
@@ -442,12 +465,22 @@ async fn profile(
         .map(|e| EntryRow {
             kind: e.kind.clone(),
             domain: domain_name(&e.domain_slug),
-            level: e.level.as_deref().map(support::level_label).unwrap_or_default().to_string(),
+            level: e
+                .level
+                .as_deref()
+                .map(support::level_label)
+                .unwrap_or_default()
+                .to_string(),
             body: e.body.clone(),
             details: match &e.details {
                 serde_json::Value::Object(o) if !o.is_empty() => o
                     .iter()
-                    .map(|(k, v)| format!("{k}: {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                    .map(|(k, v)| {
+                        format!(
+                            "{k}: {}",
+                            v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("; "),
                 _ => String::new(),
@@ -457,7 +490,12 @@ async fn profile(
         })
         .collect();
     Ok(ProfilePage {
-        layout: Layout::new(&state, &visitor, format!("Risk profile: {}, {period}", authority.name)).await?,
+        layout: Layout::new(
+            &state,
+            &visitor,
+            format!("Risk profile: {}, {period}", authority.name),
+        )
+        .await?,
         concerns: evidence_rows(&evaluations, &defs, &catalogue, false),
         excellence: evidence_rows(&evaluations, &defs, &catalogue, true),
         qualitative: defs
@@ -497,7 +535,10 @@ fn required<'a>(field: &'static str, text: &'a str, max: usize) -> Result<&'a st
         return Err(AppError::bad_request(field, "this is needed"));
     }
     if t.chars().count() > max {
-        return Err(AppError::bad_request(field, format!("keep it to {max} characters")));
+        return Err(AppError::bad_request(
+            field,
+            format!("keep it to {max} characters"),
+        ));
     }
     Ok(t)
 }
@@ -529,10 +570,19 @@ async fn add_intelligence(
     Form(f): Form<IntelligenceForm>,
 ) -> Result<Redirect, AppError> {
     let authority = council_of(&state, &visitor, &code).await?;
-    visitor.require(visitor.viewer.can_write_for(&authority.ons_code), format!("a risk profile for {code}"))?;
+    visitor.require(
+        visitor.viewer.can_write_for(&authority.ons_code),
+        format!("a risk profile for {code}"),
+    )?;
     let defs = risk::triggers(&state.pool).await?;
-    if !defs.iter().any(|t| t.id == f.trigger && t.kind == "qualitative") {
-        return Err(AppError::bad_request("trigger", format!("'{}' is not a qualitative trigger", f.trigger)));
+    if !defs
+        .iter()
+        .any(|t| t.id == f.trigger && t.kind == "qualitative")
+    {
+        return Err(AppError::bad_request(
+            "trigger",
+            format!("'{}' is not a qualitative trigger", f.trigger),
+        ));
     }
     let year = year_of(&f.year)?;
     let recorded_on = NaiveDate::parse_from_str(f.recorded_on.trim(), "%Y-%m-%d")
@@ -548,8 +598,13 @@ async fn add_intelligence(
         "council"
     };
     let link = Some(f.link.trim()).filter(|l| !l.is_empty());
-    if link.is_some_and(|l| !(l.starts_with("https://") || l.starts_with("http://")) || l.len() > 500) {
-        return Err(AppError::bad_request("link", "a web address starting https://"));
+    if link
+        .is_some_and(|l| !(l.starts_with("https://") || l.starts_with("http://")) || l.len() > 500)
+    {
+        return Err(AppError::bad_request(
+            "link",
+            "a web address starting https://",
+        ));
     }
     let mut tx = state.pool.begin().await?;
     risk::add_intelligence(
@@ -569,7 +624,10 @@ async fn add_intelligence(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/risk/{}?period={year}#intelligence", authority.ons_code)))
+    Ok(Redirect::to(&format!(
+        "/risk/{}?period={year}#intelligence",
+        authority.ons_code
+    )))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -629,7 +687,11 @@ async fn assess(
             details: serde_json::json!({}),
         }),
         "concerns" | "final" if analyst => Some(NewEntry {
-            kind: if f.action == "concerns" { "concerns" } else { "final" },
+            kind: if f.action == "concerns" {
+                "concerns"
+            } else {
+                "final"
+            },
             domain: None,
             level: None,
             body: required("body", &f.body, 5000)?,
@@ -644,7 +706,10 @@ async fn assess(
         }),
         "judgement" if analyst => {
             if domains::by_slug(&state.pool, &f.domain).await?.is_none() {
-                return Err(AppError::bad_request("domain", format!("'{}' is not a risk domain", f.domain)));
+                return Err(AppError::bad_request(
+                    "domain",
+                    format!("'{}' is not a risk domain", f.domain),
+                ));
             }
             if !LEVELS.iter().any(|(l, _)| *l == f.level) {
                 return Err(AppError::bad_request("level", "low, some or significant"));
@@ -659,11 +724,18 @@ async fn assess(
         }
         "support" if analyst => {
             if !support::on_menu(&f.tier, &f.offer) {
-                return Err(AppError::bad_request("offer", "choose an offer from the menu of support"));
+                return Err(AppError::bad_request(
+                    "offer",
+                    "choose an offer from the menu of support",
+                ));
             }
             let offered_by = f.offered_by.trim();
-            if !offered_by.is_empty() && areas::authority(&state.pool, offered_by).await?.is_none() {
-                return Err(AppError::bad_request("offered_by", format!("{offered_by} is not a council")));
+            if !offered_by.is_empty() && areas::authority(&state.pool, offered_by).await?.is_none()
+            {
+                return Err(AppError::bad_request(
+                    "offered_by",
+                    format!("{offered_by} is not a council"),
+                ));
             }
             Some(NewEntry {
                 kind: "support",
@@ -678,22 +750,34 @@ async fn assess(
         }
         _ => {
             visitor.require(false, format!("the assessment of {code}"))?;
-            return Err(AppError::bad_request("action", format!("'{}' is not an assessment step", f.action)));
+            return Err(AppError::bad_request(
+                "action",
+                format!("'{}' is not an assessment step", f.action),
+            ));
         }
     };
     let assessment = match existing {
         Some(a) => a,
         None if analyst => risk::start(&mut tx, &authority.ons_code, year, by).await?,
-        None => return Err(AppError::NotFound(format!("an assessment of {code} for {year}"))),
+        None => {
+            return Err(AppError::NotFound(format!(
+                "an assessment of {code} for {year}"
+            )));
+        }
     };
     if let Some(entry) = entry {
         if entry.kind == "response" && assessment.status == "draft" {
-            return Err(AppError::NotFound(format!("an assessment of {code} for {year}")));
+            return Err(AppError::NotFound(format!(
+                "an assessment of {code} for {year}"
+            )));
         }
         risk::add_entry(&mut tx, &assessment, &entry, by).await?;
     }
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/risk/{}?period={year}#assessment", authority.ons_code)))
+    Ok(Redirect::to(&format!(
+        "/risk/{}?period={year}#assessment",
+        authority.ons_code
+    )))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -713,17 +797,45 @@ async fn self_assess(
     Form(f): Form<SelfAssessForm>,
 ) -> Result<Redirect, AppError> {
     let authority = council_of(&state, &visitor, &code).await?;
-    visitor.require(visitor.viewer.council() == Some(authority.ons_code.as_str()), format!("a risk profile for {code}"))?;
+    visitor.require(
+        visitor.viewer.council() == Some(authority.ons_code.as_str()),
+        format!("a risk profile for {code}"),
+    )?;
     let year = year_of(&f.year)?;
-    let criterion: i64 = f.criterion.parse().map_err(|_| AppError::bad_request("criterion", "not a criterion"))?;
-    if !risk::criteria(&state.pool, year).await?.iter().any(|c| c.id == criterion) {
-        return Err(AppError::bad_request("criterion", format!("not a criterion of {year}'s themes")));
+    let criterion: i64 = f
+        .criterion
+        .parse()
+        .map_err(|_| AppError::bad_request("criterion", "not a criterion"))?;
+    if !risk::criteria(&state.pool, year)
+        .await?
+        .iter()
+        .any(|c| c.id == criterion)
+    {
+        return Err(AppError::bad_request(
+            "criterion",
+            format!("not a criterion of {year}'s themes"),
+        ));
     }
-    let level: i16 = f.level.parse().ok().filter(|l| (0..=4).contains(l)).ok_or_else(|| AppError::bad_request("level", "0 (below Level 1) to 4"))?;
+    let level: i16 = f
+        .level
+        .parse()
+        .ok()
+        .filter(|l| (0..=4).contains(l))
+        .ok_or_else(|| AppError::bad_request("level", "0 (below Level 1) to 4"))?;
     let mut tx = state.pool.begin().await?;
-    risk::self_assess(&mut tx, criterion, &authority.ons_code, level, visitor.viewer.actor()).await?;
+    risk::self_assess(
+        &mut tx,
+        criterion,
+        &authority.ons_code,
+        level,
+        visitor.viewer.actor(),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/risk/{}?period={year}#themes", authority.ons_code)))
+    Ok(Redirect::to(&format!(
+        "/risk/{}?period={year}#themes",
+        authority.ons_code
+    )))
 }
 
 /// A theme's strengths: per criterion, how many councils at each level, and who is at 3 or 4.
@@ -755,18 +867,32 @@ async fn themes(
     for c in &criteria {
         let mut counts = [0usize; 5];
         let mut strong = Vec::new();
-        for a in assessed.iter().filter(|a| a.theme == c.theme && a.criterion == c.title) {
-            if let Some(n) = usize::try_from(a.level).ok().and_then(|l| counts.get_mut(l)) {
+        for a in assessed
+            .iter()
+            .filter(|a| a.theme == c.theme && a.criterion == c.title)
+        {
+            if let Some(n) = usize::try_from(a.level)
+                .ok()
+                .and_then(|l| counts.get_mut(l))
+            {
                 *n += 1;
             }
             if a.level >= 3 {
-                strong.push(names.get(&a.council).cloned().unwrap_or_else(|| a.council.clone()));
+                strong.push(
+                    names
+                        .get(&a.council)
+                        .cloned()
+                        .unwrap_or_else(|| a.council.clone()),
+                );
             }
         }
         let row = (c.title.clone(), c.key, counts, strong);
         match reports.iter_mut().find(|r| r.theme == c.theme) {
             Some(r) => r.rows.push(row),
-            None => reports.push(ThemeReport { theme: c.theme.clone(), rows: vec![row] }),
+            None => reports.push(ThemeReport {
+                theme: c.theme.clone(),
+                rows: vec![row],
+            }),
         }
     }
     Ok(ThemesPage {
@@ -806,11 +932,20 @@ async fn add_theme(
         })
         .collect();
     if criteria.is_empty() || criteria.len() > 30 {
-        return Err(AppError::bad_request("criteria", "one to thirty criteria, one a line"));
+        return Err(AppError::bad_request(
+            "criteria",
+            "one to thirty criteria, one a line",
+        ));
     }
     let mut tx = state.pool.begin().await?;
-    if risk::add_theme(&mut tx, year, title, &criteria, visitor.viewer.actor()).await?.is_none() {
-        return Err(AppError::bad_request("title", format!("{year} has its two themes already")));
+    if risk::add_theme(&mut tx, year, title, &criteria, visitor.viewer.actor())
+        .await?
+        .is_none()
+    {
+        return Err(AppError::bad_request(
+            "title",
+            format!("{year} has its two themes already"),
+        ));
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/risk/themes?period={year}")))
@@ -823,7 +958,10 @@ struct CataloguePage {
     triggers: Vec<Trigger>,
 }
 
-async fn catalogue(State(state): State<AppState>, visitor: Visitor) -> Result<CataloguePage, AppError> {
+async fn catalogue(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<CataloguePage, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the trigger catalogue")?;
     Ok(CataloguePage {
         layout: Layout::new(&state, &visitor, "Risk triggers".into()).await?,
@@ -858,12 +996,16 @@ async fn edit_trigger(
         .filter(|d| !d.is_empty())
         .collect();
     if chosen.is_empty() || chosen.iter().any(|d| !known.iter().any(|(k, _)| k == d)) {
-        return Err(AppError::bad_request("domains", "one or more risk domain slugs, separated by commas"));
+        return Err(AppError::bad_request(
+            "domains",
+            "one or more risk domain slugs, separated by commas",
+        ));
     }
     let params: serde_json::Value = if f.params.trim().is_empty() {
         serde_json::json!({})
     } else {
-        serde_json::from_str(&f.params).map_err(|e| AppError::bad_request("params", format!("not JSON: {e}")))?
+        serde_json::from_str(&f.params)
+            .map_err(|e| AppError::bad_request("params", format!("not JSON: {e}")))?
     };
     if !params.is_object() {
         return Err(AppError::bad_request("params", "a JSON object"));
@@ -881,7 +1023,17 @@ async fn edit_trigger(
     serde_json::from_value::<triggers::Params>(serde_json::Value::Object(merged))
         .map_err(|e| AppError::bad_request("params", format!("not the rule's parameters: {e}")))?;
     let mut tx = state.pool.begin().await?;
-    if !risk::update_trigger(&mut tx, &id, required("title", &f.title, 300)?, required("source", &f.source, 500)?, &chosen, &params, visitor.viewer.actor()).await? {
+    if !risk::update_trigger(
+        &mut tx,
+        &id,
+        required("title", &f.title, 300)?,
+        required("source", &f.source, 500)?,
+        &chosen,
+        &params,
+        visitor.viewer.actor(),
+    )
+    .await?
+    {
         return Err(AppError::NotFound(format!("the trigger {id}")));
     }
     tx.commit().await?;

@@ -176,7 +176,15 @@ pub async fn add_intelligence(
     .bind(by)
     .fetch_one(&mut *conn)
     .await?;
-    audit::record(conn, by, "intelligence.add", &format!("intelligence {} on {}", added.id, added.ons_code), None, Some(serde_json::json!(added))).await?;
+    audit::record(
+        conn,
+        by,
+        "intelligence.add",
+        &format!("intelligence {} on {}", added.id, added.ons_code),
+        None,
+        Some(serde_json::json!(added)),
+    )
+    .await?;
     Ok(added)
 }
 
@@ -276,11 +284,12 @@ pub async fn add_theme(
     if count >= 2 {
         return Ok(None);
     }
-    let id: i64 = sqlx::query_scalar("INSERT INTO themes (year, title) VALUES ($1, $2) RETURNING id")
-        .bind(year.to_string())
-        .bind(title)
-        .fetch_one(&mut *conn)
-        .await?;
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO themes (year, title) VALUES ($1, $2) RETURNING id")
+            .bind(year.to_string())
+            .bind(title)
+            .fetch_one(&mut *conn)
+            .await?;
     for (criterion, key) in criteria {
         sqlx::query("INSERT INTO theme_criteria (theme_id, title, key) VALUES ($1, $2, $3)")
             .bind(id)
@@ -289,7 +298,15 @@ pub async fn add_theme(
             .execute(&mut *conn)
             .await?;
     }
-    audit::record(conn, by, "theme.add", &format!("theme {id} ({year})"), None, Some(serde_json::json!({ "title": title, "criteria": criteria }))).await?;
+    audit::record(
+        conn,
+        by,
+        "theme.add",
+        &format!("theme {id} ({year})"),
+        None,
+        Some(serde_json::json!({ "title": title, "criteria": criteria })),
+    )
+    .await?;
     Ok(Some(id))
 }
 
@@ -307,7 +324,15 @@ pub async fn self_assess(
         .bind(by)
         .execute(&mut *conn)
         .await?;
-    audit::record(conn, by, "theme.self_assess", &format!("criterion {criterion} for {council}"), None, Some(serde_json::json!({ "level": level }))).await
+    audit::record(
+        conn,
+        by,
+        "theme.self_assess",
+        &format!("criterion {criterion} for {council}"),
+        None,
+        Some(serde_json::json!({ "level": level })),
+    )
+    .await
 }
 
 /// A council's annual risk assessment.
@@ -335,7 +360,11 @@ pub struct Entry {
     pub recorded_at: DateTime<Utc>,
 }
 
-pub async fn assessment(db: impl PgExecutor<'_>, council: &str, year: Period) -> sqlx::Result<Option<Assessment>> {
+pub async fn assessment(
+    db: impl PgExecutor<'_>,
+    council: &str,
+    year: Period,
+) -> sqlx::Result<Option<Assessment>> {
     sqlx::query_as("SELECT id, ons_code, year, status, created_by, created_at FROM assessments WHERE ons_code = $1 AND year = $2")
         .bind(council)
         .bind(year.to_string())
@@ -344,7 +373,10 @@ pub async fn assessment(db: impl PgExecutor<'_>, council: &str, year: Period) ->
 }
 
 /// Every assessment of the year (for the matrix), with the current judgement per domain.
-pub async fn judgements(pool: &PgPool, year: Period) -> sqlx::Result<Vec<(String, String, String, String)>> {
+pub async fn judgements(
+    pool: &PgPool,
+    year: Period,
+) -> sqlx::Result<Vec<(String, String, String, String)>> {
     sqlx::query_as(
         "SELECT DISTINCT ON (a.ons_code, e.domain_slug) a.ons_code, a.status, e.domain_slug, e.level
          FROM assessments a JOIN assessment_entries e ON e.assessment_id = a.id AND e.kind = 'judgement'
@@ -366,7 +398,12 @@ pub async fn entries(db: impl PgExecutor<'_>, assessment: i64) -> sqlx::Result<V
 }
 
 /// The council's assessment for the year, started as a draft if there is none.
-pub async fn start(conn: &mut PgConnection, council: &str, year: Period, by: &str) -> sqlx::Result<Assessment> {
+pub async fn start(
+    conn: &mut PgConnection,
+    council: &str,
+    year: Period,
+    by: &str,
+) -> sqlx::Result<Assessment> {
     if let Some(a) = assessment(&mut *conn, council, year).await? {
         return Ok(a);
     }
@@ -380,7 +417,15 @@ pub async fn start(conn: &mut PgConnection, council: &str, year: Period, by: &st
     .bind(by)
     .fetch_one(&mut *conn)
     .await?;
-    audit::record(conn, by, "assessment.start", &format!("assessment of {council} for {year}"), None, Some(serde_json::json!(a))).await?;
+    audit::record(
+        conn,
+        by,
+        "assessment.start",
+        &format!("assessment of {council} for {year}"),
+        None,
+        Some(serde_json::json!(a)),
+    )
+    .await?;
     Ok(a)
 }
 
@@ -395,7 +440,12 @@ pub struct NewEntry<'a> {
 
 /// Records an entry and moves the assessment on: concerns → shared, discussion → discussed,
 /// final → final.
-pub async fn add_entry(conn: &mut PgConnection, a: &Assessment, entry: &NewEntry<'_>, by: &str) -> sqlx::Result<Entry> {
+pub async fn add_entry(
+    conn: &mut PgConnection,
+    a: &Assessment,
+    entry: &NewEntry<'_>,
+    by: &str,
+) -> sqlx::Result<Entry> {
     let added: Entry = sqlx::query_as(
         "INSERT INTO assessment_entries (assessment_id, kind, domain_slug, level, body, details, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -1,0 +1,519 @@
+//! Risk over HTTP and a real database: who sees what, the triggers evaluated on official data,
+//! intelligence, thematic self-assessment, trigger versions, and the annual assessment from
+//! draft to final view with support agreed, in the audit log.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Agent, Start, app, database, official_bytes, official_name, text, texts};
+use scorecard::domain::Period;
+use scorecard::domain::account::Role;
+use scraper::Html;
+use sqlx::PgPool;
+
+const HALTON: &str = "E06000006";
+const WARRINGTON: &str = "E06000007";
+
+async fn official() -> PgPool {
+    let pool = database(Start::Reference).await;
+    for year in ["2015-16", "2016-17"] {
+        let analysis = scorecard::ingest::import::analyse(
+            &pool,
+            &official_name(year),
+            &official_bytes(year),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        scorecard::ingest::import::commit(&pool, &analysis, "test")
+            .await
+            .unwrap();
+    }
+    common::publish(&pool, Period::year(2016)).await;
+    pool
+}
+
+struct Cast {
+    analyst: Agent,
+    halton: Agent,
+    warrington: Agent,
+    public: Agent,
+}
+
+async fn cast(app: &axum::Router, pool: &PgPool) -> Cast {
+    Cast {
+        analyst: Agent::signed_in(app, pool, "analyst@example.org", Role::Analyst, None).await,
+        halton: Agent::signed_in(
+            app,
+            pool,
+            "dass@halton.example",
+            Role::Council,
+            Some(HALTON),
+        )
+        .await,
+        warrington: Agent::signed_in(
+            app,
+            pool,
+            "dass@warrington.example",
+            Role::Council,
+            Some(WARRINGTON),
+        )
+        .await,
+        public: Agent::public(app),
+    }
+}
+
+fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap()
+}
+
+#[tokio::test]
+async fn triggers_are_evaluated_on_official_data_and_seen_by_the_council_and_analyst_only() {
+    let pool = official().await;
+    let app = app(pool.clone());
+    let mut c = cast(&app, &pool).await;
+    let uri = format!("/api/v1/authorities/{HALTON}/triggers?period=2016-17");
+    let (status, body) = c.halton.get(&uri).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v = json(&body);
+    assert_eq!(v["authority"]["name"], "Halton");
+    let triggers = v["triggers"].as_array().unwrap();
+    for id in [
+        "significantly-worse",
+        "worse-and-worsening",
+        "funnel-outlier",
+        "admissions-rising",
+        "return-missing",
+        "level-1",
+        "significantly-better",
+    ] {
+        assert!(
+            triggers.iter().any(|t| t["id"] == id),
+            "{id} evaluated for Halton"
+        );
+    }
+    let admissions: Vec<&serde_json::Value> = triggers
+        .iter()
+        .filter(|t| t["id"] == "admissions-rising")
+        .collect();
+    assert_eq!(admissions.len(), 2, "2A(1) and 2A(2)");
+    for t in &admissions {
+        let e = &t["evidence"];
+        assert_eq!(t["heading"], "resources");
+        assert!(
+            e["previous"].is_number() && e["change_percent"].is_number(),
+            "{t}"
+        );
+        // Fired exactly when the rule says, from the numbers it shows.
+        let change = e["change_percent"].as_f64().unwrap();
+        let region = e["region_change_percent"].as_f64();
+        assert_eq!(
+            t["fired"].as_bool().unwrap(),
+            change > 10.0 && region.is_none_or(|r| r <= 10.0),
+            "{t}"
+        );
+    }
+    assert!(
+        triggers
+            .iter()
+            .filter(|t| t["fired"] == true)
+            .all(|t| !t["evidence"]["rule"].as_str().unwrap().is_empty())
+    );
+    assert_eq!(c.warrington.get(&uri).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(c.public.get(&uri).await.0, StatusCode::UNAUTHORIZED);
+    let (status, body) = c.analyst.get(&uri).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["triggers"], v["triggers"]);
+
+    // The matrix renders every council of the region; the profile shows the fired evidence.
+    let (status, page) = c.analyst.get("/risk?period=2016-17").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&page);
+    assert_eq!(texts(&html, "#matrix tbody tr").len(), 23);
+    let concerns: usize = texts(&html, "#matrix td.domain-cell")
+        .iter()
+        .map(|t| t.split(' ').next().unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert!(
+        concerns > 0,
+        "official data fires some concerns across the region"
+    );
+    let (status, page) = c
+        .halton
+        .get(&format!("/risk/{HALTON}?period=2016-17"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let fired = triggers
+        .iter()
+        .filter(|t| t["fired"] == true && t["excellence"] == false)
+        .count();
+    assert_eq!(
+        texts(&Html::parse_document(&page), "#concern-table tbody tr").len(),
+        fired
+    );
+    for uri in [format!("/risk/{HALTON}"), "/risk".to_string()] {
+        assert_eq!(
+            c.warrington.get(&uri).await.0,
+            StatusCode::NOT_FOUND,
+            "{uri}"
+        );
+    }
+    for uri in ["/risk", "/risk/triggers"] {
+        assert_eq!(c.halton.get(uri).await.0, StatusCode::NOT_FOUND, "{uri}");
+    }
+    for uri in ["/risk", "/risk/E06000006", "/risk/themes", "/risk/triggers"] {
+        assert_eq!(c.public.get(uri).await.0, StatusCode::SEE_OTHER, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
+    let pool = official().await;
+    let app = app(pool.clone());
+    let mut c = cast(&app, &pool).await;
+    let profile = format!("/risk/{HALTON}?period=2016-17");
+    let post = |action: &'static str, fields: &[(&'static str, &'static str)]| {
+        let mut all = vec![("year", "2016-17"), ("action", action)];
+        all.extend_from_slice(fields);
+        all
+    };
+    let assessment = format!("/risk/{HALTON}/assessment");
+    let (status, _, body) = c.analyst.post_form(&assessment, &post("start", &[])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    // A draft is the analyst's: the council cannot see it or respond yet.
+    let (_, page) = c.halton.get(&profile).await;
+    assert_eq!(
+        text(&Html::parse_document(&page), "#assessment-status").unwrap(),
+        "not started"
+    );
+    let respond = post("respond", &[("body", "We have a recovery plan.")]);
+    assert_eq!(
+        c.halton.post_form(&assessment, &respond).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    c.analyst
+        .post_form(
+            &assessment,
+            &post(
+                "concerns",
+                &[("body", "Admissions to residential care rising fast.")],
+            ),
+        )
+        .await;
+    let (_, page) = c.halton.get(&profile).await;
+    assert_eq!(
+        text(&Html::parse_document(&page), "#assessment-status").unwrap(),
+        "shared"
+    );
+    assert!(page.contains("Admissions to residential care rising fast."));
+    let (status, _, _) = c.halton.post_form(&assessment, &respond).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Warrington can neither read nor answer Halton's assessment; the council cannot judge.
+    assert_eq!(
+        c.warrington.post_form(&assessment, &respond).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let judge = post(
+        "judgement",
+        &[
+            ("domain", "performance-outcomes"),
+            ("level", "some"),
+            ("body", "Improving"),
+        ],
+    );
+    assert_eq!(
+        c.halton.post_form(&assessment, &judge).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    for step in [
+        post(
+            "discussion",
+            &[
+                ("date", "2017-06-01"),
+                ("who", "DASS, analyst"),
+                ("body", "Agreed the plan is credible."),
+            ],
+        ),
+        post(
+            "judgement",
+            &[
+                ("domain", "performance-outcomes"),
+                ("level", "significant"),
+                ("body", "Admissions well above the region"),
+            ],
+        ),
+        post(
+            "judgement",
+            &[
+                ("domain", "performance-outcomes"),
+                ("level", "some"),
+                ("body", "A credible plan is in place"),
+            ],
+        ),
+        post(
+            "judgement",
+            &[
+                ("domain", "resource-workforce"),
+                ("level", "low"),
+                ("body", "Stable"),
+            ],
+        ),
+        post(
+            "support",
+            &[
+                ("tier", "targeted"),
+                ("offer", "Peer mentoring"),
+                ("owner", "NW ADASS"),
+                ("follow_up", "2017-09-30"),
+                ("offered_by", WARRINGTON),
+            ],
+        ),
+        post(
+            "final",
+            &[("body", "Some concern on outcomes; targeted support agreed.")],
+        ),
+    ] {
+        let (status, _, body) = c.analyst.post_form(&assessment, &step).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{step:?}: {body}");
+    }
+    // Support must come from the menu, a judgement must be a level.
+    let off_menu = post(
+        "support",
+        &[
+            ("tier", "support"),
+            ("offer", "LGA peer review"),
+            ("owner", "x"),
+            ("follow_up", "2017-09-30"),
+        ],
+    );
+    assert_eq!(
+        c.analyst.post_form(&assessment, &off_menu).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    let bad_level = post(
+        "judgement",
+        &[
+            ("domain", "performance-outcomes"),
+            ("level", "red"),
+            ("body", "x"),
+        ],
+    );
+    assert_eq!(
+        c.analyst.post_form(&assessment, &bad_level).await.0,
+        StatusCode::BAD_REQUEST
+    );
+
+    let (_, page) = c.halton.get(&profile).await;
+    let html = Html::parse_document(&page);
+    assert_eq!(text(&html, "#assessment-status").unwrap(), "final");
+    let judgements = texts(&html, "#judgements td.judgement");
+    assert_eq!(
+        judgements[1], "Some concern",
+        "the latest judgement counts: {judgements:?}"
+    );
+    assert_eq!(judgements[4], "Low concern");
+    assert_eq!(texts(&html, "#entries li").len(), 8, "every step kept");
+    assert!(page.contains("Peer mentoring") && page.contains("owner: NW ADASS"));
+    // The matrix shows the judgement; the audit log has the whole workflow.
+    let (_, page) = c.analyst.get("/risk?period=2016-17").await;
+    let row = text(
+        &Html::parse_document(&page),
+        &format!("tr[data-council='{HALTON}']"),
+    )
+    .unwrap();
+    assert!(
+        row.contains("Some concern") && row.contains("final"),
+        "{row}"
+    );
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'assessment.%' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "assessment.start",
+            "assessment.concerns",
+            "assessment.response",
+            "assessment.discussion",
+            "assessment.judgement",
+            "assessment.judgement",
+            "assessment.judgement",
+            "assessment.support",
+            "assessment.final",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn intelligence_self_assessment_and_trigger_versions() {
+    let pool = official().await;
+    let app = app(pool.clone());
+    let mut c = cast(&app, &pool).await;
+    let add = |visibility: &'static str, evidence: &'static str| {
+        vec![
+            ("year", "2016-17"),
+            ("trigger", "audit-letter"),
+            ("recorded_on", "2017-03-01"),
+            ("source", "Annual audit letter"),
+            ("evidence", evidence),
+            ("severity", "medium"),
+            ("visibility", visibility),
+        ]
+    };
+    let uri = format!("/risk/{HALTON}/intelligence");
+    for (visibility, evidence) in [
+        ("analyst", "Only for the analyst"),
+        ("council", "Shared with Halton"),
+    ] {
+        let (status, _, body) = c.analyst.post_form(&uri, &add(visibility, evidence)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    }
+    let (_, page) = c
+        .halton
+        .get(&format!("/risk/{HALTON}?period=2016-17"))
+        .await;
+    assert!(page.contains("Shared with Halton") && !page.contains("Only for the analyst"));
+    let (_, page) = c
+        .analyst
+        .get(&format!("/risk/{HALTON}?period=2016-17"))
+        .await;
+    assert!(page.contains("Shared with Halton") && page.contains("Only for the analyst"));
+    let bad = vec![
+        ("year", "2016-17"),
+        ("trigger", "significantly-worse"),
+        ("recorded_on", "2017-03-01"),
+        ("source", "x"),
+        ("evidence", "x"),
+        ("severity", "low"),
+    ];
+    assert_eq!(
+        c.analyst.post_form(&uri, &bad).await.0,
+        StatusCode::BAD_REQUEST,
+        "quantitative triggers are not recorded by hand"
+    );
+    assert_eq!(
+        c.warrington.post_form(&uri, &add("council", "x")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // A thematic review: Halton below Level 1 on a key element fires level-1.
+    let (status, _, body) = c
+        .analyst
+        .post_form(
+            "/risk/themes",
+            &[
+                ("year", "2016-17"),
+                ("title", "Safeguarding"),
+                ("criteria", "Leadership\n(not key) Training"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let criterion: i64 =
+        sqlx::query_scalar("SELECT id FROM theme_criteria WHERE title = 'Leadership'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let criterion = criterion.to_string();
+    let (status, _, _) = c
+        .halton
+        .post_form(
+            &format!("/risk/{HALTON}/self-assessment"),
+            &[
+                ("year", "2016-17"),
+                ("criterion", &criterion),
+                ("level", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, body) = c
+        .halton
+        .get(&format!(
+            "/api/v1/authorities/{HALTON}/triggers?period=2016-17"
+        ))
+        .await;
+    let v = json(&body);
+    let level_1 = v["triggers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "level-1")
+        .unwrap();
+    assert_eq!(level_1["fired"], true);
+    assert_eq!(
+        level_1["evidence"]["rule"],
+        "below Level 1 on: Leadership (Safeguarding)"
+    );
+    let (_, report) = c.analyst.get("/risk/themes?period=2016-17").await;
+    assert!(report.contains("Safeguarding: the region's strengths"));
+
+    // Editing a trigger's parameters keeps the earlier version.
+    let (status, _, body) = c
+        .analyst
+        .post_form(
+            "/risk/triggers/admissions-rising",
+            &[
+                ("title", "Admissions rising"),
+                (
+                    "source",
+                    "Financial concerns (NW Strategic Finance Leads Group)",
+                ),
+                ("domains", "resource-workforce,performance-outcomes"),
+                (
+                    "params",
+                    r#"{"admissions_measures": ["2A1", "2A2"], "admissions_rise_percent": 5}"#,
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let versions: Vec<(i32, serde_json::Value)> = sqlx::query_as(
+        "SELECT version, params FROM trigger_versions WHERE trigger_id = 'admissions-rising'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].1["admissions_rise_percent"], 10);
+    let (_, body) = c
+        .analyst
+        .get(&format!(
+            "/api/v1/authorities/{HALTON}/triggers?period=2016-17"
+        ))
+        .await;
+    for t in json(&body)["triggers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["id"] == "admissions-rising")
+    {
+        assert!(
+            t["evidence"]["rule"]
+                .as_str()
+                .unwrap()
+                .contains("more than 5%"),
+            "{t}"
+        );
+    }
+    let bad_params = [
+        ("title", "x"),
+        ("source", "x"),
+        ("domains", "performance-outcomes"),
+        ("params", r#"{"admissions_rise_percent": "lots"}"#),
+    ];
+    assert_eq!(
+        c.analyst
+            .post_form("/risk/triggers/admissions-rising", &bad_params)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+}
