@@ -32,6 +32,9 @@ const PAGES = [
   { name: 'rounds', path: '/rounds', as: 'analyst' },
   { name: 'publication', path: '/publication', as: 'analyst' },
   { name: 'audit', path: '/audit', as: 'analyst' },
+  { name: 'risk-triggers', path: '/risk/triggers', as: 'analyst' },
+  { name: 'risk-themes', path: '/risk/themes', as: 'analyst' },
+  { name: 'own-risk-profile', path: '/risk/E06000006', as: 'council' },
   { name: 'returns', path: '/returns', as: 'council' },
   { name: 'commentary', path: '/authorities/E06000006/commentary', as: 'council' },
   { name: 'own-council', path: '/authorities/E06000006', as: 'council' },
@@ -424,6 +427,60 @@ async function checkPhoneLayout(browser) {
 }
 
 // ---------------------------------------------------------------------------
+// The analyst walks through one council's annual risk assessment: from the
+// matrix to Halton's profile; shares concerns, judges a domain, agrees support
+// from the menu, records the final view.
+// ---------------------------------------------------------------------------
+async function checkRiskAssessment(browser) {
+  const name = 'risk assessment';
+  if (!PASSWORD) {
+    skipped += 1;
+    console.log('SKIP risk assessment: needs the test users (set TEST_PASSWORD)');
+    return;
+  }
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
+  const submit = (page, selector) => Promise.all([page.waitForEvent('load'), page.click(selector)]);
+  try {
+    expect(`${name}: the analyst signs in`, await signIn(context, 'analyst'));
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await gotoPage(page, '/risk');
+    const rows = await page.locator('#matrix tbody tr').count();
+    expect(`${name}: the matrix lists the region's councils`, rows >= 23, `${rows} rows`);
+    let blocking = await runAxe(page, 'risk-matrix');
+    expect(`${name}: the matrix has no serious/critical axe violations`, blocking.length === 0, blocking.map((v) => v.id).join(', '));
+    await submit(page, "#matrix tr[data-council='E06000006'] th a");
+    expect(`${name}: Halton's profile opens`, (await h1Text(page)) === 'Risk profile: Halton', await h1Text(page));
+    await page.fill('#concerns-body', 'Delayed transfers of care are rising (browser test).');
+    await submit(page, '#share-form button[type=submit]');
+    expect(`${name}: concerns shared`, (await page.locator('#assessment-status').innerText()).trim() === 'shared');
+    await page.selectOption('#judgement-domain', 'national-priorities-partnerships');
+    await page.selectOption('#judgement-level', 'some');
+    await page.fill('#judgement-body', 'Some concern on discharge; a plan is in place.');
+    await submit(page, '#judgement-form button[type=submit]');
+    const judged = await page.locator('#judgements td.judgement').allInnerTexts();
+    expect(`${name}: the judgement is recorded`, judged.includes('Some concern'), judged.join(', '));
+    await page.selectOption('#support-tier', 'targeted');
+    await page.selectOption('#support-offer', 'Peer mentoring');
+    await page.fill('#support-owner', 'NW ADASS');
+    await page.fill('#support-follow-up', '2031-03-31');
+    await submit(page, '#support-form button[type=submit]');
+    await page.fill('#final-body', 'Some concern; peer mentoring agreed.');
+    await submit(page, '#final-form button[type=submit]');
+    expect(`${name}: the final view is recorded`, (await page.locator('#assessment-status').innerText()).trim() === 'final');
+    const entries = await page.locator('#entries li').count();
+    expect(`${name}: every step is kept`, entries === 4, `${entries} entries`);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'risk-profile.png'), fullPage: true });
+    blocking = await runAxe(page, 'risk-profile');
+    expect(`${name}: the profile has no serious/critical axe violations`, blocking.length === 0, blocking.map((v) => v.id).join(', '));
+  } catch (err) {
+    fail(name, err.message.split('\n')[0]);
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The collection journey: a council user signs in, uploads a return and writes
 // commentary; the public cannot see either; the analyst accepts the return and
 // publishes the quarter; the public now sees both. Runs last: an accepted real
@@ -538,6 +595,7 @@ async function main() {
     await checkDomainFilter(browser);
     await checkSkipLink(browser);
     await checkPhoneLayout(browser);
+    await checkRiskAssessment(browser);
     await checkCollectionJourney(browser);
   } finally {
     await browser.close();
