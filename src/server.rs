@@ -35,8 +35,13 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
             public_url: config.public_url.clone(),
         },
     );
-    let app = web::router(state);
+    let app = web::router(state.clone());
     tokio::spawn(sweep(db.pool.clone()));
+    tokio::spawn({
+        let (version, pool) = (state.version.clone(), db.pool.clone());
+        async move { version.follow(pool).await }
+    });
+    tokio::spawn(warm(app.clone(), state));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("listening on {}", config.bind))?;
@@ -49,6 +54,51 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
     .await?;
     tracing::info!("shutting down");
     Ok(())
+}
+
+/// After each new data version, renders the most read public pages in the background, so that
+/// the first reader after a publication does not wait.
+async fn warm(app: axum::Router, state: AppState) {
+    use tower::ServiceExt;
+    let mut last = None;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let Ok(version) = state.version.current(&state.pool).await else {
+            continue;
+        };
+        if last == Some(version) {
+            continue;
+        }
+        last = Some(version);
+        let mut paths = vec![
+            "/".to_string(),
+            "/regional-account".to_string(),
+            "/api/v1/headlines".to_string(),
+            "/compare".to_string(),
+        ];
+        if let Ok(periods) = crate::db::queries::periods::with_data(
+            &state.pool,
+            crate::domain::account::DataView::Published,
+        )
+        .await
+            && let Some(latest) = periods.last()
+            && let Ok(members) =
+                crate::db::queries::areas::members_during(&state.pool, &state.site.region, *latest)
+                    .await
+        {
+            paths.extend(members.into_iter().map(|a| format!("/authorities/{}", a.ons_code)));
+        }
+        let started = std::time::Instant::now();
+        for path in &paths {
+            let Ok(request) = axum::http::Request::get(path.as_str()).body(axum::body::Body::empty()) else {
+                continue;
+            };
+            if let Err(e) = app.clone().oneshot(request).await {
+                tracing::warn!(error = %e, path, "warming");
+            }
+        }
+        tracing::info!(version, pages = paths.len(), ms = started.elapsed().as_millis() as u64, "public pages warmed");
+    }
 }
 
 /// Every quarter of an hour: expired sessions and old failed sign-ins go.

@@ -18,7 +18,7 @@ use super::{AppError, AppState};
 use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
 use crate::analysis::scorecard::{self, Analysed, Inputs};
-use crate::db::queries::{analysis::inputs as load_inputs, version};
+use crate::db::queries::analysis::inputs as load_inputs;
 use crate::domain::Period;
 use crate::domain::account::DataView;
 
@@ -116,7 +116,7 @@ pub async fn analysed_for(
     level: Level,
     council: Option<&str>,
 ) -> Result<Arc<Analysis>, AppError> {
-    let version = version::current(&state.pool).await?;
+    let version = state.version.current(&state.pool).await?;
     let cache = &state.cache;
     let inputs = cache
         .inputs_cell(version, (view, period))

@@ -19,11 +19,13 @@ mod layout;
 mod login;
 mod measures;
 mod overview;
+pub mod page_cache;
 mod returns;
 mod risk;
 pub mod session;
 mod submissions;
 mod values;
+pub mod version;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -51,6 +53,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub site: Arc<SiteConfig>,
     pub cache: Arc<cache::AnalysisCache>,
+    pub version: Arc<version::DataVersion>,
+    pub pages: Arc<page_cache::PageCache>,
 }
 
 impl AppState {
@@ -59,6 +63,8 @@ impl AppState {
             pool,
             site: Arc::new(site),
             cache: Arc::default(),
+            version: Arc::default(),
+            pages: Arc::default(),
         }
     }
 }
@@ -95,8 +101,9 @@ pub fn router(state: AppState) -> Router {
             session::require_token,
         ))
         .layer(session::layer(&state))
-        .with_state(state)
+        .with_state(state.clone())
         .layer(axum::middleware::from_fn(guard::refuse_malformed))
+        .layer(axum::middleware::from_fn_with_state(state, page_cache::serve))
         .layer(CsrfLayer::new())
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

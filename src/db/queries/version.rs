@@ -8,3 +8,13 @@ pub async fn current(pool: &PgPool) -> sqlx::Result<i64> {
         .fetch_one(pool)
         .await
 }
+
+/// The channel every writing transaction notifies at commit.
+pub const CHANNEL: &str = "scorecard_data_version";
+
+/// A connection listening for new data versions (from any instance or the command line).
+pub async fn listen(pool: &PgPool) -> sqlx::Result<sqlx::postgres::PgListener> {
+    let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}

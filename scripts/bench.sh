@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The speed benchmark, one command from a fresh clone: `bash scripts/bench.sh` (add `--all` to run
+# the import and analysis benchmarks too).
+#
+# A release build on its embedded database with the seed data plus every English council for the
+# three official years (imported and published), on loopback. For the overview, a council page, a
+# measure page, the Regional Account and an API call, and for a static stylesheet of similar size
+# (the ceiling): requests/s, p50 and p99 at 64 connections (wrk -t2 -c64), plain and with gzip,
+# and the ratio to the ceiling. Then the first request of each page after a restart (cold cache).
+# Installs wrk (Debian) when missing. Environment: PORT, SECONDS_PER_RUN, CONNECTIONS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+port="${PORT:-3900}"
+seconds="${SECONDS_PER_RUN:-6}"
+connections="${CONNECTIONS:-64}"
+base="http://127.0.0.1:$port"
+data="$(mktemp -d /tmp/scorecard-bench.XXXXXX)"
+chmod 755 "$data"   # the embedded cluster runs as the postgres user when we are root
+server=""
+stop() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; server=""; }
+trap 'stop; rm -rf "$data"' EXIT
+
+cargo build --release --quiet
+bin=./target/release/scorecard
+export SCORECARD_DATA_DIR="$data" RUST_LOG=warn
+$bin seed >/dev/null
+for f in tests/fixtures/ascof/*.csv.gz; do
+  csv="$data/$(basename "$f" .gz)"
+  gunzip -c "$f" >"$csv"
+  $bin import --publish "$csv" | tail -1
+done
+
+start() {
+  SCORECARD_BIND="127.0.0.1:$port" $bin &
+  server=$!
+  for _ in $(seq 1 120); do curl -fs "$base/healthz" >/dev/null 2>&1 && return; sleep 0.25; done
+  echo "the service did not start" >&2; exit 1
+}
+
+pages=(/ /authorities/E06000006 /measures/1C2A /regional-account "/api/v1/headlines")
+ceiling=/static/govuk/govuk-frontend.min.css
+
+start
+# Cold: the first request of each page after a start, before the background warm-up.
+echo "cold cache (first request after start, one user):"
+for path in "${pages[@]}"; do
+  t=$(curl -fs -o /dev/null -H 'Accept-Encoding: gzip' -w '%{time_total}' "$base$path")
+  awk -v p="$path" -v t="$t" 'BEGIN { printf "  %-26s %7.1f ms\n", p, t * 1000 }'
+done
+sleep 3   # let the warm-up finish
+
+run() { # path, accept-encoding header or empty → "rps p50 p99"
+  local args=(-t2 -c"$connections" -d"${seconds}s" --latency)
+  [ -n "$2" ] && args+=(-H "Accept-Encoding: $2")
+  wrk "${args[@]}" "$base$1" | awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+    END { printf "%s %.2f %.2f", rps, p50, p99 }'
+}
+
+printf '\n%-26s %-8s %10s %9s %9s %12s %6s %s\n' path encoding 'req/s' 'p50 ms' 'p99 ms' 'static req/s' ratio verdict
+worst_ratio=9; worst_p99=0
+for enc in identity gzip; do
+  header=""; [ "$enc" = gzip ] && header="gzip"
+  read -r crps _ cp99 <<<"$(run "$ceiling" "$header")"
+  for path in "${pages[@]}"; do
+    read -r rps p50 p99 <<<"$(run "$path" "$header")"
+    ratio=$(awk -v a="$rps" -v b="$crps" 'BEGIN { printf "%.2f", a / b }')
+    verdict=$(awk -v r="$ratio" -v p="$p99" 'BEGIN { print (r >= 0.5 && p < 50) ? "ok" : "MISSED" }')
+    printf '%-26s %-8s %10s %9s %9s %12s %6s %s\n' "$path" "$enc" "$rps" "$p50" "$p99" "$crps" "$ratio" "$verdict"
+    worst_ratio=$(awk -v a="$ratio" -v b="$worst_ratio" 'BEGIN { print (a < b) ? a : b }')
+    worst_p99=$(awk -v a="$p99" -v b="$worst_p99" 'BEGIN { print (a > b) ? a : b }')
+  done
+  printf '%-26s %-8s %10s %9s %9s   (the ceiling)\n' "$ceiling" "$enc" "$crps" "" "$cp99"
+done
+echo
+echo "worst ratio to static: $worst_ratio (target ≥ 0.5); worst p99: $worst_p99 ms (target < 50)"
+stop
+
+if [ "${1:-}" = "--all" ]; then
+  cargo bench --bench import
+  cargo bench --bench analysis
+fi
