@@ -86,18 +86,29 @@ async fn warm(app: axum::Router, state: AppState) {
                 crate::db::queries::areas::members_during(&state.pool, &state.site.region, *latest)
                     .await
         {
-            paths.extend(members.into_iter().map(|a| format!("/authorities/{}", a.ons_code)));
+            paths.extend(
+                members
+                    .into_iter()
+                    .map(|a| format!("/authorities/{}", a.ons_code)),
+            );
         }
         let started = std::time::Instant::now();
         for path in &paths {
-            let Ok(request) = axum::http::Request::get(path.as_str()).body(axum::body::Body::empty()) else {
+            let Ok(request) =
+                axum::http::Request::get(path.as_str()).body(axum::body::Body::empty())
+            else {
                 continue;
             };
             if let Err(e) = app.clone().oneshot(request).await {
                 tracing::warn!(error = %e, path, "warming");
             }
         }
-        tracing::info!(version, pages = paths.len(), ms = started.elapsed().as_millis() as u64, "public pages warmed");
+        tracing::info!(
+            version,
+            pages = paths.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "public pages warmed"
+        );
     }
 }
 
