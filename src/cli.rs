@@ -53,6 +53,10 @@ pub enum Command {
     Publish(users::PublishArgs),
     /// Withdraw a period's publication: the public no longer sees it.
     Unpublish(users::PublishArgs),
+    /// Write the whole database to a file (pg_dump, custom format).
+    Backup(users::BackupArgs),
+    /// Replace the database's contents by a backup (pg_restore, one transaction).
+    Restore(users::BackupArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -180,6 +184,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Some(Command::Publish(args)) => {
                 let db = open(&args.database).await?;
                 let result = users::publish(&db.pool, args.period).await;
+                db.close().await?;
+                result
+            }
+            Some(Command::Backup(args)) => {
+                let db = open(&args.database).await?;
+                let result = users::backup(&db, &args.file).await;
+                db.close().await?;
+                result
+            }
+            Some(Command::Restore(args)) => {
+                let db = open(&args.database).await?;
+                let result = users::restore(&db, &args.file).await;
                 db.close().await?;
                 result
             }

@@ -284,3 +284,35 @@ fn the_service_stops_gracefully_finishing_what_it_started() {
     assert!(request("/healthz").is_none(), "new connections are refused");
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test]
+async fn a_restored_backup_serves_byte_identical_pages() {
+    let (pool, url) = database_named(Start::Seeded).await;
+    let file = std::env::temp_dir().join(format!("scorecard-backup-{}.dump", std::process::id()));
+    let (ok, out) = common::scorecard(&url, &["backup", file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let pages = [
+        "/",
+        "/authorities/E06000006?period=2022-23",
+        "/measures/1C2A?period=2022-23",
+        "/api/v1/headlines?period=2022-23",
+        "/download/overview.csv?period=2022-23",
+    ];
+    let (app, _) = app_and_state(pool.clone());
+    let mut before = Vec::new();
+    for page in pages {
+        let (status, _, body) = send(&app, get_with(page, &[])).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        before.push(body);
+    }
+    let (restored, restored_url) = database_named(Start::Empty).await;
+    let (ok, out) = common::scorecard(&restored_url, &["restore", file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let (app, _) = app_and_state(restored.clone());
+    for (page, was) in pages.iter().zip(before) {
+        let (status, _, body) = send(&app, get_with(page, &[])).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(body == was, "{page} differs after the restore");
+    }
+    let _ = std::fs::remove_file(&file);
+}

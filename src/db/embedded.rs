@@ -12,7 +12,7 @@ use sqlx::postgres::PgConnectOptions;
 
 /// The superuser the embedded cluster is created with.
 pub const SUPERUSER: &str = "scorecard";
-const PORT: u16 = 5432;
+pub const PORT: u16 = 5432;
 /// `sun_path` is 108 bytes on Linux, including the terminating NUL.
 const MAX_SOCKET_PATH: usize = 107;
 

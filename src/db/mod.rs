@@ -1,6 +1,7 @@
 //! The database: connection (to a server or the embedded cluster), migrations, and queries
 //! grouped by the table or aggregate they serve.
 
+pub mod backup;
 pub mod embedded;
 pub mod queries;
 
@@ -22,18 +23,20 @@ pub const DATABASE_NAME: &str = "scorecard";
 pub struct Database {
     pub pool: PgPool,
     cluster: Option<Cluster>,
+    /// How PostgreSQL's own programs connect (a URL, or libpq keywords for the cluster).
+    pub conninfo: String,
 }
 
 impl Database {
     /// Connects (starting the embedded cluster when no `DATABASE_URL` is set), creates the
     /// database if it is missing, and applies pending migrations.
     pub async fn open(config: &DatabaseConfig) -> anyhow::Result<Database> {
-        let (options, cluster) = match &config.database_url {
+        let (options, cluster, conninfo) = match &config.database_url {
             Some(url) => {
                 let options: PgConnectOptions = url
                     .parse()
                     .context("DATABASE_URL is not a valid PostgreSQL URL")?;
-                (options, None)
+                (options, None, url.clone())
             }
             None => {
                 let dir = config.cluster_dir();
@@ -41,13 +44,27 @@ impl Database {
                     Cluster::start(&dir, ClusterOptions::default())
                 })
                 .await??;
-                (cluster.connect_options(DATABASE_NAME), Some(cluster))
+                let conninfo = format!(
+                    "host={} port={} user={} dbname={DATABASE_NAME}",
+                    cluster.data_dir().display(),
+                    embedded::PORT,
+                    embedded::SUPERUSER
+                );
+                (
+                    cluster.connect_options(DATABASE_NAME),
+                    Some(cluster),
+                    conninfo,
+                )
             }
         };
         ensure_database(&options).await?;
         let pool = pool(options).await?;
         MIGRATOR.run(&pool).await.context("applying migrations")?;
-        Ok(Database { pool, cluster })
+        Ok(Database {
+            pool,
+            cluster,
+            conninfo,
+        })
     }
 
     /// Closes the pool, then stops the embedded cluster if this process runs one.

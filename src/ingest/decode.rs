@@ -14,6 +14,10 @@ pub struct Limits {
     pub max_rows: usize,
     pub max_sheets: usize,
     pub max_columns: usize,
+    /// Cells read from a workbook (a small .xlsx can declare millions: a zip bomb).
+    pub max_cells: usize,
+    /// Text held from a workbook's cells, in bytes, once inflated.
+    pub max_inflated_bytes: usize,
 }
 
 impl Default for Limits {
@@ -23,6 +27,8 @@ impl Default for Limits {
             max_rows: 1_000_000,
             max_sheets: 20,
             max_columns: 64,
+            max_cells: 3_000_000,
+            max_inflated_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -149,6 +155,7 @@ fn workbook(bytes: &[u8], limits: Limits) -> Result<Vec<Table>, Issue> {
     }
     let mut tables = Vec::new();
     let mut total_rows = 0;
+    let (mut cells_read, mut inflated) = (0usize, 0usize);
     for name in names {
         let sheet_issue = |reason: String| Issue {
             sheet: Some(name.clone()),
@@ -165,6 +172,15 @@ fn workbook(bytes: &[u8], limits: Limits) -> Result<Vec<Table>, Issue> {
             let (row, col) = cell.get_position();
             let (row, col) = (row as usize, col as usize);
             let value = cell_text(cell.get_value());
+            cells_read += 1;
+            inflated += value.len();
+            if cells_read > limits.max_cells || inflated > limits.max_inflated_bytes {
+                return Err(sheet_issue(format!(
+                    "the workbook holds more than {} cells or {} MB of text once unpacked: too large to read",
+                    limits.max_cells,
+                    limits.max_inflated_bytes / (1024 * 1024)
+                )));
+            }
             if value.is_empty() {
                 continue;
             }
@@ -274,6 +290,34 @@ mod tests {
                 .unwrap_err()
                 .reason
                 .contains("more than 1 rows")
+        );
+    }
+
+    #[test]
+    fn a_workbook_with_too_many_cells_is_refused_early() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for row in 0..100u32 {
+            for col in 0..20u16 {
+                sheet.write_number(row, col, f64::from(row)).unwrap();
+            }
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let small = Limits {
+            max_cells: 1_000,
+            ..Limits::default()
+        };
+        let refused = tables("bomb.xlsx", &bytes, small).unwrap_err();
+        assert!(
+            refused.reason.contains("more than 1000 cells"),
+            "{}",
+            refused.reason
+        );
+        assert_eq!(
+            tables("ok.xlsx", &bytes, Limits::default()).unwrap()[0]
+                .rows
+                .len(),
+            99
         );
     }
 }

@@ -26,6 +26,9 @@ impl Analysis {
     }
 }
 
+/// Files being decoded and checked at once.
+static PARSES: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+
 /// Reads and validates a file against the councils, measures and previous values stored.
 pub async fn analyse(
     pool: &PgPool,
@@ -35,7 +38,16 @@ pub async fn analyse(
 ) -> sqlx::Result<Analysis> {
     let known = known::load(pool).await?;
     // Decoding and checking a file is CPU work (a 64 MB workbook takes seconds): it runs on the
-    // blocking pool, never on the async workers that serve pages.
+    // blocking pool, never on the async workers that serve pages, and no more files at once
+    // than leaves a core for the site.
+    let _turn = PARSES
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, usize::from);
+            tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+        })
+        .acquire()
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("the file check stopped: {e}")))?;
     let (name, owned) = (filename.to_string(), bytes.to_vec());
     let (mut contents, sha256) = tokio::task::spawn_blocking(move || {
         let contents = read(&name, &owned, options, &known);
@@ -43,7 +55,7 @@ pub async fn analyse(
     })
     .await
     .map_err(|e| sqlx::Error::Protocol(format!("the file check stopped: {e}")))?;
-    let periods: BTreeSet<Period> = contents.rows.iter().map(|r| r.observation.period).collect();
+    let periods: BTreeSet<Period> = contents.periods().into_iter().collect();
     let measures: Vec<String> = contents
         .rows
         .iter()

@@ -222,6 +222,24 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any query string gives choices or a 400, never a panic.
+        #[test]
+        fn any_query_string_is_choices_or_a_clear_error(
+            councils in "[A-Za-z0-9,%&= ]{0,120}",
+            measures in "\\PC{0,60}",
+            rest in "\\PC{0,40}",
+        ) {
+            let query = format!("authorities={councils}&measures={measures}&{rest}");
+            match choices(&query) {
+                Ok((councils, measures)) => {
+                    proptest::prop_assert!(councils.len() <= MAX_CHOICES && measures.len() <= MAX_CHOICES);
+                }
+                Err(e) => proptest::prop_assert!(matches!(e, AppError::BadRequest { .. }), "{e}"),
+            }
+        }
+    }
+
     #[test]
     fn choices_are_codes_repeated_or_comma_separated_and_limited() {
         let (councils, measures) =

@@ -186,3 +186,34 @@ pub fn same_analysis(period: Period, comparator: ComparatorKind, level: Level) -
         .append_pair("level", level.param())
         .finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any query parameters give choices or a 400 naming the parameter, never a panic.
+        #[test]
+        fn any_query_is_a_choice_or_a_clear_error(
+            comparator in "\\PC{0,20}",
+            level in "\\PC{0,8}",
+            period in "\\PC{0,16}",
+        ) {
+            let q = AnalysisQuery {
+                period: Some(period.clone()),
+                comparator: Some(comparator),
+                level: Some(level),
+                domain: None,
+            };
+            match q.choices() {
+                Ok(_) => {}
+                Err(AppError::BadRequest { field, .. }) => prop_assert!(field == "comparator" || field == "level"),
+                Err(other) => prop_assert!(false, "{other}"),
+            }
+            let _ = period.trim().parse::<Period>();
+        }
+    }
+}

@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state, page_cache::serve))
         .layer(CsrfLayer::new())
         .layer(CompressionLayer::new())
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(MAX_IN_FLIGHT))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
@@ -141,6 +142,9 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("DENY"),
         ))
 }
+
+/// Requests handled at once; more wait their turn (the page cache answers in microseconds).
+pub const MAX_IN_FLIGHT: usize = 512;
 
 /// Everything from this site only, no inline script or style, never framed, forms only to
 /// this site.

@@ -18,3 +18,15 @@ pub async fn listen(pool: &PgPool) -> sqlx::Result<sqlx::postgres::PgListener> {
     listener.listen(CHANNEL).await?;
     Ok(listener)
 }
+
+/// Starts a new data version by hand (after a restore, which brings back an old counter).
+pub async fn bump(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    sqlx::query("UPDATE data_version SET version = version + 1")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("SELECT pg_notify($1, '')")
+        .bind(CHANNEL)
+        .execute(conn)
+        .await
+        .map(drop)
+}
