@@ -28,6 +28,11 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub database: DatabaseConfig,
 
+    /// A streaming replica for public reads (pages and API for people not signed in); writes
+    /// and signed-in reads stay on the primary.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
+
     /// Address and port to listen on.
     #[arg(long, env = "SCORECARD_BIND", default_value = "127.0.0.1:3000")]
     pub bind: SocketAddr,

@@ -35,6 +35,16 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
             public_url: config.public_url.clone(),
         },
     );
+    let state = match &config.database_read_url {
+        Some(url) => {
+            let options = url
+                .parse()
+                .context("DATABASE_READ_URL is not a valid PostgreSQL URL")?;
+            tracing::info!("public reads from the replica");
+            state.with_replica(crate::db::pool(options).await?)
+        }
+        None => state,
+    };
     let app = web::router(state.clone());
     tokio::spawn(sweep(db.pool.clone()));
     tokio::spawn({

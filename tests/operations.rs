@@ -316,3 +316,91 @@ async fn a_restored_backup_serves_byte_identical_pages() {
     }
     let _ = std::fs::remove_file(&file);
 }
+
+#[tokio::test]
+async fn public_reads_come_from_a_streaming_replica_while_the_primary_is_away() {
+    let root = std::env::temp_dir().join(format!("scorecard-replica-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let (primary_dir, standby_dir) = (root.join("primary"), root.join("standby"));
+    let primary = tokio::task::spawn_blocking({
+        let dir = primary_dir.clone();
+        move || Cluster::start(&dir, ClusterOptions::default())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let pool = scorecard::db::pool(primary.connect_options("postgres"))
+        .await
+        .unwrap();
+    scorecard::db::MIGRATOR.run(&pool).await.unwrap();
+    scorecard::seed::load(&pool).await.unwrap();
+    // A real replica: pg_basebackup from the primary, started as a hot standby.
+    let standby = tokio::task::spawn_blocking({
+        let dir = standby_dir.clone();
+        move || {
+            primary.base_backup(&dir)?;
+            Cluster::start(&dir, ClusterOptions::default()).map(|s| (primary, s))
+        }
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let (primary, standby) = standby;
+    let replica = scorecard::db::pool(standby.connect_options("postgres"))
+        .await
+        .unwrap();
+    let in_recovery: bool = sqlx::query_scalar("SELECT pg_is_in_recovery()")
+        .fetch_one(&replica)
+        .await
+        .unwrap();
+    assert!(in_recovery, "the replica is a standby");
+    let site = scorecard::config::SiteConfig {
+        region: "north-west".into(),
+        max_upload_bytes: 1024 * 1024,
+        public_url: None,
+    };
+    let state = scorecard::web::AppState::new(pool.clone(), site).with_replica(replica.clone());
+    let app = scorecard::web::router(state);
+    let (status, _, with_primary) =
+        send(&app, get_with("/measures/1C2A?period=2022-23", &[])).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&with_primary)
+    );
+    // The primary goes away: public pages are still served, from the replica.
+    pool.close().await;
+    tokio::task::spawn_blocking(move || primary.stop())
+        .await
+        .unwrap()
+        .unwrap();
+    for page in [
+        "/measures/1C2A?period=2022-23",
+        "/",
+        "/authorities/E06000006",
+        "/api/v1/headlines",
+    ] {
+        let (status, _, body) = send(&app, get_with(page, &[])).await;
+        assert_eq!(status, StatusCode::OK, "{page} from the replica");
+        if page.starts_with("/measures") {
+            assert_eq!(body, with_primary, "the same page");
+        }
+    }
+    assert_eq!(
+        send(&app, get_with("/healthz", &[])).await.0,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "health is the primary's"
+    );
+    replica.close().await;
+    tokio::task::spawn_blocking(move || standby.stop())
+        .await
+        .unwrap()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&root);
+}

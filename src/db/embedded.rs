@@ -102,6 +102,48 @@ impl Cluster {
             .database(database)
     }
 
+    /// Copies the running cluster into `to` as a streaming replica of it (pg_basebackup with
+    /// `-R`): [`Cluster::start`] on `to` then runs a hot standby with its own socket.
+    pub fn base_backup(&self, to: &Path) -> Result<(), ClusterError> {
+        let io = |source| ClusterError::Io {
+            path: to.to_path_buf(),
+            source,
+        };
+        fs::create_dir_all(to).map_err(io)?;
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(to, fs::Permissions::from_mode(0o700)).map_err(io)?;
+        }
+        if let Some((uid, gid)) = self.run_as {
+            nix::unistd::chown(to, Some(uid), Some(gid)).map_err(|e| io(e.into()))?;
+        }
+        let port = PORT.to_string();
+        self.run(
+            "pg_basebackup",
+            [
+                OsStr::new("-D"),
+                to.as_os_str(),
+                OsStr::new("-R"),
+                OsStr::new("-X"),
+                OsStr::new("stream"),
+                OsStr::new("--checkpoint=fast"),
+                OsStr::new("-h"),
+                self.dir.as_os_str(),
+                OsStr::new("-p"),
+                OsStr::new(&port),
+                OsStr::new("-U"),
+                OsStr::new(SUPERUSER),
+            ],
+        )?;
+        // The primary's socket lives in its data directory: its lock file came along.
+        for entry in fs::read_dir(to).map_err(io)?.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(".s.PGSQL.") {
+                fs::remove_file(entry.path()).map_err(io)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Stops the server cleanly (fast shutdown: open sessions are ended, data is kept).
     pub fn stop(mut self) -> Result<(), ClusterError> {
         self.stop_server()
@@ -267,10 +309,19 @@ impl Drop for Cluster {
 /// `/usr/lib/postgresql/*/bin` (Debian's layout).
 pub fn find_binaries() -> Option<PathBuf> {
     let has_both = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
+    // Where `initdb` really lives (a PATH entry may hold links to a few of the programs only):
+    // pg_basebackup, pg_dump and pg_restore are beside it.
     let on_path = std::env::var_os("PATH")
         .into_iter()
         .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .find(|dir| has_both(dir));
+        .find(|dir| has_both(dir))
+        .map(|dir| {
+            fs::canonicalize(dir.join("initdb"))
+                .ok()
+                .and_then(|real| real.parent().map(Path::to_path_buf))
+                .filter(|real| has_both(real))
+                .unwrap_or(dir)
+        });
     on_path.or_else(|| {
         let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
             .ok()?

@@ -55,6 +55,16 @@ pub struct AppState {
     pub cache: Arc<cache::AnalysisCache>,
     pub version: Arc<version::DataVersion>,
     pub pages: Arc<page_cache::PageCache>,
+    /// Where public reads go when a read replica is configured (`DATABASE_READ_URL`).
+    pub replica: Option<Arc<Replica>>,
+}
+
+/// Public reads from a streaming replica: the same site over the replica's pool, with its own
+/// data version (read from the replica, so that a kept page never runs ahead of its data).
+#[derive(Debug)]
+pub struct Replica {
+    pub state: AppState,
+    pub router: Router,
 }
 
 impl AppState {
@@ -65,44 +75,34 @@ impl AppState {
             cache: Arc::default(),
             version: Arc::default(),
             pages: Arc::default(),
+            replica: None,
         }
+    }
+
+    /// Public reads (cacheable GETs without a session) are answered from `pool`, a replica.
+    pub fn with_replica(mut self, pool: PgPool) -> AppState {
+        let state = AppState {
+            pool,
+            site: Arc::clone(&self.site),
+            cache: Arc::default(),
+            version: Arc::default(),
+            pages: Arc::default(),
+            replica: None,
+        };
+        self.replica = Some(Arc::new(Replica {
+            router: routes(state.clone()),
+            state,
+        }));
+        self
     }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The whole site. The stylesheets and images under `/static` are embedded in the binary
-/// (`build.rs`), served with an ETag, and precompressed in release builds.
+/// The whole site: the routes, behind the public page cache, compression, limits, request ids
+/// and security headers.
 pub fn router(state: AppState) -> Router {
-    let static_files = memory_serve::load!()
-        .index_file(None)
-        .cache_control(memory_serve::CacheControl::Medium)
-        .into_router();
-    Router::new()
-        .nest("/api/v1", api::router())
-        .merge(overview::router())
-        .merge(domains::router())
-        .merge(account::router())
-        .merge(compare::router())
-        .merge(downloads::router())
-        .merge(authorities::router())
-        .merge(measures::router())
-        .merge(health::router())
-        .merge(login::router())
-        .merge(admin::router())
-        .merge(risk::router())
-        .merge(commentary::router())
-        .merge(returns::router(state.site.max_upload_bytes))
-        .merge(submissions::router(state.site.max_upload_bytes))
-        .nest("/static", static_files)
-        .fallback(error::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            session::require_token,
-        ))
-        .layer(session::layer(&state))
-        .with_state(state.clone())
-        .layer(axum::middleware::from_fn(guard::refuse_malformed))
+    routes(state.clone())
         .layer(axum::middleware::from_fn_with_state(state, page_cache::serve))
         .layer(CsrfLayer::new())
         .layer(CompressionLayer::new())
@@ -141,6 +141,41 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ))
+}
+
+/// The routes with their sessions, form tokens and address checks. The stylesheets and images
+/// under `/static` are embedded in the binary (`build.rs`), served with an ETag, and
+/// precompressed in release builds.
+fn routes(state: AppState) -> Router {
+    let static_files = memory_serve::load!()
+        .index_file(None)
+        .cache_control(memory_serve::CacheControl::Medium)
+        .into_router();
+    Router::new()
+        .nest("/api/v1", api::router())
+        .merge(overview::router())
+        .merge(domains::router())
+        .merge(account::router())
+        .merge(compare::router())
+        .merge(downloads::router())
+        .merge(authorities::router())
+        .merge(measures::router())
+        .merge(health::router())
+        .merge(login::router())
+        .merge(admin::router())
+        .merge(risk::router())
+        .merge(commentary::router())
+        .merge(returns::router(state.site.max_upload_bytes))
+        .merge(submissions::router(state.site.max_upload_bytes))
+        .nest("/static", static_files)
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::require_token,
+        ))
+        .layer(session::layer(&state))
+        .with_state(state)
+        .layer(axum::middleware::from_fn(guard::refuse_malformed))
 }
 
 /// Requests handled at once; more wait their turn (the page cache answers in microseconds).

@@ -266,7 +266,9 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         }
         return response;
     }
-    let Ok(version) = state.version.current(&state.pool).await else {
+    // With a replica, public reads go to it, cached by its own data version.
+    let reads = state.replica.as_ref().map_or(&state, |r| &r.state);
+    let Ok(version) = reads.version.current(&reads.pool).await else {
         return next.run(request).await;
     };
     let key = request.uri().path_and_query().map_or_else(
@@ -277,7 +279,23 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     if let Some(page) = state.pages.get(version, &key) {
         return page.respond(&asked);
     }
-    let response = next.run(request).await;
+    let response = match &state.replica {
+        Some(replica) => {
+            use tower::ServiceExt;
+            // A fresh request: the primary's routing left its path parameters in the extensions.
+            let (parts, body) = request.into_parts();
+            let mut fresh = Request::new(body);
+            *fresh.method_mut() = parts.method;
+            *fresh.uri_mut() = parts.uri;
+            *fresh.version_mut() = parts.version;
+            *fresh.headers_mut() = parts.headers;
+            match replica.router.clone().oneshot(fresh).await {
+                Ok(r) => r,
+                Err(never) => match never {},
+            }
+        }
+        None => next.run(request).await,
+    };
     if response.status() != StatusCode::OK
         || response.headers().contains_key(header::SET_COOKIE)
         || response.headers().contains_key(header::CONTENT_ENCODING)
