@@ -544,3 +544,59 @@ async fn downloads_and_json_links_ask_for_what_the_page_shows() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_council_page_is_arranged_by_domain_type_or_teasc_section() {
+    let app = app(database(Start::Seeded).await);
+    let page = "/authorities/E06000006?period=2023-24";
+    let captions = |body: &str| {
+        texts(&Html::parse_document(body), "caption")
+            .into_iter()
+            .map(|c| c.split(" Of ").next().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    let (_, by_domain) = get(&app, page).await;
+    let (status, by_type) = get(&app, &format!("{page}&arrange=type")).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&by_type);
+    let names: Vec<String> = texts(&html, "caption")
+        .iter()
+        .map(|c| c.split_whitespace().next().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["Outcomes", "Outputs", "People", "Finance"], "{names:?}");
+    // Every measure once whatever the arrangement, heaviest first within a block.
+    let rows = |body: &str| texts(&Html::parse_document(body), "tbody tr[data-measure] th").len();
+    assert_eq!(rows(&by_type), rows(&by_domain));
+    for table in html.select(&scraper::Selector::parse("table.govuk-table").unwrap()) {
+        let weights: Vec<i32> = table
+            .select(&scraper::Selector::parse("td.weight").unwrap())
+            .map(|w| w.text().collect::<String>().trim().parse().unwrap())
+            .collect();
+        assert!(weights.windows(2).all(|w| w[0] >= w[1]), "{weights:?}");
+    }
+    let (_, by_teasc) = get(&app, &format!("{page}&arrange=teasc")).await;
+    let teasc = captions(&by_teasc);
+    assert!(teasc[0].starts_with("Access to services"), "{teasc:?}");
+    assert!(teasc.last().unwrap().starts_with("Not in the TEASC report"), "{teasc:?}");
+    assert_eq!(rows(&by_teasc), rows(&by_domain));
+    // High weight, red: only those rows.
+    let (_, red) = get(&app, &format!("{page}&filter=high-red")).await;
+    let html = Html::parse_document(&red);
+    let heavy_red = rows(&red);
+    assert!(heavy_red > 0 && heavy_red < rows(&by_domain), "{heavy_red} heavy red rows");
+    for row in html.select(&scraper::Selector::parse("tbody tr[data-measure]").unwrap()) {
+        let cell = |sel: &str| {
+            row.select(&scraper::Selector::parse(sel).unwrap())
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>()
+        };
+        assert!(cell("td.weight").trim().parse::<i32>().unwrap() >= 3);
+        assert!(cell("td.rag").trim().starts_with("Red"), "{}", cell("td.rag"));
+    }
+    assert_eq!(
+        get(&app, &format!("{page}&arrange=alphabet")).await.0,
+        StatusCode::BAD_REQUEST
+    );
+}

@@ -510,6 +510,7 @@ mod tests {
             domain_name: "Performance".into(),
             domain_position: 2,
             teasc_section_name: None,
+            teasc_position: None,
             tier: "ascof".into(),
             measure_type: measure_type.into(),
             source: String::new(),

@@ -222,6 +222,8 @@ pub struct Measure {
     pub domain_name: String,
     pub domain_position: i16,
     pub teasc_section_name: Option<String>,
+    /// The TEASC section's place in the report (1 to 10).
+    pub teasc_position: Option<i16>,
     pub tier: String,
     pub measure_type: String,
     pub source: String,

@@ -12,7 +12,7 @@ use super::cache::analysed_for;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::session::Visitor;
 use super::values::{
-    Choice, StoredIndex, benchmark_text, comparator_choices, group_by_domain, interval_text,
+    Choice, StoredIndex, benchmark_text, comparator_choices, interval_text,
     region_name, stored_index, stored_text,
 };
 use super::{AppError, AppState};
@@ -60,6 +60,8 @@ pub struct CouncilRow {
     pub sparkline: Option<Sparkline>,
     pub spine: Option<Spine>,
     pub spine_text: String,
+    /// The measure's strategic weight (1 to 3).
+    pub weight: i16,
 }
 
 /// One domain of the council's page: its rows and their RAG summary.
@@ -86,6 +88,8 @@ struct CouncilPage {
     domains: Vec<CouncilDomain>,
     /// Whether the visitor sees the council's unpublished values (its own users, the analyst).
     internal: bool,
+    arrangements: Vec<Choice>,
+    high_red: bool,
 }
 
 async fn show(
@@ -116,7 +120,16 @@ async fn show(
     let superseded =
         observations::superseded(&state.pool, view, &authority.ons_code, period).await?;
     let council = Council::new(&analysis.inputs, &authority.ons_code, &superseded);
-    let domains = council_domains(&catalogue, &analysis.analysed, &council, level);
+    let arrangement = Arrangement::parse(query.arrange.as_deref())?;
+    let high_red = query.filter.as_deref() == Some("high-red");
+    let domains = council_domains(
+        &catalogue,
+        &analysis.analysed,
+        &council,
+        level,
+        arrangement,
+        high_red,
+    );
     let summary = Summary::of(domains.iter().flat_map(|d| d.rows.iter().map(|r| r.rag))).sentence();
     let layout = Layout::new(&state, &visitor, format!("{}, {period}", authority.name))
         .await?
@@ -133,6 +146,15 @@ async fn show(
         summary,
         domains,
         internal: view == crate::domain::account::DataView::Internal,
+        arrangements: Arrangement::ALL
+            .iter()
+            .map(|(a, param, label)| Choice {
+                value: (*param).to_string(),
+                label: (*label).to_string(),
+                selected: *a == arrangement,
+            })
+            .collect(),
+        high_red,
     })
 }
 
@@ -187,26 +209,107 @@ impl<'a> Council<'a> {
     }
 }
 
-/// The page's domains, each with its rows (measures the council has a value for) and its RAG
-/// summary.
+/// How the council page groups its measures: by risk domain, by type (the balanced scorecard's
+/// blocks: outcome, output, people, financial) or by TEASC section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Arrangement {
+    #[default]
+    Domain,
+    Type,
+    Teasc,
+}
+
+impl Arrangement {
+    pub const ALL: [(Arrangement, &'static str, &'static str); 3] = [
+        (Arrangement::Domain, "domain", "Risk domain"),
+        (Arrangement::Type, "type", "Type (balanced scorecard)"),
+        (Arrangement::Teasc, "teasc", "TEASC section"),
+    ];
+
+    pub fn parse(text: Option<&str>) -> Result<Arrangement, AppError> {
+        match text.map(str::trim).filter(|t| !t.is_empty()) {
+            None => Ok(Arrangement::Domain),
+            Some(t) => Arrangement::ALL
+                .iter()
+                .find(|(_, param, _)| *param == t)
+                .map(|(a, _, _)| *a)
+                .ok_or_else(|| AppError::bad_request("arrange", format!("'{t}' is not domain, type or teasc"))),
+        }
+    }
+
+    /// The block a measure belongs to: its key (for order) and its name.
+    fn block(self, m: &Measure) -> (i32, String, String) {
+        match self {
+            Arrangement::Domain => (
+                i32::from(m.domain_position),
+                m.domain_slug.clone(),
+                m.domain_name.clone(),
+            ),
+            Arrangement::Type => {
+                let (order, name) = match m.measure_type.as_str() {
+                    "outcome" => (1, "Outcomes"),
+                    "output" => (2, "Outputs"),
+                    "people" => (3, "People"),
+                    "financial" => (4, "Finance"),
+                    _ => (5, "Other measures"),
+                };
+                (order, format!("type-{}", m.measure_type), name.to_string())
+            }
+            Arrangement::Teasc => match (&m.teasc_section_name, m.teasc_position) {
+                (Some(name), Some(p)) => (i32::from(p), format!("teasc-{p}"), name.clone()),
+                _ => (99, "teasc-none".into(), "Not in the TEASC report".into()),
+            },
+        }
+    }
+}
+
+/// Only the measures of strategic weight 3 or more rated red ("high weight, red").
+pub const HIGH_WEIGHT: i16 = 3;
+
+/// The page's blocks (by the arrangement), each with its rows (measures the council has a value
+/// for, heaviest first) and its RAG summary; with `high_red`, only heavy red rows. Pure.
 pub fn council_domains(
     catalogue: &[Measure],
     analysed: &[Analysed],
     council: &Council<'_>,
     level: Level,
+    arrangement: Arrangement,
+    high_red: bool,
 ) -> Vec<CouncilDomain> {
-    group_by_domain(catalogue, |m| {
-        let a = analysed.iter().find(|a| a.measure == m.code)?;
-        CouncilRow::build(m, a, council, level)
-    })
-    .into_iter()
-    .map(|g| CouncilDomain {
-        summary: Summary::of(g.rows.iter().map(|r| r.rag)).sentence(),
-        slug: g.slug,
-        name: g.name,
-        rows: g.rows,
-    })
-    .collect()
+    let mut blocks: Vec<(i32, CouncilDomain)> = Vec::new();
+    for m in catalogue {
+        let Some(a) = analysed.iter().find(|a| a.measure == m.code) else {
+            continue;
+        };
+        let Some(row) = CouncilRow::build(m, a, council, level) else {
+            continue;
+        };
+        if high_red && !(row.weight >= HIGH_WEIGHT && row.rag == Rag::Red) {
+            continue;
+        }
+        let (order, slug, name) = arrangement.block(m);
+        match blocks.iter_mut().find(|(_, b)| b.slug == slug) {
+            Some((_, b)) => b.rows.push(row),
+            None => blocks.push((
+                order,
+                CouncilDomain {
+                    slug,
+                    name,
+                    rows: vec![row],
+                    summary: String::new(),
+                },
+            )),
+        }
+    }
+    blocks.sort_by_key(|(order, _)| *order);
+    blocks
+        .into_iter()
+        .map(|(_, mut b)| {
+            b.rows.sort_by_key(|r| std::cmp::Reverse(r.weight));
+            b.summary = Summary::of(b.rows.iter().map(|r| r.rag)).sentence();
+            b
+        })
+        .collect()
 }
 
 impl CouncilRow {
@@ -297,6 +400,7 @@ impl CouncilRow {
             sparkline: sparkline(&series[series.len().saturating_sub(EARLIER_VALUES + 1)..]),
             spine: spine(value, &spread, england, region_value, m.polarity),
             spine_text,
+            weight: m.strategic_weight,
         })
     }
 }

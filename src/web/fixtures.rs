@@ -29,6 +29,7 @@ pub fn measure() -> Measure {
         domain_name: "Domain".into(),
         domain_position: 1,
         teasc_section_name: None,
+        teasc_position: None,
         tier: "core".into(),
         measure_type: "outcome".into(),
         source: "ASCOF".into(),

@@ -133,6 +133,10 @@ pub struct AnalysisQuery {
     pub level: Option<String>,
     /// The overview's domain filter (a domain slug).
     pub domain: Option<String>,
+    /// The council page's arrangement: domain, type or teasc.
+    pub arrange: Option<String>,
+    /// The council page's filter: `high-red`.
+    pub filter: Option<String>,
 }
 
 impl AnalysisQuery {
@@ -207,6 +211,8 @@ mod tests {
                 comparator: Some(comparator),
                 level: Some(level),
                 domain: None,
+                arrange: None,
+                filter: None,
             };
             match q.choices() {
                 Ok(_) => {}
