@@ -563,7 +563,11 @@ async fn the_council_page_is_arranged_by_domain_type_or_teasc_section() {
         .iter()
         .map(|c| c.split_whitespace().next().unwrap().to_string())
         .collect();
-    assert_eq!(names, ["Outcomes", "Outputs", "People", "Finance"], "{names:?}");
+    assert_eq!(
+        names,
+        ["Outcomes", "Outputs", "People", "Finance"],
+        "{names:?}"
+    );
     // Every measure once whatever the arrangement, heaviest first within a block.
     let rows = |body: &str| texts(&Html::parse_document(body), "tbody tr[data-measure] th").len();
     assert_eq!(rows(&by_type), rows(&by_domain));
@@ -577,13 +581,19 @@ async fn the_council_page_is_arranged_by_domain_type_or_teasc_section() {
     let (_, by_teasc) = get(&app, &format!("{page}&arrange=teasc")).await;
     let teasc = captions(&by_teasc);
     assert!(teasc[0].starts_with("Access to services"), "{teasc:?}");
-    assert!(teasc.last().unwrap().starts_with("Not in the TEASC report"), "{teasc:?}");
+    assert!(
+        teasc.last().unwrap().starts_with("Not in the TEASC report"),
+        "{teasc:?}"
+    );
     assert_eq!(rows(&by_teasc), rows(&by_domain));
     // High weight, red: only those rows.
     let (_, red) = get(&app, &format!("{page}&filter=high-red")).await;
     let html = Html::parse_document(&red);
     let heavy_red = rows(&red);
-    assert!(heavy_red > 0 && heavy_red < rows(&by_domain), "{heavy_red} heavy red rows");
+    assert!(
+        heavy_red > 0 && heavy_red < rows(&by_domain),
+        "{heavy_red} heavy red rows"
+    );
     for row in html.select(&scraper::Selector::parse("tbody tr[data-measure]").unwrap()) {
         let cell = |sel: &str| {
             row.select(&scraper::Selector::parse(sel).unwrap())
@@ -593,10 +603,37 @@ async fn the_council_page_is_arranged_by_domain_type_or_teasc_section() {
                 .collect::<String>()
         };
         assert!(cell("td.weight").trim().parse::<i32>().unwrap() >= 3);
-        assert!(cell("td.rag").trim().starts_with("Red"), "{}", cell("td.rag"));
+        assert!(
+            cell("td.rag").trim().starts_with("Red"),
+            "{}",
+            cell("td.rag")
+        );
     }
     assert_eq!(
         get(&app, &format!("{page}&arrange=alphabet")).await.0,
         StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn the_domains_index_lists_the_six_domains() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/domains").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let names = texts(&html, "#domains h2");
+    assert_eq!(names.len(), 6);
+    assert_eq!(names[0], "Leadership and governance");
+    assert_eq!(names[5], "Culture and challenge");
+    let links: Vec<&str> = html
+        .select(&scraper::Selector::parse("#domains h2 a").unwrap())
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    for link in links {
+        assert_eq!(get(&app, link).await.0, StatusCode::OK, "{link}");
+    }
+    assert!(
+        texts(&html, "header a").iter().any(|t| t == "Risk domains"),
+        "linked from the header"
     );
 }

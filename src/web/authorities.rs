@@ -12,8 +12,8 @@ use super::cache::analysed_for;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::session::Visitor;
 use super::values::{
-    Choice, StoredIndex, benchmark_text, comparator_choices, interval_text,
-    region_name, stored_index, stored_text,
+    Choice, StoredIndex, benchmark_text, comparator_choices, interval_text, region_name,
+    stored_index, stored_text,
 };
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
@@ -233,7 +233,9 @@ impl Arrangement {
                 .iter()
                 .find(|(_, param, _)| *param == t)
                 .map(|(a, _, _)| *a)
-                .ok_or_else(|| AppError::bad_request("arrange", format!("'{t}' is not domain, type or teasc"))),
+                .ok_or_else(|| {
+                    AppError::bad_request("arrange", format!("'{t}' is not domain, type or teasc"))
+                }),
         }
     }
 

@@ -16,7 +16,24 @@ use super::{AppError, AppState};
 use crate::db::queries::{commentary, measures};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/domains/{slug}", get(show))
+    Router::new()
+        .route("/domains", get(index))
+        .route("/domains/{slug}", get(show))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "domains/index.html")]
+struct IndexPage {
+    layout: Layout,
+    domains: Vec<(String, String, String)>,
+}
+
+/// `GET /domains`: the six risk domains, each with what it covers.
+async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<IndexPage, AppError> {
+    Ok(IndexPage {
+        layout: Layout::new(&state, &visitor, "Risk domains".into()).await?,
+        domains: crate::db::queries::domains::with_summaries(&state.pool).await?,
+    })
 }
 
 #[derive(Template, WebTemplate)]

@@ -26,6 +26,7 @@ pub mod session;
 mod submissions;
 mod values;
 pub mod version;
+mod whats_new;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -164,6 +165,7 @@ fn routes(state: AppState) -> Router {
         .merge(login::router())
         .merge(admin::router())
         .merge(risk::router())
+        .merge(whats_new::router())
         .merge(commentary::router())
         .merge(returns::router(state.site.max_upload_bytes))
         .merge(submissions::router(state.site.max_upload_bytes))

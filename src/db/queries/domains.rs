@@ -16,3 +16,10 @@ pub async fn all(pool: &PgPool) -> sqlx::Result<Vec<(String, String)>> {
         .fetch_all(pool)
         .await
 }
+
+/// Every domain's slug, name and summary, in order.
+pub async fn with_summaries(pool: &PgPool) -> sqlx::Result<Vec<(String, String, String)>> {
+    sqlx::query_as("SELECT slug, name, summary FROM domains ORDER BY position")
+        .fetch_all(pool)
+        .await
+}

@@ -155,3 +155,126 @@ pub async fn forget_kind(conn: &mut PgConnection, kind: &str) -> sqlx::Result<u6
     .await?
     .rows_affected())
 }
+
+/// A publication, for "what's new".
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PublicationRow {
+    pub id: i64,
+    #[sqlx(try_from = "String")]
+    pub period: Period,
+    pub published_at: DateTime<Utc>,
+    pub published_by: String,
+    /// The period's first publication (a new period), not a republication.
+    pub first: bool,
+    pub submissions: i64,
+    pub commentary: i64,
+}
+
+macro_rules! publication_select {
+    () => {
+        "SELECT p.id, p.period_code AS period, p.published_at, p.published_by,
+                NOT EXISTS (SELECT 1 FROM publications q WHERE q.period_code = p.period_code AND q.id < p.id) AS first,
+                (SELECT count(*) FROM publication_submissions ps WHERE ps.publication_id = p.id) AS submissions,
+                (SELECT count(*) FROM commentary c WHERE c.publication_id = p.id) AS commentary
+         FROM publications p
+         WHERE p.ended_how IS DISTINCT FROM 'withdrawn'
+           AND (EXISTS (SELECT 1 FROM publication_submissions ps JOIN submissions s ON s.id = ps.submission_id
+                        WHERE ps.publication_id = p.id AND s.kind <> 'illustrative')
+                OR NOT EXISTS (SELECT 1 FROM submissions r WHERE r.kind <> 'illustrative'))"
+    };
+}
+
+/// Publications still standing (live, or replaced by a later one), newest first.
+pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<PublicationRow>> {
+    sqlx::query_as(concat!(
+        publication_select!(),
+        " ORDER BY p.id DESC LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn publication(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<PublicationRow>> {
+    sqlx::query_as(concat!(publication_select!(), " AND p.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// A value a publication changed from the period's previous publication.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Revised {
+    pub measure: String,
+    pub area: String,
+    pub area_name: String,
+    pub was: Option<rust_decimal::Decimal>,
+    pub now: Option<rust_decimal::Decimal>,
+    pub why: String,
+}
+
+/// Values that differ from the period's previous publication: was, now and why (the value's
+/// note, else the revision that brought it).
+pub async fn revised(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Vec<Revised>> {
+    sqlx::query_as(
+        "WITH p AS (SELECT id, period_code FROM publications WHERE id = $1),
+              prev AS (SELECT max(q.id) AS id FROM publications q, p WHERE q.period_code = p.period_code AND q.id < p.id),
+              vals AS (
+                SELECT DISTINCT ON (ps.publication_id, o.measure_code, o.area_code)
+                       ps.publication_id, o.measure_code, o.area_code, o.value, o.note, s.revision, s.scope
+                FROM publication_submissions ps
+                JOIN submissions s ON s.id = ps.submission_id
+                JOIN observations o ON o.submission_id = s.id
+                JOIN p ON o.period_code = p.period_code
+                WHERE ps.publication_id IN ((SELECT id FROM p), (SELECT id FROM prev)) AND o.disaggregation = 'Total'
+                ORDER BY ps.publication_id, o.measure_code, o.area_code, o.submission_id DESC)
+         SELECT n.measure_code AS measure, n.area_code AS area, a.name AS area_name, b.value AS was,
+                n.value AS now,
+                coalesce(n.note, 'revision ' || n.revision || ' of ' || n.scope) AS why
+         FROM vals n JOIN vals b ON b.measure_code = n.measure_code AND b.area_code = n.area_code
+         JOIN areas a ON a.code = n.area_code
+         WHERE n.publication_id = $1 AND b.publication_id = (SELECT id FROM prev)
+           AND b.value IS DISTINCT FROM n.value
+         ORDER BY n.measure_code, a.name",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
+}
+
+/// Measures a publication made public for the first time: (code, display code, title).
+pub async fn new_measures(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> sqlx::Result<Vec<(String, String, String)>> {
+    sqlx::query_as(
+        "SELECT m.code, m.display_code, m.title FROM measures m
+         WHERE EXISTS (SELECT 1 FROM publication_submissions ps
+                       JOIN publications p ON p.id = ps.publication_id
+                       JOIN observations o ON o.submission_id = ps.submission_id AND o.period_code = p.period_code
+                       WHERE ps.publication_id = $1 AND o.measure_code = m.code)
+           AND NOT EXISTS (SELECT 1 FROM publication_submissions ps
+                           JOIN publications p ON p.id = ps.publication_id
+                           JOIN observations o ON o.submission_id = ps.submission_id AND o.period_code = p.period_code
+                           WHERE ps.publication_id < $1 AND o.measure_code = m.code)
+         ORDER BY m.code",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
+}
+
+/// Commentary a publication made public: (council code, council, domain, text).
+pub async fn new_commentary(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> sqlx::Result<Vec<(String, String, String, String)>> {
+    sqlx::query_as(
+        "SELECT c.ons_code, a.name, d.name, c.body FROM commentary c
+         JOIN authorities a ON a.ons_code = c.ons_code JOIN domains d ON d.slug = c.domain_slug
+         WHERE c.publication_id = $1 ORDER BY a.name, d.position",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
+}

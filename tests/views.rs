@@ -1,0 +1,110 @@
+//! The further views: what's new (a page per publication, and its Atom feed) from crafted
+//! publications.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Start, app, database, get, text, texts};
+use scorecard::domain::Period;
+use scorecard::ingest::{Options, import};
+use scraper::Html;
+use sqlx::PgPool;
+
+const HEADER: &str =
+    "authority,authority name,measure,measure title,period,value,numerator,denominator,note\n";
+
+async fn store(pool: &PgPool, name: &str, line: &str) {
+    let bytes = format!("{HEADER}{line}\n");
+    let analysis = import::analyse(pool, name, bytes.as_bytes(), Options::default())
+        .await
+        .unwrap();
+    assert!(!analysis.report().has_errors(), "{}", analysis.report());
+    import::commit(pool, &analysis, "analyst").await.unwrap();
+}
+
+/// The ids of the publications listed on /whats-new, newest first, with their titles.
+fn listed(body: &str) -> Vec<(i64, String)> {
+    let html = Html::parse_document(body);
+    html.select(&scraper::Selector::parse("#publications a").unwrap())
+        .map(|a| {
+            let id = a.value().attr("href").unwrap().rsplit('/').next().unwrap();
+            (id.parse().unwrap(), a.text().collect::<String>())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn whats_new_says_what_each_publication_made_public_and_feeds_it_as_atom() {
+    let pool = database(Start::Reference).await;
+    let year = Period::year(2024);
+    store(
+        &pool,
+        "halton-v1.csv",
+        "E06000006,Halton,2A2,,2024-25,598.7,,,",
+    )
+    .await;
+    common::publish(&pool, year).await;
+    store(
+        &pool,
+        "halton-v2.csv",
+        "E06000006,Halton,2A2,,2024-25,740.9,,,corrected after audit",
+    )
+    .await;
+    sqlx::query(
+        "INSERT INTO commentary (ons_code, domain_slug, period_code, revision, body, status, author)
+         VALUES ('E06000006', 'performance-outcomes', '2024-25', 1, 'Admissions rose after a care home closed.', 'submitted', 'dass')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    common::publish(&pool, year).await;
+    let app = app(pool);
+
+    let (status, body) = get(&app, "/whats-new").await;
+    assert_eq!(status, StatusCode::OK);
+    let list = listed(&body);
+    let titles: Vec<&str> = list.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(titles, ["2024-25 published again", "2024-25 published"]);
+
+    let (_, first) = get(&app, &format!("/whats-new/{}", list[1].0)).await;
+    let html = Html::parse_document(&first);
+    assert!(
+        text(&html, "main p")
+            .unwrap()
+            .starts_with("New 2024-25 is published for the first time")
+    );
+    assert_eq!(texts(&html, "#new-measures li").len(), 1);
+    assert!(texts(&html, "#new-measures li")[0].contains("2A(2)"));
+
+    let (_, again) = get(&app, &format!("/whats-new/{}", list[0].0)).await;
+    let html = Html::parse_document(&again);
+    let row = texts(&html, "#revised tbody td");
+    assert_eq!(row.len(), 5, "one revised value: {row:?}");
+    assert_eq!(row[1], "Halton");
+    assert_eq!((row[2].as_str(), row[3].as_str()), ("598.7", "740.9"));
+    assert_eq!(row[4], "corrected after audit");
+    assert!(again.contains("Admissions rose after a care home closed."));
+    assert!(
+        texts(&html, "#new-measures li").is_empty(),
+        "2A(2) is not new any more"
+    );
+
+    let (status, atom) = get(&app, "/whats-new.atom").await;
+    assert_eq!(status, StatusCode::OK);
+    let feed = feed_rs::parser::parse(atom.as_bytes()).expect("a valid Atom feed");
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
+    let titles: Vec<String> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect();
+    assert_eq!(titles, ["2024-25 published again", "2024-25 published"]);
+    assert!(
+        feed.entries[0].links[0]
+            .href
+            .ends_with(&format!("/whats-new/{}", list[0].0))
+    );
+    assert_eq!(get(&app, "/whats-new/99999").await.0, StatusCode::NOT_FOUND);
+}
