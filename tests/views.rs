@@ -108,3 +108,58 @@ async fn whats_new_says_what_each_publication_made_public_and_feeds_it_as_atom()
     );
     assert_eq!(get(&app, "/whats-new/99999").await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_teasc_report_has_ten_sections_against_three_comparators() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/authorities/E06000006/teasc?period=2023-24%20Q2").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let html = Html::parse_document(&body);
+    let sections = texts(&html, "section.teasc-section h2");
+    assert_eq!(sections.len(), 10, "{sections:?}");
+    assert_eq!(sections[0], "1. Access to services");
+    assert_eq!(sections[9], "10. Views of users and carers");
+    let mut outside = 0;
+    for section in html.select(&scraper::Selector::parse("section.teasc-section").unwrap()) {
+        let rows: Vec<_> = section
+            .select(&scraper::Selector::parse("tbody tr").unwrap())
+            .collect();
+        assert!(!rows.is_empty());
+        // The share is computed from the North West column shown.
+        let (mut compared, mut well) = (0, 0);
+        for row in &rows {
+            let cells: Vec<String> = row
+                .select(&scraper::Selector::parse("td.against").unwrap())
+                .map(|c| c.text().collect::<String>())
+                .collect();
+            assert_eq!(cells.len(), 3, "North West, same type, neighbours");
+            let nw = &cells[0];
+            if !nw.contains("Not compared") {
+                compared += 1;
+                if nw.contains("Better") || nw.contains("Similar") {
+                    well += 1;
+                }
+                if nw.contains("Better") || nw.contains("Worse") {
+                    outside += 1;
+                }
+            }
+        }
+        let share = section
+            .select(&scraper::Selector::parse("p.share").unwrap())
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>();
+        if compared > 0 {
+            assert!(
+                share.starts_with(&format!("{well} of {compared} items")),
+                "{share}"
+            );
+        }
+    }
+    assert_eq!(texts(&html, "#outside-list li").len(), outside.max(1));
+    assert_eq!(
+        get(&app, "/authorities/E06999999/teasc").await.0,
+        StatusCode::NOT_FOUND
+    );
+}

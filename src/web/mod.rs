@@ -24,6 +24,7 @@ mod returns;
 mod risk;
 pub mod session;
 mod submissions;
+mod teasc;
 mod values;
 pub mod version;
 mod whats_new;
@@ -166,6 +167,7 @@ fn routes(state: AppState) -> Router {
         .merge(admin::router())
         .merge(risk::router())
         .merge(whats_new::router())
+        .merge(teasc::router())
         .merge(commentary::router())
         .merge(returns::router(state.site.max_upload_bytes))
         .merge(submissions::router(state.site.max_upload_bytes))
