@@ -163,3 +163,59 @@ async fn the_teasc_report_has_ten_sections_against_three_comparators() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn quarterly_measures_show_eight_quarters_beside_a_year_earlier() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/measures/AS04?period=2023-24%20Q4").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let header = texts(&html, "#trend-table thead th");
+    assert_eq!(
+        header,
+        [
+            "Period",
+            "England",
+            "Region",
+            "England, a year earlier",
+            "Region, a year earlier"
+        ]
+    );
+    let rows: Vec<Vec<String>> = html
+        .select(&scraper::Selector::parse("#trend-table tbody tr").unwrap())
+        .map(|r| {
+            r.text()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 8, "{rows:?}");
+    assert_eq!(rows[0][0], "2022-23 Q1");
+    assert_eq!(rows[7][0], "2023-24 Q4");
+    for i in 4..8 {
+        assert_eq!(
+            rows[i][3],
+            rows[i - 4][1],
+            "England a year before {}",
+            rows[i][0]
+        );
+        assert_eq!(
+            rows[i][4],
+            rows[i - 4][2],
+            "region a year before {}",
+            rows[i][0]
+        );
+    }
+    assert!(rows[7][1] != "–", "England's value is shown");
+    // The overview, the Regional Account and the API work for a quarter as for a year.
+    for uri in [
+        "/?period=2023-24%20Q4",
+        "/regional-account?period=2023-24%20Q4",
+        "/api/v1/headlines?period=2023-24%20Q4",
+        "/authorities/E06000006?period=2023-24%20Q4",
+    ] {
+        assert_eq!(get(&app, uri).await.0, StatusCode::OK, "{uri}");
+    }
+}

@@ -67,6 +67,14 @@ impl Period {
             .unwrap_or(NaiveDate::MIN)
     }
 
+    /// The same period a year before: the previous year, or the same quarter of it.
+    pub fn year_earlier(self) -> Period {
+        Period {
+            year_start: self.year_start - 1,
+            quarter: self.quarter,
+        }
+    }
+
     /// The previous period of the same kind (year before, or quarter before).
     pub fn previous(self) -> Period {
         match self.quarter {

@@ -79,6 +79,7 @@ struct MeasurePage {
     line_title: String,
     line_desc: String,
     lines: Option<Lines>,
+    trend_header: Vec<String>,
     trend_rows: Vec<(String, Vec<String>)>,
 }
 
@@ -114,7 +115,8 @@ async fn show(
         )
     });
     let (bars, funnel) = charts.unwrap_or((None, None));
-    let (lines, trend_rows) = trend_lines(inputs, &stored, &measure, analysed.map(|a| a.period));
+    let (lines, trend_header, trend_rows) =
+        trend_lines(inputs, &stored, &measure, analysed.map(|a| a.period));
     let headline = analysed.map(|a| {
         headlines::for_measure(&measure.title, &a.analysis, &names, |v| {
             measure.format_f64(v)
@@ -153,6 +155,7 @@ async fn show(
         line_title: format!("{}, England and the region", measure.title),
         line_desc: "England (solid line, circles) and the region (dashed line, diamonds) over recent periods; values are in the table of trends below.".into(),
         lines,
+        trend_header,
         trend_rows,
         measure,
     })
@@ -293,16 +296,20 @@ fn measure_multiplier(inputs: &Inputs, code: &str) -> Option<i32> {
 /// Values of England and the region by period.
 type TrendRows = Vec<(String, Vec<String>)>;
 
-/// England and the region over the periods of the measure's kind up to its latest: the chart,
-/// and the same values as table rows.
+/// The most recent quarters a quarterly measure's trend shows.
+pub const QUARTERS_SHOWN: usize = 8;
+
+/// England and the region over the periods of the measure's kind up to its latest (for a
+/// quarterly measure, the last eight quarters, each beside the same quarter a year earlier):
+/// the chart, the table's headers and its rows.
 fn trend_lines(
     inputs: &Inputs,
     stored: &StoredIndex<'_>,
     measure: &Measure,
     latest: Option<Period>,
-) -> (Option<Lines>, TrendRows) {
+) -> (Option<Lines>, Vec<String>, TrendRows) {
     let Some(latest) = latest else {
-        return (None, Vec::new());
+        return (None, Vec::new(), Vec::new());
     };
     let mut periods: Vec<Period> = inputs
         .values
@@ -316,47 +323,64 @@ fn trend_lines(
         .collect();
     periods.sort();
     periods.dedup();
-    let series_of = |area: &str| -> Vec<Option<rust_decimal::Decimal>> {
-        periods
-            .iter()
-            .map(|p| {
-                stored
-                    .get(&(measure.code.as_str(), area, *p))
-                    .and_then(|v| v.value)
-            })
-            .collect()
+    if latest.is_quarter() {
+        periods = periods.split_off(periods.len().saturating_sub(QUARTERS_SHOWN));
+    }
+    let value_at = |area: &str, p: Period| {
+        stored
+            .get(&(measure.code.as_str(), area, p))
+            .and_then(|v| v.value)
     };
-    let mut series = vec![(
+    let mut areas = vec![(
         "England".to_string(),
         "england",
-        series_of(crate::domain::ENGLAND),
+        crate::domain::ENGLAND.to_string(),
     )];
     if let Some(area) = inputs.groups.region.published_area.as_deref() {
-        series.push(("Region".to_string(), "region", series_of(area)));
+        areas.push(("Region".to_string(), "region", area.to_string()));
     }
+    let mut header: Vec<String> = areas.iter().map(|(n, _, _)| n.clone()).collect();
+    if latest.is_quarter() {
+        header.extend(areas.iter().map(|(n, _, _)| format!("{n}, a year earlier")));
+    }
+    let show =
+        |d: Option<rust_decimal::Decimal>| d.map_or_else(|| "–".into(), |d| measure.format(d));
     let rows = periods
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let values = series
+        .map(|p| {
+            let mut values: Vec<String> = areas
                 .iter()
-                .map(|(_, _, v)| v[i].map_or_else(|| "–".into(), |d| measure.format(d)))
+                .map(|(_, _, a)| show(value_at(a, *p)))
                 .collect();
+            if latest.is_quarter() {
+                values.extend(
+                    areas
+                        .iter()
+                        .map(|(_, _, a)| show(value_at(a, p.year_earlier()))),
+                );
+            }
             (p.to_string(), values)
         })
         .collect();
-    let as_f64: Vec<(String, &'static str, Vec<Option<f64>>)> = series
-        .into_iter()
-        .map(|(n, css, v)| {
+    let as_f64: Vec<(String, &'static str, Vec<Option<f64>>)> = areas
+        .iter()
+        .map(|(n, css, a)| {
             (
-                n,
-                css,
-                v.into_iter().map(|d| d.and_then(|d| d.to_f64())).collect(),
+                n.clone(),
+                *css,
+                periods
+                    .iter()
+                    .map(|p| value_at(a, *p).and_then(|d| d.to_f64()))
+                    .collect(),
             )
         })
         .collect();
     let labels: Vec<String> = periods.iter().map(Period::to_string).collect();
-    (lines(&labels, &as_f64, |v| measure.format_f64(v)), rows)
+    (
+        lines(&labels, &as_f64, |v| measure.format_f64(v)),
+        header,
+        rows,
+    )
 }
 
 #[cfg(test)]
