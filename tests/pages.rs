@@ -383,7 +383,7 @@ async fn regional_account_has_contents_headlines_overview_and_a_sheet_per_counci
     assert_eq!(sheets.len(), 23);
     assert!(sheets.contains(&"Cumbria".to_string()));
     assert_eq!(texts(&html, "nav.contents ol ol li").len(), 23);
-    assert_eq!(texts(&html, "#headlines h3").len(), 6);
+    assert_eq!(texts(&html, "#headlines > h3.govuk-heading-s").len(), 6);
     assert!(
         html.select(&scraper::Selector::parse("#overview table.rug").unwrap())
             .next()

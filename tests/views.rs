@@ -219,3 +219,39 @@ async fn quarterly_measures_show_eight_quarters_beside_a_year_earlier() {
         assert_eq!(get(&app, uri).await.0, StatusCode::OK, "{uri}");
     }
 }
+
+#[tokio::test]
+async fn the_overview_and_the_account_say_what_is_notable_with_rules_and_rows() {
+    let app = app(database(Start::Seeded).await);
+    for page in ["/?period=2023-24", "/regional-account?period=2023-24"] {
+        let (status, body) = get(&app, page).await;
+        assert_eq!(status, StatusCode::OK);
+        let html = Html::parse_document(&body);
+        let facts = texts(&html, "#notable p.fact");
+        assert!(
+            facts
+                .iter()
+                .any(|f| f.starts_with("The widest range is in")),
+            "{page}: {facts:?}"
+        );
+        assert!(
+            facts
+                .iter()
+                .any(|f| f.contains("councils are significantly")),
+            "{page}"
+        );
+        // Every fact carries its rule.
+        assert_eq!(
+            texts(&html, "#notable details").len(),
+            facts.len(),
+            "{page}: a rule for every fact"
+        );
+        // 2023-24 includes Cumbria's successors.
+        assert!(
+            text(&html, "#boundary-note")
+                .unwrap()
+                .contains("Westmorland and Furness"),
+            "{page}"
+        );
+    }
+}

@@ -2,10 +2,13 @@
 
 pub mod benchmark;
 pub mod comparison;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod funnel;
 pub mod headlines;
 pub mod intervals;
 pub mod measure;
+pub mod notable;
 pub mod rag;
 pub mod ranking;
 pub mod scorecard;

@@ -54,6 +54,8 @@ struct AccountPage {
     councils: Vec<Council>,
     domains: Vec<DomainGroupOf<MeasureRow>>,
     sheets: Vec<CouncilSheet>,
+    notable: Vec<crate::analysis::notable::DomainFacts>,
+    boundary: Option<&'static str>,
 }
 
 impl CouncilSheet {
@@ -136,6 +138,8 @@ async fn show(
     let (inputs, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
     let headlines = headlines::of_period(&catalogue, all, &names);
+    let notable = crate::analysis::notable::of_period(&catalogue, all, &names, comparator.label());
+    let boundary = super::overview::boundary_note(&inputs.councils);
     let (overall, domain_headlines) = (headlines.overall, headlines.domains);
     let Rug { councils, domains } = rug(&catalogue, inputs, all, &names, level, |_| true);
     let notes =
@@ -161,15 +165,17 @@ async fn show(
         councils,
         domains,
         sheets,
+        notable,
+        boundary,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::{analysed, inputs, measure};
     use crate::analysis::rag::{Target, TargetOwner};
     use crate::analysis::trend::Tolerance;
-    use crate::web::fixtures::{analysed, inputs, measure};
 
     #[test]
     fn a_sheet_sums_up_each_domain_with_its_commentary() {

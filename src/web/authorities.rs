@@ -432,9 +432,9 @@ impl CouncilRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::{analysed, inputs, measure, stored};
     use crate::analysis::rag::{Target, TargetOwner};
     use crate::analysis::trend::Tolerance;
-    use crate::web::fixtures::{analysed, inputs, measure, stored};
     use rust_decimal::Decimal;
 
     fn row(inputs: &Inputs, superseded: &[Superseded]) -> Option<CouncilRow> {

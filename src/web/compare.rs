@@ -183,7 +183,7 @@ async fn show(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::fixtures::{measure, period};
+    use crate::analysis::fixtures::{measure, period};
     use rust_decimal::Decimal;
 
     fn value(area: &str, p: &str, value: Option<i64>) -> CurrentValue {

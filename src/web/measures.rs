@@ -386,8 +386,8 @@ fn trend_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::{COUNCILS, analysed, inputs, measure};
     use crate::analysis::measure::Value;
-    use crate::web::fixtures::{COUNCILS, analysed, inputs, measure};
 
     fn names() -> HashMap<String, String> {
         COUNCILS
@@ -460,7 +460,7 @@ mod tests {
         let (bars, funnel) = charts(&m, &a, &rows, &lines, None);
         assert_eq!(lines.len(), 2, "England and the region: {lines:?}");
         assert!(bars.is_some() && funnel.is_some());
-        let without_counts = crate::web::fixtures::inputs(None, false);
+        let without_counts = crate::analysis::fixtures::inputs(None, false);
         let a = analysed(&without_counts);
         let rows = ranked_rows(&m, &a, &stored_index(&without_counts), &names(), Level::P95);
         let (bars, funnel) = charts(&m, &a, &rows, &benchmark_lines(&a), None);

@@ -11,8 +11,6 @@ mod compare;
 mod domains;
 mod downloads;
 mod error;
-#[cfg(test)]
-mod fixtures;
 mod guard;
 mod health;
 mod layout;

@@ -111,6 +111,21 @@ struct OverviewPage {
     domain_headlines: Vec<Headline>,
     councils: Vec<Council>,
     domains: Vec<DomainGroupOf<MeasureRow>>,
+    notable: Vec<crate::analysis::notable::DomainFacts>,
+    boundary: Option<&'static str>,
+}
+
+/// Cumbria's successors, whose values start in 2023-24.
+const CUMBRIA_SUCCESSORS: [&str; 2] = ["E06000063", "E06000064"];
+
+/// A note on boundary changes among the councils shown.
+pub fn boundary_note(councils: &[String]) -> Option<&'static str> {
+    councils
+        .iter()
+        .any(|c| CUMBRIA_SUCCESSORS.contains(&c.as_str()))
+        .then_some(
+            "Cumbria was replaced on 1 April 2023 by Cumberland and by Westmorland and Furness: their values start in 2023-24 and are not compared with Cumbria's earlier ones.",
+        )
 }
 
 /// The tartan rug: councils by measures, grouped by domain.
@@ -219,6 +234,12 @@ async fn show(
         domain.is_none_or(|d| m.domain_slug == d)
     });
     let headlines = crate::analysis::headlines::of_period(&catalogue, analysed, &names);
+    let notable =
+        crate::analysis::notable::of_period(&catalogue, analysed, &names, comparator.label())
+            .into_iter()
+            .filter(|d| domain.is_none_or(|x| x == d.slug))
+            .collect();
+    let boundary = boundary_note(&inputs.councils);
     let layout = Layout::new(&state, &visitor, format!("Regional overview, {period}"))
         .await?
         .showing(analysis.inputs.illustrative());
@@ -241,5 +262,7 @@ async fn show(
             .collect(),
         councils,
         domains,
+        notable,
+        boundary,
     })
 }
