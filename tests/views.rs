@@ -255,3 +255,20 @@ async fn the_overview_and_the_account_say_what_is_notable_with_rules_and_rows() 
         );
     }
 }
+
+#[tokio::test]
+async fn a_council_has_a_one_page_summary() {
+    let app = app(database(Start::Seeded).await);
+    let (status, body) = get(&app, "/authorities/E06000006/summary?period=2023-24").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    assert_eq!(text(&html, "h1").unwrap(), "Halton");
+    assert_eq!(texts(&html, "#summary-domains tbody tr").len(), 6);
+    let (_, account) = get(&app, "/regional-account?period=2023-24").await;
+    let account = Html::parse_document(&account);
+    // The same sheet as in the Regional Account.
+    assert_eq!(
+        texts(&html, "#summary-domains tbody tr"),
+        texts(&account, "#council-E06000006 tbody tr")
+    );
+}

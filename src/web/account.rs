@@ -23,7 +23,73 @@ use crate::db::queries::measures;
 use crate::domain::Measure;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/regional-account", get(show))
+    Router::new()
+        .route("/regional-account", get(show))
+        .route("/authorities/{code}/summary", get(summary))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/summary.html")]
+struct SummaryPage {
+    layout: Layout,
+    period: String,
+    comparator: &'static str,
+    sheet: CouncilSheet,
+}
+
+/// `GET /authorities/{code}/summary`: the council's sheet of the Regional Account alone, on one
+/// A4 page when printed.
+async fn summary(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Query(q): Query<AnalysisQuery>,
+) -> Result<SummaryPage, AppError> {
+    let not_found = || AppError::NotFound(format!("a council with the code {code}"));
+    let ons: crate::domain::OnsCode = code.parse().map_err(|_| not_found())?;
+    let authority = crate::db::queries::areas::authority(&state.pool, ons.as_str())
+        .await?
+        .ok_or_else(not_found)?;
+    let view = visitor.viewer.data_view_of(&authority.ons_code);
+    let (comparator, level) = q.choices()?;
+    let (period, _) = choose_period(&state.pool, view, &q.period_query()).await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
+    let analysis = super::cache::analysed_for(
+        &state,
+        view,
+        period,
+        comparator,
+        level,
+        Some(&authority.ons_code),
+    )
+    .await?;
+    let notes = commentary::published(
+        &state.pool,
+        view,
+        period.financial_year(),
+        None,
+        Some(&authority.ons_code),
+    )
+    .await?;
+    let sheet = CouncilSheet::build(
+        &authority.ons_code,
+        authority.name.clone(),
+        &catalogue,
+        &analysis.analysed,
+        &notes,
+    );
+    Ok(SummaryPage {
+        layout: Layout::new(
+            &state,
+            &visitor,
+            format!("{} summary, {period}", authority.name),
+        )
+        .await?
+        .showing(analysis.inputs.illustrative()),
+        period: period.to_string(),
+        comparator: comparator.label(),
+        sheet,
+    })
 }
 
 pub struct DomainLine {
