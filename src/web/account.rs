@@ -45,11 +45,7 @@ async fn summary(
     axum::extract::Path(code): axum::extract::Path<String>,
     Query(q): Query<AnalysisQuery>,
 ) -> Result<SummaryPage, AppError> {
-    let not_found = || AppError::NotFound(format!("a council with the code {code}"));
-    let ons: crate::domain::OnsCode = code.parse().map_err(|_| not_found())?;
-    let authority = crate::db::queries::areas::authority(&state.pool, ons.as_str())
-        .await?
-        .ok_or_else(not_found)?;
+    let authority = super::values::authority(&state, &code).await?;
     let view = visitor.viewer.data_view_of(&authority.ons_code);
     let (comparator, level) = q.choices()?;
     let (period, _) = choose_period(&state.pool, view, &q.period_query()).await?;

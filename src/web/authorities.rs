@@ -24,8 +24,8 @@ use crate::analysis::scorecard::{Analysed, Inputs};
 use crate::analysis::trend::{Direction, Trend};
 use crate::charts::sparkline::{Sparkline, sparkline};
 use crate::charts::spine::{Spine, spine};
-use crate::db::queries::{areas, measures, observations};
-use crate::domain::{Authority, Measure, OnsCode, Period};
+use crate::db::queries::{measures, observations};
+use crate::domain::{Authority, Measure, Period};
 use rust_decimal::prelude::ToPrimitive;
 
 pub fn router() -> Router<AppState> {
@@ -98,11 +98,7 @@ async fn show(
     Path(code): Path<String>,
     Query(query): Query<AnalysisQuery>,
 ) -> Result<CouncilPage, AppError> {
-    let not_found = || AppError::NotFound(format!("a council with the code {code}"));
-    let ons: OnsCode = code.parse().map_err(|_| not_found())?;
-    let authority = areas::authority(&state.pool, ons.as_str())
-        .await?
-        .ok_or_else(not_found)?;
+    let authority = super::values::authority(&state, &code).await?;
     let view = visitor.viewer.data_view_of(&authority.ons_code);
     let (comparator, level) = query.choices()?;
     let (period, periods) = choose_period(&state.pool, view, &query.period_query()).await?;

@@ -19,8 +19,8 @@ use crate::analysis::comparison::Comparison;
 use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
 use crate::analysis::scorecard::Analysed;
-use crate::db::queries::{areas, measures};
-use crate::domain::{Measure, OnsCode};
+use crate::db::queries::measures;
+use crate::domain::Measure;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/authorities/{code}/teasc", get(show))
@@ -158,11 +158,7 @@ async fn show(
     Path(code): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<TeascPage, AppError> {
-    let not_found = || AppError::NotFound(format!("a council with the code {code}"));
-    let ons: OnsCode = code.parse().map_err(|_| not_found())?;
-    let authority = areas::authority(&state.pool, ons.as_str())
-        .await?
-        .ok_or_else(not_found)?;
+    let authority = super::values::authority(&state, &code).await?;
     let view = visitor.viewer.data_view_of(&authority.ons_code);
     let (period, periods) = choose_period(&state.pool, view, &q).await?;
     let catalogue = measures::catalogue(&state.pool).await?;

@@ -42,6 +42,15 @@ pub struct DomainGroupOf<R> {
     pub rows: Vec<R>,
 }
 
+/// The council an address names by its ONS code; "not found" for anything else.
+pub async fn authority(state: &AppState, code: &str) -> Result<crate::domain::Authority, AppError> {
+    let not_found = || AppError::NotFound(format!("a council with the code {code}"));
+    let ons: crate::domain::OnsCode = code.parse().map_err(|_| not_found())?;
+    areas::authority(&state.pool, ons.as_str())
+        .await?
+        .ok_or_else(not_found)
+}
+
 /// Council names by ONS code.
 pub async fn council_names(state: &AppState) -> Result<HashMap<String, String>, AppError> {
     Ok(areas::council_names(&state.pool).await?)
