@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use super::report::Report;
 use super::{FileContents, Format, Options, Series, read, warn_changes};
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
-use crate::db::queries::{areas, audit, known, measures, observations};
+use crate::db::queries::{areas, audit, known, measures, observations, uploads};
 use crate::domain::{Period, Provenance};
 
 /// A checked file, ready to commit when its report has no errors.
@@ -120,6 +120,51 @@ pub async fn commit(
     let committed = commit_in(&mut tx, analysis, submitted_by).await?;
     tx.commit().await?;
     Ok(committed)
+}
+
+/// A kept upload checked again against the stored data (which may have changed since it was
+/// uploaded), with the period given with it; none when the upload has no file.
+pub async fn reanalyse(
+    pool: &PgPool,
+    upload: i64,
+    limits: super::decode::Limits,
+) -> sqlx::Result<Option<Analysis>> {
+    let Some((filename, bytes, period)) = uploads::file(pool, upload).await? else {
+        return Ok(None);
+    };
+    let options = Options {
+        period: period.and_then(|p| p.parse().ok()),
+        limits,
+    };
+    analyse(pool, &filename, &bytes, options).await.map(Some)
+}
+
+/// Stores a kept upload's analysis as a revision and records the upload as accepted (from
+/// status `from`), both in `tx`: the submission's id, or none when the upload was no longer in
+/// `from` (decided meanwhile).
+pub async fn accept_in(
+    tx: &mut sqlx::PgConnection,
+    analysis: &Analysis,
+    upload: i64,
+    from: &str,
+    submitted_by: &str,
+    decided_by: &str,
+) -> Result<Option<i64>, CommitError> {
+    let submission = match commit_in(&mut *tx, analysis, submitted_by).await? {
+        Committed::Stored { submission_id, .. }
+        | Committed::AlreadyCurrent { submission_id, .. } => submission_id,
+    };
+    let decided = uploads::decide(
+        tx,
+        upload,
+        from,
+        "accepted",
+        decided_by,
+        None,
+        Some(submission),
+    )
+    .await?;
+    Ok(decided.then_some(submission))
 }
 
 /// As [`commit`], inside the caller's transaction (which also records, say, the return it

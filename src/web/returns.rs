@@ -19,7 +19,7 @@ use crate::db::queries::uploads::{self, NewUpload, Upload};
 use crate::db::queries::{areas, audit, submissions};
 use crate::domain::Period;
 use crate::domain::round::ReturnStatus;
-use crate::ingest::import::{self, CommitError, Committed};
+use crate::ingest::import::{self, CommitError};
 use crate::ingest::report::Report;
 
 pub fn router(max_upload_bytes: usize) -> Router<AppState> {
@@ -282,41 +282,27 @@ async fn accept(
 ) -> Result<Redirect, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), format!("return {id}"))?;
     let upload = visible(&state, &visitor, &id).await?;
-    let (filename, bytes, period) = uploads::file(&state.pool, upload.id)
+    let analysis = import::reanalyse(&state.pool, upload.id, options(&state, None).limits)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("return {id}")))?;
-    let period: Option<Period> = period.and_then(|p| p.parse().ok());
-    let analysis = import::analyse(&state.pool, &filename, &bytes, options(&state, period)).await?;
     let mut tx = state.pool.begin().await?;
-    let committed = import::commit_in(&mut tx, &analysis, &upload.uploaded_by)
-        .await
-        .map_err(|e| match e {
-            CommitError::HasErrors(n) => AppError::bad_request(
-                "return",
-                format!("the file now has {n} errors against the stored data: send it back"),
-            ),
-            CommitError::Database(e) => e.into(),
-        })?;
-    let submission = match committed {
-        Committed::Stored { submission_id, .. }
-        | Committed::AlreadyCurrent { submission_id, .. } => submission_id,
-    };
-    if !uploads::decide(
+    let submission = import::accept_in(
         &mut tx,
+        &analysis,
         upload.id,
         "submitted",
-        "accepted",
+        &upload.uploaded_by,
         visitor.viewer.actor(),
-        None,
-        Some(submission),
     )
-    .await?
-    {
-        return Err(AppError::bad_request(
+    .await
+    .map_err(|e| match e {
+        CommitError::HasErrors(n) => AppError::bad_request(
             "return",
-            "only a submitted return can be accepted",
-        ));
-    }
+            format!("the file now has {n} errors against the stored data: send it back"),
+        ),
+        CommitError::Database(e) => e.into(),
+    })?
+    .ok_or_else(|| AppError::bad_request("return", "only a submitted return can be accepted"))?;
     audit::record(
         &mut tx,
         visitor.viewer.actor(),

@@ -19,7 +19,7 @@ use crate::db::queries::{areas, measures};
 use crate::domain::{OnsCode, Period};
 use crate::ingest::Options;
 use crate::ingest::decode::Limits;
-use crate::ingest::import::{self, Committed};
+use crate::ingest::import;
 use crate::ingest::report::Report;
 use crate::ingest::template::{self, TemplateRow};
 
@@ -323,13 +323,12 @@ async fn commit(
         .await?
         .filter(|u| u.ons_code.is_none() && u.status == "draft")
         .ok_or_else(not_found)?;
-    let (filename, bytes, period) = uploads::file(&state.pool, upload.id)
+    let analysis = import::reanalyse(&state.pool, upload.id, options(&state, None).limits)
         .await?
         .ok_or_else(not_found)?;
-    let period = period.and_then(|p| p.parse().ok());
-    let analysis = import::analyse(&state.pool, &filename, &bytes, options(&state, period)).await?;
     let mut tx = state.pool.begin().await?;
-    let committed = import::commit_in(&mut tx, &analysis, visitor.viewer.actor())
+    let actor = visitor.viewer.actor();
+    let submission = import::accept_in(&mut tx, &analysis, upload.id, "draft", actor, actor)
         .await
         .map_err(|e| match e {
             import::CommitError::HasErrors(n) => AppError::bad_request(
@@ -337,24 +336,8 @@ async fn commit(
                 format!("the file now has {n} errors; upload it again to see them"),
             ),
             import::CommitError::Database(e) => AppError::from(e),
-        })?;
-    let submission = match committed {
-        Committed::Stored { submission_id, .. }
-        | Committed::AlreadyCurrent { submission_id, .. } => submission_id,
-    };
-    if !uploads::decide(
-        &mut tx,
-        upload.id,
-        "draft",
-        "accepted",
-        visitor.viewer.actor(),
-        None,
-        Some(submission),
-    )
-    .await?
-    {
-        return Err(not_found());
-    }
+        })?
+        .ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/submissions/{submission}")).into_response())
 }
