@@ -75,18 +75,14 @@ pub async fn inputs(
     )
     .fetch_all(pool)
     .await?;
-    let values: Vec<ValueRow> = sqlx::query_as(match view {
-        DataView::Internal => {
-            "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error, o.provenance
-             FROM current_observations o JOIN periods p ON p.code = o.period_code
-             WHERE p.sort_key <= $1 AND p.year_start >= $2 AND o.disaggregation = 'Total'"
-        }
-        DataView::Published => {
-            "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error, o.provenance
-             FROM published_observations o JOIN periods p ON p.code = o.period_code
-             WHERE p.sort_key <= $1 AND p.year_start >= $2 AND o.disaggregation = 'Total'"
-        }
-    })
+    let values: Vec<ValueRow> = sqlx::query_as(in_view!(
+        view,
+        "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error, o.provenance FROM ",
+        "current_observations",
+        "published_observations",
+        " o JOIN periods p ON p.code = o.period_code
+         WHERE p.sort_key <= $1 AND p.year_start >= $2 AND o.disaggregation = 'Total'"
+    ))
     .bind(as_at.sort_key())
     .bind((as_at.year_start() - YEARS_OF_HISTORY) as i16)
     .fetch_all(pool)

@@ -24,22 +24,17 @@ pub async fn published(
     domain: Option<&str>,
     council: Option<&str>,
 ) -> sqlx::Result<Vec<Commentary>> {
-    let sql = match view {
-        DataView::Internal => {
-            "SELECT DISTINCT ON (c.ons_code, c.domain_slug) c.ons_code, a.name AS council, c.domain_slug, c.body
-             FROM shown_commentary c JOIN authorities a ON a.ons_code = c.ons_code
-             WHERE c.period_code = $1 AND c.status = 'published'
-               AND ($2::text IS NULL OR c.domain_slug = $2) AND ($3::text IS NULL OR c.ons_code = $3)
-             ORDER BY c.ons_code, c.domain_slug, c.revision DESC"
-        }
-        DataView::Published => {
-            "SELECT DISTINCT ON (c.ons_code, c.domain_slug) c.ons_code, a.name AS council, c.domain_slug, c.body
-             FROM published_commentary c JOIN authorities a ON a.ons_code = c.ons_code
-             WHERE c.period_code = $1
-               AND ($2::text IS NULL OR c.domain_slug = $2) AND ($3::text IS NULL OR c.ons_code = $3)
-             ORDER BY c.ons_code, c.domain_slug, c.revision DESC"
-        }
-    };
+    // The published view holds published revisions only; the internal one every status.
+    let sql = in_view!(
+        view,
+        "SELECT DISTINCT ON (c.ons_code, c.domain_slug) c.ons_code, a.name AS council, c.domain_slug, c.body FROM ",
+        "shown_commentary",
+        "published_commentary",
+        " c JOIN authorities a ON a.ons_code = c.ons_code
+         WHERE c.period_code = $1 AND c.status = 'published'
+           AND ($2::text IS NULL OR c.domain_slug = $2) AND ($3::text IS NULL OR c.ons_code = $3)
+         ORDER BY c.ons_code, c.domain_slug, c.revision DESC"
+    );
     sqlx::query_as(sql)
         .bind(period.to_string())
         .bind(domain)

@@ -98,20 +98,14 @@ pub async fn values_of(
     measures: &[String],
     areas: &[String],
 ) -> sqlx::Result<Vec<CurrentValue>> {
-    let sql = match view {
-        DataView::Internal => {
-            "SELECT o.measure_code AS measure, o.area_code AS area, o.period_code AS period, o.value,
-                    o.provenance
-             FROM current_observations o
-             WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'"
-        }
-        DataView::Published => {
-            "SELECT o.measure_code AS measure, o.area_code AS area, o.period_code AS period, o.value,
-                    o.provenance
-             FROM published_observations o
-             WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'"
-        }
-    };
+    let sql = in_view!(
+        view,
+        "SELECT o.measure_code AS measure, o.area_code AS area, o.period_code AS period, o.value,
+                o.provenance FROM ",
+        "current_observations",
+        "published_observations",
+        " o WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'"
+    );
     sqlx::query_as(sql)
         .bind(measures)
         .bind(areas)
