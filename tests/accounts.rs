@@ -8,7 +8,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Agent, Start, app, database, official_bytes, official_name, text, texts};
+use common::{Agent, Cast, Start, app, database, official_bytes, official_name, text, texts};
 use scorecard::domain::Period;
 use scorecard::domain::account::Role;
 use scraper::Html;
@@ -55,39 +55,15 @@ fn return_id(headers: &axum::http::HeaderMap) -> i64 {
     location.strip_prefix("/returns/").unwrap().parse().unwrap()
 }
 
-struct Cast {
-    analyst: Agent,
-    halton: Agent,
-    warrington: Agent,
-    public: Agent,
-}
-
+/// Everyone, with the quarter's collection round opened by the analyst.
 async fn cast(app: &axum::Router, pool: &PgPool) -> Cast {
-    let mut analyst = Agent::signed_in(app, pool, "analyst@example.org", Role::Analyst, None).await;
-    let (status, _, body) = analyst
+    let mut c = Cast::signed_in(app, pool).await;
+    let (status, _, body) = c
+        .analyst
         .post_form("/rounds", &[("period", QUARTER), ("due", "2017-08-15")])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    Cast {
-        analyst,
-        halton: Agent::signed_in(
-            app,
-            pool,
-            "dass@halton.example",
-            Role::Council,
-            Some(HALTON),
-        )
-        .await,
-        warrington: Agent::signed_in(
-            app,
-            pool,
-            "dass@warrington.example",
-            Role::Council,
-            Some(WARRINGTON),
-        )
-        .await,
-        public: Agent::public(app),
-    }
+    c
 }
 
 /// Halton uploads, checks and submits its return, and writes and submits commentary.

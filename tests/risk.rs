@@ -7,9 +7,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Agent, Start, app, database, official_bytes, official_name, text, texts};
+use common::{Cast, Start, app, database, official_bytes, official_name, text, texts};
 use scorecard::domain::Period;
-use scorecard::domain::account::Role;
 use scraper::Html;
 use sqlx::PgPool;
 
@@ -35,36 +34,6 @@ async fn official() -> PgPool {
     pool
 }
 
-struct Cast {
-    analyst: Agent,
-    halton: Agent,
-    warrington: Agent,
-    public: Agent,
-}
-
-async fn cast(app: &axum::Router, pool: &PgPool) -> Cast {
-    Cast {
-        analyst: Agent::signed_in(app, pool, "analyst@example.org", Role::Analyst, None).await,
-        halton: Agent::signed_in(
-            app,
-            pool,
-            "dass@halton.example",
-            Role::Council,
-            Some(HALTON),
-        )
-        .await,
-        warrington: Agent::signed_in(
-            app,
-            pool,
-            "dass@warrington.example",
-            Role::Council,
-            Some(WARRINGTON),
-        )
-        .await,
-        public: Agent::public(app),
-    }
-}
-
 fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap()
 }
@@ -73,7 +42,7 @@ fn json(body: &str) -> serde_json::Value {
 async fn triggers_are_evaluated_on_official_data_and_seen_by_the_council_and_analyst_only() {
     let pool = official().await;
     let app = app(pool.clone());
-    let mut c = cast(&app, &pool).await;
+    let mut c = Cast::signed_in(&app, &pool).await;
     let uri = format!("/api/v1/authorities/{HALTON}/triggers?period=2016-17");
     let (status, body) = c.halton.get(&uri).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -172,7 +141,7 @@ async fn triggers_are_evaluated_on_official_data_and_seen_by_the_council_and_ana
 async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
     let pool = official().await;
     let app = app(pool.clone());
-    let mut c = cast(&app, &pool).await;
+    let mut c = Cast::signed_in(&app, &pool).await;
     let profile = format!("/risk/{HALTON}?period=2016-17");
     let post = |action: &'static str, fields: &[(&'static str, &'static str)]| {
         let mut all = vec![("year", "2016-17"), ("action", action)];
@@ -355,7 +324,7 @@ async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
 async fn intelligence_self_assessment_and_trigger_versions() {
     let pool = official().await;
     let app = app(pool.clone());
-    let mut c = cast(&app, &pool).await;
+    let mut c = Cast::signed_in(&app, &pool).await;
     let add = |visibility: &'static str, evidence: &'static str| {
         vec![
             ("year", "2016-17"),

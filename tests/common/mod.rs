@@ -488,3 +488,40 @@ pub async fn publish(pool: &PgPool, period: scorecard::domain::Period) {
         .expect("publish");
     tx.commit().await.expect("commit");
 }
+
+/// The people of the role tests: the analyst, Halton's and Warrington's directors, the public.
+#[allow(dead_code)]
+pub struct Cast {
+    pub analyst: Agent,
+    pub halton: Agent,
+    pub warrington: Agent,
+    pub public: Agent,
+}
+
+#[allow(dead_code)]
+impl Cast {
+    /// Everyone signed in through /login (the public not).
+    pub async fn signed_in(app: &Router, pool: &PgPool) -> Cast {
+        use scorecard::domain::account::Role;
+        Cast {
+            analyst: Agent::signed_in(app, pool, "analyst@example.org", Role::Analyst, None).await,
+            halton: Agent::signed_in(
+                app,
+                pool,
+                "dass@halton.example",
+                Role::Council,
+                Some("E06000006"),
+            )
+            .await,
+            warrington: Agent::signed_in(
+                app,
+                pool,
+                "dass@warrington.example",
+                Role::Council,
+                Some("E06000007"),
+            )
+            .await,
+            public: Agent::public(app),
+        }
+    }
+}
