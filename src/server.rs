@@ -73,7 +73,7 @@ async fn warm(app: axum::Router, state: AppState) {
     let mut last = None;
     loop {
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-        let Ok(version) = state.version.current(&state.pool).await else {
+        let Ok(version) = state.version.published(&state.pool).await else {
             continue;
         };
         if last == Some(version) {

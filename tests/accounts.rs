@@ -522,7 +522,7 @@ async fn every_write_is_in_the_audit_log_and_the_round_shows_each_status() {
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let pool = database(Start::Seeded).await;
-    let app = app(pool);
+    let app = app(pool.clone());
     for uri in [
         "/",
         "/login",
@@ -547,7 +547,8 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
         assert_eq!(headers["referrer-policy"], "same-origin", "{uri}");
     }
-    // The sign-in page starts a session: its cookie is HttpOnly and SameSite=Lax.
+    // The sign-in page stores nothing: its form token travels in an HttpOnly, SameSite=Strict
+    // cookie; signing in starts a session whose cookie is HttpOnly and SameSite=Lax.
     let (_, headers, _) = common::send(
         &app,
         axum::http::Request::get("/login")
@@ -555,6 +556,30 @@ async fn every_response_carries_the_security_headers() {
             .unwrap(),
     )
     .await;
+    let cookie = headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("scorecard_form="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    scorecard::accounts::add_user(
+        &pool,
+        "headers@example.org",
+        scorecard::domain::account::Role::Analyst,
+        None,
+        Some(common::PASSWORD.into()),
+        "test",
+    )
+    .await
+    .unwrap();
+    let mut agent = common::Agent::public(&app);
+    let (status, headers, _) = agent
+        .post_form(
+            "/login",
+            &[("email", "headers@example.org"), ("password", common::PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
     let cookie = headers["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("scorecard_session="), "{cookie}");
     assert!(

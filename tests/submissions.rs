@@ -146,7 +146,7 @@ async fn an_upload_over_the_limit_is_refused_clearly() {
     let (status, _, body) = analyst
         .upload("/submissions/check", "big.csv", &big, &[])
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(
         body.contains("too large") || body.contains("larger than"),
         "{body}"

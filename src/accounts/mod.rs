@@ -6,7 +6,7 @@ pub mod password;
 use chrono::{Duration, Utc};
 use sqlx::PgPool;
 
-use crate::db::queries::{areas, audit, users};
+use crate::db::queries::{areas, audit, sessions, users};
 use crate::domain::account::{Account, Role};
 
 /// Failed sign-ins allowed per account, and per address, within [`WINDOW_MINUTES`].
@@ -20,10 +20,22 @@ pub const LINK_HOURS: i64 = 24;
 pub enum AccountError {
     #[error("{0}")]
     Invalid(String),
+    /// Too many passwords are being checked at once: try again in a moment.
+    #[error("too many passwords are being checked at once")]
+    Busy,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+impl From<password::HashError> for AccountError {
+    fn from(e: password::HashError) -> Self {
+        match e {
+            password::HashError::Busy => AccountError::Busy,
+            password::HashError::Failed(e) => AccountError::Other(e),
+        }
+    }
 }
 
 /// What a sign-in attempt came to. Wrong email and wrong password are one outcome.
@@ -122,6 +134,7 @@ pub async fn reset(pool: &PgPool, email: &str, by: &str) -> Result<String, Accou
         .ok_or_else(|| AccountError::Invalid(format!("no account for {email}")))?;
     let mut tx = pool.begin().await?;
     users::set_password(&mut tx, user.id, "").await?;
+    sessions::end_all_of(&mut *tx, user.id).await?;
     let token = new_link(&mut tx, user.id).await?;
     audit::record(
         &mut tx,
@@ -136,7 +149,7 @@ pub async fn reset(pool: &PgPool, email: &str, by: &str) -> Result<String, Accou
     Ok(token)
 }
 
-/// Disables (or enables again) a user.
+/// Disables (or enables again) a user. Nobody disables themselves, and the last admin stays.
 pub async fn set_disabled(
     pool: &PgPool,
     email: &str,
@@ -146,8 +159,27 @@ pub async fn set_disabled(
     let user = users::by_email(pool, email)
         .await?
         .ok_or_else(|| AccountError::Invalid(format!("no account for {email}")))?;
+    if disabled && user.email.eq_ignore_ascii_case(by.trim()) {
+        return Err(AccountError::Invalid(
+            "you cannot disable your own account: ask another admin".into(),
+        ));
+    }
     let mut tx = pool.begin().await?;
+    // Serialises changes to admins, so that two admins disabling each other leave one.
+    users::lock_admins(&mut tx).await?;
+    if disabled
+        && user.role == Role::Admin
+        && user.disabled_at.is_none()
+        && users::active_admins(&mut *tx).await? <= 1
+    {
+        return Err(AccountError::Invalid(
+            "this is the last admin who can sign in: add another admin first".into(),
+        ));
+    }
     users::set_disabled(&mut tx, user.id, disabled).await?;
+    if disabled {
+        sessions::end_all_of(&mut *tx, user.id).await?;
+    }
     audit::record(
         &mut tx,
         by,
@@ -165,18 +197,45 @@ pub async fn set_disabled(
     Ok(users::by_id(pool, user.id).await?.unwrap_or(user))
 }
 
-/// Checks an email and password, throttled per account and per address.
+/// Checks an email and password, throttled per account and per address: each attempt is
+/// counted before its password is checked, under a lock on the account and the address, so that
+/// however many arrive at once at most [`PER_ACCOUNT`] and [`PER_ADDRESS`] are ever checked in
+/// [`WINDOW_MINUTES`]. A successful attempt is then forgotten; a failed one stays counted and is
+/// written to the audit log.
 pub async fn sign_in(
     pool: &PgPool,
     email: &str,
     password: String,
     address: &str,
 ) -> Result<SignIn, AccountError> {
-    let (account_failures, address_failures) =
-        users::recent_failures(pool, email, address, WINDOW_MINUTES).await?;
-    if account_failures >= PER_ACCOUNT || address_failures >= PER_ADDRESS {
+    let attempt = {
+        let mut tx = pool.begin().await?;
+        let attempt = users::count_attempt(
+            &mut tx,
+            email,
+            address,
+            WINDOW_MINUTES,
+            PER_ACCOUNT,
+            PER_ADDRESS,
+        )
+        .await?;
+        if attempt.is_none() {
+            audit::record(
+                &mut tx,
+                email,
+                "sign_in.throttled",
+                &format!("user {email}"),
+                None,
+                Some(serde_json::json!({ "address": address })),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        attempt
+    };
+    let Some(attempt) = attempt else {
         return Ok(SignIn::Throttled);
-    }
+    };
     let user = users::by_email(pool, email)
         .await?
         .filter(|u| u.disabled_at.is_none());
@@ -184,12 +243,29 @@ pub async fn sign_in(
         .as_ref()
         .and_then(|u| u.password_hash.clone())
         .filter(|h| !h.is_empty());
-    if password::verify(password, stored).await?
-        && let Some(user) = user
-    {
+    let matched = match password::verify(password, stored).await {
+        Ok(m) => m,
+        Err(e) => {
+            // Not checked: the attempt does not count against the account.
+            users::forget_attempt(pool, attempt).await?;
+            return Err(e.into());
+        }
+    };
+    if matched && let Some(user) = user {
+        users::forget_attempt(pool, attempt).await?;
         return Ok(SignIn::Accepted(user.account()));
     }
-    users::record_failure(pool, email, address).await?;
+    let mut tx = pool.begin().await?;
+    audit::record(
+        &mut tx,
+        email,
+        "sign_in.failed",
+        &format!("user {email}"),
+        None,
+        Some(serde_json::json!({ "address": address })),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(SignIn::Refused)
 }
 
@@ -214,6 +290,7 @@ pub async fn set_password_with_link(
         .filter(|u| u.disabled_at.is_none())
         .ok_or_else(|| AccountError::Invalid("this account is disabled".into()))?;
     users::set_password(&mut tx, user.id, &hash).await?;
+    sessions::end_all_of(&mut *tx, user.id).await?;
     audit::record(
         &mut tx,
         &user.email,

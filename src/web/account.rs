@@ -5,9 +5,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{State};
 use axum::routing::get;
 
+use super::layout::Params;
 use super::cache::analysed;
 use super::layout::{AnalysisQuery, Layout, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
@@ -43,7 +44,7 @@ async fn summary(
     State(state): State<AppState>,
     visitor: Visitor,
     axum::extract::Path(code): axum::extract::Path<String>,
-    Query(q): Query<AnalysisQuery>,
+    Params(q): Params<AnalysisQuery>,
 ) -> Result<SummaryPage, AppError> {
     let authority = super::values::authority(&state, &code).await?;
     let view = visitor.viewer.data_view_of(&authority.ons_code);
@@ -190,7 +191,7 @@ impl CouncilSheet {
 async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(q): Query<AnalysisQuery>,
+    Params(q): Params<AnalysisQuery>,
 ) -> Result<AccountPage, AppError> {
     let view = visitor.viewer.data_view();
     let (comparator, level) = q.choices()?;

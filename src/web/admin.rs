@@ -3,11 +3,12 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
+use super::layout::Params;
 use super::layout::Layout;
 use super::session::Visitor;
 use super::{AppError, AppState};
@@ -228,7 +229,7 @@ const AUDIT_ROWS: i64 = 500;
 async fn audit_page(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(q): Query<AuditQuery>,
+    Params(q): Params<AuditQuery>,
 ) -> Result<AuditPage, AppError> {
     visitor.require(visitor.viewer.can_read_audit(), "the audit log")?;
     let actor = q.actor.as_deref().map(str::trim).filter(|s| !s.is_empty());

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
+use super::layout::Params;
 use super::cache::{analysed, analysed_for};
 use super::layout::{AnalysisQuery, choose_period};
 use super::session::Visitor;
@@ -65,6 +66,11 @@ impl IntoResponse for ApiError {
             AppError::Forbidden(why) => (StatusCode::FORBIDDEN, None, why.clone()),
             AppError::SignIn => (StatusCode::UNAUTHORIZED, None, "sign in needed".into()),
             AppError::TooMany(why) => (StatusCode::TOO_MANY_REQUESTS, None, why.clone()),
+            AppError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                "busy: try again in a few seconds".into(),
+            ),
             AppError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
                 (
@@ -89,7 +95,14 @@ impl IntoResponse for ApiError {
                 message,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        response
     }
 }
 
@@ -303,7 +316,7 @@ async fn measure_values(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(code): Path<String>,
-    Query(q): Query<AnalysisQuery>,
+    Params(q): Params<AnalysisQuery>,
 ) -> Result<Json<MeasureValues>, ApiError> {
     let view = visitor.viewer.data_view();
     let (period, comparator, level) = resolve(&state, view, &q).await?;
@@ -344,7 +357,7 @@ async fn authority_scorecard(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(code): Path<String>,
-    Query(q): Query<AnalysisQuery>,
+    Params(q): Params<AnalysisQuery>,
 ) -> Result<Json<AuthorityScorecard>, ApiError> {
     let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
         AppError::bad_request("ons_code", e.to_string())
@@ -428,7 +441,7 @@ async fn authority_scorecard(
 async fn headlines_for_period(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(q): Query<AnalysisQuery>,
+    Params(q): Params<AnalysisQuery>,
 ) -> Result<Json<Headlines>, ApiError> {
     let view = visitor.viewer.data_view();
     let (period, comparator, level) = resolve(&state, view, &q).await?;
@@ -476,7 +489,7 @@ async fn authority_triggers(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(code): Path<String>,
-    Query(q): Query<super::layout::PeriodQuery>,
+    Params(q): Params<super::layout::PeriodQuery>,
 ) -> Result<Json<AuthorityTriggers>, ApiError> {
     let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
         AppError::bad_request("ons_code", e.to_string())

@@ -5,9 +5,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::routing::get;
 
+use super::layout::Params;
 use super::cache::analysed_for;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::session::Visitor;
@@ -96,7 +97,7 @@ async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(code): Path<String>,
-    Query(query): Query<AnalysisQuery>,
+    Params(query): Params<AnalysisQuery>,
 ) -> Result<CouncilPage, AppError> {
     let authority = super::values::authority(&state, &code).await?;
     let view = visitor.viewer.data_view_of(&authority.ons_code);

@@ -4,11 +4,12 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::get;
 use axum::{Form, Router};
 
+use super::layout::Params;
 use super::layout::{Layout, PeriodQuery};
 use super::session::Visitor;
 use super::{AppError, AppState};
@@ -136,7 +137,7 @@ async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(code): Path<String>,
-    Query(query): Query<PeriodQuery>,
+    Params(query): Params<PeriodQuery>,
 ) -> Result<CommentaryPage, AppError> {
     let authority = council_of(&state, &visitor, &code).await?;
     let (period, years) = year(&state, &query).await?;

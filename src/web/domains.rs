@@ -4,9 +4,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::routing::get;
 
+use super::layout::Params;
 use super::cache::analysed;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
@@ -57,7 +58,7 @@ async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(slug): Path<String>,
-    Query(query): Query<AnalysisQuery>,
+    Params(query): Params<AnalysisQuery>,
 ) -> Result<DomainPage, AppError> {
     let view = visitor.viewer.data_view();
     let (name, summary) = crate::db::queries::domains::by_slug(&state.pool, &slug)

@@ -3,11 +3,12 @@
 //! the source and licence line.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use super::layout::Params;
 use super::cache::analysed_for;
 use super::layout::{AnalysisQuery, choose_period};
 use super::session::Visitor;
@@ -155,7 +156,7 @@ async fn download(
 async fn overview(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(q): Query<AnalysisQuery>,
+    Params(q): Params<AnalysisQuery>,
 ) -> Result<Response, AppError> {
     download(
         &state,
@@ -172,7 +173,7 @@ async fn measure(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(file): Path<String>,
-    Query(q): Query<AnalysisQuery>,
+    Params(q): Params<AnalysisQuery>,
 ) -> Result<Response, AppError> {
     let code = file.strip_suffix(".csv").unwrap_or(&file);
     let m = measures::by_code_or_alias(&state.pool, code)
@@ -193,7 +194,7 @@ async fn authority(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(file): Path<String>,
-    Query(q): Query<AnalysisQuery>,
+    Params(q): Params<AnalysisQuery>,
 ) -> Result<Response, AppError> {
     let code = file.strip_suffix(".csv").unwrap_or(&file);
     let not_found = || AppError::NotFound(format!("a council with the code {code}"));

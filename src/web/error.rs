@@ -25,6 +25,9 @@ pub enum AppError {
     /// Too many attempts.
     #[error("too many requests: {0}")]
     TooMany(String),
+    /// Too much work at once (password checks): try again in a moment.
+    #[error("busy")]
+    Busy,
     #[error("database unavailable: {0}")]
     Unavailable(sqlx::Error),
     #[error(transparent)]
@@ -59,6 +62,7 @@ impl From<crate::accounts::AccountError> for AppError {
     fn from(e: crate::accounts::AccountError) -> Self {
         match e {
             crate::accounts::AccountError::Invalid(why) => AppError::bad_request("form", why),
+            crate::accounts::AccountError::Busy => AppError::Busy,
             crate::accounts::AccountError::Database(e) => e.into(),
             crate::accounts::AccountError::Other(e) => AppError::Internal(e),
         }
@@ -80,7 +84,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::SignIn => StatusCode::SEE_OTHER,
             AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -119,6 +123,11 @@ impl IntoResponse for AppError {
                 "Sign in".to_string(),
                 "Sign in to see this page.".to_string(),
             ),
+            AppError::Busy => (
+                "Sorry, the service is busy".to_string(),
+                "Too many people are signing in at this moment. Try again in a few seconds."
+                    .to_string(),
+            ),
             AppError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
                 (
@@ -141,7 +150,14 @@ impl IntoResponse for AppError {
             title,
             message,
         };
-        (status, page).into_response()
+        let mut response = (status, page).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        response
     }
 }
 

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -37,14 +37,41 @@ struct LoginPage {
     error: Option<String>,
 }
 
+/// The sign-in forms' token: the one the visitor's form cookie already holds, else a new one.
+/// Nothing is stored: the token travels in an `HttpOnly`, `SameSite=Strict` cookie and in the
+/// form, and the two must agree (`session::require_token`).
+fn form_token(headers: &HeaderMap) -> String {
+    session::form_cookie(headers).unwrap_or_else(password::token)
+}
+
+/// A sign-in form's response: the page, with its token's cookie.
+fn with_form_cookie(
+    state: &AppState,
+    token: &str,
+    status: StatusCode,
+    page: impl IntoResponse,
+) -> Response {
+    let cookie = tower_sessions::cookie::Cookie::build((session::FORM_COOKIE, token.to_string()))
+        .path("/")
+        .http_only(true)
+        .secure(state.site.secure_cookies())
+        .same_site(tower_sessions::cookie::SameSite::Strict)
+        .build();
+    let mut response = (status, page).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
 async fn page(
     state: &AppState,
-    session: &Session,
+    token: &str,
     email: String,
     error: Option<String>,
 ) -> Result<LoginPage, AppError> {
     let visitor = Visitor {
-        csrf: session::ensure_token(session).await?,
+        csrf: token.to_string(),
         ..Visitor::default()
     };
     Ok(LoginPage {
@@ -54,8 +81,10 @@ async fn page(
     })
 }
 
-async fn show(State(state): State<AppState>, session: Session) -> Result<LoginPage, AppError> {
-    page(&state, &session, String::new(), None).await
+async fn show(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    let token = form_token(&headers);
+    let page = page(&state, &token, String::new(), None).await?;
+    Ok(with_form_cookie(&state, &token, StatusCode::OK, page))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -89,6 +118,7 @@ async fn sign_in(
     request: Request,
 ) -> Result<Response, AppError> {
     let from = address(&request);
+    let token = form_token(request.headers());
     let Form(form): Form<Credentials> = Form::from_request(request, &state)
         .await
         .map_err(|e| AppError::bad_request("form", e.body_text()))?;
@@ -109,11 +139,15 @@ async fn sign_in(
             tx.commit().await?;
             Ok(Redirect::to(&home(&account)).into_response())
         }
-        SignIn::Refused => Ok((
-            StatusCode::UNAUTHORIZED,
-            page(&state, &session, email, Some(REFUSED.into())).await?,
-        )
-            .into_response()),
+        SignIn::Refused => {
+            let page = page(&state, &token, email, Some(REFUSED.into())).await?;
+            Ok(with_form_cookie(
+                &state,
+                &token,
+                StatusCode::UNAUTHORIZED,
+                page,
+            ))
+        }
         SignIn::Throttled => Err(AppError::TooMany(format!(
             "Too many failed sign-ins for this account or from this address: wait {} minutes and try again",
             accounts::WINDOW_MINUTES
@@ -121,8 +155,25 @@ async fn sign_in(
     }
 }
 
-async fn sign_out(session: Session) -> Result<Redirect, AppError> {
+async fn sign_out(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    session: Session,
+) -> Result<Redirect, AppError> {
     session::sign_out(&session).await?;
+    if let Some(account) = visitor.viewer.account() {
+        let mut tx = state.pool.begin().await?;
+        audit::record(
+            &mut tx,
+            &account.email,
+            "sign_out",
+            &format!("user {}", account.email),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+    }
     Ok(Redirect::to("/"))
 }
 
@@ -137,12 +188,12 @@ struct SetPasswordPage {
 
 async fn password_page(
     state: &AppState,
-    session: &Session,
+    csrf: &str,
     token: String,
     error: Option<String>,
 ) -> Result<SetPasswordPage, AppError> {
     let visitor = Visitor {
-        csrf: session::ensure_token(session).await?,
+        csrf: csrf.to_string(),
         ..Visitor::default()
     };
     Ok(SetPasswordPage {
@@ -160,13 +211,15 @@ fn well_formed(token: &str) -> bool {
 
 async fn choose_password(
     State(state): State<AppState>,
-    session: Session,
+    headers: HeaderMap,
     Path(token): Path<String>,
-) -> Result<SetPasswordPage, AppError> {
+) -> Result<Response, AppError> {
     if !well_formed(&token) {
         return Err(AppError::NotFound("that sign-in link".into()));
     }
-    password_page(&state, &session, token, None).await
+    let csrf = form_token(&headers);
+    let page = password_page(&state, &csrf, token, None).await?;
+    Ok(with_form_cookie(&state, &csrf, StatusCode::OK, page))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -178,6 +231,7 @@ struct NewPassword {
 async fn set_password(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     Path(token): Path<String>,
     Form(form): Form<NewPassword>,
 ) -> Result<Response, AppError> {
@@ -189,11 +243,16 @@ async fn set_password(
             session::sign_in(&session, &account).await?;
             Ok(Redirect::to(&home(&account)).into_response())
         }
-        Err(AccountError::Invalid(why)) => Ok((
-            StatusCode::BAD_REQUEST,
-            password_page(&state, &session, token, Some(why)).await?,
-        )
-            .into_response()),
+        Err(AccountError::Invalid(why)) => {
+            let csrf = form_token(&headers);
+            let page = password_page(&state, &csrf, token, Some(why)).await?;
+            Ok(with_form_cookie(
+                &state,
+                &csrf,
+                StatusCode::BAD_REQUEST,
+                page,
+            ))
+        }
         Err(e) => Err(e.into()),
     }
 }

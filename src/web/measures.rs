@@ -7,9 +7,10 @@ use askama_web::WebTemplate;
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::routing::get;
 
+use super::layout::Params;
 use super::cache::analysed;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::session::Visitor;
@@ -87,7 +88,7 @@ async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(code): Path<String>,
-    Query(query): Query<AnalysisQuery>,
+    Params(query): Params<AnalysisQuery>,
 ) -> Result<MeasurePage, AppError> {
     let view = visitor.viewer.data_view();
     let measure = measures::by_code_or_alias(&state.pool, code.trim())

@@ -55,6 +55,10 @@ pub struct AppState {
     pub cache: Arc<cache::AnalysisCache>,
     pub version: Arc<version::DataVersion>,
     pub pages: Arc<page_cache::PageCache>,
+    /// Public pages rendered at once (each may hold a database connection): a share of the pool
+    /// stays free for signed-in work and `/healthz` however many anonymous readers miss the
+    /// cache.
+    pub public_renders: Arc<tokio::sync::Semaphore>,
     /// Where public reads go when a read replica is configured (`DATABASE_READ_URL`).
     pub replica: Option<Arc<Replica>>,
 }
@@ -70,6 +74,7 @@ pub struct Replica {
 impl AppState {
     pub fn new(pool: PgPool, site: SiteConfig) -> AppState {
         AppState {
+            public_renders: public_renders(&pool),
             pool,
             site: Arc::new(site),
             cache: Arc::default(),
@@ -82,6 +87,7 @@ impl AppState {
     /// Public reads (cacheable GETs without a session) are answered from `pool`, a replica.
     pub fn with_replica(mut self, pool: PgPool) -> AppState {
         let state = AppState {
+            public_renders: public_renders(&pool),
             pool,
             site: Arc::clone(&self.site),
             cache: Arc::default(),
@@ -97,14 +103,22 @@ impl AppState {
     }
 }
 
+/// Anonymous renders allowed at once: three quarters of the pool's connections.
+fn public_renders(pool: &PgPool) -> Arc<tokio::sync::Semaphore> {
+    let connections = pool.options().get_max_connections() as usize;
+    Arc::new(tokio::sync::Semaphore::new(
+        (connections - connections / 4).max(1),
+    ))
+}
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole site: the routes, behind the public page cache, compression, limits, request ids
 /// and security headers.
 pub fn router(state: AppState) -> Router {
-    routes(state.clone())
-        .layer(axum::middleware::from_fn_with_state(state, page_cache::serve))
+    routes(state)
         .layer(CsrfLayer::new())
+        .layer(axum::middleware::map_response(no_store_errors))
         .layer(CompressionLayer::new())
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(MAX_IN_FLIGHT))
         .layer(TimeoutLayer::with_status_code(
@@ -175,9 +189,25 @@ fn routes(state: AppState) -> Router {
             state.clone(),
             session::require_token,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve,
+        ))
         .layer(session::layer(&state))
         .with_state(state)
         .layer(axum::middleware::from_fn(guard::refuse_malformed))
+}
+
+/// Errors are never kept by a browser or a shared cache.
+async fn no_store_errors(mut response: axum::response::Response) -> axum::response::Response {
+    let status = response.status();
+    if status.is_client_error() || status.is_server_error() {
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
+    }
+    response
 }
 
 /// Requests handled at once; more wait their turn (the page cache answers in microseconds).

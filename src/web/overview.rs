@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{State};
 use axum::routing::get;
 
+use super::layout::Params;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::session::Visitor;
 use super::values::{
@@ -207,7 +208,7 @@ pub fn domain_choices(catalogue: &[Measure], chosen: Option<&str>) -> Vec<Choice
 async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(query): Query<AnalysisQuery>,
+    Params(query): Params<AnalysisQuery>,
 ) -> Result<OverviewPage, AppError> {
     let view = visitor.viewer.data_view();
     let (comparator, level) = query.choices()?;

@@ -1,8 +1,16 @@
-//! Public responses rendered once per data version and kept as bytes, plain and precompressed
-//! (gzip and brotli): a public page changes only when data is published, and is read far more
-//! often. Each carries an `ETag` (a conditional request gets `304`), `Last-Modified` and a
-//! `Cache-Control` a CDN can honour. Signed-in visitors (a session cookie) are served fresh and
-//! marked private; a write through this instance forgets the data version.
+//! Public responses rendered once per *published* data version and kept as bytes, plain and
+//! precompressed (gzip and brotli): a public page changes only when data is published, and is
+//! read far more often. Each carries an `ETag` (a conditional request gets `304`, `HEAD` the same
+//! headers as `GET`), `Last-Modified` and a `Cache-Control` a CDN can honour.
+//!
+//! Whether a request is public is decided from what the session layer actually loaded, never
+//! from the raw `Cookie` header: this middleware runs inside the session layer, so every cookie
+//! spelling the layer accepts is seen here too. A request that loaded a session is answered
+//! fresh and marked private; an unknown or expired session cookie counts as none. The cache key
+//! is the path with the known query parameters, decoded and sorted: other parameters are
+//! dropped before the page is rendered, so junk in a query string cannot bypass the cache.
+//! Rendering a page nobody has kept takes a permit from [`AppState::public_renders`], which
+//! leaves a share of the database pool to signed-in work and `/healthz`.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
@@ -15,7 +23,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::session::COOKIE;
+use tower_sessions::Session;
 
 /// The most responses kept, and the most bytes (of all their encodings).
 const MAX_ENTRIES: usize = 2048;
@@ -23,7 +31,8 @@ const MAX_BYTES: usize = 256 * 1024 * 1024;
 /// The largest response kept.
 const MAX_BODY: usize = 8 * 1024 * 1024;
 /// What shared caches may do with a public response.
-pub const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
+pub const PUBLIC_CACHE: &str =
+    "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400";
 
 /// One rendered response in every encoding.
 #[derive(Debug)]
@@ -74,7 +83,7 @@ impl Page {
 
     /// The response for a request: `304` when its `If-None-Match` or `If-Modified-Since`
     /// matches, else the best encoding it accepts.
-    fn respond(&self, request: &HeaderMap) -> Response {
+    fn respond(&self, request: &HeaderMap, head: bool) -> Response {
         let mut headers = HeaderMap::new();
         headers.insert(header::ETAG, self.etag.clone());
         headers.insert(header::LAST_MODIFIED, self.last_modified.clone());
@@ -118,6 +127,10 @@ impl Page {
             }
             Encoding::Identity => self.identity.clone(),
         };
+        if head {
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            return (StatusCode::OK, headers).into_response();
+        }
         (StatusCode::OK, headers, body).into_response()
     }
 }
@@ -199,6 +212,16 @@ impl PageCache {
         self.lock(version).pages.get(key).cloned()
     }
 
+    /// The page kept for `key` under whatever version was current last.
+    fn get_stale(&self, key: &str) -> Option<Arc<Page>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pages
+            .get(key)
+            .cloned()
+    }
+
     fn put(&self, version: i64, key: String, page: Arc<Page>) {
         let mut e = self.lock(version);
         while !e.order.is_empty()
@@ -232,75 +255,143 @@ impl PageCache {
     }
 }
 
-/// Whether a request is a public read that may be served from, and kept in, the cache.
-fn cacheable(request: &Request) -> bool {
-    let path = request.uri().path();
-    request.method() == Method::GET
-        && !path.starts_with("/static/")
-        && !matches!(path, "/healthz" | "/login")
+/// The query parameters public pages read; any other is dropped from the key and the request.
+pub const PARAMETERS: &[&str] = &[
+    "period",
+    "comparator",
+    "level",
+    "domain",
+    "arrange",
+    "filter",
+    "authorities",
+    "measures",
+];
+
+/// Whether a path's responses may be kept at all (static files have their own validators; the
+/// sign-in pages carry a form token).
+fn keepable(path: &str) -> bool {
+    !path.starts_with("/static/")
         && !path.starts_with("/sign-in/")
-        && !request
-            .headers()
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .any(|c| {
-                c.split(';')
-                    .any(|p| p.trim().starts_with(&format!("{COOKIE}=")))
-            })
+        && !matches!(path, "/healthz" | "/login" | "/logout")
+}
+
+/// The query string of a public read, canonical: known parameters only, decoded and encoded
+/// again, in a fixed order (repeated parameters keep their order). `None` when nothing is left.
+pub fn canonical_query(query: Option<&str>) -> Option<String> {
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(k, v)| PARAMETERS.contains(&k.as_ref()) && !v.trim().is_empty())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.sort_by_key(|(k, _)| PARAMETERS.iter().position(|p| p == k));
+    if pairs.is_empty() {
+        return None;
+    }
+    Some(
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish(),
+    )
+}
+
+/// Whether the request loaded no session: no cookie the session layer accepted, or one naming
+/// a session that does not exist (or has expired). A session that cannot be read (the database
+/// is away) is not public.
+async fn anonymous(session: Option<&Session>) -> bool {
+    let Some(session) = session else {
+        return true;
+    };
+    if session.id().is_none() {
+        return session.is_empty().await;
+    }
+    // Loads the record (a primary-key read); an unknown id leaves the session empty.
+    if session.get::<serde_json::Value>("account").await.is_err() {
+        return false;
+    }
+    session.is_empty().await
+}
+
+fn private(mut response: Response) -> Response {
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    response
 }
 
 pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+    let method = request.method().clone();
+    if !matches!(method, Method::GET | Method::HEAD) {
         let response = next.run(request).await;
         state.version.forget();
         return response;
     }
-    if !cacheable(&request) {
-        let mut response = next.run(request).await;
-        if !response.headers().contains_key(header::CACHE_CONTROL) {
-            response.headers_mut().insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            );
-        }
-        return response;
+    let session = request.extensions().get::<Session>().cloned();
+    if !keepable(request.uri().path()) || !anonymous(session.as_ref()).await {
+        return private(next.run(request).await);
     }
-    // With a replica, public reads go to it, cached by its own data version.
-    let reads = state.replica.as_ref().map_or(&state, |r| &r.state);
-    let Ok(version) = reads.version.current(&reads.pool).await else {
+    let head = method == Method::HEAD;
+    let (mut parts, body) = request.into_parts();
+    // The request as rendered: a GET (a HEAD's headers are a GET's), known parameters only, no
+    // cookies (nothing of a visitor's own reaches a kept page).
+    let query = canonical_query(parts.uri.query());
+    let key = match &query {
+        Some(q) => format!("{}?{q}", parts.uri.path()),
+        None => parts.uri.path().to_string(),
+    };
+    if let Ok(uri) = key.parse() {
+        parts.uri = uri;
+    }
+    parts.method = Method::GET;
+    parts.headers.remove(header::COOKIE);
+    let asked = parts.headers.clone();
+    let request = Request::from_parts(parts, body);
+    // With a replica, public reads go to it, cached by its own published version.
+    if let Some(replica) = &state.replica {
+        use tower::ServiceExt;
+        let mut fresh = Request::new(request.into_body());
+        *fresh.uri_mut() = key.parse().unwrap_or_default();
+        *fresh.headers_mut() = asked;
+        if head {
+            *fresh.method_mut() = Method::HEAD;
+        }
+        return match replica.router.clone().oneshot(fresh).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        };
+    }
+    let version = match state.version.published(&state.pool).await {
+        Ok(v) => v,
+        // The database is away: a page already rendered is served as it was (stale-if-error).
+        Err(_) => {
+            return match state.pages.get_stale(&key) {
+                Some(page) => page.respond(&asked, head),
+                None => next.run(request).await,
+            };
+        }
+    };
+    if let Some(page) = state.pages.get(version, &key) {
+        return page.respond(&asked, head);
+    }
+    let Ok(_permit) = state.public_renders.acquire().await else {
         return next.run(request).await;
     };
-    let key = request.uri().path_and_query().map_or_else(
-        || request.uri().path().to_string(),
-        |p| p.as_str().to_string(),
-    );
-    let asked = request.headers().clone();
+    // Another request may have rendered it while this one waited.
     if let Some(page) = state.pages.get(version, &key) {
-        return page.respond(&asked);
+        return page.respond(&asked, head);
     }
-    let response = match &state.replica {
-        Some(replica) => {
-            use tower::ServiceExt;
-            // A fresh request: the primary's routing left its path parameters in the extensions.
-            let (parts, body) = request.into_parts();
-            let mut fresh = Request::new(body);
-            *fresh.method_mut() = parts.method;
-            *fresh.uri_mut() = parts.uri;
-            *fresh.version_mut() = parts.version;
-            *fresh.headers_mut() = parts.headers;
-            match replica.router.clone().oneshot(fresh).await {
-                Ok(r) => r,
-                Err(never) => match never {},
-            }
-        }
-        None => next.run(request).await,
+    let response = next.run(request).await;
+    let touched = match &session {
+        Some(s) => !s.is_empty().await,
+        None => false,
     };
-    if response.status() != StatusCode::OK
+    if touched
+        || response.status() != StatusCode::OK
         || response.headers().contains_key(header::SET_COOKIE)
         || response.headers().contains_key(header::CONTENT_ENCODING)
     {
-        return response;
+        return private(response);
     }
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
@@ -314,7 +405,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         Some(page) => {
             let page = Arc::new(page);
             state.pages.put(version, key, Arc::clone(&page));
-            page.respond(&asked)
+            page.respond(&asked, head)
         }
         None => Response::from_parts(parts, Body::from(bytes)),
     }

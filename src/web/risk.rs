@@ -10,12 +10,13 @@ use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{NaiveDate, Utc};
 
+use super::layout::Params;
 use super::cache::analysed_for;
 use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
 use super::session::Visitor;
@@ -229,7 +230,7 @@ struct MatrixPage {
 async fn matrix(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(q): Query<PeriodQuery>,
+    Params(q): Params<PeriodQuery>,
 ) -> Result<MatrixPage, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the risk matrix")?;
     let (period, periods) = choose_period(&state.pool, DataView::Internal, &q).await?;
@@ -403,7 +404,7 @@ async fn profile(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(code): Path<String>,
-    Query(q): Query<PeriodQuery>,
+    Params(q): Params<PeriodQuery>,
 ) -> Result<ProfilePage, AppError> {
     let authority = council_of(&state, &visitor, &code).await?;
     let analyst = visitor.viewer.can_manage_data();
@@ -855,7 +856,7 @@ struct ThemesPage {
 async fn themes(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(q): Query<PeriodQuery>,
+    Params(q): Params<PeriodQuery>,
 ) -> Result<ThemesPage, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the thematic reviews")?;
     let (period, _) = choose_period(&state.pool, DataView::Internal, &q).await?;

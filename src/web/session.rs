@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use axum::body::Body;
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use axum::middleware::Next;
@@ -222,8 +222,84 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
+/// The only routes that take large bodies (multipart uploads, within the upload limit).
+pub const UPLOADS: &[&str] = &["/submissions/check", "/returns"];
+/// The largest body any other request may send: forms are small.
+pub const FORM_LIMIT: usize = 64 * 1024;
+/// The pre-session cookie that carries the sign-in forms' token (double submit), so that showing
+/// the sign-in page stores nothing.
+pub const FORM_COOKIE: &str = "scorecard_form";
+/// How much of a multipart body is read to find its token, which comes first in our forms.
+const TOKEN_PREFIX: usize = 16 * 1024;
+
+/// The body limit of a request: the upload limit for the upload routes, else [`FORM_LIMIT`].
+pub fn body_limit(path: &str, max_upload_bytes: usize) -> usize {
+    if UPLOADS.contains(&path) {
+        max_upload_bytes.saturating_add(64 * 1024)
+    } else {
+        FORM_LIMIT
+    }
+}
+
+fn too_large(limit: usize) -> Response {
+    (
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::bad_request(
+            "file",
+            format!(
+                "the request is larger than the limit of {}",
+                if limit >= 1024 * 1024 {
+                    format!("{} MB", limit / (1024 * 1024))
+                } else {
+                    format!("{} KB", limit / 1024)
+                }
+            ),
+        ),
+    )
+        .into_response()
+}
+
+fn refused() -> Response {
+    AppError::Forbidden(
+        "this form has expired or did not come from this site: go back, reload the page and try again"
+            .into(),
+    )
+    .into_response()
+}
+
+/// The token a request must carry: its session's, or for the sign-in forms (before any session
+/// exists) the one in the [`FORM_COOKIE`].
+async fn expected_token(parts: &Parts) -> Option<String> {
+    if let Some(session) = parts.extensions.get::<Session>()
+        && let Ok(Some(token)) = session.get::<String>(TOKEN).await
+    {
+        return Some(token);
+    }
+    let path = parts.uri.path();
+    if path == "/login" || path.starts_with("/sign-in/") {
+        return form_cookie(&parts.headers);
+    }
+    None
+}
+
+/// The sign-in forms' token from the request's cookies, if it looks like one of ours.
+pub fn form_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok())
+        .flat_map(tower_sessions::cookie::Cookie::split_parse_encoded)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == FORM_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Refuses a state-changing request whose form (or `x-csrf-token` header) does not carry the
-/// session's token. The body is read (within the upload limit) and handed on unchanged.
+/// session's token. Nothing is read from a request that cannot succeed: one declaring a body
+/// over its route's limit gets 413, and one without a session token 403, before a byte of the
+/// body. Bodies are limited as they stream ([`body_limit`]); a multipart upload is read only as
+/// far as its first field (the token), then handed on whole, still streaming.
 pub async fn require_token(
     State(state): State<AppState>,
     request: Request,
@@ -235,68 +311,106 @@ pub async fn require_token(
     ) {
         return next.run(request).await;
     }
-    let expected = match request.extensions().get::<Session>() {
-        Some(session) => session.get::<String>(TOKEN).await.ok().flatten(),
-        None => None,
-    };
-    let limit = state.site.max_upload_bytes.saturating_add(64 * 1024);
-    let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(b) => b,
-        Err(_) => {
-            return AppError::bad_request(
-                "file",
-                format!(
-                    "the upload is larger than the limit of {} MB",
-                    state.site.max_upload_bytes / (1024 * 1024)
-                ),
-            )
-            .into_response();
-        }
-    };
-    let given = match parts
-        .headers
-        .get("x-csrf-token")
+    let limit = body_limit(request.uri().path(), state.site.max_upload_bytes);
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-    {
-        Some(h) => Some(h.to_string()),
-        None => submitted_token(&parts, &bytes).await,
-    };
-    match (expected, given) {
-        (Some(e), Some(g)) if constant_time_eq(e.as_bytes(), g.as_bytes()) => {
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
-        }
-        _ => AppError::Forbidden(
-            "this form has expired or did not come from this site: go back, reload the page and try again"
-                .into(),
-        )
-        .into_response(),
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large(limit);
     }
-}
-
-/// The `csrf` field of a URL-encoded or multipart form.
-async fn submitted_token(parts: &Parts, bytes: &axum::body::Bytes) -> Option<String> {
+    let (parts, body) = request.into_parts();
+    let Some(expected) = expected_token(&parts).await else {
+        return refused();
+    };
+    let body = Body::new(http_body_util::Limited::new(body, limit));
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if content_type.starts_with("application/x-www-form-urlencoded") {
-        return form_urlencoded::parse(bytes)
-            .find(|(k, _)| k == CSRF_FIELD)
-            .map(|(_, v)| v.into_owned());
+        .unwrap_or_default()
+        .to_string();
+    let (given, body) = if let Some(h) = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
+        (Some(h.to_string()), body)
+    } else if content_type.starts_with("multipart/form-data") {
+        match multipart_token(&content_type, body).await {
+            Ok(found) => found,
+            Err(()) => return too_large(limit),
+        }
+    } else {
+        match axum::body::to_bytes(body, FORM_LIMIT).await {
+            Ok(bytes) => {
+                let token = content_type
+                    .starts_with("application/x-www-form-urlencoded")
+                    .then(|| {
+                        form_urlencoded::parse(&bytes)
+                            .find(|(k, _)| k == CSRF_FIELD)
+                            .map(|(_, v)| v.into_owned())
+                    })
+                    .flatten();
+                (token, Body::from(bytes))
+            }
+            Err(_) => return too_large(limit.min(FORM_LIMIT)),
+        }
+    };
+    match given {
+        Some(g) if constant_time_eq(expected.as_bytes(), g.as_bytes()) => {
+            next.run(Request::from_parts(parts, body)).await
+        }
+        _ => refused(),
     }
-    if content_type.starts_with("multipart/form-data") {
-        let mut copy = Request::new(Body::from(bytes.clone()));
-        *copy.headers_mut() = parts.headers.clone();
-        let mut form = Multipart::from_request(copy, &()).await.ok()?;
-        while let Ok(Some(field)) = form.next_field().await {
-            if field.name() == Some(CSRF_FIELD) {
-                return field.text().await.ok();
+}
+
+/// The `csrf` field of a multipart body, which our forms send first: the body is read until
+/// its first part is complete (at most [`TOKEN_PREFIX`] bytes), and handed back whole, the
+/// bytes read followed by the rest of the stream. `Err` when the body is over its limit.
+async fn multipart_token(content_type: &str, body: Body) -> Result<(Option<String>, Body), ()> {
+    use futures_util::StreamExt;
+    let Ok(boundary) = multer::parse_boundary(content_type) else {
+        return Ok((None, body));
+    };
+    let delimiter = format!("--{boundary}");
+    let mut stream = body.into_data_stream();
+    let mut prefix = Vec::new();
+    let mut ended = false;
+    while prefix.len() < TOKEN_PREFIX && occurrences(&prefix, delimiter.as_bytes()) < 2 {
+        match stream.next().await {
+            Some(Ok(chunk)) => prefix.extend_from_slice(&chunk),
+            Some(Err(_)) => return Err(()),
+            None => {
+                ended = true;
+                break;
             }
         }
     }
-    None
+    let prefix = axum::body::Bytes::from(prefix);
+    let mut form = multer::Multipart::new(
+        futures_util::stream::once({
+            let prefix = prefix.clone();
+            async move { Ok::<_, std::convert::Infallible>(prefix) }
+        }),
+        boundary,
+    );
+    let token = match form.next_field().await {
+        Ok(Some(field)) if field.name() == Some(CSRF_FIELD) => field.text().await.ok(),
+        _ => None,
+    };
+    let head = futures_util::stream::once(async move { Ok::<_, axum::Error>(prefix) });
+    let body = if ended {
+        Body::from_stream(head)
+    } else {
+        Body::from_stream(head.chain(stream))
+    };
+    Ok((token, body))
+}
+
+fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack.windows(needle.len()).filter(|w| *w == needle).count()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

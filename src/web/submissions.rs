@@ -4,11 +4,12 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
+use super::layout::Params;
 use super::layout::Layout;
 use super::session::Visitor;
 use super::values::Choice;
@@ -352,7 +353,7 @@ struct TemplateQuery {
 async fn download_template(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(q): Query<TemplateQuery>,
+    Params(q): Params<TemplateQuery>,
 ) -> Result<Response, AppError> {
     let code: OnsCode = q.authority.as_deref().unwrap_or_default().parse().map_err(
         |e: crate::domain::OnsCodeError| AppError::bad_request("authority", e.to_string()),

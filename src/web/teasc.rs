@@ -7,9 +7,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::routing::get;
 
+use super::layout::Params;
 use super::cache::analysed_for;
 use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
 use super::session::Visitor;
@@ -156,7 +157,7 @@ async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(code): Path<String>,
-    Query(q): Query<PeriodQuery>,
+    Params(q): Params<PeriodQuery>,
 ) -> Result<TeascPage, AppError> {
     let authority = super::values::authority(&state, &code).await?;
     let view = visitor.viewer.data_view_of(&authority.ons_code);

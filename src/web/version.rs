@@ -16,7 +16,11 @@ const UNKNOWN: i64 = -1;
 
 #[derive(Debug)]
 pub struct DataVersion {
+    /// Every write (drafts included): what internal analyses are keyed by.
     known: AtomicI64,
+    /// Only what the public can see (publications, the catalogue, the reference): what public
+    /// pages and their validators are keyed by, so that a council's draft changes neither.
+    known_published: AtomicI64,
     listening: AtomicBool,
 }
 
@@ -24,6 +28,7 @@ impl Default for DataVersion {
     fn default() -> Self {
         DataVersion {
             known: AtomicI64::new(UNKNOWN),
+            known_published: AtomicI64::new(UNKNOWN),
             listening: AtomicBool::new(false),
         }
     }
@@ -32,26 +37,39 @@ impl Default for DataVersion {
 impl DataVersion {
     /// The current data version.
     pub async fn current(&self, pool: &PgPool) -> sqlx::Result<i64> {
+        self.read(&self.known, pool, version::current).await
+    }
+
+    /// The current published data version.
+    pub async fn published(&self, pool: &PgPool) -> sqlx::Result<i64> {
+        self.read(&self.known_published, pool, version::published)
+            .await
+    }
+
+    async fn read<'p, F, Fut>(&self, known: &AtomicI64, pool: &'p PgPool, query: F) -> sqlx::Result<i64>
+    where
+        F: FnOnce(&'p PgPool) -> Fut,
+        Fut: std::future::Future<Output = sqlx::Result<i64>>,
+    {
         let listening = self.listening.load(Ordering::Acquire);
         if listening {
-            let v = self.known.load(Ordering::Acquire);
+            let v = known.load(Ordering::Acquire);
             if v != UNKNOWN {
                 return Ok(v);
             }
         }
-        let v = version::current(pool).await?;
+        let v = query(pool).await?;
         if listening {
             // Only if nothing was heard meanwhile (a notification forgets it again).
-            let _ = self
-                .known
-                .compare_exchange(UNKNOWN, v, Ordering::AcqRel, Ordering::Acquire);
+            let _ = known.compare_exchange(UNKNOWN, v, Ordering::AcqRel, Ordering::Acquire);
         }
         Ok(v)
     }
 
-    /// A write may have happened: read the version again on the next request.
+    /// A write may have happened: read the versions again on the next request.
     pub fn forget(&self) {
         self.known.store(UNKNOWN, Ordering::Release);
+        self.known_published.store(UNKNOWN, Ordering::Release);
     }
 
     /// Follows the database's notifications for as long as the service runs; while the listener

@@ -346,6 +346,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct Agent {
     pub app: Router,
     pub cookie: Option<String>,
+    /// The sign-in forms' token cookie (set by /login before any session exists).
+    pub form_cookie: Option<String>,
     pub csrf: String,
 }
 
@@ -356,6 +358,7 @@ impl Agent {
         Agent {
             app: app.clone(),
             cookie: None,
+            form_cookie: None,
             csrf: String::new(),
         }
     }
@@ -395,6 +398,9 @@ impl Agent {
                     Some(pair.to_string())
                 };
             }
+            if pair.starts_with("scorecard_form=") {
+                self.form_cookie = Some(pair.to_string());
+            }
         }
         let html = scraper::Html::parse_document(body);
         let sel = scraper::Selector::parse("input[name=csrf]").expect("selector");
@@ -412,10 +418,16 @@ impl Agent {
         &mut self,
         mut request: Request<Body>,
     ) -> (StatusCode, axum::http::HeaderMap, String) {
-        if let Some(cookie) = &self.cookie {
-            request
-                .headers_mut()
-                .insert("cookie", cookie.parse().expect("cookie header"));
+        let cookies: Vec<&str> = [&self.cookie, &self.form_cookie]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        if !cookies.is_empty() && !request.headers().contains_key("cookie") {
+            request.headers_mut().insert(
+                "cookie",
+                cookies.join("; ").parse().expect("cookie header"),
+            );
         }
         let (status, headers, bytes) = send(&self.app, request).await;
         let body = String::from_utf8_lossy(&bytes).into_owned();

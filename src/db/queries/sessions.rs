@@ -67,3 +67,14 @@ pub async fn delete_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
             .rows_affected(),
     )
 }
+
+/// Ends every session of a user (after a reset, a password change or a disable).
+pub async fn end_all_of(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE (data -> 'account' ->> 'id')::bigint = $1")
+            .bind(user_id)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -135,37 +135,69 @@ pub async fn use_link(conn: &mut PgConnection, token_sha256: &str) -> sqlx::Resu
     .await
 }
 
-pub async fn record_failure(
-    db: impl PgExecutor<'_>,
+/// Counts a sign-in attempt for `email` from `address`: under a lock on both (so that parallel
+/// attempts are counted one after another), the attempts of the last `minutes` are counted and,
+/// if both are under their limits, this one is recorded. Its id, or `None` when throttled.
+pub async fn count_attempt(
+    conn: &mut PgConnection,
     email: &str,
     address: &str,
-) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO sign_in_failures (email, address) VALUES (lower($1), $2)")
+    minutes: i32,
+    per_account: i64,
+    per_address: i64,
+) -> sqlx::Result<Option<i64>> {
+    // Always the account's lock first, then the address's: no two attempts wait on each other
+    // in a circle.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('sign-in account ' || lower($1), 0))")
         .bind(email.trim())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('sign-in address ' || $1, 0))")
         .bind(address)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_scalar(
+        "INSERT INTO sign_in_failures (email, address)
+         SELECT lower($1), $2
+         FROM (SELECT count(*) FILTER (WHERE email = lower($1)) AS account,
+                      count(*) FILTER (WHERE address = $2) AS address
+               FROM sign_in_failures
+               WHERE at > clock_timestamp() - make_interval(mins => $3)
+                 AND (email = lower($1) OR address = $2)) recent
+         WHERE recent.account < $4 AND recent.address < $5
+         RETURNING id",
+    )
+    .bind(email.trim())
+    .bind(address)
+    .bind(minutes)
+    .bind(per_account)
+    .bind(per_address)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Forgets an attempt that succeeded (or was never checked).
+pub async fn forget_attempt(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
+        .bind(id)
         .execute(db)
         .await
         .map(drop)
 }
 
-/// Failed sign-ins in the last `minutes`: for the account, and from the address.
-pub async fn recent_failures(
-    db: impl PgExecutor<'_>,
-    email: &str,
-    address: &str,
-    minutes: i32,
-) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE email = lower($1)), count(*) FILTER (WHERE address = $2)
-         FROM sign_in_failures
-         WHERE at > clock_timestamp() - make_interval(mins => $3)
-           AND (email = lower($1) OR address = $2)",
-    )
-    .bind(email.trim())
-    .bind(address)
-    .bind(minutes)
-    .fetch_one(db)
-    .await
+/// Takes the lock every change to an admin's standing waits on.
+pub async fn lock_admins(conn: &mut PgConnection) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('admins', 0))")
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Admins who can sign in.
+pub async fn active_admins(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL")
+        .fetch_one(db)
+        .await
 }
 
 /// Forgets failed sign-ins older than a day (throttling looks at minutes).

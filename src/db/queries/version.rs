@@ -9,6 +9,15 @@ pub async fn current(pool: &PgPool) -> sqlx::Result<i64> {
         .await
 }
 
+/// The published data version: bumped only by writes the public can see (publications, the
+/// catalogue, the reference, published commentary, and anything while the illustrative set is
+/// on show, since the first real file hides it).
+pub async fn published(pool: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT published FROM data_version")
+        .fetch_one(pool)
+        .await
+}
+
 /// The channel every writing transaction notifies at commit.
 pub const CHANNEL: &str = "scorecard_data_version";
 
@@ -21,7 +30,7 @@ pub async fn listen(pool: &PgPool) -> sqlx::Result<sqlx::postgres::PgListener> {
 
 /// Starts a new data version by hand (after a restore, which brings back an old counter).
 pub async fn bump(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
-    sqlx::query("UPDATE data_version SET version = version + 1")
+    sqlx::query("UPDATE data_version SET version = version + 1, published = published + 1")
         .execute(&mut *conn)
         .await?;
     sqlx::query("SELECT pg_notify($1, '')")
