@@ -50,6 +50,15 @@ pub struct ServeConfig {
     #[arg(long, env = "SCORECARD_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Reverse proxies whose `X-Forwarded-For` is believed (comma-separated addresses): behind
+    /// them, throttling and per-client limits use the client's address the proxy names.
+    #[arg(long, env = "SCORECARD_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// Connections open at once (fewer if the process's file limit is lower).
+    #[arg(long, env = "SCORECARD_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+
     /// Load the illustrative seed data when the database has no data yet.
     #[arg(long, env = "SCORECARD_SEED", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed: bool,
@@ -62,6 +71,19 @@ pub struct SiteConfig {
     pub max_upload_bytes: usize,
     /// Where people reach the service, if configured.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            region: "north-west".into(),
+            max_upload_bytes: 64 * 1024 * 1024,
+            public_url: None,
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 impl SiteConfig {

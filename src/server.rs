@@ -33,6 +33,7 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
             region: config.region.clone(),
             max_upload_bytes: config.max_upload_bytes,
             public_url: config.public_url.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
         },
     );
     let state = match &config.database_read_url {
@@ -56,12 +57,12 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.bind))?;
     tracing::info!("scorecard listening on http://{}", listener.local_addr()?);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let limits = web::listener::Limits::within_descriptors(
+        config.max_connections,
+        std::time::Duration::from_secs(10),
+    );
+    tracing::info!(max_connections = limits.max_connections, "connection limit");
+    web::listener::serve(listener, app, limits, shutdown_signal()).await?;
     tracing::info!("shutting down");
     Ok(())
 }

@@ -363,6 +363,7 @@ async fn public_reads_come_from_a_streaming_replica_while_the_primary_is_away() 
         region: "north-west".into(),
         max_upload_bytes: 1024 * 1024,
         public_url: None,
+        trusted_proxies: Vec::new(),
     };
     let state = scorecard::web::AppState::new(pool.clone(), site).with_replica(replica.clone());
     let app = scorecard::web::router(state);

@@ -27,6 +27,22 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// `published`, with `council`'s values taken from `internal` instead: a council's own
+    /// page, where everything but its own values is as the public sees it.
+    pub fn overlaid(published: &Inputs, internal: &Inputs, council: &str) -> Inputs {
+        let mut values: Vec<Stored> = published
+            .values
+            .iter()
+            .filter(|v| v.area != council)
+            .cloned()
+            .collect();
+        values.extend(internal.values.iter().filter(|v| v.area == council).cloned());
+        Inputs {
+            values,
+            ..published.clone()
+        }
+    }
+
     /// Whether the values are the illustrative data set's (which never mix with real ones).
     pub fn illustrative(&self) -> bool {
         self.values

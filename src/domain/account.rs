@@ -86,6 +86,32 @@ pub enum DataView {
     Internal,
 }
 
+/// Whose values an analysis is built from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Every council's values in one view.
+    All(DataView),
+    /// Every council's published values, with this council's unpublished ones in place of its
+    /// own published ones: what a council's users see of their own page.
+    Council(String),
+}
+
+impl Scope {
+    /// The view of the scope's own values (for choosing a period, or a council's history).
+    pub fn view(&self) -> DataView {
+        match self {
+            Scope::All(view) => *view,
+            Scope::Council(_) => DataView::Internal,
+        }
+    }
+}
+
+impl From<DataView> for Scope {
+    fn from(view: DataView) -> Scope {
+        Scope::All(view)
+    }
+}
+
 impl Viewer {
     pub fn account(&self) -> Option<&Account> {
         match self {
@@ -124,12 +150,16 @@ impl Viewer {
         }
     }
 
-    /// The values of one council's page: its own council's users see it unpublished too.
-    pub fn data_view_of(&self, council: &str) -> DataView {
-        if self.is_analyst() || self.council() == Some(council) {
-            DataView::Internal
+    /// The values of one council's page: the analyst sees everything unpublished; a council's
+    /// own users see their council's unpublished values, and every other council as the public
+    /// does (so benchmarks, ranks and quartiles never carry another council's drafts).
+    pub fn scope_of(&self, council: &str) -> Scope {
+        if self.is_analyst() {
+            Scope::All(DataView::Internal)
+        } else if self.council() == Some(council) {
+            Scope::Council(council.to_string())
         } else {
-            DataView::Published
+            Scope::All(DataView::Published)
         }
     }
 
@@ -177,7 +207,10 @@ mod tests {
     fn the_public_sees_published_data_and_writes_nothing() {
         let public = Viewer::Public;
         assert_eq!(public.data_view(), DataView::Published);
-        assert_eq!(public.data_view_of("E06000006"), DataView::Published);
+        assert_eq!(
+            public.scope_of("E06000006"),
+            Scope::All(DataView::Published)
+        );
         assert!(!public.can_see_drafts_of("E06000006"));
         assert!(!public.can_write_for("E06000006"));
         assert!(!public.can_manage_data());
@@ -188,8 +221,14 @@ mod tests {
     #[test]
     fn a_council_user_sees_and_writes_for_their_own_council_only() {
         let halton = signed(Role::Council, Some("E06000006"));
-        assert_eq!(halton.data_view_of("E06000006"), DataView::Internal);
-        assert_eq!(halton.data_view_of("E06000007"), DataView::Published);
+        assert_eq!(
+            halton.scope_of("E06000006"),
+            Scope::Council("E06000006".into())
+        );
+        assert_eq!(
+            halton.scope_of("E06000007"),
+            Scope::All(DataView::Published)
+        );
         assert_eq!(halton.data_view(), DataView::Published);
         assert!(halton.can_see_drafts_of("E06000006"));
         assert!(!halton.can_see_drafts_of("E06000007"));

@@ -47,13 +47,14 @@ async fn summary(
     Params(q): Params<AnalysisQuery>,
 ) -> Result<SummaryPage, AppError> {
     let authority = super::values::authority(&state, &code).await?;
-    let view = visitor.viewer.data_view_of(&authority.ons_code);
+    let scope = visitor.viewer.scope_of(&authority.ons_code);
+    let view = scope.view();
     let (comparator, level) = q.choices()?;
     let (period, _) = choose_period(&state.pool, view, &q.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
     let analysis = super::cache::analysed_for(
         &state,
-        view,
+        scope.clone(),
         period,
         comparator,
         level,

@@ -365,12 +365,13 @@ async fn authority_scorecard(
     let authority = areas::authority(&state.pool, ons.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
-    let view = visitor.viewer.data_view_of(&authority.ons_code);
+    let scope = visitor.viewer.scope_of(&authority.ons_code);
+    let view = scope.view();
     let (period, comparator, level) = resolve(&state, view, &q).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
     let analysis = analysed_for(
         &state,
-        view,
+        scope.clone(),
         period,
         comparator,
         level,

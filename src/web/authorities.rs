@@ -100,14 +100,15 @@ async fn show(
     Params(query): Params<AnalysisQuery>,
 ) -> Result<CouncilPage, AppError> {
     let authority = super::values::authority(&state, &code).await?;
-    let view = visitor.viewer.data_view_of(&authority.ons_code);
+    let scope = visitor.viewer.scope_of(&authority.ons_code);
+    let view = scope.view();
     let (comparator, level) = query.choices()?;
     let (period, periods) = choose_period(&state.pool, view, &query.period_query()).await?;
     let region = region_name(&state).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
     let analysis = analysed_for(
         &state,
-        view,
+        scope.clone(),
         period,
         comparator,
         level,

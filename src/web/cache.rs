@@ -20,7 +20,7 @@ use crate::analysis::measure::ComparatorKind;
 use crate::analysis::scorecard::{self, Analysed, Inputs};
 use crate::db::queries::analysis::inputs as load_inputs;
 use crate::domain::Period;
-use crate::domain::account::DataView;
+use crate::domain::account::{DataView, Scope};
 
 /// One analysed period: the inputs (shared with every analysis of the period) and every
 /// measure's analysis.
@@ -32,7 +32,7 @@ pub struct Analysis {
 
 /// Which analysis: the view (published or internal), the period, comparator and level, and a
 /// council outside the region of focus analysed on its own (`None` for the region's councils).
-type Key = (DataView, Period, ComparatorKind, Level, Option<String>);
+type Key = (Scope, Period, ComparatorKind, Level, Option<String>);
 
 /// The most analyses (and periods' inputs) kept at once.
 const CAPACITY: usize = 64;
@@ -40,7 +40,7 @@ const CAPACITY: usize = 64;
 #[derive(Debug, Default)]
 struct Entries {
     version: i64,
-    inputs: HashMap<(DataView, Period), Arc<OnceCell<Arc<Inputs>>>>,
+    inputs: HashMap<(Scope, Period), Arc<OnceCell<Arc<Inputs>>>>,
     analyses: HashMap<Key, Arc<OnceCell<Arc<Analysis>>>>,
     order: VecDeque<Key>,
 }
@@ -72,7 +72,7 @@ impl AnalysisCache {
         e
     }
 
-    fn inputs_cell(&self, version: i64, key: (DataView, Period)) -> Arc<OnceCell<Arc<Inputs>>> {
+    fn inputs_cell(&self, version: i64, key: (Scope, Period)) -> Arc<OnceCell<Arc<Inputs>>> {
         let mut e = self.at(version);
         if e.inputs.len() >= CAPACITY && !e.inputs.contains_key(&key) {
             e.inputs.clear();
@@ -107,30 +107,65 @@ pub async fn analysed(
     analysed_for(state, view, period, comparator, level, None).await
 }
 
-/// As [`analysed`]; a council outside the region of focus is analysed on its own.
-pub async fn analysed_for(
+/// A period's inputs in one view, loaded once per data version.
+async fn inputs_in(
     state: &AppState,
+    version: i64,
     view: DataView,
     period: Period,
-    comparator: ComparatorKind,
-    level: Level,
-    council: Option<&str>,
-) -> Result<Arc<Analysis>, AppError> {
-    let version = state.version.current(&state.pool).await?;
-    let cache = &state.cache;
-    let inputs = cache
-        .inputs_cell(version, (view, period))
+) -> Result<Arc<Inputs>, AppError> {
+    Ok(state
+        .cache
+        .inputs_cell(version, (Scope::All(view), period))
         .get_or_try_init(|| async {
             load_inputs(&state.pool, view, period, &state.site.region)
                 .await
                 .map(Arc::new)
         })
         .await?
-        .clone();
+        .clone())
+}
+
+/// A period's inputs in a scope: one view, or a council's own (its unpublished values over
+/// everyone's published ones).
+async fn inputs_of(
+    state: &AppState,
+    version: i64,
+    scope: &Scope,
+    period: Period,
+) -> Result<Arc<Inputs>, AppError> {
+    match scope {
+        Scope::All(view) => inputs_in(state, version, *view, period).await,
+        Scope::Council(council) => Ok(state
+            .cache
+            .inputs_cell(version, (scope.clone(), period))
+            .get_or_try_init(|| async {
+                let published = inputs_in(state, version, DataView::Published, period).await?;
+                let internal = inputs_in(state, version, DataView::Internal, period).await?;
+                Ok::<_, AppError>(Arc::new(Inputs::overlaid(&published, &internal, council)))
+            })
+            .await?
+            .clone()),
+    }
+}
+
+/// As [`analysed`], in any scope; a council outside the region of focus is analysed on its own.
+pub async fn analysed_for(
+    state: &AppState,
+    scope: impl Into<Scope>,
+    period: Period,
+    comparator: ComparatorKind,
+    level: Level,
+    council: Option<&str>,
+) -> Result<Arc<Analysis>, AppError> {
+    let scope = scope.into();
+    let version = state.version.current(&state.pool).await?;
+    let cache = &state.cache;
+    let inputs = inputs_of(state, version, &scope, period).await?;
     let outside = council
         .filter(|c| !inputs.councils.iter().any(|x| x == c))
         .map(str::to_string);
-    let key: Key = (view, period, comparator, level, outside.clone());
+    let key: Key = (scope, period, comparator, level, outside.clone());
     let cell = cache.analysis_cell(version, &key);
     let analysis = cell
         .get_or_try_init(|| async {

@@ -16,7 +16,7 @@ use super::values::council_names;
 use super::{AppError, AppState};
 use crate::analysis::scorecard::Analysed;
 use crate::db::queries::{areas, measures};
-use crate::domain::account::DataView;
+use crate::domain::account::Scope;
 use crate::domain::{Measure, OnsCode, Provenance};
 
 pub fn router() -> Router<AppState> {
@@ -133,16 +133,16 @@ fn attachment(name: &str, bytes: Vec<u8>) -> Response {
 /// region's councils or, given `council`, for that council alone.
 async fn download(
     state: &AppState,
-    view: DataView,
+    scope: Scope,
     q: &AnalysisQuery,
     stem: &str,
     keep: impl Fn(&Measure) -> bool,
     council: Option<&str>,
 ) -> Result<Response, AppError> {
     let (comparator, level) = q.choices()?;
-    let (period, _) = choose_period(&state.pool, view, &q.period_query()).await?;
+    let (period, _) = choose_period(&state.pool, scope.view(), &q.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed_for(state, view, period, comparator, level, council).await?;
+    let analysis = analysed_for(state, scope, period, comparator, level, council).await?;
     let names = council_names(state).await?;
     let bytes = csv(&catalogue, &analysis.analysed, &names, keep, |c| {
         council.is_none_or(|x| x == c)
@@ -160,7 +160,7 @@ async fn overview(
 ) -> Result<Response, AppError> {
     download(
         &state,
-        visitor.viewer.data_view(),
+        visitor.viewer.data_view().into(),
         &q,
         "scorecard",
         |_| true,
@@ -181,7 +181,7 @@ async fn measure(
         .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
     download(
         &state,
-        visitor.viewer.data_view(),
+        visitor.viewer.data_view().into(),
         &q,
         &format!("scorecard-{}", m.code),
         |x| x.code == m.code,
@@ -204,7 +204,7 @@ async fn authority(
         .ok_or_else(not_found)?;
     download(
         &state,
-        visitor.viewer.data_view_of(&a.ons_code),
+        visitor.viewer.scope_of(&a.ons_code),
         &q,
         &format!("scorecard-{}", a.ons_code),
         |_| true,

@@ -1,11 +1,9 @@
 //! Signing in and out: `/login` (email and password, throttled, one message for any mistake),
 //! `POST /logout`, and `/sign-in/{token}` (a one-time link to choose a password).
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -104,12 +102,10 @@ fn home(account: &Account) -> String {
     }
 }
 
-/// The address a request came from (the socket peer), for throttling.
-fn address(request: &Request) -> String {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+/// The address a request came from (the client, behind a trusted proxy), for throttling.
+fn address(state: &AppState, request: &Request) -> String {
+    super::client::of(request, &state.site.trusted_proxies)
+        .map_or_else(|| "unknown".into(), |ip| ip.to_string())
 }
 
 async fn sign_in(
@@ -117,7 +113,7 @@ async fn sign_in(
     session: Session,
     request: Request,
 ) -> Result<Response, AppError> {
-    let from = address(&request);
+    let from = address(&state, &request);
     let token = form_token(request.headers());
     let Form(form): Form<Credentials> = Form::from_request(request, &state)
         .await

@@ -2,10 +2,12 @@
 //! pages.
 
 mod account;
+pub mod admission;
 mod admin;
 mod api;
 mod authorities;
 mod cache;
+pub mod client;
 mod commentary;
 mod compare;
 mod domains;
@@ -14,6 +16,7 @@ mod error;
 mod guard;
 mod health;
 mod layout;
+pub mod listener;
 mod login;
 mod measures;
 mod overview;
@@ -59,6 +62,8 @@ pub struct AppState {
     /// stays free for signed-in work and `/healthz` however many anonymous readers miss the
     /// cache.
     pub public_renders: Arc<tokio::sync::Semaphore>,
+    /// Requests in flight, overall and per client.
+    pub admission: Arc<admission::Admission>,
     /// Where public reads go when a read replica is configured (`DATABASE_READ_URL`).
     pub replica: Option<Arc<Replica>>,
 }
@@ -75,6 +80,7 @@ impl AppState {
     pub fn new(pool: PgPool, site: SiteConfig) -> AppState {
         AppState {
             public_renders: public_renders(&pool),
+            admission: Arc::default(),
             pool,
             site: Arc::new(site),
             cache: Arc::default(),
@@ -88,6 +94,7 @@ impl AppState {
     pub fn with_replica(mut self, pool: PgPool) -> AppState {
         let state = AppState {
             public_renders: public_renders(&pool),
+            admission: Arc::clone(&self.admission),
             pool,
             site: Arc::clone(&self.site),
             cache: Arc::default(),
@@ -116,11 +123,11 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole site: the routes, behind the public page cache, compression, limits, request ids
 /// and security headers.
 pub fn router(state: AppState) -> Router {
-    routes(state)
+    routes(state.clone())
         .layer(CsrfLayer::new())
         .layer(axum::middleware::map_response(no_store_errors))
         .layer(CompressionLayer::new())
-        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(MAX_IN_FLIGHT))
+        .layer(axum::middleware::from_fn_with_state(state, admission::admit))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
@@ -209,9 +216,6 @@ async fn no_store_errors(mut response: axum::response::Response) -> axum::respon
     }
     response
 }
-
-/// Requests handled at once; more wait their turn (the page cache answers in microseconds).
-pub const MAX_IN_FLIGHT: usize = 512;
 
 /// Everything from this site only, no inline script or style, never framed, forms only to
 /// this site.

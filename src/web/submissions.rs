@@ -16,7 +16,7 @@ use super::values::Choice;
 use super::{AppError, AppState};
 use crate::db::queries::submissions::{self as queries, Listed};
 use crate::db::queries::uploads::{self, NewUpload};
-use crate::db::queries::{areas, measures};
+use crate::db::queries::{audit, areas, measures};
 use crate::domain::{OnsCode, Period};
 use crate::ingest::Options;
 use crate::ingest::decode::Limits;
@@ -281,9 +281,9 @@ async fn check(
         None
     } else {
         let report = analysis.report();
-        Some(
-            uploads::insert(
-                &state.pool,
+        let mut tx = state.pool.begin().await?;
+        let id = uploads::insert(
+                &mut *tx,
                 &NewUpload {
                     filename: &filename,
                     bytes: &bytes,
@@ -297,8 +297,18 @@ async fn check(
                     warnings: report.warnings.len(),
                 },
             )
-            .await?,
+            .await?;
+        audit::record(
+            &mut tx,
+            visitor.viewer.actor(),
+            "upload.stage",
+            &format!("upload {id}"),
+            None,
+            Some(serde_json::json!({ "file": filename, "sha256": analysis.sha256, "warnings": report.warnings.len() })),
         )
+        .await?;
+        tx.commit().await?;
+        Some(id)
     };
     let report = analysis.contents.report;
     Ok(ReportPage {

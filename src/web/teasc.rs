@@ -160,7 +160,8 @@ async fn show(
     Params(q): Params<PeriodQuery>,
 ) -> Result<TeascPage, AppError> {
     let authority = super::values::authority(&state, &code).await?;
-    let view = visitor.viewer.data_view_of(&authority.ons_code);
+    let scope = visitor.viewer.scope_of(&authority.ons_code);
+    let view = scope.view();
     let (period, periods) = choose_period(&state.pool, view, &q).await?;
     let catalogue = measures::catalogue(&state.pool).await?;
     let mut analyses = Vec::new();
@@ -168,7 +169,7 @@ async fn show(
         analyses.push(
             analysed_for(
                 &state,
-                view,
+                scope.clone(),
                 period,
                 kind,
                 Level::P95,

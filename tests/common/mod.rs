@@ -226,14 +226,18 @@ pub fn app(pool: PgPool) -> Router {
 
 /// The router and its state, for tests that look inside (the cache).
 pub fn app_and_state(pool: PgPool) -> (Router, AppState) {
-    let state = AppState::new(
+    app_with(
         pool,
         SiteConfig {
-            region: "north-west".into(),
             max_upload_bytes: 1024 * 1024,
-            public_url: None,
+            ..SiteConfig::default()
         },
-    );
+    )
+}
+
+/// The router and its state with a configuration of the test's own.
+pub fn app_with(pool: PgPool, site: SiteConfig) -> (Router, AppState) {
+    let state = AppState::new(pool, site);
     (router(state.clone()), state)
 }
 
