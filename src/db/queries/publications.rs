@@ -48,6 +48,10 @@ pub async fn publish(conn: &mut PgConnection, period: Period, by: &str) -> sqlx:
     .execute(&mut *conn)
     .await?
     .rows_affected();
+    sqlx::query("SELECT record_publication_contents($1)")
+        .bind(publication)
+        .execute(&mut *conn)
+        .await?;
     let commentary = sqlx::query(
         "UPDATE commentary c SET status = 'published', publication_id = $1
          FROM (SELECT DISTINCT ON (ons_code, domain_slug) id, status FROM commentary
@@ -146,14 +150,24 @@ pub async fn states(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PeriodState>> {
 
 /// Takes the submissions of a kind out of every publication (before they are removed).
 pub async fn forget_kind(conn: &mut PgConnection, kind: &str) -> sqlx::Result<u64> {
-    Ok(sqlx::query(
+    let forgotten = sqlx::query(
         "DELETE FROM publication_submissions ps USING submissions s
          WHERE s.id = ps.submission_id AND s.kind = $1",
     )
     .bind(kind)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?
-    .rows_affected())
+    .rows_affected();
+    // What a publication left with nothing recorded it carried goes too.
+    for table in [
+        "DELETE FROM publication_measures x WHERE NOT EXISTS
+           (SELECT 1 FROM publication_submissions ps WHERE ps.publication_id = x.publication_id)",
+        "DELETE FROM publication_revisions x WHERE NOT EXISTS
+           (SELECT 1 FROM publication_submissions ps WHERE ps.publication_id = x.publication_id)",
+    ] {
+        sqlx::query(table).execute(&mut *conn).await?;
+    }
+    Ok(forgotten)
 }
 
 /// A publication, for "what's new".
@@ -214,28 +228,13 @@ pub struct Revised {
 }
 
 /// Values that differ from the period's previous publication: was, now and why (the value's
-/// note, else the revision that brought it).
+/// note, else the revision that brought it), as recorded when it was published.
 pub async fn revised(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Vec<Revised>> {
     sqlx::query_as(
-        "WITH p AS (SELECT id, period_code FROM publications WHERE id = $1),
-              prev AS (SELECT max(q.id) AS id FROM publications q, p WHERE q.period_code = p.period_code AND q.id < p.id),
-              vals AS (
-                SELECT DISTINCT ON (ps.publication_id, o.measure_code, o.area_code)
-                       ps.publication_id, o.measure_code, o.area_code, o.value, o.note, s.revision, s.scope
-                FROM publication_submissions ps
-                JOIN submissions s ON s.id = ps.submission_id
-                JOIN observations o ON o.submission_id = s.id
-                JOIN p ON o.period_code = p.period_code
-                WHERE ps.publication_id IN ((SELECT id FROM p), (SELECT id FROM prev)) AND o.disaggregation = 'Total'
-                ORDER BY ps.publication_id, o.measure_code, o.area_code, o.submission_id DESC)
-         SELECT n.measure_code AS measure, n.area_code AS area, a.name AS area_name, b.value AS was,
-                n.value AS now,
-                coalesce(n.note, 'revision ' || n.revision || ' of ' || n.scope) AS why
-         FROM vals n JOIN vals b ON b.measure_code = n.measure_code AND b.area_code = n.area_code
-         JOIN areas a ON a.code = n.area_code
-         WHERE n.publication_id = $1 AND b.publication_id = (SELECT id FROM prev)
-           AND b.value IS DISTINCT FROM n.value
-         ORDER BY n.measure_code, a.name",
+        "SELECT r.measure_code AS measure, r.area_code AS area, a.name AS area_name, r.was, r.now, r.why
+         FROM publication_revisions r JOIN areas a ON a.code = r.area_code
+         WHERE r.publication_id = $1
+         ORDER BY r.measure_code, a.name",
     )
     .bind(id)
     .fetch_all(db)
@@ -248,15 +247,11 @@ pub async fn new_measures(
     id: i64,
 ) -> sqlx::Result<Vec<(String, String, String)>> {
     sqlx::query_as(
-        "SELECT m.code, m.display_code, m.title FROM measures m
-         WHERE EXISTS (SELECT 1 FROM publication_submissions ps
-                       JOIN publications p ON p.id = ps.publication_id
-                       JOIN observations o ON o.submission_id = ps.submission_id AND o.period_code = p.period_code
-                       WHERE ps.publication_id = $1 AND o.measure_code = m.code)
-           AND NOT EXISTS (SELECT 1 FROM publication_submissions ps
-                           JOIN publications p ON p.id = ps.publication_id
-                           JOIN observations o ON o.submission_id = ps.submission_id AND o.period_code = p.period_code
-                           WHERE ps.publication_id < $1 AND o.measure_code = m.code)
+        "SELECT m.code, m.display_code, m.title
+         FROM publication_measures pm JOIN measures m ON m.code = pm.measure_code
+         WHERE pm.publication_id = $1
+           AND NOT EXISTS (SELECT 1 FROM publication_measures q
+                           WHERE q.measure_code = pm.measure_code AND q.publication_id < $1)
          ORDER BY m.code",
     )
     .bind(id)
