@@ -576,7 +576,10 @@ async fn every_response_carries_the_security_headers() {
     let (status, headers, _) = agent
         .post_form(
             "/login",
-            &[("email", "headers@example.org"), ("password", common::PASSWORD)],
+            &[
+                ("email", "headers@example.org"),
+                ("password", common::PASSWORD),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);

@@ -4,10 +4,10 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use rand::Rng;
+use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::Semaphore;
-use sha2::{Digest, Sha256};
 
 /// The shortest password accepted (NCSC and OWASP ASVS 2.1.1 ask for at least 12).
 pub const MIN_LENGTH: usize = 12;

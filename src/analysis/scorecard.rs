@@ -36,7 +36,13 @@ impl Inputs {
             .filter(|v| v.area != council)
             .cloned()
             .collect();
-        values.extend(internal.values.iter().filter(|v| v.area == council).cloned());
+        values.extend(
+            internal
+                .values
+                .iter()
+                .filter(|v| v.area == council)
+                .cloned(),
+        );
         Inputs {
             values,
             ..published.clone()

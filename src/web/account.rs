@@ -5,11 +5,11 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{State};
+use axum::extract::State;
 use axum::routing::get;
 
-use super::layout::Params;
 use super::cache::analysed;
+use super::layout::Params;
 use super::layout::{AnalysisQuery, Layout, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
 use super::session::Visitor;

@@ -8,8 +8,8 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
-use super::layout::Params;
 use super::layout::Layout;
+use super::layout::Params;
 use super::session::Visitor;
 use super::{AppError, AppState};
 use crate::accounts;

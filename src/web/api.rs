@@ -11,8 +11,8 @@ use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
-use super::layout::Params;
 use super::cache::{analysed, analysed_for};
+use super::layout::Params;
 use super::layout::{AnalysisQuery, choose_period};
 use super::session::Visitor;
 use super::values::council_names;

@@ -8,8 +8,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
 
-use super::layout::Params;
 use super::cache::analysed_for;
+use super::layout::Params;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::session::Visitor;
 use super::values::{

@@ -69,7 +69,11 @@ mod tests {
         // Two proxies in a row.
         let second: IpAddr = "10.0.0.3".parse().unwrap();
         assert_eq!(
-            address(Some(proxy), &headers("203.0.113.9, 10.0.0.3"), &[proxy, second]),
+            address(
+                Some(proxy),
+                &headers("203.0.113.9, 10.0.0.3"),
+                &[proxy, second]
+            ),
             Some(client)
         );
         // A mangled header: the proxy itself.

@@ -8,8 +8,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::layout::Params;
 use super::cache::analysed_for;
+use super::layout::Params;
 use super::layout::{AnalysisQuery, choose_period};
 use super::session::Visitor;
 use super::values::council_names;

@@ -29,7 +29,7 @@ pub enum AppError {
     #[error("busy")]
     Busy,
     #[error("database unavailable: {0}")]
-    Unavailable(sqlx::Error),
+    Unavailable(anyhow::Error),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -38,7 +38,7 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                AppError::Unavailable(e)
+                AppError::Unavailable(e.into())
             }
             // Text PostgreSQL cannot store (a NUL byte, a bad encoding) or a value too long
             // for an index: the input's fault, not ours.

@@ -13,6 +13,6 @@ pub fn router() -> Router<AppState> {
 async fn healthz(State(state): State<AppState>) -> Result<&'static str, AppError> {
     crate::db::ping(&state.pool)
         .await
-        .map_err(AppError::Unavailable)?;
+        .map_err(|e| AppError::Unavailable(e.into()))?;
     Ok("ok")
 }

@@ -96,7 +96,11 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
                 .copied()
                 .unwrap_or("query");
             let error = AppError::bad_request(field, message);
-            if parts.uri.path().starts_with("/api/") {
+            let path = parts
+                .extensions
+                .get::<axum::extract::OriginalUri>()
+                .map_or_else(|| parts.uri.path(), |o| o.0.path());
+            if path.starts_with("/api/") {
                 super::api::ApiError(error).into_response()
             } else {
                 error.into_response()

@@ -78,7 +78,9 @@ pub async fn serve(
         let service = app
             .clone()
             .map_request(move |mut request: axum::http::Request<Incoming>| {
-                request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+                request
+                    .extensions_mut()
+                    .insert(ConnectInfo::<SocketAddr>(peer));
                 request
             });
         let connection = http1::Builder::new()

@@ -10,8 +10,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
 
-use super::layout::Params;
 use super::cache::analysed;
+use super::layout::Params;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::session::Visitor;
 use super::values::{

@@ -2,8 +2,8 @@
 //! pages.
 
 mod account;
-pub mod admission;
 mod admin;
+pub mod admission;
 mod api;
 mod authorities;
 mod cache;

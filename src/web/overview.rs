@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{State};
+use axum::extract::State;
 use axum::routing::get;
 
 use super::layout::Params;

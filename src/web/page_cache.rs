@@ -278,10 +278,11 @@ fn keepable(path: &str) -> bool {
 /// The query string of a public read, canonical: known parameters only, decoded and encoded
 /// again, in a fixed order (repeated parameters keep their order). `None` when nothing is left.
 pub fn canonical_query(query: Option<&str>) -> Option<String> {
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .filter(|(k, v)| PARAMETERS.contains(&k.as_ref()) && !v.trim().is_empty())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let mut pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .filter(|(k, v)| PARAMETERS.contains(&k.as_ref()) && !v.trim().is_empty())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
     pairs.sort_by_key(|(k, _)| PARAMETERS.iter().position(|p| p == k));
     if pairs.is_empty() {
         return None;
@@ -325,7 +326,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     if !matches!(method, Method::GET | Method::HEAD) {
         let response = next.run(request).await;
         state.version.forget();
-        return response;
+        return private(response);
     }
     let session = request.extensions().get::<Session>().cloned();
     if !keepable(request.uri().path()) || !anonymous(session.as_ref()).await {

@@ -16,8 +16,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{NaiveDate, Utc};
 
-use super::layout::Params;
 use super::cache::analysed_for;
+use super::layout::Params;
 use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
 use super::session::Visitor;
 use super::{AppError, AppState};

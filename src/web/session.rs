@@ -114,8 +114,9 @@ impl SessionStore for PgStore {
     }
 }
 
+/// A session that cannot be read or written: its store (the database) is away.
 fn session_error(e: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(anyhow::anyhow!("session: {e}"))
+    AppError::Unavailable(anyhow::anyhow!("session: {e}"))
 }
 
 /// Who a page is for, and the token its forms carry (empty when the visitor has no session).
@@ -410,7 +411,10 @@ async fn multipart_token(content_type: &str, body: Body) -> Result<(Option<Strin
 }
 
 fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack.windows(needle.len()).filter(|w| *w == needle).count()
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -427,5 +431,23 @@ mod tests {
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"abcd"));
         assert!(!constant_time_eq(b"", b"a"));
+    }
+}
+
+#[cfg(test)]
+mod multipart_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_token_of_a_large_multipart_body_is_found() {
+        for size in [10, 3 * 1024 * 1024] {
+            let mut body = b"--xyz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nTOKEN\r\n--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n".to_vec();
+            body.extend(vec![b'a'; size]);
+            body.extend(b"\r\n--xyz--\r\n");
+            let (token, _) = multipart_token("multipart/form-data; boundary=xyz", Body::from(body))
+                .await
+                .unwrap();
+            assert_eq!(token.as_deref(), Some("TOKEN"), "{size}");
+        }
     }
 }

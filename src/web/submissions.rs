@@ -9,14 +9,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use super::layout::Params;
 use super::layout::Layout;
+use super::layout::Params;
 use super::session::Visitor;
 use super::values::Choice;
 use super::{AppError, AppState};
 use crate::db::queries::submissions::{self as queries, Listed};
 use crate::db::queries::uploads::{self, NewUpload};
-use crate::db::queries::{audit, areas, measures};
+use crate::db::queries::{areas, audit, measures};
 use crate::domain::{OnsCode, Period};
 use crate::ingest::Options;
 use crate::ingest::decode::Limits;
@@ -283,21 +283,20 @@ async fn check(
         let report = analysis.report();
         let mut tx = state.pool.begin().await?;
         let id = uploads::insert(
-                &mut *tx,
-                &NewUpload {
-                    filename: &filename,
-                    bytes: &bytes,
-                    sha256: &analysis.sha256,
-                    ons_code: None,
-                    period: period.map(|p| p.to_string()),
-                    uploaded_by: visitor.viewer.actor(),
-                    report: serde_json::to_value(report)
-                        .map_err(|e| AppError::Internal(e.into()))?,
-                    errors: report.errors.len(),
-                    warnings: report.warnings.len(),
-                },
-            )
-            .await?;
+            &mut *tx,
+            &NewUpload {
+                filename: &filename,
+                bytes: &bytes,
+                sha256: &analysis.sha256,
+                ons_code: None,
+                period: period.map(|p| p.to_string()),
+                uploaded_by: visitor.viewer.actor(),
+                report: serde_json::to_value(report).map_err(|e| AppError::Internal(e.into()))?,
+                errors: report.errors.len(),
+                warnings: report.warnings.len(),
+            },
+        )
+        .await?;
         audit::record(
             &mut tx,
             visitor.viewer.actor(),

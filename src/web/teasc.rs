@@ -10,8 +10,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
 
-use super::layout::Params;
 use super::cache::analysed_for;
+use super::layout::Params;
 use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
 use super::session::Visitor;
 use super::values::benchmark_text;

@@ -46,7 +46,12 @@ impl DataVersion {
             .await
     }
 
-    async fn read<'p, F, Fut>(&self, known: &AtomicI64, pool: &'p PgPool, query: F) -> sqlx::Result<i64>
+    async fn read<'p, F, Fut>(
+        &self,
+        known: &AtomicI64,
+        pool: &'p PgPool,
+        query: F,
+    ) -> sqlx::Result<i64>
     where
         F: FnOnce(&'p PgPool) -> Fut,
         Fut: std::future::Future<Output = sqlx::Result<i64>>,

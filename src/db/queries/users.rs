@@ -148,10 +148,12 @@ pub async fn count_attempt(
 ) -> sqlx::Result<Option<i64>> {
     // Always the account's lock first, then the address's: no two attempts wait on each other
     // in a circle.
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('sign-in account ' || lower($1), 0))")
-        .bind(email.trim())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(hashtextextended('sign-in account ' || lower($1), 0))",
+    )
+    .bind(email.trim())
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('sign-in address ' || $1, 0))")
         .bind(address)
         .execute(&mut *conn)
