@@ -16,8 +16,13 @@ pub struct Limits {
     pub max_columns: usize,
     /// Cells read from a workbook (a small .xlsx can declare millions: a zip bomb).
     pub max_cells: usize,
-    /// Text held from a workbook's cells, in bytes, once inflated.
+    /// Text held from a workbook's cells, in bytes, once inflated; also the most its parts
+    /// may unpack to altogether.
     pub max_inflated_bytes: usize,
+    /// A workbook's shared strings once unpacked (readers hold them whole, before any cell).
+    pub max_shared_strings_bytes: usize,
+    /// Parts in a workbook's zip archive.
+    pub max_parts: usize,
 }
 
 impl Default for Limits {
@@ -29,6 +34,8 @@ impl Default for Limits {
             max_columns: 64,
             max_cells: 3_000_000,
             max_inflated_bytes: 256 * 1024 * 1024,
+            max_shared_strings_bytes: 32 * 1024 * 1024,
+            max_parts: 1_000,
         }
     }
 }
@@ -141,8 +148,55 @@ fn csv_table(text: &str, limits: Limits) -> Result<Table, Issue> {
     })
 }
 
+/// Unpacks every part of a workbook without keeping it, to learn its true size before any
+/// reader holds a byte of it (a zip's declared sizes may lie, and a 3 MB workbook can unpack to
+/// gigabytes): refused past [`Limits::max_inflated_bytes`] altogether, or
+/// [`Limits::max_shared_strings_bytes`] of shared strings.
+fn check_unpacked(bytes: &[u8], limits: Limits) -> Result<(), Issue> {
+    use std::io::Read;
+    let unreadable = |e: zip::result::ZipError| {
+        Issue::file(format!("the file is not a readable .xlsx workbook: {e}"))
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+    if archive.len() > limits.max_parts {
+        return Err(Issue::file(format!(
+            "the workbook has {} parts; the limit is {}",
+            archive.len(),
+            limits.max_parts
+        )));
+    }
+    let too_large = || {
+        Issue::file(format!(
+            "the workbook unpacks to more than {} MB (or more than {} MB of shared strings): too large to read",
+            limits.max_inflated_bytes / (1024 * 1024),
+            limits.max_shared_strings_bytes / (1024 * 1024)
+        ))
+    };
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let part = archive.by_index(i).map_err(unreadable)?;
+        let left = (limits.max_inflated_bytes as u64).saturating_sub(total);
+        let shared = part
+            .name()
+            .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"));
+        let cap = if shared {
+            left.min(limits.max_shared_strings_bytes as u64)
+        } else {
+            left
+        };
+        let unpacked = std::io::copy(&mut part.take(cap + 1), &mut std::io::sink())
+            .map_err(|e| Issue::file(format!("the file is not a readable .xlsx workbook: {e}")))?;
+        if unpacked > cap {
+            return Err(too_large());
+        }
+        total += unpacked;
+    }
+    Ok(())
+}
+
 /// Every non-empty sheet, read cell by cell: a sheet's declared size is never trusted.
 fn workbook(bytes: &[u8], limits: Limits) -> Result<Vec<Table>, Issue> {
+    check_unpacked(bytes, limits)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| Issue::file(format!("the file is not a readable .xlsx workbook: {e}")))?;
     let names = book.sheet_names().to_vec();
@@ -290,6 +344,63 @@ mod tests {
                 .unwrap_err()
                 .reason
                 .contains("more than 1 rows")
+        );
+    }
+
+    /// A workbook whose shared strings (or a sheet) unpack to `inflated` bytes of spaces.
+    pub(crate) fn inflating_workbook(part: &str, inflated: usize) -> Vec<u8> {
+        use std::io::Write;
+        let base = {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            book.add_worksheet().write_string(0, 0, "header").unwrap();
+            book.save_to_buffer().unwrap()
+        };
+        let mut source = zip::ZipArchive::new(Cursor::new(base)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(9));
+        for i in 0..source.len() {
+            let file = source.by_index(i).unwrap();
+            if file.name().unwrap() != part {
+                out.raw_copy_file(file).unwrap();
+            }
+        }
+        out.start_file(part, options).unwrap();
+        out.write_all(b"<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>")
+            .unwrap();
+        let chunk = vec![b' '; 1024 * 1024];
+        let mut written = 0;
+        while written < inflated {
+            let n = chunk.len().min(inflated - written);
+            out.write_all(&chunk[..n]).unwrap();
+            written += n;
+        }
+        out.write_all(b"</t></si></sst>").unwrap();
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_past_its_limits_is_refused_before_it_is_read() {
+        let small = Limits {
+            max_inflated_bytes: 4 * 1024 * 1024,
+            max_shared_strings_bytes: 1024 * 1024,
+            ..Limits::default()
+        };
+        let bomb = inflating_workbook("xl/sharedStrings.xml", 2 * 1024 * 1024);
+        assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
+        let refused = tables("bomb.xlsx", &bomb, small).unwrap_err();
+        assert!(
+            refused.reason.contains("unpacks to more than"),
+            "{}",
+            refused.reason
+        );
+        let bomb = inflating_workbook("xl/styles.xml", 6 * 1024 * 1024);
+        let refused = tables("bomb.xlsx", &bomb, small).unwrap_err();
+        assert!(
+            refused.reason.contains("unpacks to more than"),
+            "{}",
+            refused.reason
         );
     }
 

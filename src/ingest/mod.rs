@@ -496,6 +496,86 @@ mod tests {
     const TEMPLATE_HEADER: &str =
         "authority,authority name,measure,measure title,period,value,numerator,denominator,note\n";
 
+    /// The header and first 400 rows of the official 2016-17 file, as published.
+    static OFFICIAL_SAMPLE: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+        use std::io::Read;
+        let gz = include_bytes!(
+            "../../tests/fixtures/ascof/meas-from-asc-of-eng-2016-17-open-data.csv.gz"
+        );
+        let mut text = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut text)
+            .unwrap();
+        text.split_inclusive(|b| *b == b'\n')
+            .take(401)
+            .flatten()
+            .copied()
+            .collect()
+    });
+
+    /// A regional template as a workbook, with a few rows.
+    static TEMPLATE_WORKBOOK: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let rows = [
+            TEMPLATE_HEADER.trim_end().split(',').collect::<Vec<_>>(),
+            vec![
+                "E06000006",
+                "Halton",
+                "AS04",
+                "",
+                "2017-18 Q1",
+                "71.5",
+                "143",
+                "200",
+                "",
+            ],
+            vec![
+                "E06000006",
+                "Halton",
+                "2A1",
+                "",
+                "2017-18 Q1",
+                "[c]",
+                "",
+                "",
+                "small",
+            ],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet
+                    .write_string(u32::try_from(r).unwrap(), u16::try_from(c).unwrap(), *cell)
+                    .unwrap();
+            }
+        }
+        book.save_to_buffer().unwrap()
+    });
+
+    /// Random damage: (where, what: delete, insert, replace or cut, which byte).
+    fn edits() -> impl Strategy<Value = Vec<(prop::sample::Index, u8, u8)>> {
+        proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<u8>()), 1..12)
+    }
+
+    fn damage(base: &[u8], edits: &[(prop::sample::Index, u8, u8)]) -> Vec<u8> {
+        let mut bytes = base.to_vec();
+        for (at, kind, byte) in edits {
+            if bytes.is_empty() {
+                break;
+            }
+            let i = at.index(bytes.len());
+            match kind {
+                0 => {
+                    bytes.remove(i);
+                }
+                1 => bytes.insert(i, *byte),
+                2 => bytes[i] = *byte,
+                _ => bytes.truncate(i),
+            }
+        }
+        bytes
+    }
+
     fn known() -> Known {
         let mut k = Known::default();
         k.councils.insert("E06000006".into(), "Halton".into());
@@ -588,6 +668,23 @@ mod tests {
             if let Ok(cells::Cell::Missing(_)) = cells::parse(&value) {
                 prop_assert!(contents.rows.iter().all(|r| r.observation.value.is_none()));
             }
+        }
+
+        /// The first rows of a real official file, damaged at random: bytes deleted, inserted or
+        /// replaced, or the file cut short. A report every time, never a panic.
+        #[test]
+        fn a_damaged_official_file_gives_a_report(edits in edits()) {
+            let bytes = damage(&OFFICIAL_SAMPLE, &edits);
+            let contents = read("meas-from-asc-of-eng-2016-17-open-data.csv", &bytes, Options::default(), &known());
+            prop_assert!(contents.report.has_errors() || contents.format.is_some());
+        }
+
+        /// A real workbook (the regional template), damaged at random.
+        #[test]
+        fn a_damaged_workbook_gives_a_report(edits in edits()) {
+            let bytes = damage(&TEMPLATE_WORKBOOK, &edits);
+            let contents = read("return.xlsx", &bytes, Options::default(), &known());
+            prop_assert!(contents.report.has_errors() || contents.format.is_some());
         }
 
         #[test]
