@@ -127,6 +127,7 @@ async fn public_sees(public: &mut Agent) -> (bool, bool) {
             matches!(status, StatusCode::OK | StatusCode::NOT_FOUND),
             "{uri}: {status}"
         );
+        assert_eq!(public.head(&uri).await.0, status, "HEAD {uri}");
         value |= status == StatusCode::OK;
         commentary |= body.contains(COMMENTARY);
     }
@@ -223,6 +224,7 @@ async fn a_council_cannot_read_or_change_another_councils_drafts() {
     ] {
         let (status, body) = w.get(&uri).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(w.head(&uri).await.0, StatusCode::NOT_FOUND, "HEAD {uri}");
         assert!(
             !body.contains(COMMENTARY) && !body.contains("halton.csv"),
             "{uri}"

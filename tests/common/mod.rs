@@ -453,6 +453,15 @@ impl Agent {
         (status, body)
     }
 
+    /// A HEAD request: the status and headers a GET would have, with no body.
+    pub async fn head(&mut self, uri: &str) -> (StatusCode, axum::http::HeaderMap) {
+        let (status, headers, body) = self
+            .send(Request::head(uri).body(Body::empty()).expect("request"))
+            .await;
+        assert!(body.is_empty(), "{uri}: a HEAD answer has no body");
+        (status, headers)
+    }
+
     /// A URL-encoded form POST carrying the form token (GETs /login first when the agent has
     /// no token yet, as a browser would have the form in front of it).
     pub async fn post_form(
