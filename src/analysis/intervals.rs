@@ -32,6 +32,12 @@ impl Level {
         }
     }
 
+    /// A published 95% margin of error at this level: as published at 95%, scaled by the ratio
+    /// of the normal quantiles at 99.8% (× 3.090232 / 1.959964).
+    pub fn margin(self, published: f64) -> f64 {
+        published * self.z() / Level::P95.z()
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Level::P95 => "95%",

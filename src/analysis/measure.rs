@@ -57,13 +57,42 @@ impl Value {
             value: self.value?.to_f64()?,
             numerator: self.numerator.and_then(|d| d.to_f64()),
             denominator: self.denominator.and_then(|d| d.to_f64()),
+            margin: self.margin_of_error.and_then(|d| d.to_f64()),
         })
+    }
+
+    /// The value as analysed: none when its numerator and denominator are both 0 (nobody to
+    /// count), whatever the file says.
+    pub fn usable(self) -> Value {
+        if self.denominator.is_some_and(|d| d.is_zero())
+            && self.numerator.is_none_or(|n| n.is_zero())
+        {
+            Value {
+                value: None,
+                ..self
+            }
+        } else {
+            self
+        }
     }
 }
 
-/// The interval around a value in the measure's own units (percentages, rates, scores).
+/// The interval around a value in the measure's own units (percentages, rates, scores). A
+/// published margin of error always wins (METHODS §1): survey measures' numerators and
+/// denominators are weighted population estimates, not respondents, so a Wilson interval on
+/// them would be far too narrow.
 pub fn interval(spec: &Spec, v: &Value, level: Level) -> Option<(Interval, IntervalMethod)> {
     let f = |d: Option<Decimal>| d.and_then(|d| d.to_f64());
+    if let (Some(value), Some(moe)) = (f(v.value), f(v.margin_of_error)) {
+        let moe = level.margin(moe);
+        return Some((
+            Interval {
+                low: value - moe,
+                high: value + moe,
+            },
+            IntervalMethod::MarginOfError,
+        ));
+    }
     let counts = (f(v.numerator), f(v.denominator));
     match (spec.unit, counts) {
         (Unit::Percent, (Some(x), Some(n))) => wilson(x, n, level.z()).map(|i| {
@@ -87,20 +116,7 @@ pub fn interval(spec: &Spec, v: &Value, level: Level) -> Option<(Interval, Inter
                 )
             })
         }
-        _ => {
-            let (value, moe) = (f(v.value)?, f(v.margin_of_error)?);
-            let moe = match level {
-                Level::P95 => moe,
-                Level::P998 => moe * Level::P998.z() / Level::P95.z(),
-            };
-            Some((
-                Interval {
-                    low: value - moe,
-                    high: value + moe,
-                },
-                IntervalMethod::MarginOfError,
-            ))
-        }
+        _ => None,
     }
 }
 
@@ -385,5 +401,76 @@ pub fn analyse(
         region,
         national,
         councils: results,
+    }
+}
+
+#[cfg(test)]
+mod margin_tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn percent() -> Spec {
+        Spec {
+            code: "3A".into(),
+            unit: Unit::Percent,
+            polarity: Polarity::HigherIsBetter,
+            decimals: 1,
+            rate_multiplier: None,
+            target: None,
+            council_targets: HashMap::new(),
+            tolerance: None,
+        }
+    }
+
+    /// Halton 3A 2018-19 as published: 68.8 with a margin of error of 5.7, on weighted
+    /// estimates of 1,215 of 1,765 (METHODS §1).
+    #[test]
+    fn a_published_margin_wins_over_wilson_at_both_levels() {
+        let v = Value {
+            value: Some(dec!(68.8)),
+            numerator: Some(dec!(1215)),
+            denominator: Some(dec!(1765)),
+            margin_of_error: Some(dec!(5.7)),
+            provenance: None,
+        };
+        let (i, method) = interval(&percent(), &v, Level::P95).unwrap();
+        assert_eq!(method, IntervalMethod::MarginOfError);
+        assert!(
+            (i.low - 63.1).abs() < 1e-9 && (i.high - 74.5).abs() < 1e-9,
+            "{i:?}"
+        );
+        let (i, _) = interval(&percent(), &v, Level::P998).unwrap();
+        let half = 5.7 * 3.090232 / 1.959964;
+        assert!((i.low - (68.8 - half)).abs() < 1e-4, "{i:?}");
+        assert!((i.high - (68.8 + half)).abs() < 1e-4, "{i:?}");
+        // Without the margin, the same counts get Wilson's far narrower 66.6 to 71.0.
+        let wilson = Value {
+            margin_of_error: None,
+            ..v
+        };
+        let (i, method) = interval(&percent(), &wilson, Level::P95).unwrap();
+        assert_eq!(method, IntervalMethod::Wilson);
+        assert!(
+            (i.low - 66.6).abs() < 0.05 && (i.high - 71.0).abs() < 0.05,
+            "{i:?}"
+        );
+    }
+
+    #[test]
+    fn nobody_in_the_denominator_is_not_a_value() {
+        let v = Value {
+            value: Some(dec!(0)),
+            numerator: Some(dec!(0)),
+            denominator: Some(dec!(0)),
+            margin_of_error: None,
+            provenance: None,
+        };
+        assert_eq!(v.usable().value, None);
+        let kept = Value {
+            numerator: Some(dec!(0)),
+            denominator: Some(dec!(12)),
+            ..v
+        };
+        assert_eq!(kept.usable().value, Some(dec!(0)));
     }
 }

@@ -11,10 +11,16 @@ pub struct Point {
     pub value: f64,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
+    /// A published 95% margin of error: the value is a survey estimate, and its numerator and
+    /// denominator are weighted estimates, not counts.
+    pub margin: Option<f64>,
 }
 
 impl Point {
     fn counts(&self) -> Option<(f64, f64)> {
+        if self.margin.is_some() {
+            return None;
+        }
         match (self.numerator, self.denominator) {
             (Some(x), Some(n)) if n > 0.0 && x >= 0.0 && x <= n => Some((x, n)),
             _ => None,
@@ -76,6 +82,21 @@ pub fn direction(
     polarity: Polarity,
     tolerance: Option<Tolerance>,
 ) -> Direction {
+    // Two survey estimates: the standard error of their difference from the published margins
+    // (METHODS §1), SE = sqrt((m1/1.96)² + (m2/1.96)²).
+    if let (Some(m1), Some(m2)) = (previous.margin, latest.margin) {
+        let z95 = Level::P95.z();
+        let se = ((m1 / z95).powi(2) + (m2 / z95).powi(2)).sqrt();
+        if se == 0.0 {
+            return Direction::NoSignificantChange;
+        }
+        let z = (latest.value - previous.value) / se;
+        return if z.abs() > z95 {
+            Direction::from_sign(z > 0.0, polarity)
+        } else {
+            Direction::NoSignificantChange
+        };
+    }
     if let (Some((x1, n1)), Some((x2, n2))) = (previous.counts(), latest.counts()) {
         let pooled = (x1 + x2) / (n1 + n2);
         let se = (pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)).sqrt();
@@ -254,6 +275,7 @@ mod tests {
             value,
             numerator: None,
             denominator: None,
+            margin: None,
         }
     }
 
@@ -262,7 +284,43 @@ mod tests {
             value: x / n * 100.0,
             numerator: Some(x),
             denominator: Some(n),
+            margin: None,
         }
+    }
+
+    /// A survey estimate with weighted numerator and denominator and a published margin.
+    fn survey(value: f64, margin: f64) -> Point {
+        Point {
+            value,
+            numerator: Some(value * 20.0),
+            denominator: Some(2000.0),
+            margin: Some(margin),
+        }
+    }
+
+    #[test]
+    fn survey_estimates_change_significantly_only_beyond_their_margins() {
+        let hib = Polarity::HigherIsBetter;
+        // SE = sqrt(2 · (5 / 1.959964)²) = 3.608; 10 points is z = 2.77, 6 points z = 1.66.
+        assert_eq!(
+            direction(survey(60.0, 5.0), survey(70.0, 5.0), hib, None),
+            Direction::Improved
+        );
+        assert_eq!(
+            direction(survey(60.0, 5.0), survey(66.0, 5.0), hib, None),
+            Direction::NoSignificantChange
+        );
+        // On the weighted counts a two-proportion test would call 6 points on 2,000 significant.
+        assert_eq!(
+            direction(c(1200.0, 2000.0), c(1320.0, 2000.0), hib, None),
+            Direction::Improved
+        );
+        // A trend of survey estimates uses the slope, never the weighted counts.
+        let flat: Vec<Point> = [60.0, 61.0, 60.5, 61.5, 61.0]
+            .into_iter()
+            .map(|v| survey(v, 5.0))
+            .collect();
+        assert_eq!(recent(&flat, hib), Trend::NoSignificantChange);
     }
 
     #[test]

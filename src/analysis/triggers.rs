@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::comparison::Comparison;
 use super::funnel;
-use super::intervals::Level;
+use super::intervals::{IntervalMethod, Level};
 use super::measure::CouncilResult;
 use super::scorecard::{Analysed, Inputs};
 use super::trend::{Direction, Trend};
@@ -360,7 +360,13 @@ impl Facts<'_> {
     fn funnel_outlier(&self) -> (bool, Evidence) {
         let c = self.strict;
         let rule = "outside the 99.8% funnel limit around England, on the worse side".to_string();
-        let limits = match (self.measure.unit, self.england, c.denominator) {
+        // A survey estimate has a published margin, not a count behind it: no funnel applies.
+        let survey = c.interval_method == Some(IntervalMethod::MarginOfError);
+        let limits = match (
+            self.measure.unit,
+            self.england,
+            c.denominator.filter(|_| !survey),
+        ) {
             (Unit::Percent, Some(b), Some(n)) => {
                 funnel::proportion_limits(b / 100.0, n, Level::P998)
                     .map(|i| (i.low * 100.0, i.high * 100.0))

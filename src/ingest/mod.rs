@@ -65,6 +65,16 @@ impl Parsed {
             (Some(n), Some(f)) => Some(format!("{n} ({f})")),
             (n, f) => n.or(f),
         };
+        // Nobody in the denominator: a rate of nothing is not available, not 0%.
+        let (value, status, note) = if empty_ratio(numerator, denominator) {
+            (
+                None,
+                ValueStatus::NotAvailable,
+                Some(note.map_or_else(|| NOBODY.to_string(), |n| format!("{n} ({NOBODY})"))),
+            )
+        } else {
+            (value, status, note)
+        };
         Parsed {
             at,
             observation: NewObservation {
@@ -82,6 +92,14 @@ impl Parsed {
             decimals,
         }
     }
+}
+
+/// Why a value with a numerator and denominator of 0 is not available.
+const NOBODY: &str = "not available: 0 of 0";
+
+/// A numerator and denominator both 0: there is no proportion to state.
+pub fn empty_ratio(numerator: Option<Decimal>, denominator: Option<Decimal>) -> bool {
+    denominator.is_some_and(|d| d.is_zero()) && numerator.is_none_or(|n| n.is_zero())
 }
 
 /// The stored status of a value a table symbol says is missing.

@@ -246,9 +246,13 @@ pub fn charts(
 ) -> (Option<Bars>, Option<Funnel>) {
     let values_of = |code: &str| -> Option<ChartValue> {
         let c = a.analysis.councils.iter().find(|c| c.code == code)?;
+        // A survey estimate's denominator is a weighted population, not a count: it has no
+        // place on a funnel plot.
+        let survey =
+            c.interval_method == Some(crate::analysis::intervals::IntervalMethod::MarginOfError);
         Some((
             c.value?,
-            c.denominator,
+            c.denominator.filter(|_| !survey),
             c.ci_low.zip(c.ci_high),
             c.comparison.css(),
         ))

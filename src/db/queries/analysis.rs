@@ -201,7 +201,8 @@ fn assemble(
                     denominator: r.denominator,
                     margin_of_error: r.margin_of_error,
                     provenance: Some(r.provenance),
-                },
+                }
+                .usable(),
             })
         })
         .collect();
