@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
             get(authority_scorecard),
         )
         .route("/authorities/{ons_code}/triggers", get(authority_triggers))
+        .route("/authorities/{ons_code}/concerns", get(authority_concerns))
         .route("/headlines", get(headlines_for_period))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError(AppError::NotFound("that API address".into())) })
@@ -503,11 +504,12 @@ async fn authority_triggers(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
     let (period, _) = choose_period(&state.pool, DataView::Internal, &q).await?;
-    let councils = [authority.ons_code.clone()];
-    let (evaluations, defs, _) =
-        super::risk::evaluate(&state, period, &councils, Some(&authority.ons_code)).await?;
-    let triggers = evaluations
+    let signal = super::concerns::signal(&state, period, Some(&authority.ons_code)).await?;
+    let defs = &signal.defs;
+    let triggers = signal
+        .evaluations
         .into_iter()
+        .filter(|e| e.council == authority.ons_code)
         .map(|e| {
             let def = defs.iter().find(|t| t.id == e.trigger);
             TriggerResult {
@@ -531,6 +533,137 @@ async fn authority_triggers(
     }))
 }
 
+/// One graded concern: a measure, its grade, the trigger ids that made it, in how many of the
+/// last three years it held, whether most of the region shares it, and the evidence.
+#[derive(Serialize, ToSchema)]
+pub struct ConcernResult {
+    measure: String,
+    grade: crate::risk::concerns::Grade,
+    reasons: Vec<String>,
+    years: u8,
+    regional: bool,
+    evidence: ConcernEvidence,
+}
+
+/// A concern's evidence: the grading rule in words, and the council's and England's values over
+/// the last five years.
+#[derive(Serialize, ToSchema)]
+pub struct ConcernEvidence {
+    rule: String,
+    improving: bool,
+    values: Vec<crate::risk::concerns::YearValue>,
+}
+
+/// A data-quality query: the value is asked about, not counted, until the analyst clears it.
+#[derive(Serialize, ToSchema)]
+pub struct QueryResult {
+    measure: String,
+    #[schema(value_type = String, example = "2016-17")]
+    period: Period,
+    rule: String,
+    reason: String,
+    cleared: bool,
+}
+
+/// `GET /api/v1/authorities/{ons_code}/concerns`: not public.
+#[derive(Serialize, ToSchema)]
+pub struct AuthorityConcerns {
+    authority: AuthorityRef,
+    #[schema(value_type = String, example = "2016-17")]
+    period: Period,
+    /// Σ strategic weight × grade (high 3, medium 2, low 1) × years held.
+    score: f64,
+    concerns: Vec<ConcernResult>,
+    queries: Vec<QueryResult>,
+    not_evaluated: Vec<crate::risk::coverage::NotEvaluated>,
+}
+
+/// A council's graded concerns, data-quality queries and the rules not evaluated (the analyst,
+/// and that council's users only).
+#[utoipa::path(get, path = "/authorities/{ons_code}/concerns",
+    params(("ons_code" = String, Path, description = "the council's ONS code"), ("period" = Option<String>, Query, description = "a year or quarter; default the latest with data")),
+    responses((status = 200, body = AuthorityConcerns), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn authority_concerns(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Params(q): Params<super::layout::PeriodQuery>,
+) -> Result<Json<AuthorityConcerns>, ApiError> {
+    let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
+        AppError::bad_request("ons_code", e.to_string())
+    })?;
+    visitor.require(
+        visitor.viewer.can_see_drafts_of(ons.as_str()),
+        format!("the concerns of {code}"),
+    )?;
+    let authority = areas::authority(&state.pool, ons.as_str())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
+    let (period, _) = choose_period(&state.pool, DataView::Internal, &q).await?;
+    let signal = super::concerns::signal(&state, period, Some(&authority.ons_code)).await?;
+    let inputs = super::cache::analysed(
+        &state,
+        DataView::Internal,
+        period,
+        crate::analysis::measure::ComparatorKind::England,
+        crate::analysis::intervals::Level::P95,
+    )
+    .await?;
+    let concerns = signal
+        .concerns
+        .iter()
+        .filter(|c| c.council == authority.ons_code)
+        .map(|c| ConcernResult {
+            measure: c.measure.clone(),
+            grade: c.grade,
+            reasons: c.reasons.clone(),
+            years: c.years,
+            regional: c.regional,
+            evidence: ConcernEvidence {
+                rule: c.rule.clone(),
+                improving: c.improving,
+                values: crate::risk::concerns::history(
+                    &inputs.inputs,
+                    &authority.ons_code,
+                    &c.measure,
+                    period,
+                ),
+            },
+        })
+        .collect();
+    let queries = signal
+        .queries
+        .iter()
+        .filter(|q| q.query.council == authority.ons_code)
+        .map(|q| QueryResult {
+            measure: q.query.measure.clone(),
+            period: q.query.period,
+            rule: q.query.rule.to_string(),
+            reason: q.query.reason.clone(),
+            cleared: q.cleared.is_some(),
+        })
+        .collect();
+    Ok(Json(AuthorityConcerns {
+        score: signal
+            .scores
+            .get(&authority.ons_code)
+            .copied()
+            .unwrap_or_default(),
+        not_evaluated: signal
+            .not_evaluated
+            .get(&authority.ons_code)
+            .cloned()
+            .unwrap_or_default(),
+        authority: AuthorityRef {
+            code: authority.ons_code,
+            name: authority.name,
+        },
+        period,
+        concerns,
+        queries,
+    }))
+}
+
 /// The query parameters every endpoint takes (documentation only; parsed by `AnalysisQuery`).
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -549,7 +682,7 @@ struct AnalysisParams {
 #[openapi(
     info(title = "Regional adult social care scorecard API", version = "1"),
     servers((url = "/api/v1")),
-    paths(measure_values, authority_scorecard, authority_triggers, headlines_for_period)
+    paths(measure_values, authority_scorecard, authority_triggers, authority_concerns, headlines_for_period)
 )]
 pub struct ApiDoc;
 

@@ -10,6 +10,7 @@ mod cache;
 pub mod client;
 mod commentary;
 mod compare;
+mod concerns;
 mod domains;
 mod downloads;
 mod error;
@@ -185,6 +186,7 @@ fn routes(state: AppState) -> Router {
         .merge(login::router())
         .merge(admin::router())
         .merge(risk::router())
+        .merge(concerns::router())
         .merge(whats_new::router())
         .merge(teasc::router())
         .merge(commentary::router())

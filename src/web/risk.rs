@@ -104,7 +104,13 @@ fn domains_of<'a>(
 /// One cell of the matrix: a council in a domain.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cell {
+    /// Distinct graded concerns (one per measure) in the domain, and how many of each grade.
     pub concerns: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    /// Trigger firings in the domain (a measure may fire several rules).
+    pub fired: usize,
     pub excellence: usize,
     pub intelligence: usize,
     pub judgement: Option<String>,
@@ -121,6 +127,10 @@ impl Cell {
 pub struct MatrixRow {
     pub code: String,
     pub name: String,
+    /// Σ strategic weight × grade × years held, over the council's concerns.
+    pub score: f64,
+    /// Open data-quality queries.
+    pub queries: usize,
     pub cells: Vec<Cell>,
     /// Fired concerns by heading, in the headings' order.
     pub by_heading: Vec<usize>,
@@ -142,11 +152,15 @@ pub struct MatrixInputs<'a> {
     pub intelligence: &'a [Intelligence],
     /// (council, assessment status, domain, level).
     pub judgements: &'a [(String, String, String, String)],
+    pub concerns: &'a [crate::risk::concerns::Concern],
+    pub scores: &'a HashMap<String, f64>,
+    /// Open queries per council.
+    pub queries: &'a HashMap<String, usize>,
 }
 
-/// The regional matrix: for each council, per domain the fired concerns, excellence flags,
-/// intelligence items and the current judgement; concerns per heading; and the change since
-/// the previous period. Pure.
+/// The regional matrix, highest score first: for each council, per domain its graded concerns
+/// (by grade), trigger firings, excellence flags, intelligence items and the current judgement;
+/// concerns per heading; open queries; and the change since the previous period. Pure.
 pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
     let defs: HashMap<&str, &Trigger> = m.defs.iter().map(|t| (t.id.as_str(), t)).collect();
     let measures: HashMap<&str, &Measure> =
@@ -157,7 +171,8 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
             .map(|e| (e.trigger.to_string(), e.measure.clone()))
             .collect()
     };
-    m.councils
+    let mut rows = m
+        .councils
         .iter()
         .map(|(code, name)| {
             let mut cells: Vec<Cell> = vec![Cell::default(); m.domains.len()];
@@ -169,7 +184,7 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
                         if e.excellence {
                             cells[i].excellence += 1;
                         } else {
-                            cells[i].concerns += 1;
+                            cells[i].fired += 1;
                         }
                     }
                 }
@@ -192,6 +207,19 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
                     }
                 }
             }
+            for c in m.concerns.iter().filter(|c| c.council == *code) {
+                if let Some(i) = measures
+                    .get(c.measure.as_str())
+                    .and_then(|x| at(&x.domain_slug))
+                {
+                    cells[i].concerns += 1;
+                    match c.grade {
+                        crate::risk::concerns::Grade::High => cells[i].high += 1,
+                        crate::risk::concerns::Grade::Medium => cells[i].medium += 1,
+                        crate::risk::concerns::Grade::Low => cells[i].low += 1,
+                    }
+                }
+            }
             let mut status = "No assessment".to_string();
             for (council, s, domain, level) in m.judgements {
                 if council == code {
@@ -205,6 +233,8 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
             MatrixRow {
                 code: code.clone(),
                 name: name.clone(),
+                score: m.scores.get(code).copied().unwrap_or_default(),
+                queries: m.queries.get(code).copied().unwrap_or_default(),
                 cells,
                 by_heading,
                 new: now.difference(&before).count(),
@@ -212,7 +242,14 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
                 status,
             }
         })
-        .collect()
+        .collect::<Vec<_>>();
+    // Highest score first; equal scores by name.
+    rows.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    rows
 }
 
 #[derive(Template, WebTemplate)]
@@ -225,6 +262,8 @@ struct MatrixPage {
     domains: Vec<(String, String)>,
     heading_names: Vec<String>,
     rows: Vec<MatrixRow>,
+    /// Patterns most of the region shares: (measure code, measure, trigger, councils, of).
+    regional: Vec<(String, String, String, usize, usize)>,
 }
 
 async fn matrix(
@@ -237,7 +276,16 @@ async fn matrix(
     let previous = period.previous();
     let members = areas::members_during(&state.pool, &state.site.region, period).await?;
     let codes: Vec<String> = members.iter().map(|a| a.ons_code.clone()).collect();
-    let (now, defs, catalogue) = evaluate(&state, period, &codes, None).await?;
+    let signal = super::concerns::signal(&state, period, None).await?;
+    let (now, defs, catalogue) = (
+        signal.evaluations.clone(),
+        signal.defs.clone(),
+        signal.catalogue.clone(),
+    );
+    let mut queries: HashMap<String, usize> = HashMap::new();
+    for q in signal.queries.iter().filter(|q| q.cleared.is_none()) {
+        *queries.entry(q.query.council.clone()).or_default() += 1;
+    }
     let available = crate::db::queries::periods::with_data(&state.pool, DataView::Internal).await?;
     let before = if available.contains(&previous) {
         evaluate(&state, previous, &codes, None).await?.0
@@ -266,6 +314,9 @@ async fn matrix(
         catalogue: &catalogue,
         intelligence: &intelligence,
         judgements: &judgements,
+        concerns: &signal.concerns,
+        scores: &signal.scores,
+        queries: &queries,
     });
     Ok(MatrixPage {
         layout: Layout::new(&state, &visitor, format!("Risk matrix, {period}")).await?,
@@ -274,6 +325,23 @@ async fn matrix(
         periods,
         domains,
         heading_names: headings.into_iter().map(|(_, n)| n).collect(),
+        regional: signal
+            .regional
+            .iter()
+            .map(|r| {
+                let title = catalogue.iter().find(|m| m.code == r.measure).map_or_else(
+                    || r.measure.clone(),
+                    |m| format!("{} {}", m.display_code, m.title),
+                );
+                (
+                    r.measure.clone(),
+                    title,
+                    r.trigger.clone(),
+                    r.councils,
+                    r.of,
+                )
+            })
+            .collect(),
         rows,
     })
 }
@@ -359,10 +427,35 @@ pub struct EntryRow {
     pub at: String,
 }
 
+/// A graded concern as the profile shows it.
+pub struct GradedRow {
+    pub grade: &'static str,
+    pub css: &'static str,
+    pub measure: (String, String),
+    pub reasons: String,
+    pub years: u8,
+    pub regional: bool,
+    pub rule: String,
+}
+
+/// A data-quality query as the profile shows it.
+pub struct QueryRow {
+    pub measure: (String, String),
+    pub period: String,
+    pub rule: String,
+    pub reason: String,
+    /// Who cleared it, when and why.
+    pub cleared: Option<String>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "risk/profile.html")]
 struct ProfilePage {
     layout: Layout,
+    score: f64,
+    graded: Vec<GradedRow>,
+    queries: Vec<QueryRow>,
+    not_evaluated: Vec<crate::risk::coverage::NotEvaluated>,
     code: String,
     name: String,
     period: String,
@@ -410,9 +503,73 @@ async fn profile(
     let analyst = visitor.viewer.can_manage_data();
     let (period, periods) = choose_period(&state.pool, DataView::Internal, &q).await?;
     let year = period.financial_year();
-    let councils = [authority.ons_code.clone()];
-    let (evaluations, defs, catalogue) =
-        evaluate(&state, period, &councils, Some(&authority.ons_code)).await?;
+    let signal = super::concerns::signal(&state, period, Some(&authority.ons_code)).await?;
+    let here = |c: &str| c == authority.ons_code;
+    let evaluations: Vec<Evaluation> = signal
+        .evaluations
+        .iter()
+        .filter(|e| here(&e.council))
+        .cloned()
+        .collect();
+    let (defs, catalogue) = (&signal.defs, &signal.catalogue);
+    let title_of = |code: &str| {
+        catalogue.iter().find(|m| m.code == code).map_or_else(
+            || (code.to_string(), code.to_string()),
+            |m| (m.code.clone(), format!("{} {}", m.display_code, m.title)),
+        )
+    };
+    let mut graded: Vec<(crate::risk::concerns::Grade, i16, GradedRow)> = signal
+        .concerns
+        .iter()
+        .filter(|c| here(&c.council))
+        .map(|c| {
+            let weight = catalogue
+                .iter()
+                .find(|m| m.code == c.measure)
+                .map_or(0, |m| m.strategic_weight);
+            (
+                c.grade,
+                weight,
+                GradedRow {
+                    grade: c.grade.label(),
+                    css: match c.grade {
+                        crate::risk::concerns::Grade::High => "grade--high",
+                        crate::risk::concerns::Grade::Medium => "grade--medium",
+                        crate::risk::concerns::Grade::Low => "grade--low",
+                    },
+                    measure: title_of(&c.measure),
+                    reasons: c.reasons.join(", "),
+                    years: c.years,
+                    regional: c.regional,
+                    rule: c.rule.clone(),
+                },
+            )
+        })
+        .collect();
+    graded.sort_by(|(ga, wa, a), (gb, wb, b)| {
+        gb.cmp(ga)
+            .then_with(|| wb.cmp(wa))
+            .then_with(|| a.measure.0.cmp(&b.measure.0))
+    });
+    let queries: Vec<QueryRow> = signal
+        .queries
+        .iter()
+        .filter(|q| here(&q.query.council))
+        .map(|q| QueryRow {
+            measure: title_of(&q.query.measure),
+            period: q.query.period.to_string(),
+            rule: q.query.rule.to_string(),
+            reason: q.query.reason.clone(),
+            cleared: q.cleared.as_ref().map(|c| {
+                format!(
+                    "Cleared by {} on {}: {}",
+                    c.cleared_by,
+                    c.cleared_at.format("%-d %B %Y"),
+                    c.note
+                )
+            }),
+        })
+        .collect();
     let intelligence =
         risk::intelligence(&state.pool, Some(&authority.ons_code), year, analyst).await?;
     let assessed = risk::self_assessed(&state.pool, year).await?;
@@ -497,8 +654,20 @@ async fn profile(
             format!("Risk profile: {}, {period}", authority.name),
         )
         .await?,
-        concerns: evidence_rows(&evaluations, &defs, &catalogue, false),
-        excellence: evidence_rows(&evaluations, &defs, &catalogue, true),
+        concerns: evidence_rows(&evaluations, defs, catalogue, false),
+        excellence: evidence_rows(&evaluations, defs, catalogue, true),
+        score: signal
+            .scores
+            .get(&authority.ons_code)
+            .copied()
+            .unwrap_or_default(),
+        graded: graded.into_iter().map(|(_, _, g)| g).collect(),
+        queries,
+        not_evaluated: signal
+            .not_evaluated
+            .get(&authority.ons_code)
+            .cloned()
+            .unwrap_or_default(),
         qualitative: defs
             .iter()
             .filter(|t| t.kind == "qualitative")

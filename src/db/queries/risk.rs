@@ -484,3 +484,66 @@ pub async fn add_entry(
     .await?;
     Ok(added)
 }
+
+/// An analyst's clearing of a data-quality query.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Clearance {
+    pub ons_code: String,
+    pub measure_code: String,
+    pub period_code: String,
+    pub rule: String,
+    pub note: String,
+    pub cleared_by: String,
+    pub cleared_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Every clearing recorded for the periods of a year.
+pub async fn clearances(db: impl PgExecutor<'_>, year: Period) -> sqlx::Result<Vec<Clearance>> {
+    sqlx::query_as(
+        "SELECT c.ons_code, c.measure_code, c.period_code, c.rule, c.note, c.cleared_by, c.cleared_at
+         FROM query_clearances c JOIN periods p ON p.code = c.period_code
+         WHERE p.year_start = $1",
+    )
+    .bind(year.year_start())
+    .fetch_all(db)
+    .await
+}
+
+/// Clears a query (once; clearing it again keeps the first), with the audit entry in the same
+/// transaction.
+pub async fn clear_query(
+    conn: &mut sqlx::PgConnection,
+    council: &str,
+    measure: &str,
+    period: Period,
+    rule: &str,
+    note: &str,
+    by: &str,
+) -> sqlx::Result<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO query_clearances (ons_code, measure_code, period_code, rule, note, cleared_by)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+    )
+    .bind(council)
+    .bind(measure)
+    .bind(period.to_string())
+    .bind(rule)
+    .bind(note)
+    .bind(by)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if inserted {
+        super::audit::record(
+            conn,
+            by,
+            "query.clear",
+            &format!("query {rule} on {measure} of {council} for {period}"),
+            None,
+            Some(serde_json::json!({ "note": note })),
+        )
+        .await?;
+    }
+    Ok(inserted)
+}

@@ -1,0 +1,311 @@
+//! The risk signal as the analyst reads it: every trigger evaluated for the region, the
+//! data-quality screen's queries (with the analyst's clearings), one graded concern per council
+//! and measure, the patterns the region shares, each council's score, and the rules that could
+//! not be evaluated. Loads and calls the pure `risk` modules; `POST /risk/{code}/queries/clear`
+//! clears a query.
+
+use std::collections::{HashMap, HashSet};
+
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use axum::routing::post;
+use axum::{Form, Router};
+use chrono::Utc;
+
+use super::cache::analysed_for;
+use super::session::Visitor;
+use super::{AppError, AppState};
+use crate::analysis::comparison::Comparison;
+use crate::analysis::intervals::Level;
+use crate::analysis::measure::ComparatorKind;
+use crate::analysis::trend::{Direction, Trend};
+use crate::analysis::triggers::Evaluation;
+use crate::db::queries::risk::{self, Clearance, Trigger};
+use crate::db::queries::{areas, periods};
+use crate::domain::account::DataView;
+use crate::domain::{Measure, OnsCode, Period};
+use crate::risk::concerns::{self, Concern, Grading, RegionalConcern};
+use crate::risk::coverage::{Coverage, NotEvaluated};
+use crate::risk::screen::{self, Query, ScreenParams};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/risk/{code}/queries/clear", post(clear))
+}
+
+/// A query with its clearing, if the analyst has cleared it.
+#[derive(Debug, Clone)]
+pub struct QueryState {
+    pub query: Query,
+    pub cleared: Option<Clearance>,
+}
+
+/// The risk signal of a period.
+pub struct Signal {
+    pub evaluations: Vec<Evaluation>,
+    pub defs: Vec<Trigger>,
+    pub catalogue: Vec<Measure>,
+    pub concerns: Vec<Concern>,
+    pub regional: Vec<RegionalConcern>,
+    pub queries: Vec<QueryState>,
+    /// Per council of interest: the rules not evaluated.
+    pub not_evaluated: HashMap<String, Vec<NotEvaluated>>,
+    pub scores: HashMap<String, f64>,
+}
+
+/// (council, measure) pairs where `keep` holds of an analysis against `kind` at `level`.
+async fn standing(
+    state: &AppState,
+    period: Period,
+    kind: ComparatorKind,
+    level: Level,
+    outside: Option<&str>,
+    keep: impl Fn(&crate::analysis::measure::CouncilResult) -> bool,
+) -> Result<HashSet<(String, String)>, AppError> {
+    let analysis = analysed_for(state, DataView::Internal, period, kind, level, outside).await?;
+    Ok(analysis
+        .analysed
+        .iter()
+        .flat_map(|a| {
+            a.analysis
+                .councils
+                .iter()
+                .filter(|c| c.value.is_some() && keep(c))
+                .map(|c| (c.code.clone(), a.measure.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect())
+}
+
+/// The risk signal for the region's councils at `period` (and `outside`, a council beyond the
+/// region, graded on its own).
+pub async fn signal(
+    state: &AppState,
+    period: Period,
+    outside: Option<&str>,
+) -> Result<Signal, AppError> {
+    let region: Vec<String> = areas::members_during(&state.pool, &state.site.region, period)
+        .await?
+        .into_iter()
+        .map(|a| a.ons_code)
+        .collect();
+    let councils: Vec<String> = match outside {
+        Some(c) if !region.iter().any(|r| r == c) => vec![c.to_string()],
+        _ => region.clone(),
+    };
+    let outside = outside.filter(|c| !region.iter().any(|r| r == c));
+    let (evaluations, defs, catalogue) =
+        super::risk::evaluate(state, period, &councils, outside).await?;
+    let available = periods::with_data(&state.pool, DataView::Internal).await?;
+    let mut earlier = Vec::new();
+    let mut p = period;
+    for _ in 0..2 {
+        p = p.previous();
+        if !available.contains(&p) {
+            break;
+        }
+        earlier.push(super::risk::evaluate(state, p, &councils, outside).await?.0);
+    }
+    let strict = analysed_for(
+        state,
+        DataView::Internal,
+        period,
+        ComparatorKind::England,
+        Level::P998,
+        outside,
+    )
+    .await?;
+    let worse = |c: &crate::analysis::measure::CouncilResult| c.comparison == Comparison::Worse;
+    let worse_than_neighbours = standing(
+        state,
+        period,
+        ComparatorKind::Neighbours,
+        Level::P998,
+        outside,
+        worse,
+    )
+    .await?;
+    let worse_than_region = standing(
+        state,
+        period,
+        ComparatorKind::Region,
+        Level::P998,
+        outside,
+        worse,
+    )
+    .await?;
+    let improving = standing(
+        state,
+        period,
+        ComparatorKind::England,
+        Level::P95,
+        outside,
+        |c| {
+            c.direction_of_travel == Direction::Improved
+                || matches!(
+                    c.trend,
+                    Trend::IncreasingAndGettingBetter | Trend::DecreasingAndGettingBetter
+                )
+        },
+    )
+    .await?;
+    // The screen: each measure at its own data period, against every English council.
+    let measure_periods: Vec<(String, Period)> = strict
+        .analysed
+        .iter()
+        .map(|a| (a.measure.clone(), a.period))
+        .collect();
+    let england: Vec<String> = strict.inputs.groups.england.members.clone();
+    let found = screen::screen(
+        &strict.inputs,
+        &measure_periods,
+        &councils,
+        &england,
+        ScreenParams::default(),
+    );
+    let clearances = risk::clearances(&state.pool, period.financial_year()).await?;
+    let queries: Vec<QueryState> = found
+        .into_iter()
+        .map(|query| QueryState {
+            cleared: clearances
+                .iter()
+                .find(|c| {
+                    c.ons_code == query.council
+                        && c.measure_code == query.measure
+                        && c.period_code == query.period.to_string()
+                        && c.rule == query.rule
+                })
+                .cloned(),
+            query,
+        })
+        .collect();
+    let queried: HashSet<(String, String)> = queries
+        .iter()
+        .filter(|q| q.cleared.is_none())
+        .map(|q| (q.query.council.clone(), q.query.measure.clone()))
+        .collect();
+    // Excellence is no more trusted than a concern while its value is queried.
+    let evaluations: Vec<Evaluation> = evaluations
+        .into_iter()
+        .map(|mut e| {
+            if let Some(m) = &e.measure
+                && queried.contains(&(e.council.clone(), m.clone()))
+            {
+                e.fired = false;
+                e.evidence.rule =
+                    format!("not evaluated: the value is queried ({})", e.evidence.rule);
+            }
+            e
+        })
+        .collect();
+    let (concerns, regional) = concerns::grade(&Grading {
+        now: &evaluations,
+        earlier: &earlier,
+        councils: if outside.is_some() { &[] } else { &region },
+        worse_than_neighbours: &worse_than_neighbours,
+        worse_than_region: &worse_than_region,
+        improving: &improving,
+        queried: &queried,
+    });
+    let weights: HashMap<String, i16> = catalogue
+        .iter()
+        .map(|m| (m.code.clone(), m.strategic_weight))
+        .collect();
+    let scores = councils
+        .iter()
+        .map(|c| (c.clone(), concerns::score(&concerns, c, &weights)))
+        .collect();
+    let params = risk::params_of(&defs);
+    let today = Utc::now().date_naive();
+    let rounds = risk::round_states(&state.pool, &state.site.region, period, today).await?;
+    let assessed = risk::self_assessed(&state.pool, period.financial_year()).await?;
+    let not_evaluated = councils
+        .iter()
+        .map(|c| {
+            let coverage = Coverage {
+                catalogue: &catalogue,
+                inputs: &strict.inputs,
+                period,
+                council: c,
+                params: &params,
+                rounds: &rounds,
+                self_assessed: &assessed,
+                has_neighbours: strict.inputs.groups.neighbours_of.contains_key(c),
+            };
+            (c.clone(), coverage.not_evaluated())
+        })
+        .collect();
+    Ok(Signal {
+        evaluations,
+        defs,
+        catalogue,
+        concerns,
+        regional,
+        queries,
+        not_evaluated,
+        scores,
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ClearForm {
+    measure: String,
+    period: String,
+    rule: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The analyst clears a query: the value is then evaluated like any other. Audited.
+async fn clear(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Form(form): Form<ClearForm>,
+) -> Result<Redirect, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the data-quality queries")?;
+    let ons: OnsCode = code
+        .parse()
+        .map_err(|_| AppError::NotFound(format!("a council with the code {code}")))?;
+    let period: Period = form
+        .period
+        .trim()
+        .parse()
+        .map_err(|e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()))?;
+    let note = form.note.trim();
+    if note.is_empty() || note.chars().count() > 2000 {
+        return Err(AppError::bad_request(
+            "note",
+            "say why the value stands (at most 2,000 characters)",
+        ));
+    }
+    let signal = signal(&state, period, Some(ons.as_str())).await?;
+    let open = signal.queries.iter().any(|q| {
+        q.query.council == ons.as_str()
+            && q.query.measure == form.measure
+            && q.query.rule == form.rule
+            && q.query.period == period
+    });
+    if !open {
+        return Err(AppError::NotFound("that query".into()));
+    }
+    let mut tx = state.pool.begin().await?;
+    risk::clear_query(
+        &mut tx,
+        ons.as_str(),
+        &form.measure,
+        period,
+        &form.rule,
+        note,
+        visitor.viewer.actor(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/risk/{}?period={}#queries",
+        ons.as_str(),
+        percent_encoding::utf8_percent_encode(
+            &period.to_string(),
+            percent_encoding::NON_ALPHANUMERIC
+        )
+    )))
+}
