@@ -113,15 +113,23 @@ async fn triggers(pool: &PgPool) -> anyhow::Result<()> {
             )
         };
         let (strict, loose) = (at(Level::P998), at(Level::P95));
-        periods.push((inputs, strict, loose));
+        let neighbours = analyse(
+            &inputs,
+            &inputs.councils,
+            period,
+            ComparatorKind::Neighbours,
+            Level::P998,
+        );
+        periods.push((period, inputs, strict, loose, neighbours));
     }
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
     let (mut evaluated, mut fired) = (0, 0);
     for _ in 0..RUNS {
         let started = Instant::now();
         let mut all = Vec::new();
-        for (inputs, strict, loose) in &periods {
+        for (period, inputs, strict, loose, _) in &periods {
             let data = scorecard::analysis::triggers::PeriodData {
+                as_at: *period,
                 catalogue: &catalogue,
                 inputs,
                 strict,
@@ -142,9 +150,127 @@ async fn triggers(pool: &PgPool) -> anyhow::Result<()> {
     times.sort();
     println!(
         "every trigger for {} councils × 3 years: {evaluated} evaluations ({fired} fired); median {:.2} ms, max {:.2} ms over {RUNS} runs",
-        periods[0].0.councils.len(),
+        periods[0].1.councils.len(),
         times[RUNS / 2].as_secs_f64() * 1000.0,
         times[RUNS - 1].as_secs_f64() * 1000.0
     );
+    grade_the_nation(&catalogue, &params, &periods);
     Ok(())
+}
+
+type Analysed = Vec<scorecard::analysis::scorecard::Analysed>;
+
+/// The risk signal of 2016-17 for every English council: triggers of three years, the
+/// data-quality screen, one graded concern per council and measure; timed, and counted.
+fn grade_the_nation(
+    catalogue: &[scorecard::domain::Measure],
+    params: &scorecard::analysis::triggers::Params,
+    periods: &[(
+        Period,
+        scorecard::analysis::scorecard::Inputs,
+        Analysed,
+        Analysed,
+        Analysed,
+    )],
+) {
+    use scorecard::analysis::comparison::Comparison;
+    use scorecard::risk::{concerns, screen};
+    use std::collections::{HashMap, HashSet};
+    let evaluate = |i: usize| {
+        let (period, inputs, strict, loose, _) = &periods[i];
+        scorecard::analysis::triggers::evaluate(
+            &scorecard::analysis::triggers::PeriodData {
+                as_at: *period,
+                catalogue,
+                inputs,
+                strict,
+                loose,
+                rounds: &[],
+                self_assessed: &[],
+            },
+            &inputs.councils,
+            params,
+        )
+    };
+    let (_, inputs, strict, loose, neighbours) = &periods[2];
+    let pairs =
+        |list: &Analysed, keep: &dyn Fn(&scorecard::analysis::measure::CouncilResult) -> bool| {
+            list.iter()
+                .flat_map(|a| {
+                    a.analysis
+                        .councils
+                        .iter()
+                        .filter(|c| c.value.is_some() && keep(c))
+                        .map(|c| (c.code.clone(), a.measure.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<HashSet<_>>()
+        };
+    let mut times = Vec::new();
+    let mut result = None;
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let now = evaluate(2);
+        let earlier = vec![evaluate(1), evaluate(0)];
+        let worse_n = pairs(neighbours, &|c| c.comparison == Comparison::Worse);
+        let improving = pairs(loose, &|c| {
+            c.direction_of_travel == scorecard::analysis::trend::Direction::Improved
+        });
+        let measure_periods: Vec<(String, Period)> = strict
+            .iter()
+            .map(|a| (a.measure.clone(), a.period))
+            .collect();
+        let queries = screen::screen(
+            inputs,
+            &measure_periods,
+            &inputs.councils,
+            &inputs.councils,
+            screen::ScreenParams::default(),
+        );
+        let queried: HashSet<(String, String)> = queries
+            .iter()
+            .map(|q| (q.council.clone(), q.measure.clone()))
+            .collect();
+        let (graded, regional) = concerns::grade(&concerns::Grading {
+            now: &now,
+            earlier: &earlier,
+            councils: &inputs.councils,
+            worse_than_neighbours: &worse_n,
+            worse_than_region: &HashSet::new(),
+            improving: &improving,
+            queried: &queried,
+        });
+        times.push(started.elapsed());
+        let old = now
+            .iter()
+            .filter(|e| e.fired && !e.excellence && e.measure.is_some())
+            .count();
+        result = Some((graded, regional, queries, old));
+    }
+    times.sort();
+    let Some((graded, regional, queries, old)) = result else {
+        return;
+    };
+    let by_grade = |g: concerns::Grade| graded.iter().filter(|c| c.grade == g).count();
+    let councils: HashSet<&str> = graded.iter().map(|c| c.council.as_str()).collect();
+    let with_queries: HashSet<&str> = queries.iter().map(|q| q.council.as_str()).collect();
+    let mut rules: HashMap<&str, usize> = HashMap::new();
+    for q in &queries {
+        *rules.entry(q.rule).or_default() += 1;
+    }
+    println!(
+        "risk signal 2016-17, {} councils (England as the region): {} trigger firings on measures became {} concerns ({} high, {} medium, {} low) in {} councils; {} regional patterns; {} queries in {} councils {rules:?}; median {:.1} ms, max {:.1} ms over {RUNS} runs (three years of triggers, the screen and the grading)",
+        inputs.councils.len(),
+        old,
+        graded.len(),
+        by_grade(concerns::Grade::High),
+        by_grade(concerns::Grade::Medium),
+        by_grade(concerns::Grade::Low),
+        councils.len(),
+        regional.len(),
+        queries.len(),
+        with_queries.len(),
+        times[RUNS / 2].as_secs_f64() * 1000.0,
+        times[RUNS - 1].as_secs_f64() * 1000.0
+    );
 }

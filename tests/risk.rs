@@ -75,12 +75,28 @@ async fn triggers_are_evaluated_on_official_data_and_seen_by_the_council_and_ana
             e["previous"].is_number() && e["change_percent"].is_number(),
             "{t}"
         );
-        // Fired exactly when the rule says, from the numbers it shows.
+        // Fired exactly when the rule says, from the numbers it shows: the rise, the region's,
+        // and the exact Poisson test's p-value with the count.
         let change = e["change_percent"].as_f64().unwrap();
         let region = e["region_change_percent"].as_f64();
+        let rule = e["rule"].as_str().unwrap();
+        let p: f64 = rule
+            .split("p = ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        let count: f64 = rule
+            .split("(here ")
+            .nth(1)
+            .and_then(|r| r.split(')').next())
+            .unwrap()
+            .parse()
+            .unwrap();
         assert_eq!(
             t["fired"].as_bool().unwrap(),
-            change > 10.0 && region.is_none_or(|r| r <= 10.0),
+            change > 10.0 && region.is_none_or(|r| r <= 10.0) && count >= 10.0 && p < 0.025,
             "{t}"
         );
     }

@@ -35,6 +35,7 @@ pub fn measure() -> Measure {
         source: "ASCOF".into(),
         frequency: "annual".into(),
         strategic_weight: 1,
+        tags: Vec::new(),
     }
 }
 

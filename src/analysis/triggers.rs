@@ -37,10 +37,12 @@ pub struct Params {
     /// `admissions-rising`: the year-on-year rise (%) that fires, when the region's is not as
     /// high.
     pub admissions_rise_percent: f64,
+    /// `admissions-rising`: the fewest admissions in the year for a rise to count.
+    pub admissions_min_count: f64,
     /// `unit-cost-change`: the change (%) either way that fires, for financial measures in £.
     pub unit_cost_change_percent: f64,
-    /// `workforce`: the measure type of workforce measures (vacancy, turnover, sickness).
-    pub workforce_measure_type: String,
+    /// `workforce`: the catalogue tag of staff measures (vacancy, turnover, sickness, agency use).
+    pub workforce_tag: String,
 }
 
 impl Default for Params {
@@ -48,8 +50,9 @@ impl Default for Params {
         Params {
             admissions_measures: vec!["2A1".into(), "2A2".into()],
             admissions_rise_percent: 10.0,
+            admissions_min_count: 10.0,
             unit_cost_change_percent: 10.0,
-            workforce_measure_type: "people".into(),
+            workforce_tag: "staff".into(),
         }
     }
 }
@@ -102,6 +105,9 @@ pub struct SelfAssessed {
 
 /// Everything the rules look at for one period.
 pub struct PeriodData<'a> {
+    /// The period asked for. For a year, a measure whose latest value is from an earlier year
+    /// was not collected in it (the carers' survey is biennial): it fires nothing new.
+    pub as_at: Period,
     pub catalogue: &'a [Measure],
     pub inputs: &'a Inputs,
     /// Every measure analysed against England at 99.8%.
@@ -129,6 +135,9 @@ pub fn evaluate(p: &PeriodData<'_>, councils: &[String], params: &Params) -> Vec
         let Some(m) = measures.get(a.measure.as_str()) else {
             continue;
         };
+        if !p.as_at.is_quarter() && a.period.financial_year() < p.as_at.financial_year() {
+            continue;
+        }
         let by_council: HashMap<&str, &CouncilResult> = a
             .analysis
             .councils
@@ -160,6 +169,7 @@ pub fn evaluate(p: &PeriodData<'_>, councils: &[String], params: &Params) -> Vec
                 loose: loose_by.get(council.as_str()).copied(),
                 england: a.analysis.england.and_then(|b| b.value.to_f64()),
                 previous: values.get(&m.code, council, a.period.previous()),
+                previous_counts: values.counts(&m.code, council, a.period.previous()),
                 region: &region,
                 rate_multiplier: multipliers.get(m.code.as_str()).copied().flatten(),
             };
@@ -183,7 +193,7 @@ pub fn evaluate(p: &PeriodData<'_>, councils: &[String], params: &Params) -> Vec
             if m.measure_type == "financial" && m.unit == Unit::Currency {
                 push(UNIT_COST_CHANGE, false, facts.unit_cost_change(params));
             }
-            if m.measure_type == params.workforce_measure_type {
+            if m.tags.contains(&params.workforce_tag) {
                 push(WORKFORCE, false, facts.workforce());
             }
             push(SIGNIFICANTLY_BETTER, true, facts.significantly_better());
@@ -197,8 +207,11 @@ pub fn evaluate(p: &PeriodData<'_>, councils: &[String], params: &Params) -> Vec
     out
 }
 
+/// A stored value, and its numerator and denominator when it has them.
+type Numbers = (f64, Option<(f64, f64)>);
+
 /// Stored numbers by (measure, area, period).
-struct ValueIndex<'a>(HashMap<(&'a str, &'a str, Period), f64>);
+struct ValueIndex<'a>(HashMap<(&'a str, &'a str, Period), Numbers>);
 
 impl<'a> ValueIndex<'a> {
     fn new(inputs: &'a Inputs) -> Self {
@@ -207,9 +220,14 @@ impl<'a> ValueIndex<'a> {
                 .values
                 .iter()
                 .filter_map(|s| {
+                    let counts = s
+                        .value
+                        .numerator
+                        .and_then(|x| x.to_f64())
+                        .zip(s.value.denominator.and_then(|n| n.to_f64()));
                     Some((
                         (s.measure.as_str(), s.area.as_str(), s.period),
-                        s.value.value?.to_f64()?,
+                        (s.value.value?.to_f64()?, counts),
                     ))
                 })
                 .collect(),
@@ -217,8 +235,29 @@ impl<'a> ValueIndex<'a> {
     }
 
     fn get(&self, measure: &str, area: &str, period: Period) -> Option<f64> {
-        self.0.get(&(measure, area, period)).copied()
+        self.0.get(&(measure, area, period)).map(|(v, _)| *v)
     }
+
+    fn counts(&self, measure: &str, area: &str, period: Period) -> Option<(f64, f64)> {
+        self.0.get(&(measure, area, period)).and_then(|(_, c)| *c)
+    }
+}
+
+/// One-sided p-value of a rise in a count beyond what its population explains: the exact
+/// conditional test for two Poisson counts (x₁ in population n₁, x₂ in n₂): under equal rates,
+/// x₂ given x₁ + x₂ is binomial with p = n₂ / (n₁ + n₂); the p-value is P(X ≥ x₂).
+pub fn poisson_rise_p(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<f64> {
+    use statrs::distribution::{Binomial, DiscreteCDF};
+    if x1 < 0.0 || x2 < 0.0 || n1 <= 0.0 || n2 <= 0.0 {
+        return None;
+    }
+    let (x1, x2) = (x1.round() as u64, x2.round() as u64);
+    let total = x1 + x2;
+    if x2 == 0 {
+        return Some(1.0);
+    }
+    let binomial = Binomial::new(n2 / (n1 + n2), total).ok()?;
+    Some(binomial.sf(x2 - 1))
 }
 
 /// The region's change between two periods: the median of its councils' values in each.
@@ -257,6 +296,7 @@ struct Facts<'a> {
     loose: Option<&'a CouncilResult>,
     england: Option<f64>,
     previous: Option<f64>,
+    previous_counts: Option<(f64, f64)>,
     region: &'a RegionChange,
     rate_multiplier: Option<i32>,
 }
@@ -390,17 +430,34 @@ impl Facts<'_> {
         (fired, evidence)
     }
 
+    /// Admissions up by more than the threshold, at least the minimum count this year, the
+    /// rise significant beyond what the population explains (exact conditional Poisson test,
+    /// one-sided 2.5%), while the region's median did not rise as much.
     fn admissions_rising(&self, params: &Params) -> (bool, Evidence) {
         let x = params.admissions_rise_percent;
+        let min = params.admissions_min_count;
+        let now = self.strict.numerator.zip(self.strict.denominator);
+        let test = match (self.previous_counts, now) {
+            (Some((x1, n1)), Some((x2, n2))) => poisson_rise_p(x1, n1, x2, n2).map(|p| (x2, p)),
+            _ => None,
+        };
         let mut evidence = self.evidence(
             self.strict,
             Level::P998,
-            format!("permanent admissions up by more than {x}% on the previous year, while the region's are not"),
+            match test {
+                Some((count, p)) => format!(
+                    "permanent admissions up by more than {x}% on the previous year, at least {min} admissions (here {count}), the rise significant (exact Poisson test, one-sided p = {p:.4} < 0.025), while the region's are not"
+                ),
+                None => format!(
+                    "permanent admissions up by more than {x}% on the previous year: not assessed without the counts of both years"
+                ),
+            },
         );
         evidence.interval = None;
         let fired = matches!(
-            (evidence.change_percent, self.region.percent),
-            (Some(change), region) if change > x && region.is_none_or(|r| r <= x)
+            (evidence.change_percent, self.region.percent, test),
+            (Some(change), region, Some((count, p)))
+                if change > x && region.is_none_or(|r| r <= x) && count >= min && p < 0.025
         );
         (fired, evidence)
     }
@@ -475,7 +532,9 @@ fn level_1(council: &str, assessed: &[SelfAssessed]) -> Evaluation {
         fired: !below.is_empty(),
         excellence: false,
         evidence: Evidence {
-            rule: if below.is_empty() {
+            rule: if !assessed.iter().any(|a| a.council == council) {
+                "no self-assessment submitted: not evaluated".into()
+            } else if below.is_empty() {
                 "every key element at Level 1 or above".into()
             } else {
                 format!(
@@ -522,6 +581,11 @@ mod tests {
             source: String::new(),
             frequency: "annual".into(),
             strategic_weight: 1,
+            tags: if measure_type == "people" {
+                vec!["staff".into()]
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -586,11 +650,21 @@ mod tests {
         trigger: &str,
         params: &Params,
     ) -> HashMap<String, bool> {
+        fired_at(m, inputs, trigger, params, Period::year(YEAR))
+    }
+
+    fn fired_at(
+        m: &Measure,
+        inputs: &Inputs,
+        trigger: &str,
+        params: &Params,
+        as_at: Period,
+    ) -> HashMap<String, bool> {
         let at = |level| {
             analyse(
                 inputs,
                 &inputs.councils,
-                Period::year(YEAR),
+                as_at,
                 ComparatorKind::England,
                 level,
             )
@@ -598,6 +672,7 @@ mod tests {
         let (strict, loose) = (at(Level::P998), at(Level::P95));
         let catalogue = [m.clone()];
         let data = PeriodData {
+            as_at,
             catalogue: &catalogue,
             inputs,
             strict: &strict,
@@ -720,28 +795,104 @@ mod tests {
         );
     }
 
+    /// Permanent admissions per 100,000 with their counts: (rate before, rate now, population).
+    fn admissions(m: &Measure, rows: &[(f64, f64, f64)]) -> Inputs {
+        let mut values = Vec::new();
+        for (i, (before, now, population)) in rows.iter().enumerate() {
+            let c = format!("C{}", i + 1);
+            for (year, rate) in [(YEAR - 1, before), (YEAR, now)] {
+                values.push(Stored {
+                    measure: m.code.clone(),
+                    area: c.clone(),
+                    period: Period::year(year),
+                    value: Value {
+                        value: Some(decimal(*rate)),
+                        numerator: Some(decimal((rate * population / 100_000.0).round())),
+                        denominator: Some(decimal(*population)),
+                        ..Value::default()
+                    },
+                });
+            }
+        }
+        inputs(m, values, rows.len())
+    }
+
     #[test]
-    fn admissions_rising_fires_above_the_threshold_unless_the_region_rose_as_much() {
-        let m = measure("2A2", Unit::Rate, Polarity::LowerIsBetter, "outcome");
-        // C1 +10.0% (not more than 10), C2 +10.5%, C3 −5%; the region's median is flat.
-        let flat = (600.0, 600.0);
-        let inputs = two_years(
+    fn a_measure_not_collected_in_the_year_fires_nothing_new() {
+        let m = measure("3B", Unit::Percent, Polarity::HigherIsBetter, "outcome");
+        let mut values = vec![stored("3B", ENGLAND, YEAR - 1, 50.0, None)];
+        for i in 1..=8 {
+            let v = if i == 1 { 30.0 } else { 50.0 + f64::from(i) };
+            values.push(stored("3B", &format!("C{i}"), YEAR - 1, v, Some(10_000.0)));
+        }
+        let inputs = inputs(&m, values, 8);
+        let last_year = fired_at(
             &m,
-            &[(600.0, 660.0), (600.0, 663.0), (600.0, 570.0), flat, flat],
+            &inputs,
+            SIGNIFICANTLY_WORSE,
+            &Params::default(),
+            Period::year(YEAR - 1),
+        );
+        assert!(last_year["C1"], "fired in the year it was collected");
+        let this_year = fired_at(
+            &m,
+            &inputs,
+            SIGNIFICANTLY_WORSE,
+            &Params::default(),
+            Period::year(YEAR),
+        );
+        assert!(
+            this_year.is_empty(),
+            "not collected: nothing new {this_year:?}"
+        );
+    }
+
+    #[test]
+    fn an_exact_poisson_test_of_a_rise() {
+        // 600 → 663 in equal populations: z ≈ 1.74, p ≈ 0.041; 6,000 → 6,630: p far below.
+        let p = poisson_rise_p(600.0, 1e5, 663.0, 1e5).unwrap();
+        assert!((0.035..0.05).contains(&p), "{p}");
+        assert!(poisson_rise_p(6000.0, 1e6, 6630.0, 1e6).unwrap() < 1e-6);
+        // 5 → 8 people: p ≈ 0.29.
+        let p = poisson_rise_p(5.0, 1e5, 8.0, 1e5).unwrap();
+        assert!((0.2..0.35).contains(&p), "{p}");
+        assert_eq!(poisson_rise_p(5.0, 1e5, 0.0, 1e5), Some(1.0));
+    }
+
+    #[test]
+    fn admissions_rising_needs_a_significant_rise_of_enough_people_and_a_region_that_did_not_rise()
+    {
+        let m = measure("2A2", Unit::Rate, Polarity::LowerIsBetter, "outcome");
+        let big = 1_000_000.0;
+        let flat = (600.0, 600.0, big);
+        let inputs = admissions(
+            &m,
+            &[
+                (600.0, 660.0, big),      // C1: +10.0%, not more than 10
+                (600.0, 663.0, big),      // C2: +10.5% of 6,000 admissions: significant
+                (600.0, 570.0, big),      // C3: fell
+                (500.0, 800.0, 1_000.0),  // C4: 5 → 8 people: too few
+                (600.0, 700.0, 10_000.0), // C5: 60 → 70: +16.7%, not significant
+                flat,
+                flat,
+            ],
         );
         let f = fired(&m, &inputs, ADMISSIONS_RISING);
-        assert_eq!((f["C1"], f["C2"], f["C3"]), (false, true, false), "{f:?}");
+        assert_eq!(
+            (f["C1"], f["C2"], f["C3"], f["C4"], f["C5"]),
+            (false, true, false, false, false),
+            "{f:?}"
+        );
         // The whole region rose by 12%: no council stands out.
-        let rising = (600.0, 672.0);
-        let inputs = two_years(&m, &[(600.0, 690.0), rising, rising, rising]);
-        let f = fired(&m, &inputs, ADMISSIONS_RISING);
-        assert!(!f["C1"], "{f:?}");
+        let rising = (600.0, 672.0, big);
+        let inputs = admissions(&m, &[(600.0, 690.0, big), rising, rising, rising]);
+        assert!(!fired(&m, &inputs, ADMISSIONS_RISING)["C1"]);
         // Another threshold, from the analyst's parameters.
         let params = Params {
             admissions_rise_percent: 5.0,
             ..Params::default()
         };
-        let inputs = two_years(&m, &[(600.0, 633.0), flat, flat]);
+        let inputs = admissions(&m, &[(600.0, 633.0, big), flat, flat]);
         assert!(fired_with(&m, &inputs, ADMISSIONS_RISING, &params)["C1"]);
         assert!(!fired(&m, &inputs, ADMISSIONS_RISING)["C1"]);
     }
@@ -784,6 +935,15 @@ mod tests {
         // Ranks best first: C8 (15%) and C7 (14%) are ranks 8 and 7, the worst quartile.
         assert_eq!((f["C6"], f["C7"], f["C8"]), (false, true, true), "{f:?}");
         assert!(!f["C1"]);
+        // A People measure that is not about staff (meetings attended) is never looked at.
+        let meetings = Measure {
+            tags: Vec::new(),
+            ..measure("CC01", Unit::Percent, Polarity::LowerIsBetter, "people")
+        };
+        let values = (1..=8)
+            .map(|i| stored("CC01", &format!("C{i}"), YEAR, f64::from(i) * 10.0, None))
+            .collect();
+        assert!(fired(&meetings, &inputs(&meetings, values, 8), WORKFORCE).is_empty());
     }
 
     #[test]
@@ -850,5 +1010,13 @@ mod tests {
         );
         assert!(!level_1("C2", &assessed).fired, "Level 1 meets the minimum");
         assert!(!level_1("C3", &assessed).fired, "not a key element");
+        let c2 = level_1("C2", &assessed);
+        assert_eq!(c2.evidence.rule, "every key element at Level 1 or above");
+        let c9 = level_1("C9", &assessed);
+        assert!(!c9.fired);
+        assert_eq!(
+            c9.evidence.rule,
+            "no self-assessment submitted: not evaluated"
+        );
     }
 }

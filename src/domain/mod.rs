@@ -229,6 +229,8 @@ pub struct Measure {
     pub source: String,
     pub frequency: String,
     pub strategic_weight: i16,
+    /// Catalogue tags (`staff`: a workforce measure).
+    pub tags: Vec<String>,
 }
 
 impl Measure {

@@ -59,7 +59,7 @@ impl Coverage<'_> {
                 format!("no finance data (spend and unit costs in £) loaded for {year}"),
             );
         }
-        if !self.any_value(|m| m.measure_type == self.params.workforce_measure_type) {
+        if !self.any_value(|m| m.tags.contains(&self.params.workforce_tag)) {
             missing(
                 triggers::WORKFORCE,
                 format!(

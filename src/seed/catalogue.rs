@@ -77,6 +77,19 @@ pub struct SeedMeasure {
     pub seed_trend: Option<f64>,
     pub source: String,
     pub definition: String,
+    /// Tags, separated by `;` (`staff`: a workforce measure).
+    #[serde(default)]
+    pub tags: String,
+}
+
+impl SeedMeasure {
+    pub fn tags(&self) -> Vec<&str> {
+        self.tags
+            .split(';')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect()
+    }
 }
 
 impl SeedMeasure {

@@ -119,6 +119,7 @@ pub async fn ensure(pool: &PgPool) -> anyhow::Result<bool> {
                 amber_tolerance: m.amber_tolerance,
                 tolerance_kind: m.tolerance_kind.as_deref(),
                 position: i32::try_from(position).unwrap_or(i32::MAX),
+                tags: m.tags(),
                 aliases,
             },
         )

@@ -75,6 +75,7 @@ pub async fn evaluate(
     let rounds = risk::round_states(&state.pool, &state.site.region, period, today).await?;
     let assessed = risk::self_assessed(&state.pool, period.financial_year()).await?;
     let data = PeriodData {
+        as_at: period,
         catalogue: &catalogue,
         inputs: &strict.inputs,
         strict: &strict.analysed,

@@ -27,6 +27,7 @@ pub struct MeasureRecord<'a> {
     pub amber_tolerance: Option<Decimal>,
     pub tolerance_kind: Option<&'a str>,
     pub position: i32,
+    pub tags: Vec<&'a str>,
     /// Other codes: (scheme, alias).
     pub aliases: Vec<(&'a str, &'a str)>,
 }
@@ -36,9 +37,9 @@ pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> s
         "INSERT INTO measures (code, display_code, title, definition, unit, unit_label,
              rate_multiplier, polarity, decimals, domain_slug, teasc_section, tier,
              measure_type, source, frequency, strategic_weight, amber_tolerance,
-             tolerance_kind, position)
+             tolerance_kind, position, tags)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-             $17, $18, $19)
+             $17, $18, $19, $20)
          ON CONFLICT DO NOTHING",
     )
     .bind(m.code)
@@ -60,6 +61,7 @@ pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> s
     .bind(m.amber_tolerance)
     .bind(m.tolerance_kind)
     .bind(m.position)
+    .bind(&m.tags)
     .execute(&mut *conn)
     .await?;
     for (scheme, alias) in &m.aliases {

@@ -9,7 +9,7 @@ macro_rules! measure_select {
         "SELECT m.code, m.display_code, m.title, m.definition, m.unit, \
      m.unit_label, m.polarity, m.decimals, m.domain_slug, d.name AS domain_name, \
      d.position AS domain_position, t.name AS teasc_section_name, t.position AS teasc_position, m.tier, m.measure_type, \
-     m.source, m.frequency, m.strategic_weight \
+     m.source, m.frequency, m.strategic_weight, m.tags \
      FROM measures m JOIN domains d ON d.slug = m.domain_slug \
      LEFT JOIN teasc_sections t ON t.slug = m.teasc_section"
     };
