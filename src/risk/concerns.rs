@@ -9,7 +9,8 @@
 //!
 //! - `significantly-worse` counts 2, every other reason 1;
 //! - persistence: +1 for each of the two years before in which the concern also held;
-//! - 4 points or more is **high**, 2–3 **medium**, 1 **low**;
+//! - 5 points or more is **high**, 3–4 **medium**, 1–2 **low** (so `significantly-worse`
+//!   alone is low; high needs several reasons, or reasons that persist);
 //! - a significant improvement (direction of travel at 95%, or an improving trend at 99.8%)
 //!   lowers the grade one step, and the concern says so;
 //! - a pattern most of the region shares (a trigger firing for more than half of its councils
@@ -56,8 +57,8 @@ impl Grade {
 
     fn of(points: u32) -> Grade {
         match points {
-            0 | 1 => Grade::Low,
-            2 | 3 => Grade::Medium,
+            0..=2 => Grade::Low,
+            3 | 4 => Grade::Medium,
             _ => Grade::High,
         }
     }
@@ -378,6 +379,7 @@ mod tests {
             fired(triggers::FUNNEL_OUTLIER, &region[1], "1C2A"),
             fired(triggers::WORSE_AND_WORSENING, &region[2], "2A1"),
             fired(triggers::FUNNEL_OUTLIER, &region[2], "2A1"),
+            fired(triggers::FUNNEL_OUTLIER, &region[2], "2A1"),
         ]);
         let (concerns, regional) = case.grade(&region);
         assert!(regional.is_empty());
@@ -389,7 +391,7 @@ mod tests {
                 .unwrap()
         };
         let first = of(a, "1C2A");
-        assert_eq!(first.grade, Grade::High, "2 + 1 + 1 = 4 points");
+        assert_eq!(first.grade, Grade::Medium, "2 + 1 + 1 = 4 points");
         assert_eq!(
             first.reasons,
             vec![
@@ -399,7 +401,7 @@ mod tests {
             ]
         );
         assert_eq!(of(&region[1], "1C2A").grade, Grade::Low, "1 point");
-        assert_eq!(of(&region[2], "2A1").grade, Grade::Medium, "2 points");
+        assert_eq!(of(&region[2], "2A1").grade, Grade::Low, "2 points");
     }
 
     #[test]
@@ -424,7 +426,10 @@ mod tests {
             c.rule
         );
         case.neighbours.insert(key(a, "2A2"));
-        assert_eq!(case.grade(&region).0[0].grade, Grade::High, "2 + 2");
+        assert_eq!(case.grade(&region).0[0].grade, Grade::Medium, "2 + 2");
+        case.now
+            .push(fired(triggers::SIGNIFICANTLY_WORSE, a, "2A2"));
+        assert_eq!(case.grade(&region).0[0].grade, Grade::High, "4 + 2");
         case.improving.insert(key(a, "2A2"));
         let c = &case.grade(&region).0[0];
         assert_eq!(c.grade, Grade::Medium);
@@ -451,7 +456,7 @@ mod tests {
         );
         let first = concerns.iter().find(|c| c.council == region[0]).unwrap();
         assert!(first.regional);
-        assert_eq!(first.grade, Grade::Medium, "its own reason only: 2 points");
+        assert_eq!(first.grade, Grade::Low, "its own reason only: 2 points");
         assert!(first.rule.contains("funnel-outlier as most of the region"));
         let other = concerns.iter().find(|c| c.council == region[5]).unwrap();
         assert_eq!((other.grade, other.regional), (Grade::Low, true));
@@ -461,7 +466,7 @@ mod tests {
             0.0,
             "the region's pattern only"
         );
-        assert_eq!(score(&concerns, &region[0], &weights), 3.0 * 2.0);
+        assert_eq!(score(&concerns, &region[0], &weights), 3.0 * 1.0);
     }
 
     #[test]
