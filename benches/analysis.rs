@@ -128,7 +128,7 @@ async fn triggers(pool: &PgPool) -> anyhow::Result<()> {
         let started = Instant::now();
         let mut all = Vec::new();
         for (period, inputs, strict, loose, _) in &periods {
-            let data = scorecard::analysis::triggers::PeriodData {
+            let data = scorecard::risk::triggers::PeriodData {
                 as_at: *period,
                 catalogue: &catalogue,
                 inputs,
@@ -137,7 +137,7 @@ async fn triggers(pool: &PgPool) -> anyhow::Result<()> {
                 rounds: &[],
                 self_assessed: &[],
             };
-            all.extend(scorecard::analysis::triggers::evaluate(
+            all.extend(scorecard::risk::triggers::evaluate(
                 &data,
                 &inputs.councils,
                 &params,
@@ -164,7 +164,7 @@ type Analysed = Vec<scorecard::analysis::scorecard::Analysed>;
 /// data-quality screen, one graded concern per council and measure; timed, and counted.
 fn grade_the_nation(
     catalogue: &[scorecard::domain::Measure],
-    params: &scorecard::analysis::triggers::Params,
+    params: &scorecard::risk::triggers::Params,
     periods: &[(
         Period,
         scorecard::analysis::scorecard::Inputs,
@@ -178,8 +178,8 @@ fn grade_the_nation(
     use std::collections::{HashMap, HashSet};
     let evaluate = |i: usize| {
         let (period, inputs, strict, loose, _) = &periods[i];
-        scorecard::analysis::triggers::evaluate(
-            &scorecard::analysis::triggers::PeriodData {
+        scorecard::risk::triggers::evaluate(
+            &scorecard::risk::triggers::PeriodData {
                 as_at: *period,
                 catalogue,
                 inputs,

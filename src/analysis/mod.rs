@@ -14,4 +14,3 @@ pub mod ranking;
 pub mod scorecard;
 pub mod spread;
 pub mod trend;
-pub mod triggers;

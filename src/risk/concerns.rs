@@ -1,6 +1,6 @@
 //! One graded concern per council and measure, from the trigger rules' findings. Pure.
 //!
-//! The rules of `analysis::triggers` each look at one thing, so one weak measure used to fire
+//! The rules of `risk::triggers` each look at one thing, so one weak measure used to fire
 //! three times. Here every measure trigger that fired for a council (`significantly-worse`,
 //! `worse-and-worsening`, `funnel-outlier`, `admissions-rising`, `unit-cost-change`,
 //! `workforce`) and the council's standing against its CIPFA neighbours and the region
@@ -20,8 +20,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::analysis::triggers::{self, Evaluation};
 use crate::domain::Period;
+use crate::risk::triggers::{self, Evaluation};
 
 pub const WORSE_THAN_NEIGHBOURS: &str = "worse-than-neighbours";
 pub const WORSE_THAN_REGION: &str = "worse-than-region";
@@ -315,7 +315,7 @@ pub fn score(concerns: &[Concern], council: &str, weights: &HashMap<String, i16>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::triggers::Evidence;
+    use crate::risk::triggers::Evidence;
 
     fn fired(trigger: &'static str, council: &str, measure: &str) -> Evaluation {
         Evaluation {

@@ -3,8 +3,8 @@
 //! Pure.
 
 use crate::analysis::scorecard::Inputs;
-use crate::analysis::triggers::{self, Params, RoundState, SelfAssessed};
 use crate::domain::{Measure, Period, Unit};
+use crate::risk::triggers::{self, Params, RoundState, SelfAssessed};
 
 /// A rule not evaluated, with the reason in words.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]

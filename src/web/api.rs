@@ -471,7 +471,7 @@ pub struct TriggerResult {
     fired: bool,
     /// An excellence flag rather than a concern.
     excellence: bool,
-    evidence: crate::analysis::triggers::Evidence,
+    evidence: crate::risk::triggers::Evidence,
 }
 
 /// `GET /api/v1/authorities/{ons_code}/triggers`: not public.

@@ -19,7 +19,6 @@ use crate::analysis::comparison::Comparison;
 use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
 use crate::analysis::trend::{Direction, Trend};
-use crate::analysis::triggers::Evaluation;
 use crate::db::queries::risk::{self, Clearance, Trigger};
 use crate::db::queries::{areas, periods};
 use crate::domain::account::DataView;
@@ -27,6 +26,7 @@ use crate::domain::{Measure, OnsCode, Period};
 use crate::risk::concerns::{self, Concern, Grading, RegionalConcern};
 use crate::risk::coverage::{Coverage, NotEvaluated};
 use crate::risk::screen::{self, Query, ScreenParams};
+use crate::risk::triggers::Evaluation;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/risk/{code}/queries/clear", post(clear))
@@ -154,14 +154,21 @@ pub async fn signal(
         .iter()
         .map(|a| (a.measure.clone(), a.period))
         .collect();
-    let england: Vec<String> = strict.inputs.groups.england.members.clone();
-    let found = screen::screen(
-        &strict.inputs,
-        &measure_periods,
-        &councils,
-        &england,
-        ScreenParams::default(),
-    );
+    let found = {
+        let (strict, councils) = (std::sync::Arc::clone(&strict), councils.clone());
+        // The screen reads every English council's values: off the async workers.
+        tokio::task::spawn_blocking(move || {
+            screen::screen(
+                &strict.inputs,
+                &measure_periods,
+                &councils,
+                &strict.inputs.groups.england.members,
+                ScreenParams::default(),
+            )
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+    };
     let clearances = risk::clearances(&state.pool, period.financial_year()).await?;
     let queries: Vec<QueryState> = found
         .into_iter()

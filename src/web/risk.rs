@@ -23,12 +23,12 @@ use super::session::Visitor;
 use super::{AppError, AppState};
 use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
-use crate::analysis::triggers::{self, Evaluation, PeriodData};
 use crate::db::queries::risk::{self, Intelligence, NewEntry, NewIntelligence, Trigger};
 use crate::db::queries::{areas, domains, measures};
 use crate::domain::account::DataView;
 use crate::domain::support::{self, LEVELS, MENU};
 use crate::domain::{Measure, OnsCode, Period};
+use crate::risk::triggers::{self, Evaluation, PeriodData};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -74,16 +74,24 @@ pub async fn evaluate(
     let today = Utc::now().date_naive();
     let rounds = risk::round_states(&state.pool, &state.site.region, period, today).await?;
     let assessed = risk::self_assessed(&state.pool, period.financial_year()).await?;
-    let data = PeriodData {
-        as_at: period,
-        catalogue: &catalogue,
-        inputs: &strict.inputs,
-        strict: &strict.analysed,
-        loose: &loose.analysed,
-        rounds: &rounds,
-        self_assessed: &assessed,
-    };
-    let evaluations = triggers::evaluate(&data, councils, &risk::params_of(&defs));
+    let params = risk::params_of(&defs);
+    let councils = councils.to_vec();
+    // The rules are CPU work over every council and measure: off the async workers.
+    let (evaluations, catalogue) = tokio::task::spawn_blocking(move || {
+        let data = PeriodData {
+            as_at: period,
+            catalogue: &catalogue,
+            inputs: &strict.inputs,
+            strict: &strict.analysed,
+            loose: &loose.analysed,
+            rounds: &rounds,
+            self_assessed: &assessed,
+        };
+        let evaluations = triggers::evaluate(&data, &councils, &params);
+        (evaluations, catalogue)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
     Ok((evaluations, defs, catalogue))
 }
 
@@ -112,6 +120,8 @@ pub struct Cell {
     pub low: usize,
     /// Trigger firings in the domain (a measure may fire several rules).
     pub fired: usize,
+    /// No measure of the domain has a value for the council.
+    pub no_data: bool,
     pub excellence: usize,
     pub intelligence: usize,
     pub judgement: Option<String>,
@@ -157,6 +167,8 @@ pub struct MatrixInputs<'a> {
     pub scores: &'a HashMap<String, f64>,
     /// Open queries per council.
     pub queries: &'a HashMap<String, usize>,
+    /// (council, domain) pairs with at least one value.
+    pub with_data: &'a BTreeSet<(String, String)>,
 }
 
 /// The regional matrix, highest score first: for each council, per domain its graded concerns
@@ -176,7 +188,14 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
         .councils
         .iter()
         .map(|(code, name)| {
-            let mut cells: Vec<Cell> = vec![Cell::default(); m.domains.len()];
+            let mut cells: Vec<Cell> = m
+                .domains
+                .iter()
+                .map(|(slug, _)| Cell {
+                    no_data: !m.with_data.contains(&(code.clone(), slug.clone())),
+                    ..Cell::default()
+                })
+                .collect();
             let mut by_heading = vec![0; m.headings.len()];
             let at = |slug: &str| m.domains.iter().position(|(d, _)| d == slug);
             for e in m.now.iter().filter(|e| e.council == *code && e.fired) {
@@ -283,6 +302,31 @@ async fn matrix(
         signal.defs.clone(),
         signal.catalogue.clone(),
     );
+    let analysis = analysed_for(
+        &state,
+        DataView::Internal,
+        period,
+        ComparatorKind::England,
+        Level::P95,
+        None,
+    )
+    .await?;
+    let domain_of: HashMap<&str, &str> = catalogue
+        .iter()
+        .map(|m| (m.code.as_str(), m.domain_slug.as_str()))
+        .collect();
+    let with_data: BTreeSet<(String, String)> = analysis
+        .analysed
+        .iter()
+        .filter_map(|a| Some((a, *domain_of.get(a.measure.as_str())?)))
+        .flat_map(|(a, domain)| {
+            a.analysis
+                .councils
+                .iter()
+                .filter(|c| c.value.is_some())
+                .map(move |c| (c.code.clone(), domain.to_string()))
+        })
+        .collect();
     let mut queries: HashMap<String, usize> = HashMap::new();
     for q in signal.queries.iter().filter(|q| q.cleared.is_none()) {
         *queries.entry(q.query.council.clone()).or_default() += 1;
@@ -318,6 +362,7 @@ async fn matrix(
         concerns: &signal.concerns,
         scores: &signal.scores,
         queries: &queries,
+        with_data: &with_data,
     });
     Ok(MatrixPage {
         layout: Layout::new(&state, &visitor, format!("Risk matrix, {period}")).await?,

@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 
 use super::audit;
-use crate::analysis::triggers::{Params, RoundState, SelfAssessed};
 use crate::domain::Period;
 use crate::domain::round::ReturnStatus;
+use crate::risk::triggers::{Params, RoundState, SelfAssessed};
 
 /// A trigger of Table 2, as the analyst keeps it.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

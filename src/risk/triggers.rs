@@ -7,12 +7,12 @@
 
 use std::collections::HashMap;
 
-use super::comparison::Comparison;
-use super::funnel;
-use super::intervals::{IntervalMethod, Level};
-use super::measure::CouncilResult;
-use super::scorecard::{Analysed, Inputs};
-use super::trend::{Direction, Trend};
+use crate::analysis::comparison::Comparison;
+use crate::analysis::funnel;
+use crate::analysis::intervals::{IntervalMethod, Level};
+use crate::analysis::measure::CouncilResult;
+use crate::analysis::scorecard::{Analysed, Inputs};
+use crate::analysis::trend::{Direction, Trend};
 use crate::domain::round::ReturnStatus;
 use crate::domain::{Measure, Period, Polarity, Unit};
 use rust_decimal::prelude::ToPrimitive;
@@ -275,7 +275,7 @@ impl RegionChange {
                 .iter()
                 .filter_map(|c| values.get(measure, c, p))
                 .collect();
-            super::spread::median(&found)
+            crate::analysis::spread::median(&found)
         };
         RegionChange {
             percent: percent_change(median_at(period.previous()), median_at(period)),
