@@ -43,6 +43,7 @@ fn return_of(period: Period, value: &str) -> NewObservation {
         numerator: None,
         denominator: None,
         margin_of_error: None,
+        base: None,
         status: ValueStatus::Final,
         note: None,
     }

@@ -42,8 +42,8 @@ async fn every_value_with_a_published_margin_has_it_as_its_interval() {
     let mut measures_seen = std::collections::BTreeSet::new();
     for year in ["2014-15", "2015-16", "2016-17"] {
         // (measure, council) → (value, margin) as stored from the file.
-        let rows: Vec<(String, String, Decimal, Decimal)> = sqlx::query_as(
-            "SELECT measure_code, area_code, value, margin_of_error FROM current_observations
+        let rows: Vec<(String, String, Decimal, Decimal, Option<Decimal>)> = sqlx::query_as(
+            "SELECT measure_code, area_code, value, margin_of_error, base FROM current_observations
              WHERE period_code = $1 AND disaggregation = 'Total' AND value IS NOT NULL
                AND margin_of_error IS NOT NULL AND area_code IN (SELECT ons_code FROM authorities)",
         )
@@ -53,9 +53,18 @@ async fn every_value_with_a_published_margin_has_it_as_its_interval() {
         .unwrap();
         // The 2014-15 and 2015-16 files publish no margins (only a Base); 2016-17 does.
         assert_eq!(!rows.is_empty(), year == "2016-17", "{year}: margins");
-        let stored: HashMap<(String, String), (f64, f64)> = rows
+        let stored: HashMap<(String, String), (f64, f64, Option<f64>)> = rows
             .into_iter()
-            .map(|(m, a, v, e)| ((m, a), (v.to_f64().unwrap(), e.to_f64().unwrap())))
+            .map(|(m, a, v, e, b)| {
+                (
+                    (m, a),
+                    (
+                        v.to_f64().unwrap(),
+                        e.to_f64().unwrap(),
+                        b.and_then(|b| b.to_f64()),
+                    ),
+                )
+            })
             .collect();
         let measures: std::collections::BTreeSet<&String> = stored.keys().map(|(m, _)| m).collect();
         for measure in measures {
@@ -66,7 +75,8 @@ async fn every_value_with_a_published_margin_has_it_as_its_interval() {
                 let json: serde_json::Value = serde_json::from_str(&body).unwrap();
                 for c in json["councils"].as_array().unwrap() {
                     let code = c["code"].as_str().unwrap().to_string();
-                    let Some((value, margin)) = stored.get(&(measure.clone(), code.clone())) else {
+                    let Some((value, margin, base)) = stored.get(&(measure.clone(), code.clone()))
+                    else {
                         continue;
                     };
                     if json["data_period"] != year {
@@ -77,6 +87,7 @@ async fn every_value_with_a_published_margin_has_it_as_its_interval() {
                         c["ci_high"].as_f64().unwrap(),
                     );
                     assert_eq!(c["interval_method"], "margin_of_error", "{uri} {code}");
+                    assert_eq!(c["base"].as_f64(), *base, "{uri} {code}: the respondents");
                     assert!(
                         (low - (value - margin * scale)).abs() < 1e-6,
                         "{uri} {code}: {low}"
@@ -109,6 +120,14 @@ async fn every_value_with_a_published_margin_has_it_as_its_interval() {
         }
     }
     assert!(checked > 500, "{checked} council values checked");
+    // The measure page says how many answered, beside the published interval.
+    let (status, page) = get(&app, "/measures/3A?period=2016-17").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("(published margin of error; "),
+        "the interval's source"
+    );
+    assert!(page.contains("people answered)"), "the respondents");
     for survey in ["1A", "1B", "3A", "3B", "3D1", "4A", "4B"] {
         assert!(
             measures_seen.contains(survey),

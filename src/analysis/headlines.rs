@@ -309,6 +309,7 @@ mod tests {
             value: Some(value),
             numerator: None,
             denominator: None,
+            base: None,
             ci_low: None,
             ci_high: None,
             interval_method: None,

@@ -39,6 +39,8 @@ pub struct Value {
     pub numerator: Option<Decimal>,
     pub denominator: Option<Decimal>,
     pub margin_of_error: Option<Decimal>,
+    /// The respondents behind a survey estimate.
+    pub base: Option<Decimal>,
     /// Where the value came from, when known.
     pub provenance: Option<Provenance>,
 }
@@ -219,6 +221,8 @@ pub struct CouncilResult {
     pub value: Option<f64>,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
+    /// The respondents behind a survey estimate (published as its `Base`).
+    pub base: Option<f64>,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
     pub interval_method: Option<IntervalMethod>,
@@ -372,6 +376,7 @@ pub fn analyse(
                 value,
                 numerator: to_f64(v.numerator),
                 denominator: to_f64(v.denominator),
+                base: to_f64(v.base),
                 ci_low: interval.map(|(i, _)| i.low),
                 ci_high: interval.map(|(i, _)| i.high),
                 interval_method: interval.map(|(_, m)| m),
@@ -431,6 +436,7 @@ mod margin_tests {
             numerator: Some(dec!(1215)),
             denominator: Some(dec!(1765)),
             margin_of_error: Some(dec!(5.7)),
+            base: Some(dec!(225)),
             provenance: None,
         };
         let (i, method) = interval(&percent(), &v, Level::P95).unwrap();
@@ -463,6 +469,7 @@ mod margin_tests {
             numerator: Some(dec!(0)),
             denominator: Some(dec!(0)),
             margin_of_error: None,
+            base: None,
             provenance: None,
         };
         assert_eq!(v.usable().value, None);

@@ -334,6 +334,8 @@ pub struct NewObservation {
     pub numerator: Option<Decimal>,
     pub denominator: Option<Decimal>,
     pub margin_of_error: Option<Decimal>,
+    /// The respondents behind a survey estimate (the official files' `Base`).
+    pub base: Option<Decimal>,
     pub status: ValueStatus,
     pub note: Option<String>,
 }

@@ -352,7 +352,7 @@ impl Reading<'_> {
                 ));
                 continue;
             };
-            rows.push(Parsed::new(
+            let mut parsed = Parsed::new(
                 at.clone(),
                 key.0,
                 key.1,
@@ -362,7 +362,9 @@ impl Reading<'_> {
                 get("denominator").and_then(Cell::number),
                 get("margin of error").and_then(Cell::number),
                 None,
-            ));
+            );
+            parsed.observation.base = get("base").and_then(Cell::number);
+            rows.push(parsed);
         }
         let mut benchmarks: Vec<BenchmarkArea> = self.benchmarks.into_values().collect();
         benchmarks.sort_by(|a, b| a.code.cmp(&b.code));

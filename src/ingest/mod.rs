@@ -86,6 +86,7 @@ impl Parsed {
                 numerator,
                 denominator,
                 margin_of_error,
+                base: None,
                 status,
                 note,
             },

@@ -280,6 +280,7 @@ mod tests {
                 numerator: d(x),
                 denominator: d(n),
                 margin_of_error: None,
+                base: None,
                 provenance: None,
             },
         }

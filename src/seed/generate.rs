@@ -174,6 +174,7 @@ fn observation(
         numerator,
         denominator,
         margin_of_error,
+        base: None,
         status,
         note: None,
     }
@@ -207,6 +208,7 @@ fn region_row(
         numerator,
         denominator,
         margin_of_error: None,
+        base: None,
         status,
         note: None,
     }

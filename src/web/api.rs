@@ -160,11 +160,11 @@ pub struct Methods {
 
 const METHODS: Methods = Methods {
     confidence_level: "see `level`; 95% unless level=99.8 is asked for",
-    interval: "Wilson score for proportions, Byar (exact below 10) for rates, published margin of error for survey scores",
+    interval: "the published margin of error wherever the source gives one (survey percentages too: their numerator and denominator are weighted estimates; `base` is the number who answered), at 99.8% scaled by 3.090232 / 1.959964; else Wilson score for proportions, Byar (exact below 10) for rates",
     comparison: "significantly higher/lower when the interval lies wholly above/below the benchmark; better/worse by the measure's polarity; not_compared without an interval or polarity",
     rank: "1 = best within the region (polarity-aware, ties share the lower rank); quartile = ceil(4 rank / N); *_national among all English councils with a value",
     distance: "(value - median) / MAD over English councils (the region when only it has values); |MADs| >= 3 is an outlier",
-    direction_of_travel: "latest vs previous period: two-proportion z-test at 95% where counts exist, else the measure's tolerance",
+    direction_of_travel: "latest vs previous period at 95%: for survey estimates, the standard error of the difference from the two published margins; else a two-proportion z-test where counts exist; else the measure's tolerance",
     trend: crate::analysis::trend::TREND_RULE,
     rag: "against the target in force (the region's for the council, else for every council, else a national one; `target.owner` says whose; illustrative targets rate illustrative values only) and its amber tolerance; without a target, the comparison (better green, similar amber, worse red)",
     source: "where the value came from: official (NHS Digital / NHS England), council_return (the regional template), illustrative (synthetic, never mixed with real values)",

@@ -62,9 +62,16 @@ pub fn interval_text(
     c: &crate::analysis::measure::CouncilResult,
     level: crate::analysis::intervals::Level,
 ) -> String {
+    let survey =
+        c.interval_method == Some(crate::analysis::intervals::IntervalMethod::MarginOfError);
+    let answered = match (survey, c.base) {
+        (true, Some(base)) => format!(" (published margin of error; {base:.0} people answered)"),
+        (true, None) => " (published margin of error)".to_string(),
+        _ => String::new(),
+    };
     match (c.ci_low, c.ci_high) {
         (Some(low), Some(high)) => format!(
-            "{} CI {} to {}",
+            "{} CI {} to {}{answered}",
             level.label(),
             measure.format_f64(low),
             measure.format_f64(high)

@@ -38,6 +38,7 @@ struct ValueRow {
     numerator: Option<rust_decimal::Decimal>,
     denominator: Option<rust_decimal::Decimal>,
     margin_of_error: Option<rust_decimal::Decimal>,
+    base: Option<rust_decimal::Decimal>,
     #[sqlx(try_from = "String")]
     provenance: Provenance,
 }
@@ -77,7 +78,7 @@ pub async fn inputs(
     .await?;
     let values: Vec<ValueRow> = sqlx::query_as(in_view!(
         view,
-        "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error, o.provenance FROM ",
+        "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error, o.base, o.provenance FROM ",
         "current_observations",
         "published_observations",
         " o JOIN periods p ON p.code = o.period_code
@@ -200,6 +201,7 @@ fn assemble(
                     numerator: r.numerator,
                     denominator: r.denominator,
                     margin_of_error: r.margin_of_error,
+                    base: r.base,
                     provenance: Some(r.provenance),
                 }
                 .usable(),

@@ -148,9 +148,10 @@ async fn insert_observations(
         sqlx::query(
             "INSERT INTO observations
                  (submission_id, area_code, measure_code, period_code, disaggregation,
-                  value, numerator, denominator, margin_of_error, status, note)
+                  value, numerator, denominator, margin_of_error, status, note, base)
              SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[],
-                  $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::text[], $11::text[])",
+                  $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::text[], $11::text[],
+                  $12::numeric[])",
         )
         .bind(submission_id)
         .bind(text(|r| &r.area_code))
@@ -163,6 +164,7 @@ async fn insert_observations(
         .bind(number(|r| r.margin_of_error))
         .bind(text(|r| r.status.as_db()))
         .bind(notes)
+        .bind(number(|r| r.base))
         .execute(&mut *conn)
         .await?;
     }
