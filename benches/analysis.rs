@@ -92,7 +92,8 @@ async fn triggers(pool: &PgPool) -> anyhow::Result<()> {
     let catalogue = scorecard::db::queries::measures::catalogue(pool).await?;
     let params = scorecard::db::queries::risk::params_of(
         &scorecard::db::queries::risk::triggers(pool).await?,
-    );
+    )
+    .map_err(anyhow::Error::msg)?;
     let mut periods = Vec::new();
     for year in [2014, 2015, 2016] {
         let period = Period::year(year);

@@ -204,11 +204,20 @@ fn matches(password: &[u8], stored: &str) -> Option<bool> {
     Some(Output::new(&out).ok()? == expected)
 }
 
-/// The argon2id hash of a password, in PHC string form.
+/// The argon2id hash of a password, in PHC string form. Setting a password is rare and needs
+/// an account or a sign-in link, so it waits (up to 10 s) for a place rather than being turned
+/// away by a flood of sign-ins.
 pub async fn hash(password: String) -> Result<String, HashError> {
-    in_slot(move || hash_now(password.as_bytes()))
-        .await?
-        .map_err(HashError::Failed)
+    let started = std::time::Instant::now();
+    loop {
+        let attempt = password.clone();
+        match in_slot(move || hash_now(attempt.as_bytes())).await {
+            Err(HashError::Busy) if started.elapsed() < std::time::Duration::from_secs(10) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            other => return other?.map_err(HashError::Failed),
+        }
+    }
 }
 
 /// Whether `password` matches the stored hash. A missing or unreadable hash never matches,

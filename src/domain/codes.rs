@@ -18,9 +18,11 @@ impl FromStr for OnsCode {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let code = s.trim().to_ascii_uppercase();
-        let ok = code.len() == 9
-            && ["E06", "E08", "E09", "E10"].contains(&&code[..3])
-            && code[3..].bytes().all(|b| b.is_ascii_digit());
+        // Bytes, not string slices: a multi-byte character must not split a slice.
+        let bytes = code.as_bytes();
+        let ok = bytes.len() == 9
+            && [b"E06", b"E08", b"E09", b"E10"].contains(&&[bytes[0], bytes[1], bytes[2]])
+            && bytes[3..].iter().all(u8::is_ascii_digit);
         if ok {
             Ok(OnsCode(code))
         } else {
@@ -109,5 +111,23 @@ mod tests {
         );
         assert!("1C-2A".parse::<MeasureCode>().is_err());
         assert!("()".parse::<MeasureCode>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod multibyte_tests {
+    use super::*;
+
+    #[test]
+    fn a_multibyte_character_is_no_code_and_no_panic() {
+        for text in [
+            "UN\u{fffd}D=6P",
+            "E0\u{e9}000006",
+            "\u{1F600}\u{1F600}x",
+            "E06000006",
+        ] {
+            let parsed = text.parse::<OnsCode>();
+            assert_eq!(parsed.is_ok(), text == "E06000006", "{text}");
+        }
     }
 }

@@ -30,7 +30,7 @@ pub const SUSTAINED_IMPROVEMENT: &str = "sustained-improvement";
 
 /// The rules' parameters (stored per trigger, editable by the analyst, versioned).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Params {
     /// `admissions-rising`: the measures of permanent admissions.
     pub admissions_measures: Vec<String>,
@@ -43,6 +43,25 @@ pub struct Params {
     pub unit_cost_change_percent: f64,
     /// `workforce`: the catalogue tag of staff measures (vacancy, turnover, sickness, agency use).
     pub workforce_tag: String,
+}
+
+impl Params {
+    /// The rules' parameters from every trigger's own (each names its own keys), merged once;
+    /// a key no rule knows, or a value of the wrong kind, is an error naming the trigger.
+    pub fn merged<'a>(
+        stored: impl IntoIterator<Item = (&'a str, &'a serde_json::Value)>,
+    ) -> Result<Params, String> {
+        let mut merged = serde_json::Map::new();
+        for (trigger, params) in stored {
+            let serde_json::Value::Object(p) = params else {
+                return Err(format!("the parameters of {trigger} are not a JSON object"));
+            };
+            serde_json::from_value::<Params>(params.clone())
+                .map_err(|e| format!("the parameters of {trigger}: {e}"))?;
+            merged.extend(p.clone());
+        }
+        serde_json::from_value(serde_json::Value::Object(merged)).map_err(|e| e.to_string())
+    }
 }
 
 impl Default for Params {
@@ -844,6 +863,34 @@ mod tests {
         assert!(
             this_year.is_empty(),
             "not collected: nothing new {this_year:?}"
+        );
+    }
+
+    #[test]
+    fn stored_parameters_merge_once_and_a_bad_one_is_named() {
+        let admissions = serde_json::json!({ "admissions_rise_percent": 12.5 });
+        let workforce = serde_json::json!({ "workforce_tag": "staff" });
+        let params = Params::merged([
+            ("admissions-rising", &admissions),
+            ("workforce", &workforce),
+        ])
+        .unwrap();
+        assert_eq!(params.admissions_rise_percent, 12.5);
+        assert_eq!(
+            params.admissions_min_count, 10.0,
+            "the default where none is stored"
+        );
+        let typo = serde_json::json!({ "admissions_rise_percnt": 12.5 });
+        let err = Params::merged([("admissions-rising", &typo)]).unwrap_err();
+        assert!(
+            err.contains("admissions-rising") && err.contains("admissions_rise_percnt"),
+            "{err}"
+        );
+        let wrong = serde_json::json!({ "unit_cost_change_percent": "ten" });
+        assert!(
+            Params::merged([("unit-cost-change", &wrong)])
+                .unwrap_err()
+                .contains("unit-cost-change")
         );
     }
 

@@ -221,7 +221,8 @@ pub async fn signal(
         .iter()
         .map(|c| (c.clone(), concerns::score(&concerns, c, &weights)))
         .collect();
-    let params = risk::params_of(&defs);
+    let params = risk::params_of(&defs)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the stored trigger parameters: {e}")))?;
     let today = Utc::now().date_naive();
     let rounds = risk::round_states(&state.pool, &state.site.region, period, today).await?;
     let assessed = risk::self_assessed(&state.pool, period.financial_year()).await?;

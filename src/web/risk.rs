@@ -74,7 +74,8 @@ pub async fn evaluate(
     let today = Utc::now().date_naive();
     let rounds = risk::round_states(&state.pool, &state.site.region, period, today).await?;
     let assessed = risk::self_assessed(&state.pool, period.financial_year()).await?;
-    let params = risk::params_of(&defs);
+    let params = risk::params_of(&defs)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the stored trigger parameters: {e}")))?;
     let councils = councils.to_vec();
     // The rules are CPU work over every council and measure: off the async workers.
     let (evaluations, catalogue) = tokio::task::spawn_blocking(move || {
@@ -133,6 +134,15 @@ impl Cell {
     }
 }
 
+/// A council's findings under one heading of Table 2: trigger firings, and intelligence items
+/// with how many are of high severity.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HeadingCell {
+    pub fired: usize,
+    pub intelligence: usize,
+    pub high: usize,
+}
+
 /// A council's row of the matrix.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatrixRow {
@@ -143,8 +153,8 @@ pub struct MatrixRow {
     /// Open data-quality queries.
     pub queries: usize,
     pub cells: Vec<Cell>,
-    /// Fired concerns by heading, in the headings' order.
-    pub by_heading: Vec<usize>,
+    /// Fired concerns and intelligence by heading, in the headings' order.
+    pub by_heading: Vec<HeadingCell>,
     /// Concerns fired now and not at the previous period, and the reverse.
     pub new: usize,
     pub cleared: usize,
@@ -163,6 +173,8 @@ pub struct MatrixInputs<'a> {
     pub intelligence: &'a [Intelligence],
     /// (council, assessment status, domain, level).
     pub judgements: &'a [(String, String, String, String)],
+    /// (council, status) of each assessment of the year, judged or not.
+    pub assessments: &'a [(String, String)],
     pub concerns: &'a [crate::risk::concerns::Concern],
     pub scores: &'a HashMap<String, f64>,
     /// Open queries per council.
@@ -196,7 +208,7 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
                     ..Cell::default()
                 })
                 .collect();
-            let mut by_heading = vec![0; m.headings.len()];
+            let mut by_heading = vec![HeadingCell::default(); m.headings.len()];
             let at = |slug: &str| m.domains.iter().position(|(d, _)| d == slug);
             for e in m.now.iter().filter(|e| e.council == *code && e.fired) {
                 for d in domains_of(e, &defs, &measures) {
@@ -213,10 +225,17 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
                         .get(e.trigger)
                         .and_then(|t| m.headings.iter().position(|h| *h == t.heading))
                 {
-                    by_heading[h] += 1;
+                    by_heading[h].fired += 1;
                 }
             }
             for item in m.intelligence.iter().filter(|i| i.ons_code == *code) {
+                if let Some(h) = defs
+                    .get(item.trigger_id.as_str())
+                    .and_then(|t| m.headings.iter().position(|h| *h == t.heading))
+                {
+                    by_heading[h].intelligence += 1;
+                    by_heading[h].high += usize::from(item.severity == "high");
+                }
                 for d in defs
                     .get(item.trigger_id.as_str())
                     .map(|t| t.domains.clone())
@@ -240,13 +259,17 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
                     }
                 }
             }
-            let mut status = "No assessment".to_string();
-            for (council, s, domain, level) in m.judgements {
-                if council == code {
-                    status = s.clone();
-                    if let Some(i) = at(domain) {
-                        cells[i].judgement = Some(level.clone());
-                    }
+            // The status is the assessment's own, whether or not a domain is judged yet.
+            let status = m
+                .assessments
+                .iter()
+                .find(|(council, _)| council == code)
+                .map_or_else(|| "No assessment".to_string(), |(_, s)| s.clone());
+            for (council, _, domain, level) in m.judgements {
+                if council == code
+                    && let Some(i) = at(domain)
+                {
+                    cells[i].judgement = Some(level.clone());
                 }
             }
             let (now, before) = (fired(m.now, code), fired(m.before, code));
@@ -346,6 +369,7 @@ async fn matrix(
     }
     let intelligence = risk::intelligence(&state.pool, None, period.financial_year(), true).await?;
     let judgements = risk::judgements(&state.pool, period.financial_year()).await?;
+    let assessments = risk::assessment_statuses(&state.pool, period.financial_year()).await?;
     let councils: Vec<(String, String)> =
         members.into_iter().map(|a| (a.ons_code, a.name)).collect();
     let heading_slugs: Vec<String> = headings.iter().map(|(h, _)| h.clone()).collect();
@@ -359,6 +383,7 @@ async fn matrix(
         catalogue: &catalogue,
         intelligence: &intelligence,
         judgements: &judgements,
+        assessments: &assessments,
         concerns: &signal.concerns,
         scores: &signal.scores,
         queries: &queries,
@@ -1231,13 +1256,8 @@ async fn edit_trigger(
     if let Some(t) = defs.iter_mut().find(|t| t.id == id) {
         t.params = params.clone();
     }
-    let merged: serde_json::Map<String, serde_json::Value> = defs
-        .iter()
-        .filter_map(|t| t.params.as_object().cloned())
-        .flatten()
-        .collect();
-    serde_json::from_value::<triggers::Params>(serde_json::Value::Object(merged))
-        .map_err(|e| AppError::bad_request("params", format!("not the rule's parameters: {e}")))?;
+    risk::params_of(&defs)
+        .map_err(|e| AppError::bad_request("params", format!("not the rules' parameters: {e}")))?;
     let mut tx = state.pool.begin().await?;
     if !risk::update_trigger(
         &mut tx,
@@ -1254,4 +1274,131 @@ async fn edit_trigger(
     }
     tx.commit().await?;
     Ok(Redirect::to("/risk/triggers"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fixtures::measure;
+    use crate::risk::concerns::{Concern, Grade};
+
+    fn trigger(id: &str, heading: &str) -> Trigger {
+        Trigger {
+            id: id.into(),
+            heading: heading.into(),
+            heading_name: heading.into(),
+            title: id.into(),
+            source: String::new(),
+            kind: "quantitative".into(),
+            domains: vec!["d".into()],
+            params: serde_json::json!({}),
+            version: 1,
+            updated_by: String::new(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn concern(council: &str, grade: Grade) -> Concern {
+        Concern {
+            council: council.into(),
+            measure: "M1".into(),
+            grade,
+            reasons: vec!["significantly-worse".into()],
+            years: 1,
+            regional: false,
+            improving: false,
+            points: 2,
+            rule: String::new(),
+        }
+    }
+
+    fn item(council: &str, trigger: &str, severity: &str) -> Intelligence {
+        Intelligence {
+            id: 1,
+            ons_code: council.into(),
+            trigger_id: trigger.into(),
+            year: "2016-17".into(),
+            recorded_on: Utc::now().date_naive(),
+            source: String::new(),
+            evidence: String::new(),
+            link: None,
+            severity: severity.into(),
+            visibility: "council".into(),
+            recorded_by: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_matrix_ranks_by_score_counts_by_grade_and_heading_and_says_no_data() {
+        let councils = vec![
+            ("A".to_string(), "Aston".to_string()),
+            ("B".to_string(), "Bury".to_string()),
+            ("C".to_string(), "Crewe".to_string()),
+        ];
+        let domains = vec![
+            ("d".to_string(), "Domain".to_string()),
+            ("e".to_string(), "Empty".to_string()),
+        ];
+        let headings = vec!["performance".to_string(), "leadership".to_string()];
+        let defs = vec![
+            trigger("significantly-worse", "performance"),
+            trigger("dass-turnover", "leadership"),
+        ];
+        let concerns = vec![
+            concern("B", Grade::High),
+            concern("B", Grade::Low),
+            concern("A", Grade::Medium),
+        ];
+        let scores = HashMap::from([("A".to_string(), 2.0), ("B".to_string(), 7.0)]);
+        let with_data: BTreeSet<(String, String)> = ["A", "B", "C"]
+            .iter()
+            .map(|c| ((*c).to_string(), "d".to_string()))
+            .collect();
+        let intelligence = vec![
+            item("C", "dass-turnover", "high"),
+            item("C", "dass-turnover", "low"),
+        ];
+        let rows = build_matrix(&MatrixInputs {
+            councils: &councils,
+            domains: &domains,
+            headings: &headings,
+            now: &[],
+            before: &[],
+            defs: &defs,
+            catalogue: &[Measure {
+                domain_slug: "d".into(),
+                ..measure()
+            }],
+            intelligence: &intelligence,
+            judgements: &[],
+            assessments: &[("A".to_string(), "shared".to_string())],
+            concerns: &concerns,
+            scores: &scores,
+            queries: &HashMap::from([("C".to_string(), 2)]),
+            with_data: &with_data,
+        });
+        let order: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(order, ["B", "A", "C"], "highest score first, then by name");
+        let b = &rows[0];
+        assert_eq!(
+            (b.cells[0].concerns, b.cells[0].high, b.cells[0].low),
+            (2, 1, 1)
+        );
+        assert!(b.cells[1].no_data && !b.cells[0].no_data);
+        assert_eq!(
+            rows[1].status, "shared",
+            "the assessment's own status, unjudged"
+        );
+        assert_eq!(b.status, "No assessment");
+        let c = &rows[2];
+        assert_eq!(c.queries, 2);
+        assert_eq!(
+            c.by_heading[1],
+            HeadingCell {
+                fired: 0,
+                intelligence: 2,
+                high: 1
+            }
+        );
+    }
 }

@@ -557,3 +557,29 @@ impl Cast {
         }
     }
 }
+
+/// A sign-in form POST with its token cookie, as a browser that has the form would send it.
+pub async fn sign_in_request(app: &axum::Router, email: &str, password: &str) -> Request<Body> {
+    let (_, headers, body) = send(
+        app,
+        Request::get("/login").body(Body::empty()).expect("request"),
+    )
+    .await;
+    let cookie = headers["set-cookie"].to_str().expect("sign-in form");
+    let pair = cookie.split(';').next().expect("sign-in form").to_string();
+    let token = pair
+        .strip_prefix("scorecard_form=")
+        .expect("sign-in form")
+        .to_string();
+    assert!(String::from_utf8_lossy(&body).contains(&token));
+    let form = form_urlencoded::Serializer::new(String::new())
+        .append_pair("csrf", &token)
+        .append_pair("email", email)
+        .append_pair("password", password)
+        .finish();
+    Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", pair)
+        .body(Body::from(form))
+        .expect("sign-in form")
+}

@@ -46,15 +46,9 @@ pub async fn triggers(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Trigger>> {
     .await
 }
 
-/// The rules' parameters: every trigger's own, merged (each names its own keys).
-pub fn params_of(triggers: &[Trigger]) -> Params {
-    let mut merged = serde_json::Map::new();
-    for t in triggers {
-        if let serde_json::Value::Object(p) = &t.params {
-            merged.extend(p.clone());
-        }
-    }
-    serde_json::from_value(serde_json::Value::Object(merged)).unwrap_or_default()
+/// The rules' parameters: every trigger's own, merged once ([`Params::merged`]).
+pub fn params_of(triggers: &[Trigger]) -> Result<Params, String> {
+    Params::merged(triggers.iter().map(|t| (t.id.as_str(), &t.params)))
 }
 
 /// Changes a trigger: the earlier version is kept, the version goes up, the change is audited.
@@ -385,6 +379,17 @@ pub async fn judgements(
     .bind(year.to_string())
     .fetch_all(pool)
     .await
+}
+
+/// Every council's assessment status for a year: (council, status).
+pub async fn assessment_statuses(
+    pool: &PgPool,
+    year: Period,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT ons_code, status FROM assessments WHERE year = $1 ORDER BY ons_code")
+        .bind(year.to_string())
+        .fetch_all(pool)
+        .await
 }
 
 pub async fn entries(db: impl PgExecutor<'_>, assessment: i64) -> sqlx::Result<Vec<Entry>> {
