@@ -1,0 +1,299 @@
+//! The forms of a council's profile: intelligence, the annual assessment's steps, and the
+//! thematic self-assessment.
+
+use super::*;
+
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct IntelligenceForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    trigger: String,
+    #[serde(default)]
+    recorded_on: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    link: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    visibility: String,
+}
+
+pub(super) async fn add_intelligence(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Form(f): Form<IntelligenceForm>,
+) -> Result<Redirect, AppError> {
+    let authority = council_of(&state, &visitor, &code).await?;
+    visitor.require(
+        visitor.viewer.can_write_for(&authority.ons_code),
+        format!("a risk profile for {code}"),
+    )?;
+    let defs = risk::triggers(&state.pool).await?;
+    if !defs
+        .iter()
+        .any(|t| t.id == f.trigger && t.kind == "qualitative")
+    {
+        return Err(AppError::bad_request(
+            "trigger",
+            format!("'{}' is not a qualitative trigger", f.trigger),
+        ));
+    }
+    let year = year_of(&f.year)?;
+    let recorded_on = NaiveDate::parse_from_str(f.recorded_on.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::bad_request("recorded_on", "give the date as YYYY-MM-DD"))?;
+    if !["low", "medium", "high"].contains(&f.severity.as_str()) {
+        return Err(AppError::bad_request("severity", "low, medium or high"));
+    }
+    // A council's own items are for the analyst and the council; only the analyst keeps items
+    // to themselves.
+    let visibility = if visitor.viewer.can_manage_data() && f.visibility == "analyst" {
+        "analyst"
+    } else {
+        "council"
+    };
+    let link = Some(f.link.trim()).filter(|l| !l.is_empty());
+    if link
+        .is_some_and(|l| !(l.starts_with("https://") || l.starts_with("http://")) || l.len() > 500)
+    {
+        return Err(AppError::bad_request(
+            "link",
+            "a web address starting https://",
+        ));
+    }
+    let mut tx = state.pool.begin().await?;
+    risk::add_intelligence(
+        &mut tx,
+        &NewIntelligence {
+            ons_code: &authority.ons_code,
+            trigger_id: &f.trigger,
+            year,
+            recorded_on,
+            source: required("source", &f.source, 300)?,
+            evidence: required("evidence", &f.evidence, 5000)?,
+            link,
+            severity: &f.severity,
+            visibility,
+        },
+        visitor.viewer.actor(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/risk/{}?period={year}#intelligence",
+        authority.ons_code
+    )))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct AssessmentForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    domain: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    tier: String,
+    #[serde(default)]
+    offer: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    follow_up: String,
+    #[serde(default)]
+    offered_by: String,
+}
+
+/// The assessment's workflow: the analyst starts it, shares concerns, records the discussion,
+/// judges each domain, agrees support and records the final view; the council responds.
+pub(super) async fn assess(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Form(f): Form<AssessmentForm>,
+) -> Result<Redirect, AppError> {
+    let authority = council_of(&state, &visitor, &code).await?;
+    let year = year_of(&f.year)?;
+    let analyst = visitor.viewer.can_manage_data();
+    let own = visitor.viewer.council() == Some(authority.ons_code.as_str());
+    let by = visitor.viewer.actor();
+    let mut tx = state.pool.begin().await?;
+    let existing = risk::assessment(&mut *tx, &authority.ons_code, year).await?;
+    let date = |text: &str, field: &'static str| {
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::bad_request(field, "give the date as YYYY-MM-DD"))
+    };
+    let entry = match f.action.as_str() {
+        "start" if analyst => None,
+        "respond" if own => Some(NewEntry {
+            kind: "response",
+            domain: None,
+            level: None,
+            body: required("body", &f.body, 5000)?,
+            details: serde_json::json!({}),
+        }),
+        "concerns" | "final" if analyst => Some(NewEntry {
+            kind: if f.action == "concerns" {
+                "concerns"
+            } else {
+                "final"
+            },
+            domain: None,
+            level: None,
+            body: required("body", &f.body, 5000)?,
+            details: serde_json::json!({}),
+        }),
+        "discussion" if analyst => Some(NewEntry {
+            kind: "discussion",
+            domain: None,
+            level: None,
+            body: required("body", &f.body, 5000)?,
+            details: serde_json::json!({ "date": date(&f.date, "date")?, "who": required("who", &f.who, 500)? }),
+        }),
+        "judgement" if analyst => {
+            if domains::by_slug(&state.pool, &f.domain).await?.is_none() {
+                return Err(AppError::bad_request(
+                    "domain",
+                    format!("'{}' is not a risk domain", f.domain),
+                ));
+            }
+            if !LEVELS.iter().any(|(l, _)| *l == f.level) {
+                return Err(AppError::bad_request("level", "low, some or significant"));
+            }
+            Some(NewEntry {
+                kind: "judgement",
+                domain: Some(&f.domain),
+                level: Some(&f.level),
+                body: required("body", &f.body, 5000)?,
+                details: serde_json::json!({}),
+            })
+        }
+        "support" if analyst => {
+            if !support::on_menu(&f.tier, &f.offer) {
+                return Err(AppError::bad_request(
+                    "offer",
+                    "choose an offer from the menu of support",
+                ));
+            }
+            let offered_by = f.offered_by.trim();
+            if !offered_by.is_empty() && areas::authority(&state.pool, offered_by).await?.is_none()
+            {
+                return Err(AppError::bad_request(
+                    "offered_by",
+                    format!("{offered_by} is not a council"),
+                ));
+            }
+            Some(NewEntry {
+                kind: "support",
+                domain: None,
+                level: None,
+                body: &f.offer,
+                details: serde_json::json!({
+                    "tier": f.tier, "owner": required("owner", &f.owner, 300)?,
+                    "follow_up": date(&f.follow_up, "follow_up")?, "offered_by": offered_by,
+                }),
+            })
+        }
+        _ => {
+            visitor.require(false, format!("the assessment of {code}"))?;
+            return Err(AppError::bad_request(
+                "action",
+                format!("'{}' is not an assessment step", f.action),
+            ));
+        }
+    };
+    let assessment = match existing {
+        Some(a) => a,
+        None if analyst => risk::start(&mut tx, &authority.ons_code, year, by).await?,
+        None => {
+            return Err(AppError::NotFound(format!(
+                "an assessment of {code} for {year}"
+            )));
+        }
+    };
+    if let Some(entry) = entry {
+        if entry.kind == "response" && assessment.status == "draft" {
+            return Err(AppError::NotFound(format!(
+                "an assessment of {code} for {year}"
+            )));
+        }
+        risk::add_entry(&mut tx, &assessment, &entry, by).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/risk/{}?period={year}#assessment",
+        authority.ons_code
+    )))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct SelfAssessForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    criterion: String,
+    #[serde(default)]
+    level: String,
+}
+
+pub(super) async fn self_assess(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Form(f): Form<SelfAssessForm>,
+) -> Result<Redirect, AppError> {
+    let authority = council_of(&state, &visitor, &code).await?;
+    visitor.require(
+        visitor.viewer.council() == Some(authority.ons_code.as_str()),
+        format!("a risk profile for {code}"),
+    )?;
+    let year = year_of(&f.year)?;
+    let criterion: i64 = f
+        .criterion
+        .parse()
+        .map_err(|_| AppError::bad_request("criterion", "not a criterion"))?;
+    if !risk::criteria(&state.pool, year)
+        .await?
+        .iter()
+        .any(|c| c.id == criterion)
+    {
+        return Err(AppError::bad_request(
+            "criterion",
+            format!("not a criterion of {year}'s themes"),
+        ));
+    }
+    let level: i16 = f
+        .level
+        .parse()
+        .ok()
+        .filter(|l| (0..=4).contains(l))
+        .ok_or_else(|| AppError::bad_request("level", "0 (below Level 1) to 4"))?;
+    let mut tx = state.pool.begin().await?;
+    risk::self_assess(
+        &mut tx,
+        criterion,
+        &authority.ons_code,
+        level,
+        visitor.viewer.actor(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/risk/{}?period={year}#themes",
+        authority.ons_code
+    )))
+}

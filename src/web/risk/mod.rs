@@ -1,0 +1,170 @@
+//! Risk (analyst, and a council's own users for its profile; never public), one module per
+//! page: `matrix`, `profile`, `assessment` (intelligence, the annual assessment, thematic
+//! self-assessment), `themes` and `catalogue`; here the router and what they share.
+//!
+//! `/risk` the regional matrix of councils × the six domains and the four headings, with fired
+//! triggers, intelligence, excellence and the current judgement, and what changed since the
+//! previous period; `/risk/{code}` a council's profile: the evidence, intelligence, thematic
+//! self-assessment, and the annual assessment from draft to final view with support agreed;
+//! `/risk/themes` the thematic reviews and their strengths report; `/risk/triggers` the
+//! catalogue, editable.
+
+mod assessment;
+mod catalogue;
+mod matrix;
+mod profile;
+mod themes;
+
+use std::collections::{BTreeSet, HashMap};
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{NaiveDate, Utc};
+
+use super::cache::analysed_for;
+use super::layout::Params;
+use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
+use super::session::Visitor;
+use super::{AppError, AppState};
+use crate::analysis::intervals::Level;
+use crate::analysis::measure::ComparatorKind;
+use crate::db::queries::risk::{self, Intelligence, NewEntry, NewIntelligence, Trigger};
+use crate::db::queries::{areas, domains, measures};
+use crate::domain::account::DataView;
+use crate::domain::support::{self, LEVELS, MENU};
+use crate::domain::{Measure, OnsCode, Period};
+use crate::risk::triggers::{self, Evaluation, PeriodData};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/risk", get(matrix::matrix))
+        .route("/risk/themes", get(themes::themes).post(themes::add_theme))
+        .route("/risk/triggers", get(catalogue::catalogue))
+        .route("/risk/triggers/{id}", post(catalogue::edit_trigger))
+        .route("/risk/{code}", get(profile::profile))
+        .route(
+            "/risk/{code}/intelligence",
+            post(assessment::add_intelligence),
+        )
+        .route("/risk/{code}/assessment", post(assessment::assess))
+        .route(
+            "/risk/{code}/self-assessment",
+            post(assessment::self_assess),
+        )
+}
+
+/// Every trigger evaluated for `councils` at `period`, from the internal values (never
+/// published data alone: the analyst sees what is accepted).
+pub async fn evaluate(
+    state: &AppState,
+    period: Period,
+    councils: &[String],
+    outside: Option<&str>,
+) -> Result<(Vec<Evaluation>, Vec<Trigger>, Vec<Measure>), AppError> {
+    let view = DataView::Internal;
+    let strict = analysed_for(
+        state,
+        view,
+        period,
+        ComparatorKind::England,
+        Level::P998,
+        outside,
+    )
+    .await?;
+    let loose = analysed_for(
+        state,
+        view,
+        period,
+        ComparatorKind::England,
+        Level::P95,
+        outside,
+    )
+    .await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
+    let defs = risk::triggers(&state.pool).await?;
+    let today = Utc::now().date_naive();
+    let rounds = risk::round_states(&state.pool, &state.site.region, period, today).await?;
+    let assessed = risk::self_assessed(&state.pool, period.financial_year()).await?;
+    let params = risk::params_of(&defs)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the stored trigger parameters: {e}")))?;
+    let councils = councils.to_vec();
+    // The rules are CPU work over every council and measure: off the async workers.
+    let (evaluations, catalogue) = tokio::task::spawn_blocking(move || {
+        let data = PeriodData {
+            as_at: period,
+            catalogue: &catalogue,
+            inputs: &strict.inputs,
+            strict: &strict.analysed,
+            loose: &loose.analysed,
+            rounds: &rounds,
+            self_assessed: &assessed,
+        };
+        let evaluations = triggers::evaluate(&data, &councils, &params);
+        (evaluations, catalogue)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
+    Ok((evaluations, defs, catalogue))
+}
+
+/// The domains a fired trigger speaks to: its measure's domain, else the trigger's own.
+fn domains_of<'a>(
+    e: &'a Evaluation,
+    defs: &'a HashMap<&str, &Trigger>,
+    measures: &'a HashMap<&str, &Measure>,
+) -> Vec<&'a str> {
+    match e.measure.as_deref().and_then(|m| measures.get(m)) {
+        Some(m) => vec![m.domain_slug.as_str()],
+        None => defs
+            .get(e.trigger)
+            .map(|t| t.domains.iter().map(String::as_str).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// The council whose risk profile the visitor may see: the analyst any, a council user their own.
+pub(super) async fn council_of(
+    state: &AppState,
+    visitor: &Visitor,
+    code: &str,
+) -> Result<crate::domain::Authority, AppError> {
+    let not_found = || AppError::NotFound(format!("a risk profile for {code}"));
+    let ons: OnsCode = code.parse().map_err(|_| not_found())?;
+    visitor.require(
+        visitor.viewer.can_see_drafts_of(ons.as_str()),
+        format!("a risk profile for {code}"),
+    )?;
+    areas::authority(&state.pool, ons.as_str())
+        .await?
+        .ok_or_else(not_found)
+}
+
+pub(super) fn year_of(text: &str) -> Result<Period, AppError> {
+    let p: Period = text
+        .trim()
+        .parse()
+        .map_err(|e: crate::domain::PeriodError| AppError::bad_request("year", e.to_string()))?;
+    Ok(p.financial_year())
+}
+
+pub(super) fn required<'a>(
+    field: &'static str,
+    text: &'a str,
+    max: usize,
+) -> Result<&'a str, AppError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(AppError::bad_request(field, "this is needed"));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::bad_request(
+            field,
+            format!("keep it to {max} characters"),
+        ));
+    }
+    Ok(t)
+}

@@ -1,0 +1,331 @@
+//! `/risk/{code}`: a council's risk profile.
+
+use super::*;
+
+/// A fired trigger on the profile, with its evidence in words.
+pub struct EvidenceRow {
+    pub trigger: String,
+    pub title: String,
+    pub heading: String,
+    pub measure: Option<(String, String)>,
+    pub weight: i16,
+    pub text: String,
+    pub rule: String,
+}
+
+/// The profile's evidence: fired concerns and excellence, heaviest measures first. Pure.
+pub fn evidence_rows(
+    evaluations: &[Evaluation],
+    defs: &[Trigger],
+    catalogue: &[Measure],
+    excellence: bool,
+) -> Vec<EvidenceRow> {
+    let defs: HashMap<&str, &Trigger> = defs.iter().map(|t| (t.id.as_str(), t)).collect();
+    let measures: HashMap<&str, &Measure> =
+        catalogue.iter().map(|m| (m.code.as_str(), m)).collect();
+    let mut rows: Vec<EvidenceRow> = evaluations
+        .iter()
+        .filter(|e| e.fired && e.excellence == excellence)
+        .map(|e| {
+            let def = defs.get(e.trigger);
+            let m = e.measure.as_deref().and_then(|c| measures.get(c));
+            let show = |v: f64| m.map_or_else(|| format!("{v:.1}"), |m| m.format_f64(v));
+            let ev = &e.evidence;
+            let mut parts = Vec::new();
+            if let Some(p) = &ev.period {
+                parts.push(p.clone());
+            }
+            if let Some(v) = ev.value {
+                parts.push(format!("value {}", show(v)));
+            }
+            if let Some(b) = ev.benchmark {
+                parts.push(format!("England {}", show(b)));
+            }
+            if let (Some((low, high)), Some(level)) = (ev.interval, &ev.level) {
+                parts.push(format!("{level} {} to {}", show(low), show(high)));
+            }
+            if let Some(q) = ev.quartile {
+                parts.push(format!("quartile {q}"));
+            }
+            if let (Some(prev), Some(change)) = (ev.previous, ev.change_percent) {
+                parts.push(format!("previous {} ({change:+.1}%)", show(prev)));
+            }
+            if let Some(r) = ev.region_change_percent {
+                parts.push(format!("region {r:+.1}%"));
+            }
+            EvidenceRow {
+                trigger: e.trigger.to_string(),
+                title: def.map_or_else(|| e.trigger.to_string(), |t| t.title.clone()),
+                heading: def.map_or_else(String::new, |t| t.heading_name.clone()),
+                measure: m.map(|m| (m.code.clone(), format!("{} {}", m.display_code, m.title))),
+                weight: m.map_or(0, |m| m.strategic_weight),
+                text: parts.join("; "),
+                rule: ev.rule.clone(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.weight
+            .cmp(&a.weight)
+            .then_with(|| a.trigger.cmp(&b.trigger))
+    });
+    rows
+}
+
+/// An assessment entry as shown.
+pub struct EntryRow {
+    pub kind: String,
+    pub domain: String,
+    pub level: String,
+    pub body: String,
+    pub details: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// A graded concern as the profile shows it.
+pub struct GradedRow {
+    pub grade: &'static str,
+    pub css: &'static str,
+    pub measure: (String, String),
+    pub reasons: String,
+    pub years: u8,
+    pub regional: bool,
+    pub rule: String,
+}
+
+/// A data-quality query as the profile shows it.
+pub struct QueryRow {
+    pub measure: (String, String),
+    pub period: String,
+    pub rule: String,
+    pub reason: String,
+    /// Who cleared it, when and why.
+    pub cleared: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "risk/profile.html")]
+pub(super) struct ProfilePage {
+    layout: Layout,
+    score: f64,
+    graded: Vec<GradedRow>,
+    queries: Vec<QueryRow>,
+    not_evaluated: Vec<crate::risk::coverage::NotEvaluated>,
+    code: String,
+    name: String,
+    period: String,
+    year: String,
+    periods: Vec<PeriodOption>,
+    analyst: bool,
+    concerns: Vec<EvidenceRow>,
+    excellence: Vec<EvidenceRow>,
+    intelligence: Vec<Intelligence>,
+    qualitative: Vec<(String, String)>,
+    criteria: Vec<(i64, String, String, bool, String)>,
+    status: String,
+    judgements: Vec<(String, String, String)>,
+    entries: Vec<EntryRow>,
+    domains: Vec<(String, String)>,
+    levels: Vec<(&'static str, &'static str)>,
+    menu: Vec<(&'static str, &'static str, Vec<&'static str>)>,
+    today: String,
+}
+
+pub(super) async fn profile(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Params(q): Params<PeriodQuery>,
+) -> Result<ProfilePage, AppError> {
+    let authority = council_of(&state, &visitor, &code).await?;
+    let analyst = visitor.viewer.can_manage_data();
+    let (period, periods) = choose_period(&state.pool, DataView::Internal, &q).await?;
+    let year = period.financial_year();
+    let signal = crate::web::concerns::signal(&state, period, Some(&authority.ons_code)).await?;
+    let here = |c: &str| c == authority.ons_code;
+    let evaluations: Vec<Evaluation> = signal
+        .evaluations
+        .iter()
+        .filter(|e| here(&e.council))
+        .cloned()
+        .collect();
+    let (defs, catalogue) = (&signal.defs, &signal.catalogue);
+    let title_of = |code: &str| {
+        catalogue.iter().find(|m| m.code == code).map_or_else(
+            || (code.to_string(), code.to_string()),
+            |m| (m.code.clone(), format!("{} {}", m.display_code, m.title)),
+        )
+    };
+    let mut graded: Vec<(crate::risk::concerns::Grade, i16, GradedRow)> = signal
+        .concerns
+        .iter()
+        .filter(|c| here(&c.council))
+        .map(|c| {
+            let weight = catalogue
+                .iter()
+                .find(|m| m.code == c.measure)
+                .map_or(0, |m| m.strategic_weight);
+            (
+                c.grade,
+                weight,
+                GradedRow {
+                    grade: c.grade.label(),
+                    css: match c.grade {
+                        crate::risk::concerns::Grade::High => "grade--high",
+                        crate::risk::concerns::Grade::Medium => "grade--medium",
+                        crate::risk::concerns::Grade::Low => "grade--low",
+                    },
+                    measure: title_of(&c.measure),
+                    reasons: c.reasons.join(", "),
+                    years: c.years,
+                    regional: c.regional,
+                    rule: c.rule.clone(),
+                },
+            )
+        })
+        .collect();
+    graded.sort_by(|(ga, wa, a), (gb, wb, b)| {
+        gb.cmp(ga)
+            .then_with(|| wb.cmp(wa))
+            .then_with(|| a.measure.0.cmp(&b.measure.0))
+    });
+    let queries: Vec<QueryRow> = signal
+        .queries
+        .iter()
+        .filter(|q| here(&q.query.council))
+        .map(|q| QueryRow {
+            measure: title_of(&q.query.measure),
+            period: q.query.period.to_string(),
+            rule: q.query.rule.to_string(),
+            reason: q.query.reason.clone(),
+            cleared: q.cleared.as_ref().map(|c| {
+                format!(
+                    "Cleared by {} on {}: {}",
+                    c.cleared_by,
+                    c.cleared_at.format("%-d %B %Y"),
+                    c.note
+                )
+            }),
+        })
+        .collect();
+    let intelligence =
+        risk::intelligence(&state.pool, Some(&authority.ons_code), year, analyst).await?;
+    let assessed = risk::self_assessed(&state.pool, year).await?;
+    let criteria = risk::criteria(&state.pool, year)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let level = assessed
+                .iter()
+                .find(|a| {
+                    a.council == authority.ons_code && a.criterion == c.title && a.theme == c.theme
+                })
+                .map_or_else(|| "Not assessed".to_string(), |a| a.level.to_string());
+            (c.id, c.theme, c.title, c.key, level)
+        })
+        .collect();
+    // The council sees its assessment once the analyst has shared the concerns.
+    let assessment = risk::assessment(&state.pool, &authority.ons_code, year)
+        .await?
+        .filter(|a| analyst || a.status != "draft");
+    let entries = match &assessment {
+        Some(a) => risk::entries(&state.pool, a.id).await?,
+        None => Vec::new(),
+    };
+    let domains = domains::all(&state.pool).await?;
+    let judgements = domains
+        .iter()
+        .map(|(slug, name)| {
+            let latest = entries
+                .iter()
+                .rev()
+                .find(|e| e.kind == "judgement" && e.domain_slug.as_deref() == Some(slug));
+            (
+                name.clone(),
+                latest
+                    .and_then(|e| e.level.as_deref())
+                    .map_or("Not judged", support::level_label)
+                    .to_string(),
+                latest.map(|e| e.body.clone()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let domain_name = |slug: &Option<String>| {
+        slug.as_deref()
+            .and_then(|s| domains.iter().find(|(d, _)| d == s))
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    let entry_rows = entries
+        .iter()
+        .map(|e| EntryRow {
+            kind: e.kind.clone(),
+            domain: domain_name(&e.domain_slug),
+            level: e
+                .level
+                .as_deref()
+                .map(support::level_label)
+                .unwrap_or_default()
+                .to_string(),
+            body: e.body.clone(),
+            details: match &e.details {
+                serde_json::Value::Object(o) if !o.is_empty() => o
+                    .iter()
+                    .map(|(k, v)| {
+                        format!(
+                            "{k}: {}",
+                            v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                _ => String::new(),
+            },
+            by: e.recorded_by.clone(),
+            at: e.recorded_at.format("%-d %B %Y %H:%M").to_string(),
+        })
+        .collect();
+    Ok(ProfilePage {
+        layout: Layout::new(
+            &state,
+            &visitor,
+            format!("Risk profile: {}, {period}", authority.name),
+        )
+        .await?,
+        concerns: evidence_rows(&evaluations, defs, catalogue, false),
+        excellence: evidence_rows(&evaluations, defs, catalogue, true),
+        score: signal
+            .scores
+            .get(&authority.ons_code)
+            .copied()
+            .unwrap_or_default(),
+        graded: graded.into_iter().map(|(_, _, g)| g).collect(),
+        queries,
+        not_evaluated: signal
+            .not_evaluated
+            .get(&authority.ons_code)
+            .cloned()
+            .unwrap_or_default(),
+        qualitative: defs
+            .iter()
+            .filter(|t| t.kind == "qualitative")
+            .map(|t| (t.id.clone(), format!("{}: {}", t.heading_name, t.title)))
+            .collect(),
+        code: authority.ons_code,
+        name: authority.name,
+        period: period.to_string(),
+        year: year.to_string(),
+        periods,
+        analyst,
+        intelligence,
+        criteria,
+        status: assessment.map_or_else(|| "not started".to_string(), |a| a.status),
+        judgements,
+        entries: entry_rows,
+        domains,
+        levels: LEVELS.to_vec(),
+        menu: MENU.iter().map(|(t, l, o)| (*t, *l, o.to_vec())).collect(),
+        today: Utc::now().date_naive().to_string(),
+    })
+}
