@@ -483,6 +483,30 @@ pub struct AuthorityTriggers {
     triggers: Vec<TriggerResult>,
 }
 
+/// A council's risk signal for the API: the council (the analyst, and that council's users
+/// only), the period asked for, and the signal.
+async fn risk_signal(
+    state: &AppState,
+    visitor: &Visitor,
+    code: &str,
+    q: &super::layout::PeriodQuery,
+    what: &str,
+) -> Result<(crate::domain::Authority, Period, super::concerns::Signal), ApiError> {
+    let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
+        AppError::bad_request("ons_code", e.to_string())
+    })?;
+    visitor.require(
+        visitor.viewer.can_see_drafts_of(ons.as_str()),
+        format!("the {what} of {code}"),
+    )?;
+    let authority = areas::authority(&state.pool, ons.as_str())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
+    let (period, _) = choose_period(&state.pool, DataView::Internal, q).await?;
+    let signal = super::concerns::signal(state, period, Some(&authority.ons_code)).await?;
+    Ok((authority, period, signal))
+}
+
 /// Every risk trigger evaluated for a council (the analyst, and that council's users only).
 #[utoipa::path(get, path = "/authorities/{ons_code}/triggers",
     params(("ons_code" = String, Path, description = "the council's ONS code"), ("period" = Option<String>, Query, description = "a year or quarter; default the latest with data")),
@@ -493,18 +517,7 @@ async fn authority_triggers(
     Path(code): Path<String>,
     Params(q): Params<super::layout::PeriodQuery>,
 ) -> Result<Json<AuthorityTriggers>, ApiError> {
-    let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
-        AppError::bad_request("ons_code", e.to_string())
-    })?;
-    visitor.require(
-        visitor.viewer.can_see_drafts_of(ons.as_str()),
-        format!("the triggers of {code}"),
-    )?;
-    let authority = areas::authority(&state.pool, ons.as_str())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
-    let (period, _) = choose_period(&state.pool, DataView::Internal, &q).await?;
-    let signal = super::concerns::signal(&state, period, Some(&authority.ons_code)).await?;
+    let (authority, period, signal) = risk_signal(&state, &visitor, &code, &q, "triggers").await?;
     let defs = &signal.defs;
     let triggers = signal
         .evaluations
@@ -589,18 +602,7 @@ async fn authority_concerns(
     Path(code): Path<String>,
     Params(q): Params<super::layout::PeriodQuery>,
 ) -> Result<Json<AuthorityConcerns>, ApiError> {
-    let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
-        AppError::bad_request("ons_code", e.to_string())
-    })?;
-    visitor.require(
-        visitor.viewer.can_see_drafts_of(ons.as_str()),
-        format!("the concerns of {code}"),
-    )?;
-    let authority = areas::authority(&state.pool, ons.as_str())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
-    let (period, _) = choose_period(&state.pool, DataView::Internal, &q).await?;
-    let signal = super::concerns::signal(&state, period, Some(&authority.ons_code)).await?;
+    let (authority, period, signal) = risk_signal(&state, &visitor, &code, &q, "concerns").await?;
     let inputs = super::cache::analysed(
         &state,
         DataView::Internal,
