@@ -97,3 +97,81 @@ impl Coverage<'_> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fixtures::{measure, stored};
+    use crate::risk::triggers::SelfAssessed;
+
+    fn coverage<'a>(
+        catalogue: &'a [Measure],
+        inputs: &'a Inputs,
+        params: &'a Params,
+        rounds: &'a [RoundState],
+        assessed: &'a [SelfAssessed],
+    ) -> Coverage<'a> {
+        Coverage {
+            catalogue,
+            inputs,
+            period: Period::year(2022),
+            council: "C1",
+            params,
+            rounds,
+            self_assessed: assessed,
+            has_neighbours: true,
+        }
+    }
+
+    fn triggers(list: &[NotEvaluated]) -> Vec<&str> {
+        list.iter().map(|n| n.trigger.as_str()).collect()
+    }
+
+    #[test]
+    fn every_rule_with_nothing_to_look_at_says_why() {
+        let outcome = measure();
+        let inputs = Inputs {
+            values: vec![stored("C1", "2022-23", 500, true)],
+            ..Inputs::default()
+        };
+        let params = Params::default();
+        let catalogue = [outcome.clone()];
+        let missing = coverage(&catalogue, &inputs, &params, &[], &[]).not_evaluated();
+        assert_eq!(
+            triggers(&missing),
+            [
+                "unit-cost-change",
+                "workforce",
+                "admissions-rising",
+                "return-missing",
+                "level-1"
+            ]
+        );
+        assert_eq!(
+            missing[0].reason,
+            "no finance data (spend and unit costs in £) loaded for 2022-23"
+        );
+        assert_eq!(
+            missing[4].reason,
+            "no thematic self-assessment submitted for 2022-23"
+        );
+        // With a staff measure's value and a self-assessment, those two are evaluated.
+        let staff = Measure {
+            tags: vec!["staff".into()],
+            ..outcome
+        };
+        let assessed = [SelfAssessed {
+            council: "C1".into(),
+            theme: "t".into(),
+            criterion: "c".into(),
+            key: true,
+            level: 2,
+        }];
+        let catalogue = [staff];
+        let missing = coverage(&catalogue, &inputs, &params, &[], &assessed).not_evaluated();
+        assert_eq!(
+            triggers(&missing),
+            ["unit-cost-change", "admissions-rising", "return-missing"]
+        );
+    }
+}

@@ -142,7 +142,7 @@ async fn upload(
     let report = analysis.report();
     let mut tx = state.pool.begin().await?;
     let id = uploads::insert(
-        &mut *tx,
+        &mut tx,
         &NewUpload {
             filename: &filename,
             bytes: &bytes,
@@ -154,15 +154,6 @@ async fn upload(
             errors: report.errors.len(),
             warnings: report.warnings.len(),
         },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        visitor.viewer.actor(),
-        "return.upload",
-        &format!("return {id} of {council} for {period}"),
-        None,
-        Some(serde_json::json!({ "file": filename, "errors": report.errors.len(), "warnings": report.warnings.len() })),
     )
     .await?;
     tx.commit().await?;

@@ -16,7 +16,7 @@ use super::values::Choice;
 use super::{AppError, AppState};
 use crate::db::queries::submissions::{self as queries, Listed};
 use crate::db::queries::uploads::{self, NewUpload};
-use crate::db::queries::{areas, audit, measures};
+use crate::db::queries::{areas, measures};
 use crate::domain::{OnsCode, Period};
 use crate::ingest::Options;
 use crate::ingest::decode::Limits;
@@ -283,7 +283,7 @@ async fn check(
         let report = analysis.report();
         let mut tx = state.pool.begin().await?;
         let id = uploads::insert(
-            &mut *tx,
+            &mut tx,
             &NewUpload {
                 filename: &filename,
                 bytes: &bytes,
@@ -295,15 +295,6 @@ async fn check(
                 errors: report.errors.len(),
                 warnings: report.warnings.len(),
             },
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            visitor.viewer.actor(),
-            "upload.stage",
-            &format!("upload {id}"),
-            None,
-            Some(serde_json::json!({ "file": filename, "sha256": analysis.sha256, "warnings": report.warnings.len() })),
         )
         .await?;
         tx.commit().await?;

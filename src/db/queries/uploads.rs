@@ -45,8 +45,10 @@ pub struct NewUpload<'a> {
     pub warnings: usize,
 }
 
-pub async fn insert(db: impl PgExecutor<'_>, u: &NewUpload<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+/// Keeps an upload, and writes its audit entry in the same transaction: a council's return
+/// (`return.upload`) or a file the analyst staged (`upload.stage`).
+pub async fn insert(conn: &mut PgConnection, u: &NewUpload<'_>) -> sqlx::Result<i64> {
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO uploads (filename, bytes, sha256, ons_code, period_code, uploaded_by, report, errors, warnings)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
@@ -59,8 +61,30 @@ pub async fn insert(db: impl PgExecutor<'_>, u: &NewUpload<'_>) -> sqlx::Result<
     .bind(&u.report)
     .bind(i32::try_from(u.errors).unwrap_or(i32::MAX))
     .bind(i32::try_from(u.warnings).unwrap_or(i32::MAX))
-    .fetch_one(db)
-    .await
+    .fetch_one(&mut *conn)
+    .await?;
+    let (action, object) = match u.ons_code {
+        Some(council) => (
+            "return.upload",
+            format!(
+                "return {id} of {council} for {}",
+                u.period.as_deref().unwrap_or("no period")
+            ),
+        ),
+        None => ("upload.stage", format!("upload {id}")),
+    };
+    super::audit::record(
+        conn,
+        u.uploaded_by,
+        action,
+        &object,
+        None,
+        Some(serde_json::json!({
+            "file": u.filename, "sha256": u.sha256, "errors": u.errors, "warnings": u.warnings
+        })),
+    )
+    .await?;
+    Ok(id)
 }
 
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Upload>> {
