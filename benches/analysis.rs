@@ -194,27 +194,14 @@ fn grade_the_nation(
         )
     };
     let (_, inputs, strict, loose, neighbours) = &periods[2];
-    let pairs =
-        |list: &Analysed, keep: &dyn Fn(&scorecard::analysis::measure::CouncilResult) -> bool| {
-            list.iter()
-                .flat_map(|a| {
-                    a.analysis
-                        .councils
-                        .iter()
-                        .filter(|c| c.value.is_some() && keep(c))
-                        .map(|c| (c.code.clone(), a.measure.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .collect::<HashSet<_>>()
-        };
     let mut times = Vec::new();
     let mut result = None;
     for _ in 0..RUNS {
         let started = Instant::now();
         let now = evaluate(2);
         let earlier = vec![evaluate(1), evaluate(0)];
-        let worse_n = pairs(neighbours, &|c| c.comparison == Comparison::Worse);
-        let improving = pairs(loose, &|c| {
+        let worse_n = concerns::pairs(neighbours, |c| c.comparison == Comparison::Worse);
+        let improving = concerns::pairs(loose, |c| {
             c.direction_of_travel == scorecard::analysis::trend::Direction::Improved
         });
         let measure_periods: Vec<(String, Period)> = strict

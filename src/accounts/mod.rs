@@ -220,15 +220,7 @@ pub async fn sign_in(
         )
         .await?;
         if attempt.is_none() {
-            audit::record(
-                &mut tx,
-                email,
-                "sign_in.throttled",
-                &format!("user {email}"),
-                None,
-                Some(serde_json::json!({ "address": address })),
-            )
-            .await?;
+            record_sign_in(&mut tx, email, "sign_in.throttled", address).await?;
         }
         tx.commit().await?;
         attempt
@@ -251,22 +243,38 @@ pub async fn sign_in(
             return Err(e.into());
         }
     };
-    if matched && let Some(user) = user {
-        users::forget_attempt(pool, attempt).await?;
-        return Ok(SignIn::Accepted(user.account()));
-    }
     let mut tx = pool.begin().await?;
+    let outcome = match user {
+        Some(user) if matched => {
+            users::forget_attempt(&mut *tx, attempt).await?;
+            record_sign_in(&mut tx, &user.email, "sign_in", address).await?;
+            SignIn::Accepted(user.account())
+        }
+        _ => {
+            record_sign_in(&mut tx, email, "sign_in.failed", address).await?;
+            SignIn::Refused
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// A sign-in, failed or throttled sign-in in the audit log, with the address it came from.
+async fn record_sign_in(
+    conn: &mut sqlx::PgConnection,
+    email: &str,
+    action: &str,
+    address: &str,
+) -> sqlx::Result<()> {
     audit::record(
-        &mut tx,
+        conn,
         email,
-        "sign_in.failed",
+        action,
         &format!("user {email}"),
         None,
         Some(serde_json::json!({ "address": address })),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(SignIn::Refused)
+    .await
 }
 
 /// Uses a one-time link to set a password: the account, or why not.

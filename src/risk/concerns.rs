@@ -263,6 +263,24 @@ pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
     (concerns, regional)
 }
 
+/// The (council, measure) pairs with a value of which `keep` holds: the standings grading reads
+/// (worse than the neighbours or the region, improving).
+pub fn pairs(
+    analysed: &[crate::analysis::scorecard::Analysed],
+    keep: impl Fn(&crate::analysis::measure::CouncilResult) -> bool,
+) -> HashSet<(String, String)> {
+    analysed
+        .iter()
+        .flat_map(|a| {
+            a.analysis
+                .councils
+                .iter()
+                .filter(|c| c.value.is_some() && keep(c))
+                .map(|c| (c.code.clone(), a.measure.clone()))
+        })
+        .collect()
+}
+
 /// A council's and England's values of a measure over the five years up to `period`, oldest
 /// first.
 pub fn history(

@@ -62,18 +62,7 @@ async fn standing(
     keep: impl Fn(&crate::analysis::measure::CouncilResult) -> bool,
 ) -> Result<HashSet<(String, String)>, AppError> {
     let analysis = analysed_for(state, DataView::Internal, period, kind, level, outside).await?;
-    Ok(analysis
-        .analysed
-        .iter()
-        .flat_map(|a| {
-            a.analysis
-                .councils
-                .iter()
-                .filter(|c| c.value.is_some() && keep(c))
-                .map(|c| (c.code.clone(), a.measure.clone()))
-                .collect::<Vec<_>>()
-        })
-        .collect())
+    Ok(concerns::pairs(&analysis.analysed, keep))
 }
 
 /// The risk signal for the region's councils at `period` (and `outside`, a council beyond the

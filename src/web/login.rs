@@ -122,17 +122,6 @@ async fn sign_in(
     match accounts::sign_in(&state.pool, &email, form.password, &from).await? {
         SignIn::Accepted(account) => {
             session::sign_in(&session, &account).await?;
-            let mut tx = state.pool.begin().await?;
-            audit::record(
-                &mut tx,
-                &account.email,
-                "sign_in",
-                &format!("user {}", account.email),
-                None,
-                Some(serde_json::json!({ "address": from })),
-            )
-            .await?;
-            tx.commit().await?;
             Ok(Redirect::to(&home(&account)).into_response())
         }
         SignIn::Refused => {

@@ -194,11 +194,14 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    fn lock(&self, version: i64) -> std::sync::MutexGuard<'_, Entries> {
-        let mut e = self
-            .entries
+    fn entries(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.entries
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn lock(&self, version: i64) -> std::sync::MutexGuard<'_, Entries> {
+        let mut e = self.entries();
         if e.version != version {
             *e = Entries {
                 version,
@@ -214,12 +217,7 @@ impl PageCache {
 
     /// The page kept for `key` under whatever version was current last.
     fn get_stale(&self, key: &str) -> Option<Arc<Page>> {
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .pages
-            .get(key)
-            .cloned()
+        self.entries().pages.get(key).cloned()
     }
 
     fn put(&self, version: i64, key: String, page: Arc<Page>) {
@@ -243,11 +241,7 @@ impl PageCache {
 
     /// How many responses are kept.
     pub fn len(&self) -> usize {
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .pages
-            .len()
+        self.entries().pages.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -294,23 +288,6 @@ pub fn canonical_query(query: Option<&str>) -> Option<String> {
     )
 }
 
-/// Whether the request loaded no session: no cookie the session layer accepted, or one naming
-/// a session that does not exist (or has expired). A session that cannot be read (the database
-/// is away) is not public.
-async fn anonymous(session: Option<&Session>) -> bool {
-    let Some(session) = session else {
-        return true;
-    };
-    if session.id().is_none() {
-        return session.is_empty().await;
-    }
-    // Loads the record (a primary-key read); an unknown id leaves the session empty.
-    if session.get::<serde_json::Value>("account").await.is_err() {
-        return false;
-    }
-    session.is_empty().await
-}
-
 fn private(mut response: Response) -> Response {
     if !response.headers().contains_key(header::CACHE_CONTROL) {
         response.headers_mut().insert(
@@ -329,7 +306,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         return private(response);
     }
     let session = request.extensions().get::<Session>().cloned();
-    if !keepable(request.uri().path()) || !anonymous(session.as_ref()).await {
+    if !keepable(request.uri().path()) || !super::session::anonymous(session.as_ref()).await {
         return private(next.run(request).await);
     }
     let head = method == Method::HEAD;

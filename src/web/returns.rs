@@ -26,9 +26,11 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .route(
             "/returns",
-            get(index).post(upload).layer(DefaultBodyLimit::max(
-                max_upload_bytes.saturating_add(64 * 1024),
-            )),
+            get(index)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(super::session::upload_limit(
+                    max_upload_bytes,
+                ))),
         )
         .route("/returns/{id}", get(show))
         .route("/returns/{id}/submit", post(submit))

@@ -189,14 +189,18 @@ impl FromRequestParts<AppState> for Visitor {
     }
 }
 
-/// The session's form token, made now if it has none (the sign-in page).
-pub async fn ensure_token(session: &Session) -> Result<String, AppError> {
-    if let Some(token) = session.get::<String>(TOKEN).await.map_err(session_error)? {
-        return Ok(token);
+/// Whether a request loaded no session: no cookie the session layer accepted, or one naming a
+/// session that does not exist (or has expired). A session that cannot be read (the database is
+/// away) is not anonymous.
+pub async fn anonymous(session: Option<&Session>) -> bool {
+    let Some(session) = session else {
+        return true;
+    };
+    // Loads the record (a primary-key read); an unknown id leaves the session empty.
+    if session.id().is_some() && session.get::<serde_json::Value>(ACCOUNT).await.is_err() {
+        return false;
     }
-    let token = password::token();
-    session.insert(TOKEN, &token).await.map_err(session_error)?;
-    Ok(token)
+    session.is_empty().await
 }
 
 /// Signs `account` in: a new session id (no fixation), a new form token, the clock started.
@@ -233,10 +237,16 @@ pub const FORM_COOKIE: &str = "scorecard_form";
 /// How much of a multipart body is read to find its token, which comes first in our forms.
 const TOKEN_PREFIX: usize = 16 * 1024;
 
-/// The body limit of a request: the upload limit for the upload routes, else [`FORM_LIMIT`].
+/// The body an upload route takes: the file, and room for the form's other fields and the
+/// multipart framing.
+pub fn upload_limit(max_upload_bytes: usize) -> usize {
+    max_upload_bytes.saturating_add(64 * 1024)
+}
+
+/// The body limit of a request: [`upload_limit`] for the upload routes, else [`FORM_LIMIT`].
 pub fn body_limit(path: &str, max_upload_bytes: usize) -> usize {
     if UPLOADS.contains(&path) {
-        max_upload_bytes.saturating_add(64 * 1024)
+        upload_limit(max_upload_bytes)
     } else {
         FORM_LIMIT
     }

@@ -30,9 +30,9 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .route("/submissions/{id}", get(show))
         .route(
             "/submissions/check",
-            post(check).layer(DefaultBodyLimit::max(
-                max_upload_bytes.saturating_add(64 * 1024),
-            )),
+            post(check).layer(DefaultBodyLimit::max(super::session::upload_limit(
+                max_upload_bytes,
+            ))),
         )
         .route("/submissions/uploads/{id}/commit", post(commit))
         .route("/submissions/template", get(download_template))
