@@ -118,6 +118,22 @@ async fn concerns_are_graded_and_a_queried_value_waits_for_the_analyst() {
         .await;
     let (status, _, _) = c.halton.post_form(&clear, &fields("it is right")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    c.warrington.get("/").await;
+    let (status, _, _) = c.warrington.post_form(&clear, &fields("not ours")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another council");
+    // A forged form, and HEAD as a stranger, get nothing.
+    let (status, _, _) = c
+        .analyst
+        .post_form_with_token(&clear, "forged", &fields("forged"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(c.public.head(&uri).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(c.warrington.head(&uri).await.0, StatusCode::NOT_FOUND);
+    let cleared: i64 = sqlx::query_scalar("SELECT count(*) FROM query_clearances")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(cleared, 0, "nothing cleared by any of them");
     let (status, page) = c
         .analyst
         .get(&format!("/risk/{HALTON}?period=2016-17"))
