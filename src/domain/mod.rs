@@ -6,7 +6,6 @@ pub mod known;
 mod period;
 pub mod reference;
 pub mod round;
-pub mod support;
 
 pub use codes::{MeasureCode, MeasureCodeError, OnsCode, OnsCodeError};
 pub use period::{Period, PeriodError};

@@ -1,8 +1,15 @@
-//! Risk, pure: the data-quality screen that turns implausible values into queries, and the
-//! grading of what the trigger rules found into one concern per council and measure. The
-//! trigger rules themselves are `risk::triggers`; loading and pages are `web::risk`.
+//! Risk, pure: the trigger rules (`triggers`), the data-quality screen that turns implausible
+//! values into queries (`screen`), the grading of what the rules found into one concern per
+//! council and measure (`concerns`), what could not be evaluated (`coverage`), the regional
+//! matrix (`matrix`) and a council's evidence in words (`evidence`), the menu of support of
+//! Table 1 (`support`), and the records the analyst keeps (`records`). Loading and pages are
+//! `web::risk` and `web::concerns`.
 
 pub mod concerns;
 pub mod coverage;
+pub mod evidence;
+pub mod matrix;
+pub mod records;
 pub mod screen;
+pub mod support;
 pub mod triggers;

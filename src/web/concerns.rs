@@ -19,12 +19,13 @@ use crate::analysis::comparison::Comparison;
 use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
 use crate::analysis::trend::{Direction, Trend};
-use crate::db::queries::risk::{self, Clearance, Trigger};
+use crate::db::queries::risk::{self, Clearance};
 use crate::db::queries::{areas, periods};
 use crate::domain::account::DataView;
 use crate::domain::{Measure, OnsCode, Period};
 use crate::risk::concerns::{self, Concern, Grading, RegionalConcern};
 use crate::risk::coverage::{Coverage, NotEvaluated};
+use crate::risk::records::Trigger;
 use crate::risk::screen::{self, Query, ScreenParams};
 use crate::risk::triggers::Evaluation;
 

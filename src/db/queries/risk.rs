@@ -7,33 +7,8 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use super::audit;
 use crate::domain::Period;
 use crate::domain::round::ReturnStatus;
+use crate::risk::records::{Intelligence, Trigger};
 use crate::risk::triggers::{Params, RoundState, SelfAssessed};
-
-/// A trigger of Table 2, as the analyst keeps it.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct Trigger {
-    pub id: String,
-    pub heading: String,
-    pub heading_name: String,
-    pub title: String,
-    pub source: String,
-    pub kind: String,
-    pub domains: Vec<String>,
-    pub params: serde_json::Value,
-    pub version: i32,
-    pub updated_by: String,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Trigger {
-    /// The parameters as JSON, or nothing when the trigger has none.
-    pub fn params_text(&self) -> String {
-        match &self.params {
-            serde_json::Value::Object(o) if o.is_empty() => String::new(),
-            p => p.to_string(),
-        }
-    }
-}
 
 pub async fn triggers(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Trigger>> {
     sqlx::query_as(
@@ -94,22 +69,6 @@ pub async fn update_trigger(
     )
     .await?;
     Ok(true)
-}
-
-/// An intelligence item.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct Intelligence {
-    pub id: i64,
-    pub ons_code: String,
-    pub trigger_id: String,
-    pub year: String,
-    pub recorded_on: NaiveDate,
-    pub source: String,
-    pub evidence: String,
-    pub link: Option<String>,
-    pub severity: String,
-    pub visibility: String,
-    pub recorded_by: String,
 }
 
 /// A council's intelligence for a year (only items the council may see, unless `all`), or

@@ -32,11 +32,12 @@ use super::session::Visitor;
 use super::{AppError, AppState};
 use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
-use crate::db::queries::risk::{self, Intelligence, NewEntry, NewIntelligence, Trigger};
+use crate::db::queries::risk::{self, NewEntry, NewIntelligence};
 use crate::db::queries::{areas, domains, measures};
 use crate::domain::account::DataView;
-use crate::domain::support::{self, LEVELS, MENU};
 use crate::domain::{Measure, OnsCode, Period};
+use crate::risk::records::{Intelligence, Trigger};
+use crate::risk::support::{self, LEVELS, MENU};
 use crate::risk::triggers::{self, Evaluation, PeriodData};
 
 pub fn router() -> Router<AppState> {
@@ -109,21 +110,6 @@ pub async fn evaluate(
     .await
     .map_err(|e| AppError::Internal(e.into()))?;
     Ok((evaluations, defs, catalogue))
-}
-
-/// The domains a fired trigger speaks to: its measure's domain, else the trigger's own.
-fn domains_of<'a>(
-    e: &'a Evaluation,
-    defs: &'a HashMap<&str, &Trigger>,
-    measures: &'a HashMap<&str, &Measure>,
-) -> Vec<&'a str> {
-    match e.measure.as_deref().and_then(|m| measures.get(m)) {
-        Some(m) => vec![m.domain_slug.as_str()],
-        None => defs
-            .get(e.trigger)
-            .map(|t| t.domains.iter().map(String::as_str).collect())
-            .unwrap_or_default(),
-    }
 }
 
 /// The council whose risk profile the visitor may see: the analyst any, a council user their own.
