@@ -227,6 +227,8 @@ fn grade_the_nation(
             worse_than_region: &HashSet::new(),
             improving: &improving,
             queried: &queried,
+            responded: &HashSet::new(),
+            scoring: &concerns::Scoring::default(),
         });
         times.push(started.elapsed());
         let old = now

@@ -209,3 +209,231 @@ async fn the_matrix_ranks_councils_by_their_score() {
     );
     assert!(page.contains("trigger firings"));
 }
+
+fn scores_of(page: &str) -> Vec<(String, f64)> {
+    let html = Html::parse_document(page);
+    let row = scraper::Selector::parse("#matrix tbody tr").unwrap();
+    let score = scraper::Selector::parse("td.score").unwrap();
+    html.select(&row)
+        .map(|r| {
+            (
+                r.value().attr("data-council").unwrap().to_string(),
+                r.select(&score)
+                    .next()
+                    .unwrap()
+                    .text()
+                    .collect::<String>()
+                    .trim()
+                    .parse()
+                    .unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_analyst_edits_the_scoring_and_every_version_is_kept() {
+    let pool = with_a_collapse().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    let (_, page) = c.analyst.get("/risk?period=2016-17").await;
+    assert!(page.contains("scoring version 1"), "the matrix names it");
+    let before = scores_of(&page);
+    let fields = |high_weight: &'static str, medium_from: &'static str| {
+        vec![
+            ("significantly_worse_points", "2"),
+            ("other_points", "1"),
+            ("medium_from", medium_from),
+            ("high_from", "5"),
+            ("high_weight", high_weight),
+            ("medium_weight", "2"),
+            ("low_weight", "1"),
+            ("regional_percent", "50"),
+        ]
+    };
+    // What makes no sense is refused, naming what is wrong; nothing changes.
+    let (status, _, body) = c
+        .analyst
+        .post_form("/risk/scoring", &fields("3", "6"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("medium_from"), "{body}");
+    let (status, _, _) = c
+        .analyst
+        .post_form("/risk/scoring", &fields("lots", "3"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A council's user may not; nor may a forged form.
+    c.halton.get("/").await;
+    let (status, _, _) = c
+        .halton
+        .post_form("/risk/scoring", &fields("30", "3"))
+        .await;
+    assert!(
+        [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&status),
+        "{status}"
+    );
+    let (status, _, _) = c
+        .analyst
+        .post_form_with_token("/risk/scoring", "forged", &fields("30", "3"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let version: i32 = sqlx::query_scalar("SELECT version FROM risk_scoring")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(version, 1, "nothing changed");
+
+    // High concerns weigh ten times as much: the scores move, the version goes up, the
+    // earlier one is kept and the change audited.
+    let (status, _, body) = c
+        .analyst
+        .post_form("/risk/scoring", &fields("30", "3"))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, page) = c.analyst.get("/risk?period=2016-17").await;
+    assert!(page.contains("scoring version 2"));
+    assert!(
+        page.contains("high 30"),
+        "the page explains the new weights"
+    );
+    let after = scores_of(&page);
+    assert_eq!(before.len(), after.len());
+    assert_ne!(before, after, "the scores follow the scoring");
+    assert!(after.windows(2).all(|w| w[0].1 >= w[1].1), "still ranked");
+    let (_, page) = c.analyst.get("/risk/triggers").await;
+    let html = Html::parse_document(&page);
+    let earlier = texts(&html, "#scoring-versions tbody tr");
+    assert_eq!(earlier.len(), 1, "{earlier:?}");
+    assert!(earlier[0].contains("high 3,"), "{earlier:?}");
+    let (before, after): (serde_json::Value, serde_json::Value) =
+        sqlx::query_as("SELECT before, after FROM audit_log WHERE action = 'scoring.update'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (before["version"].clone(), after["version"].clone()),
+        (1.into(), 2.into())
+    );
+    assert_eq!(after["params"]["high_weight"], 30.0);
+    let v = json(
+        &c.analyst
+            .get(&format!(
+                "/api/v1/authorities/{HALTON}/concerns?period=2016-17"
+            ))
+            .await
+            .1,
+    );
+    assert_eq!(v["scoring_version"], 2);
+}
+
+#[tokio::test]
+async fn a_councils_response_explains_the_concern_it_names() {
+    let pool = with_a_collapse().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    let uri = format!("/api/v1/authorities/{HALTON}/concerns?period=2016-17");
+    let v = json(&c.analyst.get(&uri).await.1);
+    let concerns = v["concerns"].as_array().unwrap().clone();
+    assert!(!concerns.is_empty(), "Halton has concerns in 2016-17");
+    assert!(concerns.iter().all(|c| c["explained"] == false));
+    let measure = concerns[0]["measure"].as_str().unwrap().to_string();
+    // The analyst shares the concerns; Halton answers one of them.
+    let assessment = format!("/risk/{HALTON}/assessment");
+    c.analyst.get("/risk?period=2016-17").await;
+    let (status, _, body) = c
+        .analyst
+        .post_form(
+            &assessment,
+            &[
+                ("year", "2016-17"),
+                ("action", "concerns"),
+                ("body", "We would like to discuss these."),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, page) = c
+        .halton
+        .get(&format!("/risk/{HALTON}?period=2016-17"))
+        .await;
+    let html = Html::parse_document(&page);
+    let options = texts(&html, "#respond-concern option");
+    assert_eq!(
+        options.len(),
+        concerns.len() + 1,
+        "each concern, or in general"
+    );
+    let (status, _, body) = c
+        .halton
+        .post_form(
+            &assessment,
+            &[
+                ("year", "2016-17"),
+                ("action", "respond"),
+                ("concern", "NOT-A-MEASURE"),
+                ("body", "?"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("concern"), "{body}");
+    let (status, _, body) = c
+        .halton
+        .post_form(
+            &assessment,
+            &[
+                ("year", "2016-17"),
+                ("action", "respond"),
+                ("concern", &measure),
+                (
+                    "body",
+                    "A new provider opened in March; figures recover next year.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let v = json(&c.analyst.get(&uri).await.1);
+    for concern in v["concerns"].as_array().unwrap() {
+        let named = concern["measure"] == measure.as_str();
+        assert_eq!(concern["explained"], named, "{concern}");
+        if named {
+            assert_eq!(
+                concern["evidence"]["responses"][0],
+                "A new provider opened in March; figures recover next year."
+            );
+        }
+    }
+    let (_, page) = c
+        .analyst
+        .get(&format!("/risk/{HALTON}?period=2016-17"))
+        .await;
+    let html = Html::parse_document(&page);
+    let cells = texts(&html, "#graded-concerns td.response");
+    assert_eq!(
+        cells.iter().filter(|t| t.contains("Explained")).count(),
+        1,
+        "{cells:?}"
+    );
+    assert_eq!(
+        cells.iter().filter(|t| t.contains("Unexplained")).count(),
+        concerns.len() - 1
+    );
+    let (_, page) = c.analyst.get("/risk?period=2016-17").await;
+    let html = Html::parse_document(&page);
+    let unexplained: usize = texts(
+        &html,
+        &format!("#matrix tr[data-council='{HALTON}'] .unexplained"),
+    )
+    .iter()
+    .map(|t| {
+        t.split_whitespace()
+            .next()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+    })
+    .sum();
+    assert_eq!(unexplained, concerns.len() - 1);
+}

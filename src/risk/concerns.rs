@@ -17,6 +17,9 @@
 //!   for one measure) is reported once as a regional concern; it counts nothing in a council's
 //!   grade, and the council's entry says "as most of the region";
 //! - a value the data-quality screen queries is no concern until the analyst clears it.
+//!
+//! The numbers above are [`Scoring`]'s defaults; the analyst edits them, and every version is
+//! kept (`db::queries::risk::scoring`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -47,19 +50,21 @@ impl Grade {
     }
 
     /// The grade's weight in a council's score.
-    pub fn weight(self) -> f64 {
+    pub fn weight(self, s: &Scoring) -> f64 {
         match self {
-            Grade::High => 3.0,
-            Grade::Medium => 2.0,
-            Grade::Low => 1.0,
+            Grade::High => s.high_weight,
+            Grade::Medium => s.medium_weight,
+            Grade::Low => s.low_weight,
         }
     }
 
-    fn of(points: u32) -> Grade {
-        match points {
-            0..=2 => Grade::Low,
-            3 | 4 => Grade::Medium,
-            _ => Grade::High,
+    fn of(points: u32, s: &Scoring) -> Grade {
+        if points >= s.high_from {
+            Grade::High
+        } else if points >= s.medium_from {
+            Grade::Medium
+        } else {
+            Grade::Low
         }
     }
 
@@ -68,6 +73,102 @@ impl Grade {
             Grade::High => Grade::Medium,
             _ => Grade::Low,
         }
+    }
+}
+
+/// How concerns are graded and councils scored: the analyst's to edit, every version kept.
+/// A key no rule knows, or a value of the wrong kind, is an error.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scoring {
+    /// Points for `significantly-worse`.
+    pub significantly_worse_points: u32,
+    /// Points for every other reason.
+    pub other_points: u32,
+    /// The fewest points of a medium concern, and of a high one.
+    pub medium_from: u32,
+    pub high_from: u32,
+    /// Each grade's weight in a council's score.
+    pub high_weight: f64,
+    pub medium_weight: f64,
+    pub low_weight: f64,
+    /// A pattern is the region's when one trigger fires for one measure in more than this
+    /// share of its councils.
+    pub regional_share: f64,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring {
+            significantly_worse_points: 2,
+            other_points: 1,
+            medium_from: 3,
+            high_from: 5,
+            high_weight: 3.0,
+            medium_weight: 2.0,
+            low_weight: 1.0,
+            regional_share: 0.5,
+        }
+    }
+}
+
+impl Scoring {
+    /// The parameters from their stored form; what makes no sense is an error naming the key.
+    pub fn from_json(stored: &serde_json::Value) -> Result<Scoring, String> {
+        let s: Scoring = serde_json::from_value(stored.clone()).map_err(|e| e.to_string())?;
+        s.check()?;
+        Ok(s)
+    }
+
+    /// Whether the parameters make sense together.
+    pub fn check(&self) -> Result<(), String> {
+        if self.medium_from == 0 || self.high_from <= self.medium_from {
+            return Err(format!(
+                "medium_from ({}) must be at least 1 and below high_from ({})",
+                self.medium_from, self.high_from
+            ));
+        }
+        let weights = [self.high_weight, self.medium_weight, self.low_weight];
+        if weights
+            .iter()
+            .any(|w| !w.is_finite() || *w < 0.0 || *w > 100.0)
+            || self.high_weight < self.medium_weight
+            || self.medium_weight < self.low_weight
+        {
+            return Err(
+                "the grade weights must be between 0 and 100, high ≥ medium ≥ low".to_string(),
+            );
+        }
+        if !(self.regional_share > 0.0 && self.regional_share < 1.0) {
+            return Err(format!(
+                "regional_share ({}) must be between 0 and 1",
+                self.regional_share
+            ));
+        }
+        if self.significantly_worse_points > 20 || self.other_points > 20 {
+            return Err("a reason's points must be 20 or fewer".to_string());
+        }
+        Ok(())
+    }
+
+    /// The grading and the score in words, for the pages that show them.
+    pub fn explained(&self) -> String {
+        format!(
+            "significantly-worse counts {} point{}, every other reason {}; +1 for each of the two years before in which the concern held; {} points or more is high, {} or more medium, fewer low; a significant improvement lowers the grade one step; a council's score is the sum over its concerns of the measure's strategic weight × the grade's weight (high {}, medium {}, low {}) × the years it held of the last three; a pattern in more than {:.0}% of the region's councils is the region's and counts nothing",
+            self.significantly_worse_points,
+            if self.significantly_worse_points == 1 {
+                ""
+            } else {
+                "s"
+            },
+            self.other_points,
+            self.high_from,
+            self.medium_from,
+            self.high_weight,
+            self.medium_weight,
+            self.low_weight,
+            self.regional_share * 100.0
+        )
     }
 }
 
@@ -98,6 +199,9 @@ pub struct Concern {
     pub points: u32,
     /// The grade in words, with its points.
     pub rule: String,
+    /// The council has responded to it (a response linked to the measure in the year's
+    /// assessment): explained, as against unexplained.
+    pub explained: bool,
 }
 
 /// A pattern most of the region shares: reported once.
@@ -124,6 +228,9 @@ pub struct Grading<'a> {
     pub improving: &'a HashSet<(String, String)>,
     /// (council, measure) with an open data-quality query.
     pub queried: &'a HashSet<(String, String)>,
+    /// (council, measure) the council has responded to.
+    pub responded: &'a HashSet<(String, String)>,
+    pub scoring: &'a Scoring,
 }
 
 /// The measure triggers whose firing is a concern (not excellence, not council-wide).
@@ -134,14 +241,14 @@ fn concern_triggers(list: &[Evaluation]) -> impl Iterator<Item = (&str, &str, &'
 }
 
 /// A concern's points before persistence and improvement.
-pub fn points(reasons: &[&str]) -> u32 {
+pub fn points(reasons: &[&str], s: &Scoring) -> u32 {
     reasons
         .iter()
         .map(|r| {
             if *r == triggers::SIGNIFICANTLY_WORSE {
-                2
+                s.significantly_worse_points
             } else {
-                1
+                s.other_points
             }
         })
         .sum()
@@ -159,7 +266,7 @@ pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
     }
     let regional: Vec<RegionalConcern> = spread
         .iter()
-        .filter(|(_, n)| **n * 2 > g.councils.len())
+        .filter(|(_, n)| **n as f64 > g.scoring.regional_share * g.councils.len() as f64)
         .map(|((measure, trigger), n)| RegionalConcern {
             measure: (*measure).to_string(),
             trigger: (*trigger).to_string(),
@@ -223,9 +330,9 @@ pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
             .iter()
             .filter(|set| set.contains(&(council.as_str(), measure.as_str())))
             .count();
-        let base = points(&own);
+        let base = points(&own, g.scoring);
         let persistence = if own.is_empty() { 0 } else { years as u32 - 1 };
-        let mut grade = Grade::of(base + persistence);
+        let mut grade = Grade::of(base + persistence, g.scoring);
         let improving = g.improving.contains(&(council.clone(), measure.clone()));
         if improving {
             grade = grade.lower();
@@ -248,7 +355,9 @@ pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
         if !shared.is_empty() {
             rule.push_str(&format!("; {} as most of the region", shared.join(", ")));
         }
+        let explained = g.responded.contains(&(council.clone(), measure.clone()));
         concerns.push(Concern {
+            explained,
             council,
             measure,
             grade,
@@ -315,16 +424,21 @@ pub fn history(
 }
 
 /// A council's score: the sum over its concerns of the measure's strategic weight × the
-/// grade's weight (high 3, medium 2, low 1) × the years it held. Concerns that are only the
-/// region's pattern count nothing.
-pub fn score(concerns: &[Concern], council: &str, weights: &HashMap<String, i16>) -> f64 {
+/// grade's weight ([`Scoring`]) × the years it held. Concerns that are only the region's
+/// pattern count nothing.
+pub fn score(
+    concerns: &[Concern],
+    council: &str,
+    weights: &HashMap<String, i16>,
+    s: &Scoring,
+) -> f64 {
     concerns
         .iter()
         .filter(|c| c.council == council)
         .filter(|c| c.points > 0)
         .map(|c| {
             f64::from(weights.get(&c.measure).copied().unwrap_or(1))
-                * c.grade.weight()
+                * c.grade.weight(s)
                 * f64::from(c.years)
         })
         .sum()
@@ -356,6 +470,8 @@ mod tests {
         neighbours: HashSet<(String, String)>,
         improving: HashSet<(String, String)>,
         queried: HashSet<(String, String)>,
+        responded: HashSet<(String, String)>,
+        scoring: Scoring,
     }
 
     impl Case {
@@ -366,6 +482,8 @@ mod tests {
                 neighbours: HashSet::new(),
                 improving: HashSet::new(),
                 queried: HashSet::new(),
+                responded: HashSet::new(),
+                scoring: Scoring::default(),
             }
         }
 
@@ -378,6 +496,8 @@ mod tests {
                 worse_than_region: &HashSet::new(),
                 improving: &self.improving,
                 queried: &self.queried,
+                responded: &self.responded,
+                scoring: &self.scoring,
             })
         }
     }
@@ -480,11 +600,36 @@ mod tests {
         assert_eq!((other.grade, other.regional), (Grade::Low, true));
         let weights = HashMap::from([("2A2".to_string(), 3)]);
         assert_eq!(
-            score(&concerns, &region[5], &weights),
+            score(&concerns, &region[5], &weights, &Scoring::default()),
             0.0,
             "the region's pattern only"
         );
-        assert_eq!(score(&concerns, &region[0], &weights), 3.0 * 1.0);
+        assert_eq!(
+            score(&concerns, &region[0], &weights, &Scoring::default()),
+            3.0 * 1.0
+        );
+    }
+
+    #[test]
+    fn a_concern_the_council_responded_to_is_explained() {
+        let region = councils(10);
+        let mut case = Case::new(vec![
+            fired(triggers::SIGNIFICANTLY_WORSE, &region[0], "1C1A"),
+            fired(triggers::SIGNIFICANTLY_WORSE, &region[0], "2A1"),
+        ]);
+        case.responded.insert(key(&region[0], "2A1"));
+        case.responded.insert(key(&region[1], "1C1A"));
+        let explained: Vec<(String, bool)> = case
+            .grade(&region)
+            .0
+            .into_iter()
+            .map(|c| (c.measure, c.explained))
+            .collect();
+        assert_eq!(
+            explained,
+            vec![("1C1A".to_string(), false), ("2A1".to_string(), true)],
+            "another council's response explains nothing here"
+        );
     }
 
     #[test]
@@ -497,5 +642,54 @@ mod tests {
         )]);
         case.queried.insert(key(&region[0], "1C1A"));
         assert!(case.grade(&region).0.is_empty());
+    }
+
+    #[test]
+    fn the_analysts_scoring_changes_grades_scores_and_the_regional_rule() {
+        let region = councils(10);
+        let a = &region[0];
+        let mut case = Case::new(vec![
+            fired(triggers::SIGNIFICANTLY_WORSE, a, "1C2A"),
+            fired(triggers::FUNNEL_OUTLIER, a, "1C2A"),
+        ]);
+        // Default: 2 + 1 = 3, medium.
+        let concerns = case.grade(&region).0;
+        assert_eq!(concerns[0].grade, Grade::Medium);
+        let weights = HashMap::from([("1C2A".to_string(), 2)]);
+        assert_eq!(score(&concerns, a, &weights, &case.scoring), 2.0 * 2.0);
+        case.scoring = Scoring {
+            significantly_worse_points: 4,
+            high_from: 5,
+            high_weight: 10.0,
+            ..Scoring::default()
+        };
+        let concerns = case.grade(&region).0;
+        assert_eq!(concerns[0].grade, Grade::High, "4 + 1 = 5");
+        assert_eq!(score(&concerns, a, &weights, &case.scoring), 2.0 * 10.0);
+        // Two of ten councils: regional once the share is below a fifth.
+        case.now
+            .push(fired(triggers::FUNNEL_OUTLIER, &region[1], "1C2A"));
+        assert!(case.grade(&region).1.is_empty());
+        case.scoring.regional_share = 0.15;
+        let (concerns, regional) = case.grade(&region);
+        assert_eq!(regional.len(), 1);
+        assert!(concerns.iter().all(|c| c.regional));
+    }
+
+    #[test]
+    fn scoring_that_makes_no_sense_is_refused_with_its_key() {
+        assert_eq!(
+            Scoring::from_json(&serde_json::json!({})),
+            Ok(Scoring::default())
+        );
+        let e = Scoring::from_json(&serde_json::json!({"medium_from": 6})).unwrap_err();
+        assert!(e.contains("medium_from"), "{e}");
+        let e = Scoring::from_json(&serde_json::json!({"regional_share": 1.5})).unwrap_err();
+        assert!(e.contains("regional_share"), "{e}");
+        let e = Scoring::from_json(&serde_json::json!({"low_weight": 9})).unwrap_err();
+        assert!(e.contains("weights"), "{e}");
+        let e = Scoring::from_json(&serde_json::json!({"hihg_from": 4})).unwrap_err();
+        assert!(e.contains("hihg_from"), "{e}");
+        assert!(Scoring::default().explained().contains("more than 50%"));
     }
 }

@@ -32,6 +32,8 @@ pub struct Cell {
     pub high: usize,
     pub medium: usize,
     pub low: usize,
+    /// Concerns the council has not responded to.
+    pub unexplained: usize,
     /// Trigger firings in the domain (a measure may fire several rules).
     pub fired: usize,
     /// No measure of the domain has a value for the council.
@@ -165,6 +167,7 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
                     .and_then(|x| at(&x.domain_slug))
                 {
                     cells[i].concerns += 1;
+                    cells[i].unexplained += usize::from(!c.explained);
                     match c.grade {
                         Grade::High => cells[i].high += 1,
                         Grade::Medium => cells[i].medium += 1,
@@ -241,6 +244,7 @@ mod tests {
             improving: false,
             points: 2,
             rule: String::new(),
+            explained: council == "A",
         }
     }
 
@@ -315,6 +319,11 @@ mod tests {
         assert_eq!(
             (b.cells[0].concerns, b.cells[0].high, b.cells[0].low),
             (2, 1, 1)
+        );
+        assert_eq!(
+            (b.cells[0].unexplained, rows[1].cells[0].unexplained),
+            (2, 0),
+            "A responded to its concern"
         );
         assert!(b.cells[1].no_data && !b.cells[0].no_data);
         assert_eq!(

@@ -555,6 +555,8 @@ pub struct ConcernResult {
     reasons: Vec<String>,
     years: u8,
     regional: bool,
+    /// The council has responded to it (its response is in `evidence.responses`).
+    explained: bool,
     evidence: ConcernEvidence,
 }
 
@@ -565,6 +567,8 @@ pub struct ConcernEvidence {
     rule: String,
     improving: bool,
     values: Vec<crate::risk::concerns::YearValue>,
+    /// The council's responses linked to it.
+    responses: Vec<String>,
 }
 
 /// A data-quality query: the value is asked about, not counted, until the analyst clears it.
@@ -584,8 +588,9 @@ pub struct AuthorityConcerns {
     authority: AuthorityRef,
     #[schema(value_type = String, example = "2016-17")]
     period: Period,
-    /// Σ strategic weight × grade (high 3, medium 2, low 1) × years held.
+    /// Σ strategic weight × grade weight × years held, by the scoring of `scoring_version`.
     score: f64,
+    scoring_version: i32,
     concerns: Vec<ConcernResult>,
     queries: Vec<QueryResult>,
     not_evaluated: Vec<crate::risk::coverage::NotEvaluated>,
@@ -621,7 +626,9 @@ async fn authority_concerns(
             reasons: c.reasons.clone(),
             years: c.years,
             regional: c.regional,
+            explained: c.explained,
             evidence: ConcernEvidence {
+                responses: signal.responses_to(c).map(|r| r.body.clone()).collect(),
                 rule: c.rule.clone(),
                 improving: c.improving,
                 values: crate::risk::concerns::history(
@@ -646,6 +653,7 @@ async fn authority_concerns(
         })
         .collect();
     Ok(Json(AuthorityConcerns {
+        scoring_version: signal.scoring_version,
         score: signal
             .scores
             .get(&authority.ons_code)

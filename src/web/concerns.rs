@@ -19,11 +19,11 @@ use crate::analysis::comparison::Comparison;
 use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
 use crate::analysis::trend::{Direction, Trend};
-use crate::db::queries::risk::{self, Clearance};
+use crate::db::queries::risk::{self, Clearance, ConcernResponse};
 use crate::db::queries::{areas, periods};
 use crate::domain::account::DataView;
 use crate::domain::{Measure, OnsCode, Period};
-use crate::risk::concerns::{self, Concern, Grading, RegionalConcern};
+use crate::risk::concerns::{self, Concern, Grading, RegionalConcern, Scoring};
 use crate::risk::coverage::{Coverage, NotEvaluated};
 use crate::risk::records::Trigger;
 use crate::risk::screen::{self, Query, ScreenParams};
@@ -51,6 +51,23 @@ pub struct Signal {
     /// Per council of interest: the rules not evaluated.
     pub not_evaluated: HashMap<String, Vec<NotEvaluated>>,
     pub scores: HashMap<String, f64>,
+    /// How the concerns were graded and the scores made.
+    pub scoring: Scoring,
+    pub scoring_version: i32,
+    /// The councils' responses linked to concerns.
+    pub responses: Vec<ConcernResponse>,
+}
+
+impl Signal {
+    /// The council's responses linked to a concern, oldest first.
+    pub fn responses_to<'a>(
+        &'a self,
+        c: &'a Concern,
+    ) -> impl Iterator<Item = &'a ConcernResponse> + 'a {
+        self.responses
+            .iter()
+            .filter(|r| r.ons_code == c.council && r.measure == c.measure)
+    }
 }
 
 /// (council, measure) pairs where `keep` holds of an analysis against `kind` at `level`.
@@ -194,6 +211,15 @@ pub async fn signal(
             e
         })
         .collect();
+    let responses = risk::concern_responses(&state.pool, period.financial_year()).await?;
+    let responded: HashSet<(String, String)> = responses
+        .iter()
+        .map(|r| (r.ons_code.clone(), r.measure.clone()))
+        .collect();
+    let stored = risk::scoring(&state.pool).await?;
+    let scoring = stored
+        .scoring()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     let (concerns, regional) = concerns::grade(&Grading {
         now: &evaluations,
         earlier: &earlier,
@@ -202,6 +228,8 @@ pub async fn signal(
         worse_than_region: &worse_than_region,
         improving: &improving,
         queried: &queried,
+        responded: &responded,
+        scoring: &scoring,
     });
     let weights: HashMap<String, i16> = catalogue
         .iter()
@@ -209,7 +237,7 @@ pub async fn signal(
         .collect();
     let scores = councils
         .iter()
-        .map(|c| (c.clone(), concerns::score(&concerns, c, &weights)))
+        .map(|c| (c.clone(), concerns::score(&concerns, c, &weights, &scoring)))
         .collect();
     let params = risk::params_of(&defs)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("the stored trigger parameters: {e}")))?;
@@ -241,6 +269,9 @@ pub async fn signal(
         queries,
         not_evaluated,
         scores,
+        scoring,
+        scoring_version: stored.version,
+        responses,
     })
 }
 

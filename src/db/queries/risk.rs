@@ -7,6 +7,7 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use super::audit;
 use crate::domain::Period;
 use crate::domain::round::ReturnStatus;
+use crate::risk::concerns::Scoring;
 use crate::risk::records::{Intelligence, Trigger};
 use crate::risk::triggers::{Params, RoundState, SelfAssessed};
 
@@ -510,4 +511,99 @@ pub async fn clear_query(
         .await?;
     }
     Ok(inserted)
+}
+
+/// The scoring as stored: its parameters, version, and who changed it when.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredScoring {
+    pub params: serde_json::Value,
+    pub version: i32,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl StoredScoring {
+    /// The parameters the grading uses; stored parameters that make no sense are an error.
+    pub fn scoring(&self) -> Result<Scoring, String> {
+        Scoring::from_json(&self.params)
+            .map_err(|e| format!("the stored scoring (version {}): {e}", self.version))
+    }
+}
+
+/// The current scoring.
+pub async fn scoring(db: impl PgExecutor<'_>) -> sqlx::Result<StoredScoring> {
+    sqlx::query_as("SELECT params, version, updated_by, updated_at FROM risk_scoring")
+        .fetch_one(db)
+        .await
+}
+
+/// The earlier versions of the scoring, newest first.
+pub async fn scoring_versions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<StoredScoring>> {
+    sqlx::query_as(
+        "SELECT params, version, updated_by, updated_at FROM risk_scoring_versions
+         ORDER BY version DESC",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Changes the scoring: the earlier version is kept, the version goes up, the change is audited.
+pub async fn update_scoring(
+    conn: &mut PgConnection,
+    scoring: &Scoring,
+    by: &str,
+) -> sqlx::Result<i32> {
+    let before: StoredScoring = sqlx::query_as(
+        "INSERT INTO risk_scoring_versions (version, params, updated_by, updated_at)
+         SELECT version, params, updated_by, updated_at FROM risk_scoring FOR UPDATE
+         RETURNING params, version, updated_by, updated_at",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let params = serde_json::to_value(scoring).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let version: i32 = sqlx::query_scalar(
+        "UPDATE risk_scoring SET params = $1, version = version + 1, updated_by = $2,
+             updated_at = now() RETURNING version",
+    )
+    .bind(&params)
+    .bind(by)
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        by,
+        "scoring.update",
+        "the risk scoring",
+        Some(serde_json::json!({ "params": before.params, "version": before.version })),
+        Some(serde_json::json!({ "params": params, "version": version })),
+    )
+    .await?;
+    Ok(version)
+}
+
+/// A council's response to one concern: the measure it speaks to, in the year's assessment.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConcernResponse {
+    pub ons_code: String,
+    pub measure: String,
+    pub body: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Every response linked to a concern in the year's assessments, oldest first.
+pub async fn concern_responses(
+    db: impl PgExecutor<'_>,
+    year: Period,
+) -> sqlx::Result<Vec<ConcernResponse>> {
+    sqlx::query_as(
+        "SELECT a.ons_code, e.details->>'measure' AS measure, e.body, e.recorded_by, e.recorded_at
+         FROM assessments a
+         JOIN assessment_entries e ON e.assessment_id = a.id AND e.kind = 'response'
+         WHERE a.year = $1 AND e.details ? 'measure'
+         ORDER BY e.id",
+    )
+    .bind(year.to_string())
+    .fetch_all(db)
+    .await
 }

@@ -116,6 +116,9 @@ pub(super) struct AssessmentForm {
     follow_up: String,
     #[serde(default)]
     offered_by: String,
+    /// A response's concern: the measure it explains (empty: the concerns in general).
+    #[serde(default)]
+    concern: String,
 }
 
 /// The assessment's workflow: the analyst starts it, shares concerns, records the discussion,
@@ -144,7 +147,18 @@ pub(super) async fn assess(
             domain: None,
             level: None,
             body: required("body", &f.body, 5000)?,
-            details: serde_json::json!({}),
+            details: match f.concern.trim() {
+                "" => serde_json::json!({}),
+                code => match measures::by_code_or_alias(&state.pool, code).await? {
+                    Some(m) => serde_json::json!({ "measure": m.code }),
+                    None => {
+                        return Err(AppError::bad_request(
+                            "concern",
+                            format!("'{code}' is not a measure of the catalogue"),
+                        ));
+                    }
+                },
+            },
         }),
         "concerns" | "final" if analyst => Some(NewEntry {
             kind: if f.action == "concerns" {

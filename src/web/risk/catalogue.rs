@@ -1,12 +1,19 @@
-//! `/risk/triggers`: the trigger catalogue of Table 2, editable and versioned.
+//! `/risk/triggers`: the trigger catalogue of Table 2 and the scoring of concerns, editable
+//! and versioned.
 
 use super::*;
+use crate::db::queries::risk::StoredScoring;
+use crate::risk::concerns::Scoring;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "risk/triggers.html")]
 pub(super) struct CataloguePage {
     layout: Layout,
     triggers: Vec<Trigger>,
+    scoring: Scoring,
+    stored: StoredScoring,
+    /// Earlier versions: (version, by, when, the parameters in words).
+    versions: Vec<(i32, String, String, String)>,
 }
 
 pub(super) async fn catalogue(
@@ -14,10 +21,95 @@ pub(super) async fn catalogue(
     visitor: Visitor,
 ) -> Result<CataloguePage, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the trigger catalogue")?;
+    let stored = risk::scoring(&state.pool).await?;
+    let scoring = stored
+        .scoring()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let versions = risk::scoring_versions(&state.pool)
+        .await?
+        .into_iter()
+        .map(|v| {
+            let words = v.scoring().map_or_else(|e| e, |s| s.explained());
+            (
+                v.version,
+                v.updated_by,
+                v.updated_at.format("%-d %B %Y %H:%M").to_string(),
+                words,
+            )
+        })
+        .collect();
     Ok(CataloguePage {
         layout: Layout::new(&state, &visitor, "Risk triggers".into()).await?,
         triggers: risk::triggers(&state.pool).await?,
+        scoring,
+        stored,
+        versions,
     })
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct ScoringForm {
+    #[serde(default)]
+    significantly_worse_points: String,
+    #[serde(default)]
+    other_points: String,
+    #[serde(default)]
+    medium_from: String,
+    #[serde(default)]
+    high_from: String,
+    #[serde(default)]
+    high_weight: String,
+    #[serde(default)]
+    medium_weight: String,
+    #[serde(default)]
+    low_weight: String,
+    #[serde(default)]
+    regional_percent: String,
+}
+
+/// A whole number of points, or an error naming the field.
+fn whole(field: &'static str, text: &str) -> Result<u32, AppError> {
+    text.trim()
+        .parse()
+        .map_err(|_| AppError::bad_request(field, "a whole number, 0 or more"))
+}
+
+/// A number, or an error naming the field.
+fn number(field: &'static str, text: &str) -> Result<f64, AppError> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .ok_or_else(|| AppError::bad_request(field, "a number"))
+}
+
+/// The analyst changes the scoring: a new version, the earlier kept, audited.
+pub(super) async fn edit_scoring(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(f): Form<ScoringForm>,
+) -> Result<Redirect, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the risk scoring")?;
+    let scoring = Scoring {
+        significantly_worse_points: whole(
+            "significantly_worse_points",
+            &f.significantly_worse_points,
+        )?,
+        other_points: whole("other_points", &f.other_points)?,
+        medium_from: whole("medium_from", &f.medium_from)?,
+        high_from: whole("high_from", &f.high_from)?,
+        high_weight: number("high_weight", &f.high_weight)?,
+        medium_weight: number("medium_weight", &f.medium_weight)?,
+        low_weight: number("low_weight", &f.low_weight)?,
+        regional_share: number("regional_percent", &f.regional_percent)? / 100.0,
+    };
+    scoring
+        .check()
+        .map_err(|e| AppError::bad_request("scoring", e))?;
+    let mut tx = state.pool.begin().await?;
+    risk::update_scoring(&mut tx, &scoring, visitor.viewer.actor()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/risk/triggers#scoring"))
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -15,6 +15,10 @@ pub(super) struct MatrixPage {
     rows: Vec<MatrixRow>,
     /// Patterns most of the region shares: (measure code, measure, trigger, councils, of).
     regional: Vec<(String, String, String, usize, usize)>,
+    /// The scoring in words, and its version.
+    scoring: String,
+    scoring_version: i32,
+    regional_share: String,
 }
 
 pub(super) async fn matrix(
@@ -122,5 +126,8 @@ pub(super) async fn matrix(
             })
             .collect(),
         rows,
+        scoring: signal.scoring.explained(),
+        scoring_version: signal.scoring_version,
+        regional_share: format!("more than {:.0}%", signal.scoring.regional_share * 100.0),
     })
 }

@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/risk/themes", get(themes::themes).post(themes::add_theme))
         .route("/risk/triggers", get(catalogue::catalogue))
         .route("/risk/triggers/{id}", post(catalogue::edit_trigger))
+        .route("/risk/scoring", post(catalogue::edit_scoring))
         .route("/risk/{code}", get(profile::profile))
         .route(
             "/risk/{code}/intelligence",

@@ -23,6 +23,8 @@ pub struct GradedRow {
     pub years: u8,
     pub regional: bool,
     pub rule: String,
+    /// The council's responses linked to it: "explained"; none: "unexplained".
+    pub responses: Vec<String>,
 }
 
 /// A data-quality query as the profile shows it.
@@ -40,6 +42,8 @@ pub struct QueryRow {
 pub(super) struct ProfilePage {
     layout: Layout,
     score: f64,
+    /// The scoring in words.
+    scoring: String,
     graded: Vec<GradedRow>,
     queries: Vec<QueryRow>,
     not_evaluated: Vec<crate::risk::coverage::NotEvaluated>,
@@ -112,6 +116,17 @@ pub(super) async fn profile(
                     years: c.years,
                     regional: c.regional,
                     rule: c.rule.clone(),
+                    responses: signal
+                        .responses_to(c)
+                        .map(|r| {
+                            format!(
+                                "{} ({}, {})",
+                                r.body,
+                                r.recorded_by,
+                                r.recorded_at.format("%-d %B %Y")
+                            )
+                        })
+                        .collect(),
                 },
             )
         })
@@ -231,6 +246,7 @@ pub(super) async fn profile(
             .get(&authority.ons_code)
             .copied()
             .unwrap_or_default(),
+        scoring: signal.scoring.explained(),
         graded: graded.into_iter().map(|(_, _, g)| g).collect(),
         queries,
         not_evaluated: signal
