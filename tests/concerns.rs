@@ -437,3 +437,77 @@ async fn a_councils_response_explains_the_concern_it_names() {
     .sum();
     assert_eq!(unexplained, concerns.len() - 1);
 }
+
+#[tokio::test]
+async fn the_importers_warning_about_a_value_is_carried_to_its_concern_or_query() {
+    let pool = with_a_collapse().await;
+    // The official 2016-17 file, checked against 2015-16, warns of changes far from the usual:
+    // kept with the submission, per value.
+    let warned: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT w.area_code, w.measure_code, w.warning FROM value_warnings w
+         JOIN comparator_group_members m ON m.ons_code = w.area_code
+              AND m.group_slug = 'north-west'
+         WHERE w.period_code = '2016-17' ORDER BY 1, 2",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        !warned.is_empty(),
+        "the official file has changes to warn of"
+    );
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    let mut carried: Vec<(String, String)> = Vec::new();
+    let councils: std::collections::BTreeSet<&str> =
+        warned.iter().map(|(a, _, _)| a.as_str()).collect();
+    for council in councils {
+        let v = json(
+            &c.analyst
+                .get(&format!(
+                    "/api/v1/authorities/{council}/concerns?period=2016-17"
+                ))
+                .await
+                .1,
+        );
+        let warning_of = |measure: &str| {
+            warned
+                .iter()
+                .find(|(a, m, _)| a == council && m == measure)
+                .map(|(_, _, w)| w.as_str())
+        };
+        for concern in v["concerns"].as_array().unwrap() {
+            let expected = warning_of(concern["measure"].as_str().unwrap());
+            assert_eq!(
+                concern["evidence"]["import_warning"].as_str(),
+                expected,
+                "{concern}"
+            );
+            if let Some(w) = expected {
+                carried.push((council.to_string(), w.to_string()));
+            }
+        }
+        for query in v["queries"].as_array().unwrap() {
+            let expected = warning_of(query["measure"].as_str().unwrap());
+            assert_eq!(query["import_warning"].as_str(), expected, "{query}");
+            if let Some(w) = expected {
+                carried.push((council.to_string(), w.to_string()));
+            }
+        }
+    }
+    assert!(
+        !carried.is_empty(),
+        "some warned value is a concern or a query"
+    );
+    // On the profile, beside the concern or the query.
+    let (council, warning) = &carried[0];
+    let (_, page) = c
+        .analyst
+        .get(&format!("/risk/{council}?period=2016-17"))
+        .await;
+    let shown = texts(&Html::parse_document(&page), ".import-warning");
+    assert!(
+        shown.iter().any(|t| t.contains(warning.as_str())),
+        "{shown:?}"
+    );
+}

@@ -10,7 +10,7 @@ use super::report::Report;
 use super::{FileContents, Format, Options, Series, read, warn_changes};
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
 use crate::db::queries::{areas, audit, known, measures, observations, uploads};
-use crate::domain::{Period, Provenance};
+use crate::domain::{NewObservation, Period, Provenance};
 
 /// A checked file, ready to commit when its report has no errors.
 #[derive(Debug, Clone)]
@@ -213,6 +213,12 @@ pub async fn commit_in(
     )
     .await?;
     if let RecordOutcome::Recorded(r) = &outcome {
+        let warned: Vec<(&NewObservation, &str)> = contents
+            .rows
+            .iter()
+            .filter_map(|row| Some((&row.observation, row.change_warning.as_deref()?)))
+            .collect();
+        submissions::record_warnings(&mut *tx, r.id, &warned).await?;
         audit::record(
             tx,
             submitted_by,

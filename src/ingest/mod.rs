@@ -29,6 +29,9 @@ pub struct Parsed {
     pub observation: NewObservation,
     /// Decimal places the value was given to, for rounding-aware checks.
     pub decimals: u32,
+    /// The importer's warning that the value moved far more than the usual change: kept with
+    /// the value when it is stored, for the risk signal to show.
+    pub change_warning: Option<String>,
 }
 
 impl Parsed {
@@ -91,6 +94,7 @@ impl Parsed {
                 note,
             },
             decimals,
+            change_warning: None,
         }
     }
 }
@@ -490,19 +494,21 @@ pub fn warn_changes(contents: &mut FileContents, history: &HashMap<(String, Stri
     }
     flagged.sort_by_key(|f| f.0);
     for (i, previous, current, median, mad) in flagged {
-        let row = &contents.rows[i];
+        let row = &mut contents.rows[i];
         let o = &row.observation;
+        let warning = format!(
+            "{} {} changed from {previous} to {current} since {}: far from the usual change ({median:+.2}, MAD {mad:.2}); please check it",
+            o.area_code,
+            o.measure_code,
+            o.period.previous()
+        );
         contents.report.warnings.push(Issue::at(
             &row.at,
             "value",
             &current.to_string(),
-            format!(
-                "{} {} changed from {previous} to {current} since {}: far from the usual change ({median:+.2}, MAD {mad:.2}); please check it",
-                o.area_code,
-                o.measure_code,
-                o.period.previous()
-            ),
+            warning.clone(),
         ));
+        row.change_warning = Some(warning);
     }
 }
 

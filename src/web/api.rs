@@ -569,6 +569,8 @@ pub struct ConcernEvidence {
     values: Vec<crate::risk::concerns::YearValue>,
     /// The council's responses linked to it.
     responses: Vec<String>,
+    /// What the importer warned about the value when it was loaded.
+    import_warning: Option<String>,
 }
 
 /// A data-quality query: the value is asked about, not counted, until the analyst clears it.
@@ -580,6 +582,8 @@ pub struct QueryResult {
     rule: String,
     reason: String,
     cleared: bool,
+    /// What the importer warned about the value when it was loaded.
+    import_warning: Option<String>,
 }
 
 /// `GET /api/v1/authorities/{ons_code}/concerns`: not public.
@@ -628,6 +632,7 @@ async fn authority_concerns(
             regional: c.regional,
             explained: c.explained,
             evidence: ConcernEvidence {
+                import_warning: signal.warning(&c.council, &c.measure).map(str::to_string),
                 responses: signal.responses_to(c).map(|r| r.body.clone()).collect(),
                 rule: c.rule.clone(),
                 improving: c.improving,
@@ -650,6 +655,9 @@ async fn authority_concerns(
             rule: q.query.rule.to_string(),
             reason: q.query.reason.clone(),
             cleared: q.cleared.is_some(),
+            import_warning: signal
+                .warning(&q.query.council, &q.query.measure)
+                .map(str::to_string),
         })
         .collect();
     Ok(Json(AuthorityConcerns {

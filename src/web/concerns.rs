@@ -20,7 +20,7 @@ use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
 use crate::analysis::trend::{Direction, Trend};
 use crate::db::queries::risk::{self, Clearance, ConcernResponse};
-use crate::db::queries::{areas, periods};
+use crate::db::queries::{areas, observations, periods};
 use crate::domain::account::DataView;
 use crate::domain::{Measure, OnsCode, Period};
 use crate::risk::concerns::{self, Concern, Grading, RegionalConcern, Scoring};
@@ -40,6 +40,9 @@ pub struct QueryState {
     pub cleared: Option<Clearance>,
 }
 
+/// What the importer warned about a value when it was loaded (a change far from the usual).
+pub type Warnings = HashMap<(String, String), String>;
+
 /// The risk signal of a period.
 pub struct Signal {
     pub evaluations: Vec<Evaluation>,
@@ -56,9 +59,18 @@ pub struct Signal {
     pub scoring_version: i32,
     /// The councils' responses linked to concerns.
     pub responses: Vec<ConcernResponse>,
+    /// (council, measure) → the importer's warning about the value at the measure's period.
+    pub warnings: Warnings,
 }
 
 impl Signal {
+    /// The importer's warning about a council's value of a measure, if it gave one.
+    pub fn warning(&self, council: &str, measure: &str) -> Option<&str> {
+        self.warnings
+            .get(&(council.to_string(), measure.to_string()))
+            .map(String::as_str)
+    }
+
     /// The council's responses linked to a concern, oldest first.
     pub fn responses_to<'a>(
         &'a self,
@@ -163,6 +175,7 @@ pub async fn signal(
         .collect();
     let found = {
         let (strict, councils) = (std::sync::Arc::clone(&strict), councils.clone());
+        let measure_periods = measure_periods.clone();
         // The screen reads every English council's values: off the async workers.
         tokio::task::spawn_blocking(move || {
             screen::screen(
@@ -176,6 +189,16 @@ pub async fn signal(
         .await
         .map_err(|e| AppError::Internal(e.into()))?
     };
+    let warnings: Warnings = observations::change_warnings(&state.pool, &councils)
+        .await?
+        .into_iter()
+        .filter(|w| {
+            measure_periods
+                .iter()
+                .any(|(m, p)| *m == w.measure && *p == w.period)
+        })
+        .map(|w| ((w.area, w.measure), w.warning))
+        .collect();
     let clearances = risk::clearances(&state.pool, period.financial_year()).await?;
     let queries: Vec<QueryState> = found
         .into_iter()
@@ -272,6 +295,7 @@ pub async fn signal(
         scoring,
         scoring_version: stored.version,
         responses,
+        warnings,
     })
 }
 

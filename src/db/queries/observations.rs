@@ -112,3 +112,29 @@ pub async fn values_of(
         .fetch_all(pool)
         .await
 }
+
+/// The importer's warning about a current Total value.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ValueWarning {
+    pub area: String,
+    pub measure: String,
+    #[sqlx(try_from = "String")]
+    pub period: Period,
+    pub warning: String,
+}
+
+/// The importer's warnings about the current Total values of `areas` (the warning kept with the
+/// submission the current value came from).
+pub async fn change_warnings(pool: &PgPool, areas: &[String]) -> sqlx::Result<Vec<ValueWarning>> {
+    sqlx::query_as(
+        "SELECT c.area_code AS area, c.measure_code AS measure, c.period_code AS period, w.warning
+         FROM current_observations c
+         JOIN value_warnings w ON w.submission_id = c.submission_id AND w.area_code = c.area_code
+              AND w.measure_code = c.measure_code AND w.period_code = c.period_code
+              AND w.disaggregation = c.disaggregation
+         WHERE c.area_code = ANY($1) AND c.disaggregation = 'Total'",
+    )
+    .bind(areas)
+    .fetch_all(pool)
+    .await
+}

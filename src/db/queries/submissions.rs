@@ -171,6 +171,37 @@ async fn insert_observations(
     Ok(())
 }
 
+/// Keeps the importer's warnings about values of a submission (a change far from the usual).
+pub async fn record_warnings(
+    conn: &mut PgConnection,
+    submission_id: i64,
+    warned: &[(&NewObservation, &str)],
+) -> sqlx::Result<()> {
+    if warned.is_empty() {
+        return Ok(());
+    }
+    let text = |f: fn(&NewObservation) -> &str| -> Vec<&str> {
+        warned.iter().map(|(o, _)| f(o)).collect()
+    };
+    let periods: Vec<String> = warned.iter().map(|(o, _)| o.period.to_string()).collect();
+    let warnings: Vec<&str> = warned.iter().map(|(_, w)| *w).collect();
+    sqlx::query(
+        "INSERT INTO value_warnings
+             (submission_id, area_code, measure_code, period_code, disaggregation, warning)
+         SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(submission_id)
+    .bind(text(|o| &o.area_code))
+    .bind(text(|o| &o.measure_code))
+    .bind(periods)
+    .bind(text(|o| &o.disaggregation))
+    .bind(warnings)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A stored submission as the submissions page lists it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Listed {

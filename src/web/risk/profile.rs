@@ -25,6 +25,8 @@ pub struct GradedRow {
     pub rule: String,
     /// The council's responses linked to it: "explained"; none: "unexplained".
     pub responses: Vec<String>,
+    /// What the importer warned about the value when it was loaded.
+    pub warning: Option<String>,
 }
 
 /// A data-quality query as the profile shows it.
@@ -35,6 +37,8 @@ pub struct QueryRow {
     pub reason: String,
     /// Who cleared it, when and why.
     pub cleared: Option<String>,
+    /// What the importer warned about the value when it was loaded.
+    pub warning: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -116,6 +120,7 @@ pub(super) async fn profile(
                     years: c.years,
                     regional: c.regional,
                     rule: c.rule.clone(),
+                    warning: signal.warning(&c.council, &c.measure).map(str::to_string),
                     responses: signal
                         .responses_to(c)
                         .map(|r| {
@@ -145,6 +150,9 @@ pub(super) async fn profile(
             period: q.query.period.to_string(),
             rule: q.query.rule.to_string(),
             reason: q.query.reason.clone(),
+            warning: signal
+                .warning(&q.query.council, &q.query.measure)
+                .map(str::to_string),
             cleared: q.cleared.as_ref().map(|c| {
                 format!(
                     "Cleared by {} on {}: {}",
