@@ -263,4 +263,24 @@ fn grade_the_nation(
         times[RUNS / 2].as_secs_f64() * 1000.0,
         times[RUNS - 1].as_secs_f64() * 1000.0
     );
+    // Per council: how many concerns of each grade, and queries (min / median / max).
+    let spread = |count: &dyn Fn(&str) -> usize| {
+        let mut n: Vec<usize> = inputs.councils.iter().map(|c| count(c)).collect();
+        n.sort_unstable();
+        format!("{}/{}/{}", n[0], n[n.len() / 2], n[n.len() - 1])
+    };
+    let of = |c: &str, g: Option<concerns::Grade>| {
+        graded
+            .iter()
+            .filter(|x| x.council == c && g.is_none_or(|g| x.grade == g))
+            .count()
+    };
+    println!(
+        "per council (min/median/max): concerns {}, high {}, medium {}, low {}, queries {}",
+        spread(&|c| of(c, None)),
+        spread(&|c| of(c, Some(concerns::Grade::High))),
+        spread(&|c| of(c, Some(concerns::Grade::Medium))),
+        spread(&|c| of(c, Some(concerns::Grade::Low))),
+        spread(&|c| queries.iter().filter(|q| q.council == c).count()),
+    );
 }
