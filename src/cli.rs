@@ -275,7 +275,7 @@ async fn measure(args: MeasureArgs) -> anyhow::Result<()> {
     let unit = args
         .unit
         .as_deref()
-        .map(|u| match Unit::try_from(u.to_string()) {
+        .map(|u| match u.parse::<Unit>() {
             Ok(Unit::Unknown) | Err(_) => anyhow::bail!(
                 "--unit '{u}' is not a unit: use percent, rate, score, currency, count, days or ratio"
             ),
@@ -286,7 +286,7 @@ async fn measure(args: MeasureArgs) -> anyhow::Result<()> {
         .polarity
         .as_deref()
         .map(|p| {
-            Polarity::try_from(p.to_string()).map_err(|_| {
+            p.parse::<Polarity>().map_err(|_| {
                 anyhow::anyhow!("--polarity '{p}' is not a polarity: use higher_is_better, lower_is_better or no_judgement")
             })
         })

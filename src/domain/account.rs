@@ -17,7 +17,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn as_db(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Role::Analyst => "analyst",
             Role::Council => "council",
@@ -36,7 +36,7 @@ impl Role {
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_db())
+        f.write_str(self.as_str())
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod account;
 mod codes;
+mod column;
 pub mod known;
 mod period;
 pub mod reference;
@@ -11,6 +12,20 @@ pub use codes::{MeasureCode, MeasureCodeError, OnsCode, OnsCodeError};
 pub use period::{Period, PeriodError};
 
 use rust_decimal::Decimal;
+
+use column::{serde_text, text_column};
+
+serde_text!(Polarity, Unit, ValueStatus, Provenance);
+text_column!(
+    Polarity,
+    Unit,
+    ValueStatus,
+    Provenance,
+    Period,
+    OnsCode,
+    MeasureCode,
+    account::Role,
+);
 
 /// England's ONS code: the national benchmark area and comparator group.
 pub const ENGLAND: &str = "E92000001";
@@ -27,15 +42,7 @@ pub enum Polarity {
 }
 
 impl Polarity {
-    pub fn from_db(s: &str) -> Polarity {
-        match s {
-            "higher_is_better" => Polarity::HigherIsBetter,
-            "lower_is_better" => Polarity::LowerIsBetter,
-            _ => Polarity::NoJudgement,
-        }
-    }
-
-    pub fn as_db(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Polarity::HigherIsBetter => "higher_is_better",
             Polarity::LowerIsBetter => "lower_is_better",
@@ -70,7 +77,7 @@ pub enum Unit {
 }
 
 impl Unit {
-    pub fn as_db(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Unit::Percent => "percent",
             Unit::Rate => "rate",
@@ -80,19 +87,6 @@ impl Unit {
             Unit::Days => "days",
             Unit::Ratio => "ratio",
             Unit::Unknown => "unknown",
-        }
-    }
-
-    pub fn from_db(s: &str) -> Unit {
-        match s {
-            "percent" => Unit::Percent,
-            "rate" => Unit::Rate,
-            "currency" => Unit::Currency,
-            "count" => Unit::Count,
-            "days" => Unit::Days,
-            "ratio" => Unit::Ratio,
-            "score" => Unit::Score,
-            _ => Unit::Unknown,
         }
     }
 }
@@ -150,28 +144,6 @@ mod tests {
     }
 }
 
-impl TryFrom<String> for Polarity {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        match s.as_str() {
-            "higher_is_better" | "lower_is_better" | "no_judgement" => Ok(Polarity::from_db(&s)),
-            _ => Err(format!("unknown polarity {s}")),
-        }
-    }
-}
-
-impl TryFrom<String> for Unit {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        match s.as_str() {
-            "percent" | "rate" | "score" | "currency" | "count" | "days" | "ratio" | "unknown" => {
-                Ok(Unit::from_db(&s))
-            }
-            _ => Err(format!("unknown unit {s}")),
-        }
-    }
-}
-
 /// A council, as the scorecard shows it.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Authority {
@@ -211,10 +183,8 @@ pub struct Measure {
     pub display_code: String,
     pub title: String,
     pub definition: String,
-    #[sqlx(try_from = "String")]
     pub unit: Unit,
     pub unit_label: String,
-    #[sqlx(try_from = "String")]
     pub polarity: Polarity,
     pub decimals: i16,
     pub domain_slug: String,
@@ -248,7 +218,7 @@ impl Measure {
 }
 
 /// Whether a stored value is final, provisional, or absent (and why).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueStatus {
     Final,
@@ -263,7 +233,7 @@ pub enum ValueStatus {
 }
 
 impl ValueStatus {
-    pub fn as_db(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             ValueStatus::Final => "final",
             ValueStatus::Provisional => "provisional",
@@ -280,7 +250,9 @@ impl ValueStatus {
 pub const ILLUSTRATIVE_AUTHOR: &str = "illustrative seed data";
 
 /// Where a value came from: the kind of the submission that brought it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Provenance {
     /// Official statistics (NHS Digital / NHS England files).
@@ -292,7 +264,7 @@ pub enum Provenance {
 }
 
 impl Provenance {
-    pub fn as_db(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Provenance::Official => "official",
             Provenance::CouncilReturn => "council_return",
@@ -305,19 +277,6 @@ impl Provenance {
             Provenance::Official => "Official statistics",
             Provenance::CouncilReturn => "Council return",
             Provenance::Illustrative => "Illustrative (synthetic)",
-        }
-    }
-}
-
-impl TryFrom<String> for Provenance {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        match s.as_str() {
-            "official" => Ok(Provenance::Official),
-            "council_return" => Ok(Provenance::CouncilReturn),
-            "illustrative" => Ok(Provenance::Illustrative),
-            other => Err(format!("unknown provenance '{other}'")),
         }
     }
 }

@@ -182,7 +182,7 @@ pub async fn commit_in(
     let format = contents
         .format
         .map_or(Provenance::CouncilReturn, Format::provenance)
-        .as_db();
+        .as_str();
     for area in &contents.benchmarks {
         areas::insert_area(&mut *tx, &area.code, &area.name, &area.level).await?;
     }

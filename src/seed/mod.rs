@@ -61,7 +61,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
     let outcome = submissions::record(
         &mut tx,
         &NewSubmission {
-            kind: Provenance::Illustrative.as_db(),
+            kind: Provenance::Illustrative.as_str(),
             scope: "seed",
             source_filename: "seed-data/",
             sha256: &sha256,

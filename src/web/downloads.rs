@@ -103,7 +103,7 @@ fn csv(
                 c.quartile.map(|q| q.to_string()).unwrap_or_default(),
                 c.direction_of_travel.label().to_string(),
                 c.rag.label().to_string(),
-                c.source.map_or("", Provenance::as_db).to_string(),
+                c.source.map_or("", Provenance::as_str).to_string(),
             ];
             writer.write_record(&record).map_err(fail)?;
         }

@@ -68,7 +68,8 @@ pub struct ListedRow {
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    crate::domain::Provenance::try_from(kind.to_string()).map_or("Unknown", |p| p.label())
+    kind.parse::<crate::domain::Provenance>()
+        .map_or("Unknown", |p| p.label())
 }
 
 /// A submission's stored report; a report of another shape is an error, never an empty page.
@@ -131,7 +132,7 @@ async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<IndexP
         layout: Layout::new(&state, &visitor, "Submissions".into()).await?,
         illustrative_loaded: listed
             .iter()
-            .any(|s| s.kind == crate::domain::Provenance::Illustrative.as_db()),
+            .any(|s| s.kind == crate::domain::Provenance::Illustrative.as_str()),
         submissions: listed
             .iter()
             .map(ListedRow::try_from)

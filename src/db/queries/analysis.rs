@@ -19,9 +19,7 @@ const YEARS_OF_HISTORY: i32 = 5;
 #[derive(sqlx::FromRow)]
 struct SpecRow {
     code: String,
-    #[sqlx(try_from = "String")]
     unit: Unit,
-    #[sqlx(try_from = "String")]
     polarity: Polarity,
     decimals: i16,
     rate_multiplier: Option<i32>,
@@ -39,7 +37,6 @@ struct ValueRow {
     denominator: Option<rust_decimal::Decimal>,
     margin_of_error: Option<rust_decimal::Decimal>,
     base: Option<rust_decimal::Decimal>,
-    #[sqlx(try_from = "String")]
     provenance: Provenance,
 }
 

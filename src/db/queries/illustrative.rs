@@ -16,7 +16,7 @@ pub struct Removed {
 /// data, the reference and the catalogue as they are; the set is not loaded again at start.
 pub async fn remove(pool: &PgPool, by: &str) -> sqlx::Result<Removed> {
     let mut tx = pool.begin().await?;
-    publications::forget_kind(&mut tx, Provenance::Illustrative.as_db()).await?;
+    publications::forget_kind(&mut tx, Provenance::Illustrative.as_str()).await?;
     let (submissions, values) = submissions::remove_kind(&mut tx, Provenance::Illustrative).await?;
     commentary::remove_by_author(&mut tx, ILLUSTRATIVE_AUTHOR).await?;
     catalogue::remove_targets(&mut tx, "illustrative").await?;

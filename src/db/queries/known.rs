@@ -9,7 +9,6 @@ use crate::domain::{MeasureCode, Unit};
 struct MeasureRow {
     code: String,
     display_code: String,
-    #[sqlx(try_from = "String")]
     unit: Unit,
     decimals: i16,
     rate_multiplier: Option<i32>,

@@ -114,10 +114,10 @@ pub async fn update(
     )
     .bind(code)
     .bind(&change.title)
-    .bind(change.unit.map(crate::domain::Unit::as_db))
+    .bind(change.unit.map(crate::domain::Unit::as_str))
     .bind(&change.unit_label)
     .bind(change.rate_multiplier)
-    .bind(change.polarity.map(crate::domain::Polarity::as_db))
+    .bind(change.polarity.map(crate::domain::Polarity::as_str))
     .bind(change.decimals)
     .bind(&change.domain_slug)
     .fetch_optional(&mut *tx)
@@ -130,8 +130,8 @@ pub async fn update(
             &format!("measure {code}"),
             None,
             Some(serde_json::json!({
-                "title": change.title, "unit": change.unit.map(crate::domain::Unit::as_db),
-                "polarity": change.polarity.map(crate::domain::Polarity::as_db),
+                "title": change.title, "unit": change.unit.map(crate::domain::Unit::as_str),
+                "polarity": change.polarity.map(crate::domain::Polarity::as_str),
                 "decimals": change.decimals, "domain": change.domain_slug, "catalogued": catalogued,
             })),
         )

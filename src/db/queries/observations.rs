@@ -84,10 +84,8 @@ pub async fn superseded(
 pub struct CurrentValue {
     pub measure: String,
     pub area: String,
-    #[sqlx(try_from = "String")]
     pub period: Period,
     pub value: Option<rust_decimal::Decimal>,
-    #[sqlx(try_from = "String")]
     pub provenance: crate::domain::Provenance,
 }
 
@@ -118,7 +116,6 @@ pub async fn values_of(
 pub struct ValueWarning {
     pub area: String,
     pub measure: String,
-    #[sqlx(try_from = "String")]
     pub period: Period,
     pub warning: String,
 }

@@ -118,7 +118,6 @@ pub async fn live(db: impl PgExecutor<'_>, period: Period) -> sqlx::Result<Optio
 /// A period with data, and its publication state.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PeriodState {
-    #[sqlx(try_from = "String")]
     pub period: Period,
     pub published_at: Option<DateTime<Utc>>,
     pub published_by: Option<String>,
@@ -174,7 +173,6 @@ pub async fn forget_kind(conn: &mut PgConnection, kind: &str) -> sqlx::Result<u6
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PublicationRow {
     pub id: i64,
-    #[sqlx(try_from = "String")]
     pub period: Period,
     pub published_at: DateTime<Utc>,
     pub published_by: String,

@@ -162,7 +162,7 @@ async fn insert_observations(
         .bind(number(|r| r.numerator))
         .bind(number(|r| r.denominator))
         .bind(number(|r| r.margin_of_error))
-        .bind(text(|r| r.status.as_db()))
+        .bind(text(|r| r.status.as_str()))
         .bind(notes)
         .bind(number(|r| r.base))
         .execute(&mut *conn)
@@ -251,12 +251,12 @@ pub async fn remove_kind(
     let values = sqlx::query(
         "DELETE FROM observations WHERE submission_id IN (SELECT id FROM submissions WHERE kind = $1)",
     )
-    .bind(kind.as_db())
+    .bind(kind.as_str())
     .execute(&mut *conn)
     .await?
     .rows_affected();
     let submissions = sqlx::query("DELETE FROM submissions WHERE kind = $1")
-        .bind(kind.as_db())
+        .bind(kind.as_str())
         .execute(&mut *conn)
         .await?
         .rows_affected();

@@ -9,7 +9,6 @@ use crate::domain::account::{Account, Role};
 pub struct User {
     pub id: i64,
     pub email: String,
-    #[sqlx(try_from = "String")]
     pub role: Role,
     pub ons_code: Option<String>,
     #[serde(skip)]
@@ -78,7 +77,7 @@ pub async fn insert(
         ""
     ))
     .bind(email.trim())
-    .bind(role.as_db())
+    .bind(role.as_str())
     .bind(ons_code)
     .bind(password_hash)
     .fetch_one(conn)
