@@ -310,10 +310,11 @@ async fn measure(args: MeasureArgs) -> anyhow::Result<()> {
             domain_slug: args.domain.clone(),
         };
         match measures::update(&db.pool, &found.code, &change, users::ACTOR).await {
-            Ok(Some((code, catalogued))) => {
+            Ok(Some(updated)) => {
                 println!(
-                    "measure {code} updated{}",
-                    if catalogued {
+                    "measure {} updated{}",
+                    updated.code,
+                    if updated.catalogued {
                         ""
                     } else {
                         "; its unit is still unknown, so it is not compared"

@@ -95,11 +95,12 @@ pub async fn ensure_database(options: &PgConnectOptions) -> anyhow::Result<()> {
         .connect()
         .await
         .context("connecting to PostgreSQL's maintenance database")?;
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(&name)
-            .fetch_one(&mut conn)
-            .await?;
+    let exists: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS "exists!""#,
+        &name
+    )
+    .fetch_one(&mut conn)
+    .await?;
     if !exists {
         let quoted = name.replace('"', "\"\"");
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{quoted}\"")))
@@ -113,5 +114,8 @@ pub async fn ensure_database(options: &PgConnectOptions) -> anyhow::Result<()> {
 
 /// Whether the database answers at all (for `/healthz`).
 pub async fn ping(pool: &PgPool) -> sqlx::Result<()> {
-    sqlx::query("SELECT 1").execute(pool).await.map(drop)
+    sqlx::query!(r#"SELECT 1 AS "one!""#)
+        .fetch_one(pool)
+        .await
+        .map(drop)
 }

@@ -5,10 +5,16 @@ use sqlx::{PgConnection, PgPool};
 use crate::domain::reference::{CouncilRecord, NeighbourPair, region_code, region_slug};
 use crate::domain::{Authority, Period};
 
-macro_rules! authority_columns {
-    () => {
-        "a.ons_code, a.name, a.kind, a.region, a.sub_region, \
-         a.population_all, a.population_18_plus, a.population_65_plus"
+/// Councils as the scorecard shows them, from `authorities a` and `$from_rest` (joins, a
+/// `WHERE`, an `ORDER BY`) with its arguments: one statement, checked at compile time.
+macro_rules! authority_query {
+    ($rest:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            Authority,
+            "SELECT a.ons_code, a.name, a.kind, a.region, a.sub_region, a.population_all,
+                    a.population_18_plus, a.population_65_plus " + $rest
+            $(, $arg)*
+        )
     };
 }
 
@@ -16,25 +22,20 @@ macro_rules! authority_columns {
 pub async fn council_names(
     pool: &PgPool,
 ) -> sqlx::Result<std::collections::HashMap<String, String>> {
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT ons_code, name FROM authorities")
+    let rows = sqlx::query!("SELECT ons_code, name FROM authorities")
         .fetch_all(pool)
         .await?;
-    Ok(rows.into_iter().collect())
+    Ok(rows.into_iter().map(|r| (r.ons_code, r.name)).collect())
 }
 
 pub async fn authority(pool: &PgPool, ons_code: &str) -> sqlx::Result<Option<Authority>> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        authority_columns!(),
-        " FROM authorities a WHERE a.ons_code = $1"
-    ))
-    .bind(ons_code)
-    .fetch_optional(pool)
-    .await
+    authority_query!("FROM authorities a WHERE a.ons_code = $1", ons_code)
+        .fetch_optional(pool)
+        .await
 }
 
 /// A comparator group: its name and the area whose published values benchmark it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ComparatorGroup {
     pub slug: String,
     pub name: String,
@@ -43,10 +44,13 @@ pub struct ComparatorGroup {
 }
 
 pub async fn comparator_group(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ComparatorGroup>> {
-    sqlx::query_as("SELECT slug, name, kind, benchmark_area FROM comparator_groups WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as!(
+        ComparatorGroup,
+        "SELECT slug, name, kind, benchmark_area FROM comparator_groups WHERE slug = $1",
+        slug
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 /// The members of a group during a period (e.g. Cumbria until 2022-23, its successors after),
@@ -56,21 +60,19 @@ pub async fn members_during(
     group_slug: &str,
     period: Period,
 ) -> sqlx::Result<Vec<Authority>> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        authority_columns!(),
-        " FROM comparator_group_members m
+    authority_query!(
+        "FROM comparator_group_members m
          JOIN authorities a ON a.ons_code = m.ons_code
          WHERE m.group_slug = $1
            AND (m.valid_from IS NULL OR m.valid_from <= $3)
            AND (m.valid_to IS NULL OR m.valid_to >= $2)
            AND (a.valid_from IS NULL OR a.valid_from <= $3)
            AND (a.valid_to IS NULL OR a.valid_to >= $2)
-         ORDER BY a.name"
-    ))
-    .bind(group_slug)
-    .bind(period.starts_on())
-    .bind(period.ends_on())
+         ORDER BY a.name",
+        group_slug,
+        period.starts_on(),
+        period.ends_on()
+    )
     .fetch_all(pool)
     .await
 }
@@ -82,12 +84,12 @@ pub async fn insert_area(
     name: &str,
     level: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO areas (code, name, level) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",
+        code,
+        name,
+        level
     )
-    .bind(code)
-    .bind(name)
-    .bind(level)
     .execute(conn)
     .await
     .map(drop)
@@ -119,34 +121,36 @@ pub async fn upsert_councils_in(
     tx: &mut PgConnection,
     councils: &[CouncilRecord],
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO areas (code, name, level) VALUES ('E92000001', 'England', 'england') ON CONFLICT DO NOTHING",
-    )
+    sqlx::query!(
+"INSERT INTO areas (code, name, level) VALUES ('E92000001', 'England', 'england') ON CONFLICT DO NOTHING"
+)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
-         VALUES ('england', 'England', 'england', 'E92000001', 'All English councils') ON CONFLICT DO NOTHING",
-    )
+    sqlx::query!(
+"INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
+         VALUES ('england', 'England', 'england', 'E92000001', 'All English councils') ON CONFLICT DO NOTHING"
+)
     .execute(&mut *tx)
     .await?;
     for c in councils {
         let region_area = region_code(&c.region).unwrap_or(crate::domain::ENGLAND);
-        sqlx::query("INSERT INTO areas (code, name, level) VALUES ($1, $2, 'region') ON CONFLICT DO NOTHING")
-            .bind(region_area)
-            .bind(&c.region)
+        sqlx::query!(
+"INSERT INTO areas (code, name, level) VALUES ($1, $2, 'region') ON CONFLICT DO NOTHING",
+region_area,
+&c.region
+)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO areas (code, name, level) VALUES ($1, $2, 'council')
              ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
+            &c.ons_code,
+            &c.name
         )
-        .bind(&c.ons_code)
-        .bind(&c.name)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO authorities (ons_code, cassr_code, name, kind, region, population_all,
+        sqlx::query!(
+"INSERT INTO authorities (ons_code, cassr_code, name, kind, region, population_all,
                  population_18_plus, population_65_plus, population_year, valid_from, valid_to, sub_region)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (ons_code) DO UPDATE SET cassr_code = COALESCE(EXCLUDED.cassr_code, authorities.cassr_code),
@@ -155,51 +159,51 @@ pub async fn upsert_councils_in(
                  population_all = EXCLUDED.population_all, population_18_plus = EXCLUDED.population_18_plus,
                  population_65_plus = EXCLUDED.population_65_plus, population_year = EXCLUDED.population_year,
                  valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to",
-        )
-        .bind(&c.ons_code)
-        .bind(&c.cassr_code)
-        .bind(&c.name)
-        .bind(c.kind)
-        .bind(&c.region)
-        .bind(c.population_all)
-        .bind(c.population_18_plus)
-        .bind(c.population_65_plus)
-        .bind(&c.population_year)
-        .bind(c.valid_from)
-        .bind(c.valid_to)
-        .bind(&c.sub_region)
+&c.ons_code,
+c.cassr_code.as_deref(),
+&c.name,
+c.kind,
+&c.region,
+c.population_all,
+c.population_18_plus,
+c.population_65_plus,
+c.population_year.as_deref(),
+c.valid_from,
+c.valid_to,
+c.sub_region.as_deref()
+)
         .execute(&mut *tx)
         .await?;
         let region_group = region_slug(&c.region);
         let type_group = format!("type-{}", c.kind.replace('_', "-"));
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
              VALUES ($1, $2, 'region', $3, 'Council lookup') ON CONFLICT DO NOTHING",
+            &region_group,
+            &c.region,
+            region_area
         )
-        .bind(&region_group)
-        .bind(&c.region)
-        .bind(region_area)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO comparator_groups (slug, name, kind, source)
              VALUES ($1, $2, 'council_type', 'Council type') ON CONFLICT DO NOTHING",
+            &type_group,
+            type_group_name(c.kind)
         )
-        .bind(&type_group)
-        .bind(type_group_name(c.kind))
         .execute(&mut *tx)
         .await?;
         for group in [region_group.as_str(), "england", type_group.as_str()] {
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO comparator_group_members (group_slug, ons_code, valid_from, valid_to)
                  VALUES ($1, $2, $3, $4)
                  ON CONFLICT (group_slug, ons_code) DO UPDATE SET valid_from = EXCLUDED.valid_from,
                      valid_to = EXCLUDED.valid_to",
+                group,
+                &c.ons_code,
+                c.valid_from,
+                c.valid_to
             )
-            .bind(group)
-            .bind(&c.ons_code)
-            .bind(c.valid_from)
-            .bind(c.valid_to)
             .execute(&mut *tx)
             .await?;
         }
@@ -248,18 +252,17 @@ pub async fn replace_neighbours_in(
     owners.dedup();
     for owner in owners {
         let slug = format!("neighbours-{}", owner.to_lowercase());
-        sqlx::query("DELETE FROM comparator_groups WHERE slug = $1")
-            .bind(&slug)
+        sqlx::query!("DELETE FROM comparator_groups WHERE slug = $1", &slug)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO comparator_groups (slug, name, kind, owner_ons_code, source)
              SELECT $1, 'Nearest neighbours of ' || name, 'nearest_neighbours', ons_code, $3
              FROM authorities WHERE ons_code = $2",
+            &slug,
+            owner,
+            source
         )
-        .bind(&slug)
-        .bind(owner)
-        .bind(source)
         .execute(&mut *tx)
         .await?;
     }
@@ -269,13 +272,13 @@ pub async fn replace_neighbours_in(
         .collect();
     let members: Vec<&str> = pairs.iter().map(|(_, b, _)| b.as_str()).collect();
     let ranks: Vec<Option<i16>> = pairs.iter().map(|(_, _, r)| *r).collect();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO comparator_group_members (group_slug, ons_code, rank)
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::smallint[])",
+        &groups[..],
+        &members[..] as &[&str],
+        &ranks[..] as &[Option<i16>]
     )
-    .bind(groups)
-    .bind(members)
-    .bind(ranks)
     .execute(&mut *tx)
     .await?;
     Ok(())

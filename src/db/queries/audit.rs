@@ -13,14 +13,14 @@ pub async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO audit_log (actor, action, object, before, after) VALUES ($1, $2, $3, $4, $5)",
+        actor,
+        action,
+        object,
+        before,
+        after
     )
-    .bind(actor)
-    .bind(action)
-    .bind(object)
-    .bind(before)
-    .bind(after)
     .execute(conn)
     .await
     .map(drop)
@@ -58,7 +58,7 @@ pub async fn list(
 
 /// The kinds of action recorded so far, for the filter.
 pub async fn actions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
+    sqlx::query_scalar!("SELECT DISTINCT action FROM audit_log ORDER BY action")
         .fetch_all(db)
         .await
 }

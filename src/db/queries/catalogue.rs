@@ -33,7 +33,7 @@ pub struct MeasureRecord<'a> {
 }
 
 pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO measures (code, display_code, title, definition, unit, unit_label,
              rate_multiplier, polarity, decimals, domain_slug, teasc_section, tier,
              measure_type, source, frequency, strategic_weight, amber_tolerance,
@@ -41,37 +41,37 @@ pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> s
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
              $17, $18, $19, $20)
          ON CONFLICT DO NOTHING",
+        m.code,
+        m.display_code,
+        m.title,
+        m.definition,
+        m.unit,
+        m.unit_label,
+        m.rate_multiplier,
+        m.polarity,
+        m.decimals,
+        m.domain,
+        m.teasc_section,
+        m.tier,
+        m.measure_type,
+        m.source,
+        m.frequency,
+        m.strategic_weight,
+        m.amber_tolerance,
+        m.tolerance_kind,
+        m.position,
+        &m.tags[..] as &[&str]
     )
-    .bind(m.code)
-    .bind(m.display_code)
-    .bind(m.title)
-    .bind(m.definition)
-    .bind(m.unit)
-    .bind(m.unit_label)
-    .bind(m.rate_multiplier)
-    .bind(m.polarity)
-    .bind(m.decimals)
-    .bind(m.domain)
-    .bind(m.teasc_section)
-    .bind(m.tier)
-    .bind(m.measure_type)
-    .bind(m.source)
-    .bind(m.frequency)
-    .bind(m.strategic_weight)
-    .bind(m.amber_tolerance)
-    .bind(m.tolerance_kind)
-    .bind(m.position)
-    .bind(&m.tags)
     .execute(&mut *conn)
     .await?;
     for (scheme, alias) in &m.aliases {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO measure_aliases (scheme, alias, measure_code) VALUES ($1, $2, $3)
              ON CONFLICT DO NOTHING",
+            scheme,
+            alias,
+            m.code
         )
-        .bind(scheme)
-        .bind(alias)
-        .bind(m.code)
         .execute(&mut *conn)
         .await?;
     }
@@ -86,15 +86,15 @@ pub async fn insert_region_group(
     area: &str,
     source: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
          VALUES ($1, $2, 'region', $3, $4)
          ON CONFLICT (slug) DO UPDATE SET source = EXCLUDED.source",
+        slug,
+        name,
+        area,
+        source
     )
-    .bind(slug)
-    .bind(name)
-    .bind(area)
-    .bind(source)
     .execute(conn)
     .await
     .map(drop)
@@ -106,12 +106,14 @@ pub async fn set_sub_region(
     ons_code: &str,
     sub_region: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE authorities SET sub_region = $2 WHERE ons_code = $1")
-        .bind(ons_code)
-        .bind(sub_region)
-        .execute(conn)
-        .await
-        .map(drop)
+    sqlx::query!(
+        "UPDATE authorities SET sub_region = $2 WHERE ons_code = $1",
+        ons_code,
+        sub_region
+    )
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 /// A target for every council, owned by `source` (`analyst`, `national`, `illustrative`).
@@ -124,16 +126,16 @@ pub async fn insert_target(
     source: &str,
     set_by: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO measure_targets (measure_code, target, amber_tolerance, tolerance_kind, source, set_by)
+    sqlx::query!(
+"INSERT INTO measure_targets (measure_code, target, amber_tolerance, tolerance_kind, source, set_by)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-    )
-    .bind(measure)
-    .bind(target)
-    .bind(amber_tolerance)
-    .bind(tolerance_kind)
-    .bind(source)
-    .bind(set_by)
+measure,
+target,
+amber_tolerance,
+tolerance_kind,
+source,
+set_by
+)
     .execute(conn)
     .await
     .map(drop)
@@ -141,9 +143,10 @@ pub async fn insert_target(
 
 /// Removes every target owned by `source`.
 pub async fn remove_targets(conn: &mut PgConnection, source: &str) -> sqlx::Result<u64> {
-    Ok(sqlx::query("DELETE FROM measure_targets WHERE source = $1")
-        .bind(source)
-        .execute(conn)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query!("DELETE FROM measure_targets WHERE source = $1", source)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }

@@ -52,15 +52,15 @@ pub async fn insert_published(
     body: &str,
     author: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO commentary (ons_code, domain_slug, period_code, revision, body, status, author)
+    sqlx::query!(
+"INSERT INTO commentary (ons_code, domain_slug, period_code, revision, body, status, author)
          VALUES ($1, $2, $3, 1, $4, 'published', $5) ON CONFLICT DO NOTHING",
-    )
-    .bind(ons_code)
-    .bind(domain)
-    .bind(period)
-    .bind(body)
-    .bind(author)
+ons_code,
+domain,
+period,
+body,
+author
+)
     .execute(conn)
     .await
     .map(drop)
@@ -68,11 +68,12 @@ pub async fn insert_published(
 
 /// Removes every revision written by `author`.
 pub async fn remove_by_author(conn: &mut PgConnection, author: &str) -> sqlx::Result<u64> {
-    Ok(sqlx::query("DELETE FROM commentary WHERE author = $1")
-        .bind(author)
-        .execute(conn)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query!("DELETE FROM commentary WHERE author = $1", author)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// One revision of a council's commentary on a domain.

@@ -2,38 +2,41 @@
 
 use sqlx::{PgConnection, PgPool};
 
-use crate::domain::Measure;
+use crate::domain::{Measure, Polarity, Unit};
 
-macro_rules! measure_select {
-    () => {
-        "SELECT m.code, m.display_code, m.title, m.definition, m.unit, \
-     m.unit_label, m.polarity, m.decimals, m.domain_slug, d.name AS domain_name, \
-     d.position AS domain_position, t.name AS teasc_section_name, t.position AS teasc_position, m.tier, m.measure_type, \
-     m.source, m.frequency, m.strategic_weight, m.tags \
-     FROM measures m JOIN domains d ON d.slug = m.domain_slug \
-     LEFT JOIN teasc_sections t ON t.slug = m.teasc_section"
+/// The catalogue's measures, with `$rest` (a `WHERE`, an `ORDER BY`) and its arguments: one
+/// statement, checked at compile time.
+macro_rules! measure_query {
+    ($rest:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            Measure,
+            r#"SELECT m.code, m.display_code, m.title, m.definition, m.unit AS "unit: Unit",
+                 m.unit_label, m.polarity AS "polarity: Polarity", m.decimals, m.domain_slug,
+                 d.name AS domain_name, d.position AS domain_position,
+                 t.name AS "teasc_section_name?", t.position AS "teasc_position?", m.tier,
+                 m.measure_type, m.source, m.frequency, m.strategic_weight, m.tags
+               FROM measures m JOIN domains d ON d.slug = m.domain_slug
+               LEFT JOIN teasc_sections t ON t.slug = m.teasc_section "# + $rest
+            $(, $arg)*
+        )
     };
 }
 
 /// Every measure, in domain order and then catalogue order.
 pub async fn catalogue(pool: &PgPool) -> sqlx::Result<Vec<Measure>> {
-    sqlx::query_as(concat!(
-        measure_select!(),
-        " ORDER BY d.position, m.position"
-    ))
-    .fetch_all(pool)
-    .await
+    measure_query!("ORDER BY d.position, m.position")
+        .fetch_all(pool)
+        .await
 }
 
 /// One measure by its normalised code or any alias (`1C2A`, `1C(2A)`, the 2023-24 `3D2A`).
 pub async fn by_code_or_alias(pool: &PgPool, code: &str) -> sqlx::Result<Option<Measure>> {
-    sqlx::query_as(concat!(
-        measure_select!(),
-        " WHERE m.code = $1 OR m.display_code = $1 \
-         OR m.code IN (SELECT measure_code FROM measure_aliases WHERE alias = $1) \
-         ORDER BY (m.code = $1) DESC, (m.display_code = $1) DESC LIMIT 1"
-    ))
-    .bind(code)
+    measure_query!(
+        "WHERE m.code = $1 OR m.display_code = $1
+           OR m.code IN (SELECT measure_code FROM measure_aliases WHERE alias = $1)
+         ORDER BY (m.code = $1) DESC, (m.display_code = $1) DESC LIMIT 1",
+        code
+    )
     .fetch_optional(pool)
     .await
 }
@@ -49,7 +52,7 @@ pub async fn insert_uncatalogued(
     title: &str,
     scheme: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO measures (code, display_code, title, definition, unit, unit_label, polarity,
              decimals, domain_slug, tier, measure_type, source, frequency, position, catalogued)
          SELECT $1,
@@ -60,20 +63,20 @@ pub async fn insert_uncatalogued(
                 'NHS Digital ASCOF open data (uncatalogued)', 'annual',
                 COALESCE((SELECT max(position) FROM measures), 0) + 1, false
          ON CONFLICT (code) DO NOTHING",
+        code,
+        published,
+        title
     )
-    .bind(code)
-    .bind(published)
-    .bind(title)
     .execute(&mut *conn)
     .await?;
     if let Ok(alias) = published.parse::<crate::domain::MeasureCode>() {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO measure_aliases (scheme, alias, measure_code) VALUES ($1, $2, $3)
              ON CONFLICT DO NOTHING",
+            scheme,
+            alias.as_str(),
+            code
         )
-        .bind(scheme)
-        .bind(alias.as_str())
-        .bind(code)
         .execute(&mut *conn)
         .await?;
     }
@@ -84,12 +87,19 @@ pub async fn insert_uncatalogued(
 #[derive(Debug, Clone, Default)]
 pub struct MeasureUpdate {
     pub title: Option<String>,
-    pub unit: Option<crate::domain::Unit>,
+    pub unit: Option<Unit>,
     pub unit_label: Option<String>,
     pub rate_multiplier: Option<i32>,
-    pub polarity: Option<crate::domain::Polarity>,
+    pub polarity: Option<Polarity>,
     pub decimals: Option<i16>,
     pub domain_slug: Option<String>,
+}
+
+/// A measure an analyst changed, and whether it is now catalogued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Updated {
+    pub code: String,
+    pub catalogued: bool,
 }
 
 /// Applies an analyst's changes to a measure; it counts as catalogued once it has a unit and a
@@ -99,9 +109,10 @@ pub async fn update(
     code: &str,
     change: &MeasureUpdate,
     by: &str,
-) -> sqlx::Result<Option<(String, bool)>> {
+) -> sqlx::Result<Option<Updated>> {
     let mut tx = pool.begin().await?;
-    let updated: Option<(String, bool)> = sqlx::query_as(
+    let updated = sqlx::query_as!(
+        Updated,
         "UPDATE measures SET title = COALESCE($2, title), unit = COALESCE($3, unit),
              unit_label = COALESCE($4, $3, unit_label),
              rate_multiplier = CASE WHEN COALESCE($3, unit) = 'rate'
@@ -111,28 +122,28 @@ pub async fn update(
              catalogued = COALESCE($3, unit) <> 'unknown'
          WHERE code = $1
          RETURNING code, catalogued",
+        code,
+        change.title,
+        change.unit as Option<Unit>,
+        change.unit_label,
+        change.rate_multiplier,
+        change.polarity as Option<Polarity>,
+        change.decimals,
+        change.domain_slug
     )
-    .bind(code)
-    .bind(&change.title)
-    .bind(change.unit.map(crate::domain::Unit::as_str))
-    .bind(&change.unit_label)
-    .bind(change.rate_multiplier)
-    .bind(change.polarity.map(crate::domain::Polarity::as_str))
-    .bind(change.decimals)
-    .bind(&change.domain_slug)
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some((code, catalogued)) = &updated {
+    if let Some(u) = &updated {
         super::audit::record(
             &mut tx,
             by,
             "measure.update",
-            &format!("measure {code}"),
+            &format!("measure {}", u.code),
             None,
             Some(serde_json::json!({
-                "title": change.title, "unit": change.unit.map(crate::domain::Unit::as_str),
-                "polarity": change.polarity.map(crate::domain::Polarity::as_str),
-                "decimals": change.decimals, "domain": change.domain_slug, "catalogued": catalogued,
+                "title": change.title, "unit": change.unit,
+                "polarity": change.polarity,
+                "decimals": change.decimals, "domain": change.domain_slug, "catalogued": u.catalogued,
             })),
         )
         .await?;

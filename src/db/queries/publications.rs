@@ -23,43 +23,42 @@ pub async fn publish(conn: &mut PgConnection, period: Period, by: &str) -> sqlx:
     super::submissions::ensure_periods(&mut *conn, &[period, period.financial_year()].into())
         .await?;
     let before = live(&mut *conn, period).await?;
-    sqlx::query(
-        "UPDATE publications SET ended_at = clock_timestamp(), ended_by = $2, ended_how = 'republished'
+    sqlx::query!(
+"UPDATE publications SET ended_at = clock_timestamp(), ended_by = $2, ended_how = 'republished'
          WHERE period_code = $1 AND ended_at IS NULL",
-    )
-    .bind(&code)
-    .bind(by)
+&code,
+by
+)
     .execute(&mut *conn)
     .await?;
-    let publication: i64 = sqlx::query_scalar(
+    let publication: i64 = sqlx::query_scalar!(
         "INSERT INTO publications (period_code, published_by) VALUES ($1, $2) RETURNING id",
+        &code,
+        by
     )
-    .bind(&code)
-    .bind(by)
     .fetch_one(&mut *conn)
     .await?;
-    let submissions = sqlx::query(
-        "INSERT INTO publication_submissions (publication_id, submission_id)
+    let submissions = sqlx::query!(
+"INSERT INTO publication_submissions (publication_id, submission_id)
          SELECT $1, s.id FROM shown_submissions s
          WHERE EXISTS (SELECT 1 FROM observations o WHERE o.submission_id = s.id AND o.period_code = $2)",
-    )
-    .bind(publication)
-    .bind(&code)
+publication,
+&code
+)
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    sqlx::query("SELECT record_publication_contents($1)")
-        .bind(publication)
+    sqlx::query!("SELECT record_publication_contents($1)", publication)
         .execute(&mut *conn)
         .await?;
-    let commentary = sqlx::query(
+    let commentary = sqlx::query!(
         "UPDATE commentary c SET status = 'published', publication_id = $1
          FROM (SELECT DISTINCT ON (ons_code, domain_slug) id, status FROM commentary
                WHERE period_code = $2 ORDER BY ons_code, domain_slug, revision DESC) latest
          WHERE c.id = latest.id AND latest.status = 'submitted'",
+        publication,
+        period.financial_year().to_string()
     )
-    .bind(publication)
-    .bind(period.financial_year().to_string())
     .execute(&mut *conn)
     .await?
     .rows_affected();
@@ -83,12 +82,12 @@ pub async fn publish(conn: &mut PgConnection, period: Period, by: &str) -> sqlx:
 /// Withdraws the live publication of `period`; false when it was not published.
 pub async fn withdraw(conn: &mut PgConnection, period: Period, by: &str) -> sqlx::Result<bool> {
     let code = period.to_string();
-    let ended: Option<DateTime<Utc>> = sqlx::query_scalar(
-        "UPDATE publications SET ended_at = clock_timestamp(), ended_by = $2, ended_how = 'withdrawn'
+    let ended: Option<DateTime<Utc>> = sqlx::query_scalar!(
+"UPDATE publications SET ended_at = clock_timestamp(), ended_by = $2, ended_how = 'withdrawn'
          WHERE period_code = $1 AND ended_at IS NULL RETURNING published_at",
-    )
-    .bind(&code)
-    .bind(by)
+&code,
+by
+)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(at) = ended {
@@ -107,10 +106,10 @@ pub async fn withdraw(conn: &mut PgConnection, period: Period, by: &str) -> sqlx
 
 /// When the live publication of `period` was made, if it is published.
 pub async fn live(db: impl PgExecutor<'_>, period: Period) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT published_at FROM publications WHERE period_code = $1 AND ended_at IS NULL",
+        period.to_string()
     )
-    .bind(period.to_string())
     .fetch_optional(db)
     .await
 }
@@ -149,11 +148,11 @@ pub async fn states(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PeriodState>> {
 
 /// Takes the submissions of a kind out of every publication (before they are removed).
 pub async fn forget_kind(conn: &mut PgConnection, kind: &str) -> sqlx::Result<u64> {
-    let forgotten = sqlx::query(
+    let forgotten = sqlx::query!(
         "DELETE FROM publication_submissions ps USING submissions s
          WHERE s.id = ps.submission_id AND s.kind = $1",
+        kind
     )
-    .bind(kind)
     .execute(&mut *conn)
     .await?
     .rows_affected();

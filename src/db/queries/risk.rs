@@ -48,16 +48,16 @@ pub async fn update_trigger(
     let Some(before) = before else {
         return Ok(false);
     };
-    sqlx::query(
-        "UPDATE triggers SET title = $2, source = $3, domains = $4, params = $5, version = version + 1,
+    sqlx::query!(
+"UPDATE triggers SET title = $2, source = $3, domains = $4, params = $5, version = version + 1,
              updated_by = $6, updated_at = now() WHERE id = $1",
-    )
-    .bind(id)
-    .bind(title)
-    .bind(source)
-    .bind(domains)
-    .bind(params)
-    .bind(by)
+id,
+title,
+source,
+domains,
+params,
+by
+)
     .execute(&mut *conn)
     .await?;
     audit::record(
@@ -231,26 +231,31 @@ pub async fn add_theme(
     by: &str,
 ) -> sqlx::Result<Option<i64>> {
     super::submissions::ensure_periods(&mut *conn, &[year].into()).await?;
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM themes WHERE year = $1")
-        .bind(year.to_string())
-        .fetch_one(&mut *conn)
-        .await?;
+    let count: i64 = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM themes WHERE year = $1"#,
+        year as Period
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     if count >= 2 {
         return Ok(None);
     }
-    let id: i64 =
-        sqlx::query_scalar("INSERT INTO themes (year, title) VALUES ($1, $2) RETURNING id")
-            .bind(year.to_string())
-            .bind(title)
-            .fetch_one(&mut *conn)
-            .await?;
+    let id: i64 = sqlx::query_scalar!(
+        "INSERT INTO themes (year, title) VALUES ($1, $2) RETURNING id",
+        year as Period,
+        title
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     for (criterion, key) in criteria {
-        sqlx::query("INSERT INTO theme_criteria (theme_id, title, key) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(criterion)
-            .bind(key)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "INSERT INTO theme_criteria (theme_id, title, key) VALUES ($1, $2, $3)",
+            id,
+            criterion,
+            key
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     audit::record(
         conn,
@@ -271,11 +276,13 @@ pub async fn self_assess(
     level: i16,
     by: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO self_assessments (criterion_id, ons_code, level, recorded_by) VALUES ($1, $2, $3, $4)")
-        .bind(criterion)
-        .bind(council)
-        .bind(level)
-        .bind(by)
+    sqlx::query!(
+"INSERT INTO self_assessments (criterion_id, ons_code, level, recorded_by) VALUES ($1, $2, $3, $4)",
+criterion,
+council,
+level,
+by
+)
         .execute(&mut *conn)
         .await?;
     audit::record(
@@ -432,11 +439,13 @@ pub async fn add_entry(
         _ => None,
     };
     if let Some(status) = status {
-        sqlx::query("UPDATE assessments SET status = $2 WHERE id = $1")
-            .bind(a.id)
-            .bind(status)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "UPDATE assessments SET status = $2 WHERE id = $1",
+            a.id,
+            status
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     audit::record(
         conn,
@@ -485,16 +494,16 @@ pub async fn clear_query(
     note: &str,
     by: &str,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "INSERT INTO query_clearances (ons_code, measure_code, period_code, rule, note, cleared_by)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        council,
+        measure,
+        period.to_string(),
+        rule,
+        note,
+        by
     )
-    .bind(council)
-    .bind(measure)
-    .bind(period.to_string())
-    .bind(rule)
-    .bind(note)
-    .bind(by)
     .execute(&mut *conn)
     .await?
     .rows_affected()
@@ -561,12 +570,12 @@ pub async fn update_scoring(
     .fetch_one(&mut *conn)
     .await?;
     let params = serde_json::to_value(scoring).map_err(|e| sqlx::Error::Encode(e.into()))?;
-    let version: i32 = sqlx::query_scalar(
+    let version: i32 = sqlx::query_scalar!(
         "UPDATE risk_scoring SET params = $1, version = version + 1, updated_by = $2,
              updated_at = now() RETURNING version",
+        &params,
+        by
     )
-    .bind(&params)
-    .bind(by)
     .fetch_one(&mut *conn)
     .await?;
     audit::record(

@@ -11,12 +11,12 @@ pub async fn create(
     data: &Value,
     expires_at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        id,
+        data,
+        expires_at
     )
-    .bind(id)
-    .bind(data)
-    .bind(expires_at)
     .execute(db)
     .await?;
     Ok(inserted.rows_affected() == 1)
@@ -28,13 +28,13 @@ pub async fn save(
     data: &Value,
     expires_at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
          ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        id,
+        data,
+        expires_at
     )
-    .bind(id)
-    .bind(data)
-    .bind(expires_at)
     .execute(db)
     .await
     .map(drop)
@@ -52,8 +52,7 @@ pub async fn load(
 }
 
 pub async fn delete(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id = $1")
-        .bind(id)
+    sqlx::query!("DELETE FROM sessions WHERE id = $1", id)
         .execute(db)
         .await
         .map(drop)
@@ -61,7 +60,7 @@ pub async fn delete(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<()> {
 
 pub async fn delete_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
     Ok(
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= now()")
+        sqlx::query!("DELETE FROM sessions WHERE expires_at <= now()")
             .execute(db)
             .await?
             .rows_affected(),
@@ -70,11 +69,11 @@ pub async fn delete_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
 
 /// Ends every session of a user (after a reset, a password change or a disable).
 pub async fn end_all_of(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<u64> {
-    Ok(
-        sqlx::query("DELETE FROM sessions WHERE (data -> 'account' ->> 'id')::bigint = $1")
-            .bind(user_id)
-            .execute(db)
-            .await?
-            .rows_affected(),
+    Ok(sqlx::query!(
+        "DELETE FROM sessions WHERE (data -> 'account' ->> 'id')::bigint = $1",
+        user_id
     )
+    .execute(db)
+    .await?
+    .rows_affected())
 }

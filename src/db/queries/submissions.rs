@@ -46,10 +46,12 @@ pub async fn record(
     submission: &NewSubmission<'_>,
     rows: &[NewObservation],
 ) -> sqlx::Result<RecordOutcome> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .bind(submission.scope)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+        submission.scope
+    )
+    .execute(&mut *conn)
+    .await?;
     let same: Option<(i64, i32)> = sqlx::query_as(
         "SELECT id, revision FROM submissions WHERE scope = $1 AND status = 'current' AND sha256 = $2",
     )
@@ -67,28 +69,28 @@ pub async fn record(
     .fetch_optional(&mut *conn)
     .await?;
     let revision = previous.map_or(1, |(_, r)| r + 1);
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "INSERT INTO submissions
              (kind, scope, revision, source_filename, sha256, submitted_by, row_count, report)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        submission.kind,
+        submission.scope,
+        revision,
+        submission.source_filename,
+        submission.sha256,
+        submission.submitted_by,
+        i32::try_from(rows.len()).unwrap_or(i32::MAX),
+        &submission.report
     )
-    .bind(submission.kind)
-    .bind(submission.scope)
-    .bind(revision)
-    .bind(submission.source_filename)
-    .bind(submission.sha256)
-    .bind(submission.submitted_by)
-    .bind(i32::try_from(rows.len()).unwrap_or(i32::MAX))
-    .bind(&submission.report)
     .fetch_one(&mut *conn)
     .await?;
     if previous.is_some() {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE submissions SET status = 'superseded', superseded_by = $2
              WHERE scope = $1 AND status = 'current' AND id <> $2",
+            submission.scope,
+            id
         )
-        .bind(submission.scope)
-        .bind(id)
         .execute(&mut *conn)
         .await?;
     }
@@ -116,17 +118,17 @@ pub async fn ensure_periods(
     let keys: Vec<i32> = periods.iter().map(|p| p.sort_key()).collect();
     let starts: Vec<chrono::NaiveDate> = periods.iter().map(|p| p.starts_on()).collect();
     let ends: Vec<chrono::NaiveDate> = periods.iter().map(|p| p.ends_on()).collect();
-    sqlx::query(
-        "INSERT INTO periods (code, year_start, quarter, sort_key, starts_on, ends_on)
+    sqlx::query!(
+"INSERT INTO periods (code, year_start, quarter, sort_key, starts_on, ends_on)
          SELECT * FROM UNNEST($1::text[], $2::smallint[], $3::smallint[], $4::int[], $5::date[], $6::date[])
          ON CONFLICT (code) DO NOTHING",
-    )
-    .bind(codes)
-    .bind(years)
-    .bind(quarters)
-    .bind(keys)
-    .bind(starts)
-    .bind(ends)
+&codes[..],
+&years[..],
+&quarters[..] as &[Option<i16>],
+&keys[..],
+&starts[..],
+&ends[..]
+)
     .execute(conn)
     .await?;
     Ok(())
@@ -143,28 +145,28 @@ async fn insert_observations(
         let number = |f: fn(&NewObservation) -> Option<Decimal>| -> Vec<Option<Decimal>> {
             chunk.iter().map(f).collect()
         };
-        let periods: Vec<String> = chunk.iter().map(|r| r.period.to_string()).collect();
+        let periods: Vec<Period> = chunk.iter().map(|r| r.period).collect();
         let notes: Vec<Option<&str>> = chunk.iter().map(|r| r.note.as_deref()).collect();
-        sqlx::query(
-            "INSERT INTO observations
+        sqlx::query!(
+"INSERT INTO observations
                  (submission_id, area_code, measure_code, period_code, disaggregation,
                   value, numerator, denominator, margin_of_error, status, note, base)
              SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[],
                   $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::text[], $11::text[],
                   $12::numeric[])",
-        )
-        .bind(submission_id)
-        .bind(text(|r| &r.area_code))
-        .bind(text(|r| &r.measure_code))
-        .bind(periods)
-        .bind(text(|r| &r.disaggregation))
-        .bind(number(|r| r.value))
-        .bind(number(|r| r.numerator))
-        .bind(number(|r| r.denominator))
-        .bind(number(|r| r.margin_of_error))
-        .bind(text(|r| r.status.as_str()))
-        .bind(notes)
-        .bind(number(|r| r.base))
+submission_id,
+&text(|r| &r.area_code)[..] as &[&str],
+&text(|r| &r.measure_code)[..] as &[&str],
+&periods[..] as &[Period],
+&text(|r| &r.disaggregation)[..] as &[&str],
+&number(|r| r.value)[..] as &[Option<Decimal>],
+&number(|r| r.numerator)[..] as &[Option<Decimal>],
+&number(|r| r.denominator)[..] as &[Option<Decimal>],
+&number(|r| r.margin_of_error)[..] as &[Option<Decimal>],
+&text(|r| r.status.as_str())[..] as &[&str],
+&notes[..] as &[Option<&str>],
+&number(|r| r.base)[..] as &[Option<Decimal>]
+)
         .execute(&mut *conn)
         .await?;
     }
@@ -183,20 +185,20 @@ pub async fn record_warnings(
     let text = |f: fn(&NewObservation) -> &str| -> Vec<&str> {
         warned.iter().map(|(o, _)| f(o)).collect()
     };
-    let periods: Vec<String> = warned.iter().map(|(o, _)| o.period.to_string()).collect();
+    let periods: Vec<Period> = warned.iter().map(|(o, _)| o.period).collect();
     let warnings: Vec<&str> = warned.iter().map(|(_, w)| *w).collect();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO value_warnings
              (submission_id, area_code, measure_code, period_code, disaggregation, warning)
          SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
          ON CONFLICT DO NOTHING",
+        submission_id,
+        &text(|o| &o.area_code)[..] as &[&str],
+        &text(|o| &o.measure_code)[..] as &[&str],
+        &periods[..] as &[Period],
+        &text(|o| &o.disaggregation)[..] as &[&str],
+        &warnings[..] as &[&str]
     )
-    .bind(submission_id)
-    .bind(text(|o| &o.area_code))
-    .bind(text(|o| &o.measure_code))
-    .bind(periods)
-    .bind(text(|o| &o.disaggregation))
-    .bind(warnings)
     .execute(conn)
     .await?;
     Ok(())
@@ -238,7 +240,7 @@ pub async fn get(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<Option<Listed>> {
 
 /// True when no submission has ever been stored.
 pub async fn none_yet(pool: &sqlx::PgPool) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM submissions)")
+    sqlx::query_scalar!(r#"SELECT NOT EXISTS (SELECT 1 FROM submissions) AS "none!""#)
         .fetch_one(pool)
         .await
 }
@@ -248,15 +250,14 @@ pub async fn remove_kind(
     conn: &mut PgConnection,
     kind: crate::domain::Provenance,
 ) -> sqlx::Result<(u64, u64)> {
-    let values = sqlx::query(
-        "DELETE FROM observations WHERE submission_id IN (SELECT id FROM submissions WHERE kind = $1)",
-    )
-    .bind(kind.as_str())
+    let values = sqlx::query!(
+"DELETE FROM observations WHERE submission_id IN (SELECT id FROM submissions WHERE kind = $1)",
+kind.as_str()
+)
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    let submissions = sqlx::query("DELETE FROM submissions WHERE kind = $1")
-        .bind(kind.as_str())
+    let submissions = sqlx::query!("DELETE FROM submissions WHERE kind = $1", kind.as_str())
         .execute(&mut *conn)
         .await?
         .rows_affected();

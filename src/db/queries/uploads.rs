@@ -48,19 +48,19 @@ pub struct NewUpload<'a> {
 /// Keeps an upload, and writes its audit entry in the same transaction: a council's return
 /// (`return.upload`) or a file the analyst staged (`upload.stage`).
 pub async fn insert(conn: &mut PgConnection, u: &NewUpload<'_>) -> sqlx::Result<i64> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO uploads (filename, bytes, sha256, ons_code, period_code, uploaded_by, report, errors, warnings)
+    let id: i64 = sqlx::query_scalar!(
+"INSERT INTO uploads (filename, bytes, sha256, ons_code, period_code, uploaded_by, report, errors, warnings)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(u.filename)
-    .bind(u.bytes)
-    .bind(u.sha256)
-    .bind(u.ons_code)
-    .bind(&u.period)
-    .bind(u.uploaded_by)
-    .bind(&u.report)
-    .bind(i32::try_from(u.errors).unwrap_or(i32::MAX))
-    .bind(i32::try_from(u.warnings).unwrap_or(i32::MAX))
+u.filename,
+u.bytes,
+u.sha256,
+u.ons_code,
+u.period.as_deref(),
+u.uploaded_by,
+&u.report,
+i32::try_from(u.errors).unwrap_or(i32::MAX),
+i32::try_from(u.warnings).unwrap_or(i32::MAX)
+)
     .fetch_one(&mut *conn)
     .await?;
     let (action, object) = match u.ons_code {
@@ -144,21 +144,21 @@ pub async fn decide(
     reason: Option<&str>,
     submission_id: Option<i64>,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
-        "UPDATE uploads SET status = $3,
+    let updated = sqlx::query!(
+"UPDATE uploads SET status = $3,
              submitted_at = CASE WHEN $3 = 'submitted' THEN now() ELSE submitted_at END,
              reviewed_by = CASE WHEN $3 IN ('accepted', 'sent_back') THEN $4 ELSE reviewed_by END,
              reviewed_at = CASE WHEN $3 IN ('accepted', 'sent_back') THEN now() ELSE reviewed_at END,
              reason = coalesce($5, reason),
              submission_id = coalesce($6, submission_id)
          WHERE id = $1 AND status = $2",
-    )
-    .bind(id)
-    .bind(from)
-    .bind(to)
-    .bind(by)
-    .bind(reason)
-    .bind(submission_id)
+id,
+from,
+to,
+by,
+reason,
+submission_id
+)
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
@@ -179,13 +179,13 @@ pub async fn open_round(
     due_on: NaiveDate,
     by: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO rounds (period_code, due_on, opened_by) VALUES ($1, $2, $3)
          ON CONFLICT (period_code) DO UPDATE SET due_on = excluded.due_on",
+        period,
+        due_on,
+        by
     )
-    .bind(period)
-    .bind(due_on)
-    .bind(by)
     .execute(conn)
     .await
     .map(drop)

@@ -85,22 +85,24 @@ pub async fn insert(
 }
 
 pub async fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(id)
-        .bind(hash)
-        .execute(conn)
-        .await
-        .map(drop)
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2 WHERE id = $1",
+        id,
+        hash
+    )
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 /// Disables a user (they can no longer sign in; their sessions end) or enables them again.
 pub async fn set_disabled(conn: &mut PgConnection, id: i64, disabled: bool) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
          WHERE id = $1",
+        id,
+        disabled
     )
-    .bind(id)
-    .bind(disabled)
     .execute(conn)
     .await
     .map(drop)
@@ -113,23 +115,25 @@ pub async fn insert_link(
     token_sha256: &str,
     expires_at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO sign_in_links (token_sha256, user_id, expires_at) VALUES ($1, $2, $3)")
-        .bind(token_sha256)
-        .bind(user_id)
-        .bind(expires_at)
-        .execute(conn)
-        .await
-        .map(drop)
+    sqlx::query!(
+        "INSERT INTO sign_in_links (token_sha256, user_id, expires_at) VALUES ($1, $2, $3)",
+        token_sha256,
+        user_id,
+        expires_at
+    )
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 /// Uses a sign-in link once: the user it was for, if it is unused and unexpired.
 pub async fn use_link(conn: &mut PgConnection, token_sha256: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "UPDATE sign_in_links SET used_at = now()
          WHERE token_sha256 = $1 AND used_at IS NULL AND expires_at > now()
          RETURNING user_id",
+        token_sha256
     )
-    .bind(token_sha256)
     .fetch_optional(conn)
     .await
 }
@@ -147,17 +151,19 @@ pub async fn count_attempt(
 ) -> sqlx::Result<Option<i64>> {
     // Always the account's lock first, then the address's: no two attempts wait on each other
     // in a circle.
-    sqlx::query(
+    sqlx::query!(
         "SELECT pg_advisory_xact_lock(hashtextextended('sign-in account ' || lower($1), 0))",
+        email.trim()
     )
-    .bind(email.trim())
     .execute(&mut *conn)
     .await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('sign-in address ' || $1, 0))")
-        .bind(address)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query_scalar(
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('sign-in address ' || $1, 0))",
+        address
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query_scalar!(
         "INSERT INTO sign_in_failures (email, address)
          SELECT lower($1), $2
          FROM (SELECT count(*) FILTER (WHERE email = lower($1)) AS account,
@@ -167,20 +173,19 @@ pub async fn count_attempt(
                  AND (email = lower($1) OR address = $2)) recent
          WHERE recent.account < $4 AND recent.address < $5
          RETURNING id",
+        email.trim(),
+        address,
+        minutes,
+        per_account,
+        per_address
     )
-    .bind(email.trim())
-    .bind(address)
-    .bind(minutes)
-    .bind(per_account)
-    .bind(per_address)
     .fetch_optional(&mut *conn)
     .await
 }
 
 /// Forgets an attempt that succeeded (or was never checked).
 pub async fn forget_attempt(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
-        .bind(id)
+    sqlx::query!("DELETE FROM sign_in_failures WHERE id = $1", id)
         .execute(db)
         .await
         .map(drop)
@@ -188,7 +193,7 @@ pub async fn forget_attempt(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()
 
 /// Takes the lock every change to an admin's standing waits on.
 pub async fn lock_admins(conn: &mut PgConnection) -> sqlx::Result<()> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('admins', 0))")
+    sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended('admins', 0))")
         .execute(conn)
         .await
         .map(drop)
@@ -196,15 +201,17 @@ pub async fn lock_admins(conn: &mut PgConnection) -> sqlx::Result<()> {
 
 /// Admins who can sign in.
 pub async fn active_admins(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL")
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM users WHERE role = 'admin' AND disabled_at IS NULL"#
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// Forgets failed sign-ins older than a day (throttling looks at minutes).
 pub async fn forget_old_failures(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
     Ok(
-        sqlx::query("DELETE FROM sign_in_failures WHERE at < now() - interval '1 day'")
+        sqlx::query!("DELETE FROM sign_in_failures WHERE at < now() - interval '1 day'")
             .execute(db)
             .await?
             .rows_affected(),

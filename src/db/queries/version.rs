@@ -4,7 +4,7 @@
 use sqlx::PgPool;
 
 pub async fn current(pool: &PgPool) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT version FROM data_version")
+    sqlx::query_scalar!("SELECT version FROM data_version")
         .fetch_one(pool)
         .await
 }
@@ -13,7 +13,7 @@ pub async fn current(pool: &PgPool) -> sqlx::Result<i64> {
 /// catalogue, the reference, published commentary, and anything while the illustrative set is
 /// on show, since the first real file hides it).
 pub async fn published(pool: &PgPool) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT published FROM data_version")
+    sqlx::query_scalar!("SELECT published FROM data_version")
         .fetch_one(pool)
         .await
 }
@@ -30,11 +30,10 @@ pub async fn listen(pool: &PgPool) -> sqlx::Result<sqlx::postgres::PgListener> {
 
 /// Starts a new data version by hand (after a restore, which brings back an old counter).
 pub async fn bump(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
-    sqlx::query("UPDATE data_version SET version = version + 1, published = published + 1")
+    sqlx::query!("UPDATE data_version SET version = version + 1, published = published + 1")
         .execute(&mut *conn)
         .await?;
-    sqlx::query("SELECT pg_notify($1, '')")
-        .bind(CHANNEL)
+    sqlx::query!("SELECT pg_notify($1, '')", CHANNEL)
         .execute(conn)
         .await
         .map(drop)
