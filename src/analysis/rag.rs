@@ -34,7 +34,9 @@ pub enum RagRule {
 }
 
 /// Who set a target: the RAG names it, and illustrative targets rate only illustrative values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetOwner {
     /// Set by the region's analyst.
@@ -45,14 +47,16 @@ pub enum TargetOwner {
     Illustrative,
 }
 
+crate::domain::column::serde_text!(TargetOwner);
+
 impl TargetOwner {
-    pub fn from_db(s: &str) -> Option<TargetOwner> {
-        Some(match s {
-            "analyst" => TargetOwner::Analyst,
-            "national" => TargetOwner::National,
-            "illustrative" => TargetOwner::Illustrative,
-            _ => return None,
-        })
+    /// The owner as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetOwner::Analyst => "analyst",
+            TargetOwner::National => "national",
+            TargetOwner::Illustrative => "illustrative",
+        }
     }
 
     /// "the analyst's target", for a RAG's wording.

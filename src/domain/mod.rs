@@ -2,7 +2,7 @@
 
 pub mod account;
 mod codes;
-mod column;
+pub(crate) mod column;
 pub mod known;
 mod period;
 pub mod reference;
@@ -145,7 +145,7 @@ mod tests {
 }
 
 /// A council, as the scorecard shows it.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Authority {
     pub ons_code: String,
     pub name: String,
@@ -177,7 +177,7 @@ impl Authority {
 }
 
 /// A measure of the catalogue, with the names of its domain and TEASC section.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Measure {
     pub code: String,
     pub display_code: String,

@@ -72,12 +72,11 @@ pub async fn analyse(
         .collect();
     let mut history: HashMap<(String, String), Series> = HashMap::new();
     for period in periods {
-        for (area, measure, code, value) in
-            observations::series_before(pool, period, &areas, &measures).await?
-        {
-            if let Ok(p) = code.parse::<Period>() {
-                history.entry((area, measure)).or_default().push((p, value));
-            }
+        for e in observations::series_before(pool, period, &areas, &measures).await? {
+            history
+                .entry((e.area, e.measure))
+                .or_default()
+                .push((e.period, e.value));
         }
     }
     warn_changes(&mut contents, &history);
@@ -129,7 +128,12 @@ pub async fn reanalyse(
     upload: i64,
     limits: super::decode::Limits,
 ) -> sqlx::Result<Option<Analysis>> {
-    let Some((filename, bytes, period)) = uploads::file(pool, upload).await? else {
+    let Some(uploads::File {
+        filename,
+        bytes,
+        period_code: period,
+    }) = uploads::file(pool, upload).await?
+    else {
         return Ok(None);
     };
     let options = Options {

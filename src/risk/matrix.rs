@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::domain::Measure;
 use crate::risk::concerns::{Concern, Grade};
-use crate::risk::records::{Intelligence, Trigger};
+use crate::risk::records::{AssessmentStatus, Intelligence, Judgement, Trigger};
 use crate::risk::support;
 use crate::risk::triggers::Evaluation;
 
@@ -86,10 +86,10 @@ pub struct MatrixInputs<'a> {
     pub defs: &'a [Trigger],
     pub catalogue: &'a [Measure],
     pub intelligence: &'a [Intelligence],
-    /// (council, assessment status, domain, level).
-    pub judgements: &'a [(String, String, String, String)],
-    /// (council, status) of each assessment of the year, judged or not.
-    pub assessments: &'a [(String, String)],
+    /// The current judgement of each council and domain.
+    pub judgements: &'a [Judgement],
+    /// Each assessment of the year, judged or not.
+    pub assessments: &'a [AssessmentStatus],
     pub concerns: &'a [Concern],
     pub scores: &'a HashMap<String, f64>,
     /// Open queries per council.
@@ -179,13 +179,13 @@ pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
             let status = m
                 .assessments
                 .iter()
-                .find(|(council, _)| council == code)
-                .map_or_else(|| "No assessment".to_string(), |(_, s)| s.clone());
-            for (council, _, domain, level) in m.judgements {
-                if council == code
-                    && let Some(i) = at(domain)
+                .find(|a| a.council == *code)
+                .map_or_else(|| "No assessment".to_string(), |a| a.status.clone());
+            for j in m.judgements {
+                if j.council == *code
+                    && let Some(i) = at(&j.domain)
                 {
-                    cells[i].judgement = Some(level.clone());
+                    cells[i].judgement = Some(j.level.clone());
                 }
             }
             let (now, before) = (fired(m.now, code), fired(m.before, code));
@@ -307,7 +307,10 @@ mod tests {
             }],
             intelligence: &intelligence,
             judgements: &[],
-            assessments: &[("A".to_string(), "shared".to_string())],
+            assessments: &[AssessmentStatus {
+                council: "A".to_string(),
+                status: "shared".to_string(),
+            }],
             concerns: &concerns,
             scores: &scores,
             queries: &HashMap::from([("C".to_string(), 2)]),

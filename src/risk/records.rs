@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A trigger of Table 2, as the analyst keeps it.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Trigger {
     pub id: String,
     pub heading: String,
@@ -30,7 +30,7 @@ impl Trigger {
 }
 
 /// An intelligence item.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Intelligence {
     pub id: i64,
     pub ons_code: String,
@@ -43,4 +43,20 @@ pub struct Intelligence {
     pub severity: String,
     pub visibility: String,
     pub recorded_by: String,
+}
+
+/// A council's current judgement of one domain in the year's assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    pub council: String,
+    pub domain: String,
+    /// `low`, `some` or `significant`.
+    pub level: String,
+}
+
+/// A council's assessment of the year and its status (`draft`, `shared`, `discussed`, `final`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentStatus {
+    pub council: String,
+    pub status: String,
 }

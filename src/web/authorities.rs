@@ -371,14 +371,19 @@ impl CouncilRow {
         let revised = council
             .superseded
             .iter()
-            .find(|(code, p, old, _, _)| {
-                *code == m.code && *p == period_code && *old != current.and_then(|v| v.value)
+            .find(|r| {
+                r.measure == m.code
+                    && r.period == a.period
+                    && r.value != current.and_then(|v| v.value)
             })
-            .map(|(_, _, old, revision, on)| {
-                let was = old.map_or_else(|| "no value".to_string(), |v| m.format(v));
+            .map(|r| {
+                let was = r
+                    .value
+                    .map_or_else(|| "no value".to_string(), |v| m.format(v));
                 format!(
-                    "Revised on {}: was {was} (revision {revision})",
-                    on.format("%-d %B %Y")
+                    "Revised on {}: was {was} (revision {})",
+                    r.replaced_at.format("%-d %B %Y"),
+                    r.revision
                 )
             });
         Some(CouncilRow {
@@ -474,13 +479,13 @@ mod tests {
         let on = chrono::DateTime::parse_from_rfc3339("2026-11-30T09:00:00Z")
             .unwrap()
             .to_utc();
-        let superseded = [(
-            "M1".to_string(),
-            "2022-23".to_string(),
-            Some(Decimal::new(598, 1)),
-            1,
-            on,
-        )];
+        let superseded = [Superseded {
+            measure: "M1".to_string(),
+            period: "2022-23".parse().unwrap(),
+            value: Some(Decimal::new(598, 1)),
+            revision: 1,
+            replaced_at: on,
+        }];
         let row = row(&inputs(Some(target), true), &superseded).unwrap();
         assert_eq!(row.rag, Rag::Red, "60.0 is more than 2 below 65");
         assert_eq!(row.rag_rule, "against the region's target of 65.0%");

@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
 #[template(path = "domains/index.html")]
 struct IndexPage {
     layout: Layout,
-    domains: Vec<(String, String, String)>,
+    domains: Vec<crate::db::queries::domains::Domain>,
 }
 
 /// `GET /domains`: the six risk domains, each with what it covers.
@@ -61,9 +61,10 @@ async fn show(
     Params(query): Params<AnalysisQuery>,
 ) -> Result<DomainPage, AppError> {
     let view = visitor.viewer.data_view();
-    let (name, summary) = crate::db::queries::domains::by_slug(&state.pool, &slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("a domain called {slug}")))?;
+    let crate::db::queries::domains::Domain { name, summary, .. } =
+        crate::db::queries::domains::by_slug(&state.pool, &slug)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("a domain called {slug}")))?;
     let (comparator, level) = query.choices()?;
     let (period, periods) = choose_period(&state.pool, view, &query.period_query()).await?;
     let catalogue = measures::catalogue(&state.pool).await?;

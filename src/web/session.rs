@@ -90,9 +90,10 @@ impl SessionStore for PgStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let Some((data, expires_at)) = sessions::load(&self.pool, &id.to_string())
-            .await
-            .map_err(backend)?
+        let Some(sessions::Stored { data, expires_at }) =
+            sessions::load(&self.pool, &id.to_string())
+                .await
+                .map_err(backend)?
         else {
             return Ok(None);
         };

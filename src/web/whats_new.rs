@@ -76,9 +76,9 @@ struct ShowPage {
     by: String,
     period: String,
     first: bool,
-    new_measures: Vec<(String, String, String)>,
+    new_measures: Vec<publications::NewMeasure>,
     revised: Vec<RevisedRow>,
-    commentary: Vec<(String, String, String, String)>,
+    commentary: Vec<publications::NewCommentary>,
 }
 
 /// Revised values in each measure's own format. Pure.

@@ -16,7 +16,6 @@ use crate::domain::{Period, Polarity, Provenance, Unit};
 /// How many years of values before the period are loaded (enough for five-point trends).
 const YEARS_OF_HISTORY: i32 = 5;
 
-#[derive(sqlx::FromRow)]
 struct SpecRow {
     code: String,
     unit: Unit,
@@ -27,11 +26,10 @@ struct SpecRow {
     tolerance_kind: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
 struct ValueRow {
     measure_code: String,
     area_code: String,
-    period_code: String,
+    period_code: Period,
     value: Option<rust_decimal::Decimal>,
     numerator: Option<rust_decimal::Decimal>,
     denominator: Option<rust_decimal::Decimal>,
@@ -40,7 +38,6 @@ struct ValueRow {
     provenance: Provenance,
 }
 
-#[derive(sqlx::FromRow)]
 struct TargetRow {
     measure_code: String,
     ons_code: Option<String>,
@@ -50,7 +47,6 @@ struct TargetRow {
     source: String,
 }
 
-#[derive(sqlx::FromRow)]
 struct MemberRow {
     slug: String,
     kind: String,
@@ -67,25 +63,32 @@ pub async fn inputs(
     as_at: Period,
     region: &str,
 ) -> sqlx::Result<Inputs> {
-    let specs: Vec<SpecRow> = sqlx::query_as(
-        "SELECT m.code, m.unit, m.polarity, m.decimals, m.rate_multiplier, m.amber_tolerance, m.tolerance_kind
-         FROM measures m JOIN domains d ON d.slug = m.domain_slug ORDER BY d.position, m.position",
+    let specs = sqlx::query_as!(
+        SpecRow,
+        r#"SELECT m.code, m.unit AS "unit: Unit", m.polarity AS "polarity: Polarity", m.decimals,
+                  m.rate_multiplier, m.amber_tolerance, m.tolerance_kind
+           FROM measures m JOIN domains d ON d.slug = m.domain_slug ORDER BY d.position, m.position"#
     )
     .fetch_all(pool)
     .await?;
-    let values: Vec<ValueRow> = sqlx::query_as(in_view!(
+    let values = query_as_in_view!(
         view,
-        "SELECT o.measure_code, o.area_code, o.period_code, o.value, o.numerator, o.denominator, o.margin_of_error, o.base, o.provenance FROM ",
-        "current_observations",
-        "published_observations",
-        " o JOIN periods p ON p.code = o.period_code
-         WHERE p.sort_key <= $1 AND p.year_start >= $2 AND o.disaggregation = 'Total'"
-    ))
-    .bind(as_at.sort_key())
-    .bind((as_at.year_start() - YEARS_OF_HISTORY) as i16)
-    .fetch_all(pool)
-    .await?;
-    let members: Vec<MemberRow> = sqlx::query_as(
+        ValueRow,
+        [
+            r#"SELECT o.measure_code AS "measure_code!", o.area_code AS "area_code!",
+                   o.period_code AS "period_code!: Period", o.value, o.numerator, o.denominator,
+                   o.margin_of_error, o.base, o.provenance AS "provenance!: Provenance" FROM "#,
+            "current_observations",
+            "published_observations",
+            " o JOIN periods p ON p.code = o.period_code
+             WHERE p.sort_key <= $1 AND p.year_start >= $2 AND o.disaggregation = 'Total'"
+        ],
+        as_at.sort_key(),
+        (as_at.year_start() - YEARS_OF_HISTORY) as i16;
+        .fetch_all(pool).await?
+    );
+    let members = sqlx::query_as!(
+        MemberRow,
         "SELECT g.slug, g.kind, g.benchmark_area, g.owner_ons_code, m.ons_code
          FROM comparator_groups g
          JOIN comparator_group_members m ON m.group_slug = g.slug
@@ -93,20 +96,21 @@ pub async fn inputs(
          WHERE (m.valid_from IS NULL OR m.valid_from <= $2) AND (m.valid_to IS NULL OR m.valid_to >= $1)
            AND (a.valid_from IS NULL OR a.valid_from <= $2) AND (a.valid_to IS NULL OR a.valid_to >= $1)
          ORDER BY g.slug, a.name",
+        as_at.starts_on(),
+        as_at.ends_on()
     )
-    .bind(as_at.starts_on())
-    .bind(as_at.ends_on())
     .fetch_all(pool)
     .await?;
     // The most specific target first: one council's before all councils', one period's before
     // every period's, the analyst's before a national one before an illustrative one.
-    let targets: Vec<TargetRow> = sqlx::query_as(
+    let targets = sqlx::query_as!(
+        TargetRow,
         "SELECT measure_code, ons_code, target, amber_tolerance, tolerance_kind, source
          FROM measure_targets WHERE period_code IS NULL OR period_code = $1
          ORDER BY measure_code, ons_code NULLS LAST, period_code NULLS LAST,
                   CASE source WHEN 'analyst' THEN 1 WHEN 'national' THEN 2 ELSE 3 END",
+        as_at as Period
     )
-    .bind(as_at.to_string())
     .fetch_all(pool)
     .await?;
     Ok(assemble(specs, values, members, targets, region))
@@ -130,7 +134,7 @@ fn targets_of(
     let mut all = HashMap::new();
     let mut one = HashMap::new();
     for r in rows {
-        let Some(owner) = TargetOwner::from_db(&r.source) else {
+        let Ok(owner) = r.source.parse::<TargetOwner>() else {
             continue;
         };
         if owner == TargetOwner::Illustrative && !illustrative {
@@ -188,21 +192,19 @@ fn assemble(
         .collect();
     let values = values
         .into_iter()
-        .filter_map(|r| {
-            Some(Stored {
-                period: r.period_code.parse().ok()?,
-                measure: r.measure_code,
-                area: r.area_code,
-                value: Value {
-                    value: r.value,
-                    numerator: r.numerator,
-                    denominator: r.denominator,
-                    margin_of_error: r.margin_of_error,
-                    base: r.base,
-                    provenance: Some(r.provenance),
-                }
-                .usable(),
-            })
+        .map(|r| Stored {
+            period: r.period_code,
+            measure: r.measure_code,
+            area: r.area_code,
+            value: Value {
+                value: r.value,
+                numerator: r.numerator,
+                denominator: r.denominator,
+                margin_of_error: r.margin_of_error,
+                base: r.base,
+                provenance: Some(r.provenance),
+            }
+            .usable(),
         })
         .collect();
     let mut groups = Groups::default();

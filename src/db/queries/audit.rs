@@ -26,7 +26,7 @@ pub async fn record(
     .map(drop)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub id: i64,
     pub at: DateTime<Utc>,
@@ -44,14 +44,15 @@ pub async fn list(
     action: Option<&str>,
     limit: i64,
 ) -> sqlx::Result<Vec<Entry>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Entry,
         "SELECT id, at, actor, action, object, before, after FROM audit_log
          WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)
          ORDER BY id DESC LIMIT $3",
+        actor,
+        action,
+        limit
     )
-    .bind(actor)
-    .bind(action)
-    .bind(limit)
     .fetch_all(db)
     .await
 }

@@ -6,7 +6,7 @@ use sqlx::{PgConnection, PgPool};
 use crate::domain::Period;
 use crate::domain::account::DataView;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Commentary {
     pub ons_code: String,
     pub council: String,
@@ -25,22 +25,24 @@ pub async fn published(
     council: Option<&str>,
 ) -> sqlx::Result<Vec<Commentary>> {
     // The published view holds published revisions only; the internal one every status.
-    let sql = in_view!(
+    query_as_in_view!(
         view,
-        "SELECT DISTINCT ON (c.ons_code, c.domain_slug) c.ons_code, a.name AS council, c.domain_slug, c.body FROM ",
-        "shown_commentary",
-        "published_commentary",
-        " c JOIN authorities a ON a.ons_code = c.ons_code
-         WHERE c.period_code = $1 AND c.status = 'published'
-           AND ($2::text IS NULL OR c.domain_slug = $2) AND ($3::text IS NULL OR c.ons_code = $3)
-         ORDER BY c.ons_code, c.domain_slug, c.revision DESC"
-    );
-    sqlx::query_as(sql)
-        .bind(period.to_string())
-        .bind(domain)
-        .bind(council)
-        .fetch_all(pool)
-        .await
+        Commentary,
+        [
+            r#"SELECT DISTINCT ON (c.ons_code, c.domain_slug) c.ons_code AS "ons_code!",
+                   a.name AS council, c.domain_slug AS "domain_slug!", c.body AS "body!" FROM "#,
+            "shown_commentary",
+            "published_commentary",
+            " c JOIN authorities a ON a.ons_code = c.ons_code
+             WHERE c.period_code = $1 AND c.status = 'published'
+               AND ($2::text IS NULL OR c.domain_slug = $2) AND ($3::text IS NULL OR c.ons_code = $3)
+             ORDER BY c.ons_code, c.domain_slug, c.revision DESC"
+        ],
+        period as Period,
+        domain,
+        council;
+        .fetch_all(pool).await
+    )
 }
 
 /// Adds a published first revision of a council's commentary (the illustrative set's).
@@ -77,7 +79,7 @@ pub async fn remove_by_author(conn: &mut PgConnection, author: &str) -> sqlx::Re
 }
 
 /// One revision of a council's commentary on a domain.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Revision {
     pub domain_slug: String,
     pub revision: i32,
@@ -89,12 +91,13 @@ pub struct Revision {
 
 /// Every revision of a council's commentary for a period, newest first within each domain.
 pub async fn history(pool: &PgPool, ons_code: &str, period: Period) -> sqlx::Result<Vec<Revision>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Revision,
         "SELECT domain_slug, revision, body, status, author, created_at FROM commentary
          WHERE ons_code = $1 AND period_code = $2 ORDER BY domain_slug, revision DESC",
+        ons_code,
+        period as Period
     )
-    .bind(ons_code)
-    .bind(period.to_string())
     .fetch_all(pool)
     .await
 }
@@ -110,18 +113,19 @@ pub async fn add_revision(
     status: &str,
     author: &str,
 ) -> sqlx::Result<Revision> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Revision,
         "INSERT INTO commentary (ons_code, domain_slug, period_code, revision, body, status, author)
          SELECT $1, $2, $3, coalesce(max(revision), 0) + 1, $4, $5, $6
          FROM commentary WHERE ons_code = $1 AND domain_slug = $2 AND period_code = $3
          RETURNING domain_slug, revision, body, status, author, created_at",
+        ons_code,
+        domain,
+        period as Period,
+        body,
+        status,
+        author
     )
-    .bind(ons_code)
-    .bind(domain)
-    .bind(period.to_string())
-    .bind(body)
-    .bind(status)
-    .bind(author)
     .fetch_one(conn)
     .await
 }

@@ -5,7 +5,6 @@ use sqlx::PgPool;
 use crate::domain::known::{Known, KnownMeasure};
 use crate::domain::{MeasureCode, Unit};
 
-#[derive(sqlx::FromRow)]
 struct MeasureRow {
     code: String,
     display_code: String,
@@ -18,27 +17,28 @@ struct MeasureRow {
 
 pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
     let mut known = Known::default();
-    let councils: Vec<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT ons_code, name, cassr_code FROM authorities ORDER BY valid_to IS NULL, valid_to",
+    let councils = sqlx::query!(
+        "SELECT ons_code, name, cassr_code FROM authorities ORDER BY valid_to IS NULL, valid_to"
     )
     .fetch_all(pool)
     .await?;
     // A CASSR number reused by a successor council means the current council.
-    for (ons, name, cassr) in councils {
-        if let Some(cassr) = cassr {
-            known.cassr.insert(cassr, ons.clone());
+    for c in councils {
+        if let Some(cassr) = c.cassr_code {
+            known.cassr.insert(cassr, c.ons_code.clone());
         }
-        known.councils.insert(ons, name);
+        known.councils.insert(c.ons_code, c.name);
     }
-    let measures: Vec<MeasureRow> = sqlx::query_as(
-        "SELECT code, display_code, unit, decimals, rate_multiplier, frequency, tier FROM measures",
+    let measures = sqlx::query_as!(
+        MeasureRow,
+        r#"SELECT code, display_code, unit AS "unit: Unit", decimals, rate_multiplier, frequency,
+                  tier FROM measures"#
     )
     .fetch_all(pool)
     .await?;
-    let aliases: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT scheme, alias, measure_code FROM measure_aliases")
-            .fetch_all(pool)
-            .await?;
+    let aliases = sqlx::query!("SELECT scheme, alias, measure_code FROM measure_aliases")
+        .fetch_all(pool)
+        .await?;
     for m in &measures {
         let known_measure = KnownMeasure {
             code: m.code.clone(),
@@ -56,14 +56,14 @@ pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
             }
         }
     }
-    for (scheme, alias, code) in aliases {
+    for a in aliases {
         let (Ok(normalised), Some(m)) = (
-            alias.parse::<MeasureCode>(),
-            known.measures.get(&code).cloned(),
+            a.alias.parse::<MeasureCode>(),
+            known.measures.get(&a.measure_code).cloned(),
         ) else {
             continue;
         };
-        let into = if scheme == "ascof_2023" {
+        let into = if a.scheme == "ascof_2023" {
             &mut known.renumbered
         } else {
             &mut known.measures

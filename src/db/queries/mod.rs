@@ -1,12 +1,18 @@
 //! SQL, grouped by what it reads or writes. Every query binds its parameters.
 
-/// One statement over either view of the values: the internal one (everything accepted) or the
-/// published one, named in between `before` and `after` (statements are static strings).
-macro_rules! in_view {
-    ($view:expr, $before:literal, $internal:literal, $published:literal, $after:literal) => {
+/// One checked statement over either view of the values: the internal one (everything
+/// accepted) or the published one, named between `before` and `after`; `fetch` is applied to
+/// whichever runs (the two are different statements, so different types).
+macro_rules! query_as_in_view {
+    ($view:expr, $out:ty, [$before:literal, $internal:literal, $published:literal, $after:literal]
+     $(, $arg:expr)*; $($fetch:tt)+) => {
         match $view {
-            $crate::domain::account::DataView::Internal => concat!($before, $internal, $after),
-            $crate::domain::account::DataView::Published => concat!($before, $published, $after),
+            $crate::domain::account::DataView::Internal => {
+                sqlx::query_as!($out, $before + $internal + $after $(, $arg)*) $($fetch)+
+            }
+            $crate::domain::account::DataView::Published => {
+                sqlx::query_as!($out, $before + $published + $after $(, $arg)*) $($fetch)+
+            }
         }
     };
 }

@@ -5,39 +5,52 @@ use sqlx::PgPool;
 use crate::domain::Period;
 use crate::domain::account::DataView;
 
+/// A current Total value of an area and measure in an earlier period.
+#[derive(Debug, Clone)]
+pub struct Earlier {
+    pub area: String,
+    pub measure: String,
+    pub period: Period,
+    pub value: rust_decimal::Decimal,
+}
+
 /// Current Total values before `period`, of periods of the same kind (years or quarters),
-/// oldest first: (area, measure, period code, value).
+/// oldest first.
 pub async fn series_before(
     pool: &PgPool,
     period: Period,
     areas: &[String],
     measures: &[String],
-) -> sqlx::Result<Vec<(String, String, String, rust_decimal::Decimal)>> {
-    sqlx::query_as(
-        "SELECT o.area_code, o.measure_code, o.period_code, o.value
+) -> sqlx::Result<Vec<Earlier>> {
+    sqlx::query_as!(
+        Earlier,
+        r#"SELECT o.area_code AS "area!", o.measure_code AS "measure!",
+                  o.period_code AS "period!: Period", o.value AS "value!"
          FROM current_observations o JOIN periods p ON p.code = o.period_code
          WHERE p.sort_key < $1 AND (p.quarter IS NULL) = $2
            AND o.area_code = ANY($3) AND o.measure_code = ANY($4)
            AND o.disaggregation = 'Total' AND o.value IS NOT NULL
-         ORDER BY p.sort_key",
+         ORDER BY p.sort_key"#,
+        period.sort_key(),
+        !period.is_quarter(),
+        areas,
+        measures
     )
-    .bind(period.sort_key())
-    .bind(!period.is_quarter())
-    .bind(areas)
-    .bind(measures)
     .fetch_all(pool)
     .await
 }
 
-/// A value of one area that a later revision replaced: (measure, period, value, the replaced
-/// revision, when the replacement was made, or published).
-pub type Replaced = (
-    String,
-    String,
-    Option<rust_decimal::Decimal>,
-    i32,
-    chrono::DateTime<chrono::Utc>,
-);
+/// A value of one area that a later revision replaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replaced {
+    pub measure: String,
+    pub period: Period,
+    pub value: Option<rust_decimal::Decimal>,
+    /// The replaced revision.
+    pub revision: i32,
+    /// When the replacement was made (or, in the published view, published).
+    pub replaced_at: chrono::DateTime<chrono::Utc>,
+}
 
 /// Values of one area that a later revision replaced, up to `as_at`, newest first. In the
 /// published view, only values that were public and replaced by a later publication.
@@ -47,40 +60,51 @@ pub async fn superseded(
     area: &str,
     as_at: Period,
 ) -> sqlx::Result<Vec<Replaced>> {
-    let sql = match view {
+    match view {
         DataView::Internal => {
-            "SELECT o.measure_code, o.period_code, o.value, s.revision, next.submitted_at
-             FROM observations o
-             JOIN submissions s ON s.id = o.submission_id AND s.status = 'superseded'
-             JOIN submissions next ON next.id = s.superseded_by
-             JOIN periods p ON p.code = o.period_code
-             WHERE o.area_code = $1 AND p.sort_key <= $2 AND o.disaggregation = 'Total'
-             ORDER BY s.id DESC"
+            sqlx::query_as!(
+                Replaced,
+                r#"SELECT o.measure_code AS measure, o.period_code AS "period: Period", o.value,
+                          s.revision, next.submitted_at AS replaced_at
+                 FROM observations o
+                 JOIN submissions s ON s.id = o.submission_id AND s.status = 'superseded'
+                 JOIN submissions next ON next.id = s.superseded_by
+                 JOIN periods p ON p.code = o.period_code
+                 WHERE o.area_code = $1 AND p.sort_key <= $2 AND o.disaggregation = 'Total'
+                 ORDER BY s.id DESC"#,
+                area,
+                as_at.sort_key()
+            )
+            .fetch_all(pool)
+            .await
         }
         DataView::Published => {
-            "SELECT o.measure_code, o.period_code, o.value, s.revision, live.published_at
-             FROM publications old
-             JOIN publications live ON live.period_code = old.period_code AND live.ended_at IS NULL
-             JOIN publication_submissions ps ON ps.publication_id = old.id
-             JOIN submissions s ON s.id = ps.submission_id
-             JOIN observations o ON o.submission_id = s.id AND o.period_code = old.period_code
-             JOIN periods p ON p.code = o.period_code
-             WHERE old.ended_how = 'republished' AND o.area_code = $1 AND p.sort_key <= $2
-               AND o.disaggregation = 'Total'
-               AND NOT EXISTS (SELECT 1 FROM publication_submissions lp
-                               WHERE lp.publication_id = live.id AND lp.submission_id = s.id)
-             ORDER BY old.id DESC, s.id DESC"
+            sqlx::query_as!(
+                Replaced,
+                r#"SELECT o.measure_code AS measure, o.period_code AS "period: Period", o.value,
+                          s.revision, live.published_at AS replaced_at
+                 FROM publications old
+                 JOIN publications live ON live.period_code = old.period_code AND live.ended_at IS NULL
+                 JOIN publication_submissions ps ON ps.publication_id = old.id
+                 JOIN submissions s ON s.id = ps.submission_id
+                 JOIN observations o ON o.submission_id = s.id AND o.period_code = old.period_code
+                 JOIN periods p ON p.code = o.period_code
+                 WHERE old.ended_how = 'republished' AND o.area_code = $1 AND p.sort_key <= $2
+                   AND o.disaggregation = 'Total'
+                   AND NOT EXISTS (SELECT 1 FROM publication_submissions lp
+                                   WHERE lp.publication_id = live.id AND lp.submission_id = s.id)
+                 ORDER BY old.id DESC, s.id DESC"#,
+                area,
+                as_at.sort_key()
+            )
+            .fetch_all(pool)
+            .await
         }
-    };
-    sqlx::query_as(sql)
-        .bind(area)
-        .bind(as_at.sort_key())
-        .fetch_all(pool)
-        .await
+    }
 }
 
 /// A current Total value with where it came from.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct CurrentValue {
     pub measure: String,
     pub area: String,
@@ -96,23 +120,25 @@ pub async fn values_of(
     measures: &[String],
     areas: &[String],
 ) -> sqlx::Result<Vec<CurrentValue>> {
-    let sql = in_view!(
+    query_as_in_view!(
         view,
-        "SELECT o.measure_code AS measure, o.area_code AS area, o.period_code AS period, o.value,
-                o.provenance FROM ",
-        "current_observations",
-        "published_observations",
-        " o WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'"
-    );
-    sqlx::query_as(sql)
-        .bind(measures)
-        .bind(areas)
-        .fetch_all(pool)
-        .await
+        CurrentValue,
+        [
+            r#"SELECT o.measure_code AS "measure!", o.area_code AS "area!",
+                   o.period_code AS "period!: Period", o.value,
+                   o.provenance AS "provenance!: crate::domain::Provenance" FROM "#,
+            "current_observations",
+            "published_observations",
+            " o WHERE o.measure_code = ANY($1) AND o.area_code = ANY($2) AND o.disaggregation = 'Total'"
+        ],
+        measures,
+        areas;
+        .fetch_all(pool).await
+    )
 }
 
 /// The importer's warning about a current Total value.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ValueWarning {
     pub area: String,
     pub measure: String,
@@ -123,15 +149,17 @@ pub struct ValueWarning {
 /// The importer's warnings about the current Total values of `areas` (the warning kept with the
 /// submission the current value came from).
 pub async fn change_warnings(pool: &PgPool, areas: &[String]) -> sqlx::Result<Vec<ValueWarning>> {
-    sqlx::query_as(
-        "SELECT c.area_code AS area, c.measure_code AS measure, c.period_code AS period, w.warning
+    sqlx::query_as!(
+        ValueWarning,
+        r#"SELECT c.area_code AS "area!", c.measure_code AS "measure!",
+                  c.period_code AS "period!: Period", w.warning
          FROM current_observations c
          JOIN value_warnings w ON w.submission_id = c.submission_id AND w.area_code = c.area_code
               AND w.measure_code = c.measure_code AND w.period_code = c.period_code
               AND w.disaggregation = c.disaggregation
-         WHERE c.area_code = ANY($1) AND c.disaggregation = 'Total'",
+         WHERE c.area_code = ANY($1) AND c.disaggregation = 'Total'"#,
+        areas
     )
-    .bind(areas)
     .fetch_all(pool)
     .await
 }

@@ -8,19 +8,25 @@ use crate::domain::account::DataView;
 /// Every period for which a value is shown (a current revision, never illustrative beside
 /// real data; in the published view, a live publication), oldest first.
 pub async fn with_data(pool: &PgPool, view: DataView) -> sqlx::Result<Vec<Period>> {
-    let sql = match view {
+    match view {
         DataView::Internal => {
-            "SELECT p.code FROM periods p
-             WHERE EXISTS (SELECT 1 FROM observations o JOIN shown_submissions s ON s.id = o.submission_id
-                           WHERE o.period_code = p.code)
-             ORDER BY p.sort_key"
+            sqlx::query_scalar!(
+                r#"SELECT p.code AS "code: Period" FROM periods p
+                 WHERE EXISTS (SELECT 1 FROM observations o JOIN shown_submissions s ON s.id = o.submission_id
+                               WHERE o.period_code = p.code)
+                 ORDER BY p.sort_key"#
+            )
+            .fetch_all(pool)
+            .await
         }
         DataView::Published => {
-            "SELECT p.code FROM periods p
-             WHERE EXISTS (SELECT 1 FROM published_observations o WHERE o.period_code = p.code)
-             ORDER BY p.sort_key"
+            sqlx::query_scalar!(
+                r#"SELECT p.code AS "code: Period" FROM periods p
+                 WHERE EXISTS (SELECT 1 FROM published_observations o WHERE o.period_code = p.code)
+                 ORDER BY p.sort_key"#
+            )
+            .fetch_all(pool)
+            .await
         }
-    };
-    let codes: Vec<String> = sqlx::query_scalar(sql).fetch_all(pool).await?;
-    Ok(codes.iter().filter_map(|c| c.parse().ok()).collect())
+    }
 }

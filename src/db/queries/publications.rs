@@ -19,21 +19,20 @@ pub struct Published {
 /// submissions with values in the period, and the latest submitted commentary of its year, are
 /// published.
 pub async fn publish(conn: &mut PgConnection, period: Period, by: &str) -> sqlx::Result<Published> {
-    let code = period.to_string();
     super::submissions::ensure_periods(&mut *conn, &[period, period.financial_year()].into())
         .await?;
     let before = live(&mut *conn, period).await?;
     sqlx::query!(
 "UPDATE publications SET ended_at = clock_timestamp(), ended_by = $2, ended_how = 'republished'
          WHERE period_code = $1 AND ended_at IS NULL",
-&code,
+period as Period,
 by
 )
     .execute(&mut *conn)
     .await?;
     let publication: i64 = sqlx::query_scalar!(
         "INSERT INTO publications (period_code, published_by) VALUES ($1, $2) RETURNING id",
-        &code,
+        period as Period,
         by
     )
     .fetch_one(&mut *conn)
@@ -43,7 +42,7 @@ by
          SELECT $1, s.id FROM shown_submissions s
          WHERE EXISTS (SELECT 1 FROM observations o WHERE o.submission_id = s.id AND o.period_code = $2)",
 publication,
-&code
+period as Period
 )
     .execute(&mut *conn)
     .await?
@@ -57,7 +56,7 @@ publication,
                WHERE period_code = $2 ORDER BY ons_code, domain_slug, revision DESC) latest
          WHERE c.id = latest.id AND latest.status = 'submitted'",
         publication,
-        period.financial_year().to_string()
+        period.financial_year() as Period
     )
     .execute(&mut *conn)
     .await?
@@ -71,7 +70,7 @@ publication,
         conn,
         by,
         "publish",
-        &format!("period {code}"),
+        &format!("period {period}"),
         before.map(|b| serde_json::json!({ "published_at": b })),
         Some(serde_json::json!(published)),
     )
@@ -81,11 +80,10 @@ publication,
 
 /// Withdraws the live publication of `period`; false when it was not published.
 pub async fn withdraw(conn: &mut PgConnection, period: Period, by: &str) -> sqlx::Result<bool> {
-    let code = period.to_string();
     let ended: Option<DateTime<Utc>> = sqlx::query_scalar!(
 "UPDATE publications SET ended_at = clock_timestamp(), ended_by = $2, ended_how = 'withdrawn'
          WHERE period_code = $1 AND ended_at IS NULL RETURNING published_at",
-&code,
+period as Period,
 by
 )
     .fetch_optional(&mut *conn)
@@ -95,7 +93,7 @@ by
             conn,
             by,
             "withdraw",
-            &format!("period {code}"),
+            &format!("period {period}"),
             Some(serde_json::json!({ "published_at": at })),
             None,
         )
@@ -108,14 +106,14 @@ by
 pub async fn live(db: impl PgExecutor<'_>, period: Period) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar!(
         "SELECT published_at FROM publications WHERE period_code = $1 AND ended_at IS NULL",
-        period.to_string()
+        period as Period
     )
     .fetch_optional(db)
     .await
 }
 
 /// A period with data, and its publication state.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PeriodState {
     pub period: Period,
     pub published_at: Option<DateTime<Utc>>,
@@ -126,21 +124,22 @@ pub struct PeriodState {
 
 /// Every period with data, newest first, with its publication state.
 pub async fn states(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PeriodState>> {
-    sqlx::query_as(
-        "SELECT p.code AS period, pub.published_at, pub.published_by,
+    sqlx::query_as!(
+        PeriodState,
+        r#"SELECT p.code AS "period: Period", pub.published_at, pub.published_by,
                 (pub.id IS NULL
                  OR EXISTS (SELECT 1 FROM shown_submissions s
                             WHERE EXISTS (SELECT 1 FROM observations o WHERE o.submission_id = s.id AND o.period_code = p.code)
                               AND NOT EXISTS (SELECT 1 FROM publication_submissions ps
                                               WHERE ps.publication_id = pub.id AND ps.submission_id = s.id))
                  OR EXISTS (SELECT 1 FROM commentary c WHERE c.period_code = p.code AND c.status = 'submitted'))
-                AS changed_since
+                AS "changed_since!"
          FROM periods p
          LEFT JOIN publications pub ON pub.period_code = p.code AND pub.ended_at IS NULL
          WHERE EXISTS (SELECT 1 FROM observations o JOIN shown_submissions s ON s.id = o.submission_id
                        WHERE o.period_code = p.code)
             OR pub.id IS NOT NULL
-         ORDER BY p.sort_key DESC",
+         ORDER BY p.sort_key DESC"#
     )
     .fetch_all(db)
     .await
@@ -157,19 +156,23 @@ pub async fn forget_kind(conn: &mut PgConnection, kind: &str) -> sqlx::Result<u6
     .await?
     .rows_affected();
     // What a publication left with nothing recorded it carried goes too.
-    for table in [
+    sqlx::query!(
         "DELETE FROM publication_measures x WHERE NOT EXISTS
-           (SELECT 1 FROM publication_submissions ps WHERE ps.publication_id = x.publication_id)",
+           (SELECT 1 FROM publication_submissions ps WHERE ps.publication_id = x.publication_id)"
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
         "DELETE FROM publication_revisions x WHERE NOT EXISTS
-           (SELECT 1 FROM publication_submissions ps WHERE ps.publication_id = x.publication_id)",
-    ] {
-        sqlx::query(table).execute(&mut *conn).await?;
-    }
+           (SELECT 1 FROM publication_submissions ps WHERE ps.publication_id = x.publication_id)"
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(forgotten)
 }
 
 /// A publication, for "what's new".
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PublicationRow {
     pub id: i64,
     pub period: Period,
@@ -181,40 +184,40 @@ pub struct PublicationRow {
     pub commentary: i64,
 }
 
-macro_rules! publication_select {
-    () => {
-        "SELECT p.id, p.period_code AS period, p.published_at, p.published_by,
-                NOT EXISTS (SELECT 1 FROM publications q WHERE q.period_code = p.period_code AND q.id < p.id) AS first,
-                (SELECT count(*) FROM publication_submissions ps WHERE ps.publication_id = p.id) AS submissions,
-                (SELECT count(*) FROM commentary c WHERE c.publication_id = p.id) AS commentary
-         FROM publications p
-         WHERE p.ended_how IS DISTINCT FROM 'withdrawn'
-           AND (EXISTS (SELECT 1 FROM publication_submissions ps JOIN submissions s ON s.id = ps.submission_id
-                        WHERE ps.publication_id = p.id AND s.kind <> 'illustrative')
-                OR NOT EXISTS (SELECT 1 FROM submissions r WHERE r.kind <> 'illustrative'))"
+/// Publications still standing, with `$rest` and its arguments: one checked statement.
+macro_rules! publication_query {
+    ($rest:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            PublicationRow,
+            r#"SELECT p.id, p.period_code AS "period: Period", p.published_at, p.published_by,
+                NOT EXISTS (SELECT 1 FROM publications q WHERE q.period_code = p.period_code AND q.id < p.id) AS "first!",
+                (SELECT count(*) FROM publication_submissions ps WHERE ps.publication_id = p.id) AS "submissions!",
+                (SELECT count(*) FROM commentary c WHERE c.publication_id = p.id) AS "commentary!"
+             FROM publications p
+             WHERE p.ended_how IS DISTINCT FROM 'withdrawn'
+               AND (EXISTS (SELECT 1 FROM publication_submissions ps JOIN submissions s ON s.id = ps.submission_id
+                            WHERE ps.publication_id = p.id AND s.kind <> 'illustrative')
+                    OR NOT EXISTS (SELECT 1 FROM submissions r WHERE r.kind <> 'illustrative')) "# + $rest
+            $(, $arg)*
+        )
     };
 }
 
 /// Publications still standing (live, or replaced by a later one), newest first.
 pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<PublicationRow>> {
-    sqlx::query_as(concat!(
-        publication_select!(),
-        " ORDER BY p.id DESC LIMIT $1"
-    ))
-    .bind(limit)
-    .fetch_all(db)
-    .await
+    publication_query!("ORDER BY p.id DESC LIMIT $1", limit)
+        .fetch_all(db)
+        .await
 }
 
 pub async fn publication(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<PublicationRow>> {
-    sqlx::query_as(concat!(publication_select!(), " AND p.id = $1"))
-        .bind(id)
+    publication_query!("AND p.id = $1", id)
         .fetch_optional(db)
         .await
 }
 
 /// A value a publication changed from the period's previous publication.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Revised {
     pub measure: String,
     pub area: String,
@@ -227,46 +230,60 @@ pub struct Revised {
 /// Values that differ from the period's previous publication: was, now and why (the value's
 /// note, else the revision that brought it), as recorded when it was published.
 pub async fn revised(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Vec<Revised>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Revised,
         "SELECT r.measure_code AS measure, r.area_code AS area, a.name AS area_name, r.was, r.now, r.why
          FROM publication_revisions r JOIN areas a ON a.code = r.area_code
          WHERE r.publication_id = $1
          ORDER BY r.measure_code, a.name",
+        id
     )
-    .bind(id)
     .fetch_all(db)
     .await
 }
 
-/// Measures a publication made public for the first time: (code, display code, title).
-pub async fn new_measures(
-    db: impl PgExecutor<'_>,
-    id: i64,
-) -> sqlx::Result<Vec<(String, String, String)>> {
-    sqlx::query_as(
+/// A measure a publication made public for the first time.
+#[derive(Debug, Clone)]
+pub struct NewMeasure {
+    pub code: String,
+    pub display_code: String,
+    pub title: String,
+}
+
+/// Measures a publication made public for the first time.
+pub async fn new_measures(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Vec<NewMeasure>> {
+    sqlx::query_as!(
+        NewMeasure,
         "SELECT m.code, m.display_code, m.title
          FROM publication_measures pm JOIN measures m ON m.code = pm.measure_code
          WHERE pm.publication_id = $1
            AND NOT EXISTS (SELECT 1 FROM publication_measures q
                            WHERE q.measure_code = pm.measure_code AND q.publication_id < $1)
          ORDER BY m.code",
+        id
     )
-    .bind(id)
     .fetch_all(db)
     .await
 }
 
-/// Commentary a publication made public: (council code, council, domain, text).
-pub async fn new_commentary(
-    db: impl PgExecutor<'_>,
-    id: i64,
-) -> sqlx::Result<Vec<(String, String, String, String)>> {
-    sqlx::query_as(
-        "SELECT c.ons_code, a.name, d.name, c.body FROM commentary c
+/// Commentary a publication made public.
+#[derive(Debug, Clone)]
+pub struct NewCommentary {
+    pub ons_code: String,
+    pub council: String,
+    pub domain: String,
+    pub body: String,
+}
+
+/// Commentary a publication made public.
+pub async fn new_commentary(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Vec<NewCommentary>> {
+    sqlx::query_as!(
+        NewCommentary,
+        "SELECT c.ons_code, a.name AS council, d.name AS domain, c.body FROM commentary c
          JOIN authorities a ON a.ons_code = c.ons_code JOIN domains d ON d.slug = c.domain_slug
          WHERE c.publication_id = $1 ORDER BY a.name, d.position",
+        id
     )
-    .bind(id)
     .fetch_all(db)
     .await
 }

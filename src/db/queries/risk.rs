@@ -8,15 +8,16 @@ use super::audit;
 use crate::domain::Period;
 use crate::domain::round::ReturnStatus;
 use crate::risk::concerns::Scoring;
-use crate::risk::records::{Intelligence, Trigger};
+use crate::risk::records::{AssessmentStatus, Intelligence, Judgement, Trigger};
 use crate::risk::triggers::{Params, RoundState, SelfAssessed};
 
 pub async fn triggers(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Trigger>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Trigger,
         "SELECT t.id, t.heading, h.name AS heading_name, t.title, t.source, t.kind, t.domains,
                 t.params, t.version, t.updated_by, t.updated_at
          FROM triggers t JOIN trigger_headings h ON h.slug = t.heading
-         ORDER BY h.position, t.position",
+         ORDER BY h.position, t.position"
     )
     .fetch_all(db)
     .await
@@ -37,12 +38,12 @@ pub async fn update_trigger(
     params: &serde_json::Value,
     by: &str,
 ) -> sqlx::Result<bool> {
-    let before: Option<(String, String, Vec<String>, serde_json::Value, i32)> = sqlx::query_as(
+    let before = sqlx::query!(
         "INSERT INTO trigger_versions (trigger_id, version, title, source, domains, params, updated_by, updated_at)
          SELECT id, version, title, source, domains, params, updated_by, updated_at FROM triggers WHERE id = $1
          RETURNING title, source, domains, params, version",
+        id
     )
-    .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(before) = before else {
@@ -65,8 +66,8 @@ by
         by,
         "trigger.update",
         &format!("trigger {id}"),
-        Some(serde_json::json!({ "title": before.0, "source": before.1, "domains": before.2, "params": before.3, "version": before.4 })),
-        Some(serde_json::json!({ "title": title, "source": source, "domains": domains, "params": params, "version": before.4 + 1 })),
+        Some(serde_json::json!({ "title": before.title, "source": before.source, "domains": before.domains, "params": before.params, "version": before.version })),
+        Some(serde_json::json!({ "title": title, "source": source, "domains": domains, "params": params, "version": before.version + 1 })),
     )
     .await?;
     Ok(true)
@@ -80,16 +81,17 @@ pub async fn intelligence(
     year: Period,
     all: bool,
 ) -> sqlx::Result<Vec<Intelligence>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Intelligence,
         "SELECT id, ons_code, trigger_id, year, recorded_on, source, evidence, link, severity,
                 visibility, recorded_by
          FROM intelligence
          WHERE year = $1 AND ($2::text IS NULL OR ons_code = $2) AND ($3 OR visibility = 'council')
          ORDER BY recorded_on DESC, id DESC",
+        year as Period,
+        council,
+        all
     )
-    .bind(year.to_string())
-    .bind(council)
-    .bind(all)
     .fetch_all(db)
     .await
 }
@@ -113,21 +115,22 @@ pub async fn add_intelligence(
     by: &str,
 ) -> sqlx::Result<Intelligence> {
     super::submissions::ensure_periods(&mut *conn, &[item.year].into()).await?;
-    let added: Intelligence = sqlx::query_as(
+    let added = sqlx::query_as!(
+        Intelligence,
         "INSERT INTO intelligence (ons_code, trigger_id, year, recorded_on, source, evidence, link, severity, visibility, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          RETURNING id, ons_code, trigger_id, year, recorded_on, source, evidence, link, severity, visibility, recorded_by",
+        item.ons_code,
+        item.trigger_id,
+        item.year as Period,
+        item.recorded_on,
+        item.source,
+        item.evidence,
+        item.link,
+        item.severity,
+        item.visibility,
+        by
     )
-    .bind(item.ons_code)
-    .bind(item.trigger_id)
-    .bind(item.year.to_string())
-    .bind(item.recorded_on)
-    .bind(item.source)
-    .bind(item.evidence)
-    .bind(item.link)
-    .bind(item.severity)
-    .bind(item.visibility)
-    .bind(by)
     .fetch_one(&mut *conn)
     .await?;
     audit::record(
@@ -149,8 +152,9 @@ pub async fn round_states(
     as_at: Period,
     today: NaiveDate,
 ) -> sqlx::Result<Vec<RoundState>> {
-    let rows: Vec<(String, String, NaiveDate, Option<String>, i32, i32)> = sqlx::query_as(
-        "SELECT m.ons_code, r.period_code, r.due_on, u.status, coalesce(u.errors, 0), coalesce(u.warnings, 0)
+    let rows = sqlx::query!(
+        r#"SELECT m.ons_code, r.period_code AS "period: Period", r.due_on, u.status AS "status?",
+                  coalesce(u.errors, 0) AS "errors!", coalesce(u.warnings, 0) AS "warnings!"
          FROM rounds r
          JOIN periods p ON p.code = r.period_code
          JOIN comparator_group_members m ON m.group_slug = $2
@@ -158,53 +162,45 @@ pub async fn round_states(
                             WHERE ons_code = m.ons_code AND period_code = r.period_code
                             ORDER BY id DESC LIMIT 1) u ON true
          WHERE p.sort_key <= $1
-           AND (m.valid_from IS NULL OR m.valid_from <= p.ends_on) AND (m.valid_to IS NULL OR m.valid_to >= p.starts_on)",
+           AND (m.valid_from IS NULL OR m.valid_from <= p.ends_on) AND (m.valid_to IS NULL OR m.valid_to >= p.starts_on)"#,
+        as_at.sort_key(),
+        region
     )
-    .bind(as_at.sort_key())
-    .bind(region)
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(council, period, due, status, errors, warnings)| {
-            let status = ReturnStatus::of(status.as_deref(), errors, warnings);
-            Some(RoundState {
-                late: status.late(due, today),
-                council,
-                period: period.parse().ok()?,
+        .map(|r| {
+            let status = ReturnStatus::of(r.status.as_deref(), r.errors, r.warnings);
+            RoundState {
+                late: status.late(r.due_on, today),
+                council: r.ons_code,
+                period: r.period,
                 status,
-            })
+            }
         })
         .collect())
 }
 
 /// The latest self-assessed level of every council on every criterion of the year's themes.
 pub async fn self_assessed(pool: &PgPool, year: Period) -> sqlx::Result<Vec<SelfAssessed>> {
-    let rows: Vec<(String, String, String, bool, i16)> = sqlx::query_as(
-        "SELECT DISTINCT ON (s.ons_code, s.criterion_id) s.ons_code, t.title, c.title, c.key, s.level
+    sqlx::query_as!(
+        SelfAssessed,
+        "SELECT DISTINCT ON (s.ons_code, s.criterion_id) s.ons_code AS council, t.title AS theme,
+                c.title AS criterion, c.key, s.level
          FROM self_assessments s
          JOIN theme_criteria c ON c.id = s.criterion_id
          JOIN themes t ON t.id = c.theme_id
          WHERE t.year = $1
          ORDER BY s.ons_code, s.criterion_id, s.id DESC",
+        year as Period
     )
-    .bind(year.to_string())
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(council, theme, criterion, key, level)| SelfAssessed {
-            council,
-            theme,
-            criterion,
-            key,
-            level,
-        })
-        .collect())
+    .await
 }
 
 /// A theme's criterion.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Criterion {
     pub id: i64,
     pub theme: String,
@@ -213,11 +209,12 @@ pub struct Criterion {
 }
 
 pub async fn criteria(pool: &PgPool, year: Period) -> sqlx::Result<Vec<Criterion>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Criterion,
         "SELECT c.id, t.title AS theme, c.title, c.key FROM theme_criteria c
          JOIN themes t ON t.id = c.theme_id WHERE t.year = $1 ORDER BY t.id, c.id",
+        year as Period
     )
-    .bind(year.to_string())
     .fetch_all(pool)
     .await
 }
@@ -297,7 +294,7 @@ by
 }
 
 /// A council's annual risk assessment.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Assessment {
     pub id: i64,
     pub ons_code: String,
@@ -309,7 +306,7 @@ pub struct Assessment {
 
 /// One step of an assessment: concerns shared, a response, a discussion, a judgement, support
 /// agreed, the final view.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Entry {
     pub id: i64,
     pub kind: String,
@@ -326,45 +323,52 @@ pub async fn assessment(
     council: &str,
     year: Period,
 ) -> sqlx::Result<Option<Assessment>> {
-    sqlx::query_as("SELECT id, ons_code, year, status, created_by, created_at FROM assessments WHERE ons_code = $1 AND year = $2")
-        .bind(council)
-        .bind(year.to_string())
-        .fetch_optional(db)
-        .await
+    sqlx::query_as!(
+        Assessment,
+        "SELECT id, ons_code, year, status, created_by, created_at FROM assessments
+         WHERE ons_code = $1 AND year = $2",
+        council,
+        year as Period
+    )
+    .fetch_optional(db)
+    .await
 }
 
-/// Every assessment of the year (for the matrix), with the current judgement per domain.
-pub async fn judgements(
-    pool: &PgPool,
-    year: Period,
-) -> sqlx::Result<Vec<(String, String, String, String)>> {
-    sqlx::query_as(
-        "SELECT DISTINCT ON (a.ons_code, e.domain_slug) a.ons_code, a.status, e.domain_slug, e.level
+/// The current judgement per council and domain in the year's assessments (for the matrix).
+pub async fn judgements(pool: &PgPool, year: Period) -> sqlx::Result<Vec<Judgement>> {
+    sqlx::query_as!(
+        Judgement,
+        r#"SELECT DISTINCT ON (a.ons_code, e.domain_slug) a.ons_code AS council,
+                  e.domain_slug AS "domain!", e.level AS "level!"
          FROM assessments a JOIN assessment_entries e ON e.assessment_id = a.id AND e.kind = 'judgement'
-         WHERE a.year = $1 ORDER BY a.ons_code, e.domain_slug, e.id DESC",
+         WHERE a.year = $1 ORDER BY a.ons_code, e.domain_slug, e.id DESC"#,
+        year as Period
     )
-    .bind(year.to_string())
     .fetch_all(pool)
     .await
 }
 
-/// Every council's assessment status for a year: (council, status).
+/// Every council's assessment status for a year.
 pub async fn assessment_statuses(
     pool: &PgPool,
     year: Period,
-) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as("SELECT ons_code, status FROM assessments WHERE year = $1 ORDER BY ons_code")
-        .bind(year.to_string())
-        .fetch_all(pool)
-        .await
+) -> sqlx::Result<Vec<AssessmentStatus>> {
+    sqlx::query_as!(
+        AssessmentStatus,
+        "SELECT ons_code AS council, status FROM assessments WHERE year = $1 ORDER BY ons_code",
+        year as Period
+    )
+    .fetch_all(pool)
+    .await
 }
 
 pub async fn entries(db: impl PgExecutor<'_>, assessment: i64) -> sqlx::Result<Vec<Entry>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Entry,
         "SELECT id, kind, domain_slug, level, body, details, recorded_by, recorded_at
          FROM assessment_entries WHERE assessment_id = $1 ORDER BY id",
+        assessment
     )
-    .bind(assessment)
     .fetch_all(db)
     .await
 }
@@ -380,13 +384,14 @@ pub async fn start(
         return Ok(a);
     }
     super::submissions::ensure_periods(&mut *conn, &[year].into()).await?;
-    let a: Assessment = sqlx::query_as(
+    let a = sqlx::query_as!(
+        Assessment,
         "INSERT INTO assessments (ons_code, year, created_by) VALUES ($1, $2, $3)
          RETURNING id, ons_code, year, status, created_by, created_at",
+        council,
+        year as Period,
+        by
     )
-    .bind(council)
-    .bind(year.to_string())
-    .bind(by)
     .fetch_one(&mut *conn)
     .await?;
     audit::record(
@@ -418,18 +423,19 @@ pub async fn add_entry(
     entry: &NewEntry<'_>,
     by: &str,
 ) -> sqlx::Result<Entry> {
-    let added: Entry = sqlx::query_as(
+    let added = sqlx::query_as!(
+        Entry,
         "INSERT INTO assessment_entries (assessment_id, kind, domain_slug, level, body, details, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING id, kind, domain_slug, level, body, details, recorded_by, recorded_at",
+        a.id,
+        entry.kind,
+        entry.domain,
+        entry.level,
+        entry.body,
+        entry.details,
+        by
     )
-    .bind(a.id)
-    .bind(entry.kind)
-    .bind(entry.domain)
-    .bind(entry.level)
-    .bind(entry.body)
-    .bind(&entry.details)
-    .bind(by)
     .fetch_one(&mut *conn)
     .await?;
     let status = match entry.kind {
@@ -460,7 +466,7 @@ pub async fn add_entry(
 }
 
 /// An analyst's clearing of a data-quality query.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Clearance {
     pub ons_code: String,
     pub measure_code: String,
@@ -473,12 +479,13 @@ pub struct Clearance {
 
 /// Every clearing recorded for the periods of a year.
 pub async fn clearances(db: impl PgExecutor<'_>, year: Period) -> sqlx::Result<Vec<Clearance>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Clearance,
         "SELECT c.ons_code, c.measure_code, c.period_code, c.rule, c.note, c.cleared_by, c.cleared_at
          FROM query_clearances c JOIN periods p ON p.code = c.period_code
          WHERE p.year_start = $1",
+        i16::try_from(year.year_start()).unwrap_or(i16::MAX)
     )
-    .bind(year.year_start())
     .fetch_all(db)
     .await
 }
@@ -499,7 +506,7 @@ pub async fn clear_query(
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         council,
         measure,
-        period.to_string(),
+        period as Period,
         rule,
         note,
         by
@@ -523,7 +530,7 @@ pub async fn clear_query(
 }
 
 /// The scoring as stored: its parameters, version, and who changed it when.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct StoredScoring {
     pub params: serde_json::Value,
     pub version: i32,
@@ -541,16 +548,20 @@ impl StoredScoring {
 
 /// The current scoring.
 pub async fn scoring(db: impl PgExecutor<'_>) -> sqlx::Result<StoredScoring> {
-    sqlx::query_as("SELECT params, version, updated_by, updated_at FROM risk_scoring")
-        .fetch_one(db)
-        .await
+    sqlx::query_as!(
+        StoredScoring,
+        "SELECT params, version, updated_by, updated_at FROM risk_scoring"
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// The earlier versions of the scoring, newest first.
 pub async fn scoring_versions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<StoredScoring>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        StoredScoring,
         "SELECT params, version, updated_by, updated_at FROM risk_scoring_versions
-         ORDER BY version DESC",
+         ORDER BY version DESC"
     )
     .fetch_all(db)
     .await
@@ -562,10 +573,11 @@ pub async fn update_scoring(
     scoring: &Scoring,
     by: &str,
 ) -> sqlx::Result<i32> {
-    let before: StoredScoring = sqlx::query_as(
+    let before = sqlx::query_as!(
+        StoredScoring,
         "INSERT INTO risk_scoring_versions (version, params, updated_by, updated_at)
          SELECT version, params, updated_by, updated_at FROM risk_scoring FOR UPDATE
-         RETURNING params, version, updated_by, updated_at",
+         RETURNING params, version, updated_by, updated_at"
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -591,7 +603,7 @@ pub async fn update_scoring(
 }
 
 /// A council's response to one concern: the measure it speaks to, in the year's assessment.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ConcernResponse {
     pub ons_code: String,
     pub measure: String,
@@ -605,14 +617,15 @@ pub async fn concern_responses(
     db: impl PgExecutor<'_>,
     year: Period,
 ) -> sqlx::Result<Vec<ConcernResponse>> {
-    sqlx::query_as(
-        "SELECT a.ons_code, e.details->>'measure' AS measure, e.body, e.recorded_by, e.recorded_at
+    sqlx::query_as!(
+        ConcernResponse,
+        r#"SELECT a.ons_code, e.details->>'measure' AS "measure!", e.body, e.recorded_by, e.recorded_at
          FROM assessments a
          JOIN assessment_entries e ON e.assessment_id = a.id AND e.kind = 'response'
          WHERE a.year = $1 AND e.details ? 'measure'
-         ORDER BY e.id",
+         ORDER BY e.id"#,
+        year as Period
     )
-    .bind(year.to_string())
     .fetch_all(db)
     .await
 }

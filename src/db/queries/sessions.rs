@@ -40,15 +40,22 @@ pub async fn save(
     .map(drop)
 }
 
+/// A live session as stored.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub data: Value,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// A live session's data and expiry.
-pub async fn load(
-    db: impl PgExecutor<'_>,
-    id: &str,
-) -> sqlx::Result<Option<(Value, DateTime<Utc>)>> {
-    sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > now()")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+pub async fn load(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<Option<Stored>> {
+    sqlx::query_as!(
+        Stored,
+        "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > now()",
+        id
+    )
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn delete(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<()> {

@@ -52,23 +52,26 @@ pub async fn record(
     )
     .execute(&mut *conn)
     .await?;
-    let same: Option<(i64, i32)> = sqlx::query_as(
+    let same = sqlx::query!(
         "SELECT id, revision FROM submissions WHERE scope = $1 AND status = 'current' AND sha256 = $2",
+        submission.scope,
+        submission.sha256
     )
-    .bind(submission.scope)
-    .bind(submission.sha256)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some((id, revision)) = same {
-        return Ok(RecordOutcome::Unchanged { id, revision });
+    if let Some(same) = same {
+        return Ok(RecordOutcome::Unchanged {
+            id: same.id,
+            revision: same.revision,
+        });
     }
-    let previous: Option<(i64, i32)> = sqlx::query_as(
+    let previous = sqlx::query!(
         "SELECT id, revision FROM submissions WHERE scope = $1 ORDER BY revision DESC LIMIT 1",
+        submission.scope
     )
-    .bind(submission.scope)
     .fetch_optional(&mut *conn)
     .await?;
-    let revision = previous.map_or(1, |(_, r)| r + 1);
+    let revision = previous.as_ref().map_or(1, |p| p.revision + 1);
     let id: i64 = sqlx::query_scalar!(
         "INSERT INTO submissions
              (kind, scope, revision, source_filename, sha256, submitted_by, row_count, report)
@@ -100,7 +103,7 @@ pub async fn record(
     Ok(RecordOutcome::Recorded(Recorded {
         id,
         revision,
-        superseded: previous.map(|(pid, _)| pid),
+        superseded: previous.map(|p| p.id),
     }))
 }
 
@@ -109,7 +112,7 @@ pub async fn ensure_periods(
     conn: &mut PgConnection,
     periods: &BTreeSet<Period>,
 ) -> sqlx::Result<()> {
-    let codes: Vec<String> = periods.iter().map(|p| p.to_string()).collect();
+    let codes: Vec<Period> = periods.iter().copied().collect();
     let years: Vec<i16> = periods.iter().map(|p| p.year_start() as i16).collect();
     let quarters: Vec<Option<i16>> = periods
         .iter()
@@ -122,7 +125,7 @@ pub async fn ensure_periods(
 "INSERT INTO periods (code, year_start, quarter, sort_key, starts_on, ends_on)
          SELECT * FROM UNNEST($1::text[], $2::smallint[], $3::smallint[], $4::int[], $5::date[], $6::date[])
          ON CONFLICT (code) DO NOTHING",
-&codes[..],
+&codes[..] as &[Period],
 &years[..],
 &quarters[..] as &[Option<i16>],
 &keys[..],
@@ -205,7 +208,7 @@ pub async fn record_warnings(
 }
 
 /// A stored submission as the submissions page lists it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Listed {
     pub id: i64,
     pub kind: String,
@@ -220,20 +223,26 @@ pub struct Listed {
     pub report: serde_json::Value,
 }
 
-const LISTED: &str = "SELECT id, kind, scope, revision, source_filename, submitted_by, submitted_at, \
-     status, superseded_by, row_count, report FROM submissions";
+/// Stored submissions as listed, with `$rest` (a `WHERE`, an `ORDER BY`) and its arguments.
+macro_rules! listed_query {
+    ($rest:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            Listed,
+            "SELECT id, kind, scope, revision, source_filename, submitted_by, submitted_at, status,
+                    superseded_by, row_count, report FROM submissions " + $rest
+            $(, $arg)*
+        )
+    };
+}
 
 pub async fn list(pool: &sqlx::PgPool) -> sqlx::Result<Vec<Listed>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{LISTED} ORDER BY id DESC LIMIT 500"
-    )))
-    .fetch_all(pool)
-    .await
+    listed_query!("ORDER BY id DESC LIMIT 500")
+        .fetch_all(pool)
+        .await
 }
 
 pub async fn get(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<Option<Listed>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{LISTED} WHERE id = $1")))
-        .bind(id)
+    listed_query!("WHERE id = $1", id)
         .fetch_optional(pool)
         .await
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
 /// An upload's record (without its bytes).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Upload {
     pub id: i64,
     pub filename: String,
@@ -24,10 +24,17 @@ pub struct Upload {
     pub submission_id: Option<i64>,
 }
 
-macro_rules! columns {
-    () => {
-        "id, filename, ons_code, period_code, uploaded_by, created_at, status, errors, warnings, \
-         report, submitted_at, reviewed_by, reviewed_at, reason, submission_id"
+/// Uploads with `$select` (`SELECT` or `SELECT DISTINCT ON (…)`) and `$rest` (a `WHERE`, an
+/// `ORDER BY`) with its arguments: one checked statement.
+macro_rules! upload_query {
+    ($select:literal, $rest:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            Upload,
+            $select + " id, filename, ons_code, period_code, uploaded_by, created_at, status,
+                 errors, warnings, report, submitted_at, reviewed_by, reviewed_at, reason,
+                 submission_id FROM uploads " + $rest
+            $(, $arg)*
+        )
     };
 }
 
@@ -88,47 +95,44 @@ i32::try_from(u.warnings).unwrap_or(i32::MAX)
 }
 
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Upload>> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM uploads WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(db)
-    .await
-}
-
-/// An upload's file: name, bytes and the period given with it.
-pub async fn file(
-    db: impl PgExecutor<'_>,
-    id: i64,
-) -> sqlx::Result<Option<(String, Vec<u8>, Option<String>)>> {
-    sqlx::query_as("SELECT filename, bytes, period_code FROM uploads WHERE id = $1")
-        .bind(id)
+    upload_query!("SELECT", "WHERE id = $1", id)
         .fetch_optional(db)
         .await
 }
 
+/// An upload's file, with the period given with it.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub filename: String,
+    pub bytes: Vec<u8>,
+    pub period_code: Option<String>,
+}
+
+/// An upload's file: name, bytes and the period given with it.
+pub async fn file(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<File>> {
+    sqlx::query_as!(
+        File,
+        "SELECT filename, bytes, period_code FROM uploads WHERE id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// A council's returns, newest first.
 pub async fn of_council(db: impl PgExecutor<'_>, ons_code: &str) -> sqlx::Result<Vec<Upload>> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM uploads WHERE ons_code = $1 ORDER BY id DESC"
-    ))
-    .bind(ons_code)
-    .fetch_all(db)
-    .await
+    upload_query!("SELECT", "WHERE ons_code = $1 ORDER BY id DESC", ons_code)
+        .fetch_all(db)
+        .await
 }
 
 /// The latest return of each council for a period.
 pub async fn latest_for_period(db: impl PgExecutor<'_>, period: &str) -> sqlx::Result<Vec<Upload>> {
-    sqlx::query_as(concat!(
-        "SELECT DISTINCT ON (ons_code) ",
-        columns!(),
-        " FROM uploads WHERE period_code = $1 AND ons_code IS NOT NULL ORDER BY ons_code, id DESC"
-    ))
-    .bind(period)
+    upload_query!(
+        "SELECT DISTINCT ON (ons_code)",
+        "WHERE period_code = $1 AND ons_code IS NOT NULL ORDER BY ons_code, id DESC",
+        period
+    )
     .fetch_all(db)
     .await
 }
@@ -165,7 +169,7 @@ submission_id
 }
 
 /// A quarter's collection round.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Round {
     pub period_code: String,
     pub due_on: NaiveDate,
@@ -192,19 +196,21 @@ pub async fn open_round(
 }
 
 pub async fn rounds(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Round>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Round,
         "SELECT r.period_code, r.due_on, r.opened_by, r.opened_at FROM rounds r
-         JOIN periods p ON p.code = r.period_code ORDER BY p.sort_key DESC",
+         JOIN periods p ON p.code = r.period_code ORDER BY p.sort_key DESC"
     )
     .fetch_all(db)
     .await
 }
 
 pub async fn round(db: impl PgExecutor<'_>, period: &str) -> sqlx::Result<Option<Round>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Round,
         "SELECT period_code, due_on, opened_by, opened_at FROM rounds WHERE period_code = $1",
+        period
     )
-    .bind(period)
     .fetch_optional(db)
     .await
 }

@@ -5,7 +5,7 @@ use sqlx::{PgConnection, PgExecutor};
 
 use crate::domain::account::{Account, Role};
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -28,39 +28,32 @@ impl User {
     }
 }
 
-/// The columns of a [`User`], for `concat!` (queries are static strings).
-macro_rules! columns {
-    () => {
-        "id, email, role, ons_code, password_hash, created_at, disabled_at"
+/// Users with `$rest` (a `WHERE`, an `ORDER BY`) and its arguments: one checked statement.
+macro_rules! user_query {
+    ($rest:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            User,
+            r#"SELECT id, email, role AS "role: Role", ons_code, password_hash, created_at,
+                      disabled_at FROM users "# + $rest
+            $(, $arg)*
+        )
     };
 }
 
 pub async fn by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM users WHERE email = lower($1)"
-    ))
-    .bind(email.trim())
-    .fetch_optional(db)
-    .await
-}
-
-pub async fn by_id(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(concat!("SELECT ", columns!(), " FROM users WHERE id = $1"))
-        .bind(id)
+    user_query!("WHERE email = lower($1)", email.trim())
         .fetch_optional(db)
         .await
 }
 
+pub async fn by_id(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
+    user_query!("WHERE id = $1", id).fetch_optional(db).await
+}
+
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM users ORDER BY role, ons_code NULLS FIRST, email"
-    ))
-    .fetch_all(db)
-    .await
+    user_query!("ORDER BY role, ons_code NULLS FIRST, email")
+        .fetch_all(db)
+        .await
 }
 
 pub async fn insert(
@@ -70,16 +63,16 @@ pub async fn insert(
     ons_code: Option<&str>,
     password_hash: Option<&str>,
 ) -> sqlx::Result<User> {
-    sqlx::query_as(concat!(
-        "INSERT INTO users (email, role, ons_code, password_hash) VALUES (lower($1), $2, $3, $4)
-         RETURNING ",
-        columns!(),
-        ""
-    ))
-    .bind(email.trim())
-    .bind(role.as_str())
-    .bind(ons_code)
-    .bind(password_hash)
+    sqlx::query_as!(
+        User,
+        r#"INSERT INTO users (email, role, ons_code, password_hash) VALUES (lower($1), $2, $3, $4)
+           RETURNING id, email, role AS "role: Role", ons_code, password_hash, created_at,
+                     disabled_at"#,
+        email.trim(),
+        role as Role,
+        ons_code,
+        password_hash
+    )
     .fetch_one(conn)
     .await
 }
