@@ -47,7 +47,7 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let inputs = scorecard::db::queries::analysis::inputs(
         &pool,
-        scorecard::domain::account::DataView::Internal,
+        scorecard::domain::access::DataView::Internal,
         period,
         "england",
     )
@@ -99,7 +99,7 @@ async fn triggers(pool: &PgPool) -> anyhow::Result<()> {
         let period = Period::year(year);
         let inputs = scorecard::db::queries::analysis::inputs(
             pool,
-            scorecard::domain::account::DataView::Internal,
+            scorecard::domain::access::DataView::Internal,
             period,
             "england",
         )

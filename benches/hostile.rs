@@ -20,7 +20,7 @@ use hyper_util::rt::TokioIo;
 use scorecard::config::SiteConfig;
 use scorecard::db::embedded::{Cluster, ClusterOptions};
 use scorecard::domain::Period;
-use scorecard::domain::account::Role;
+use scorecard::domain::access::Role;
 
 const PASSWORD: &str = "correct horse battery staple";
 

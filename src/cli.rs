@@ -1,6 +1,8 @@
 //! The command line: `scorecard` (or `scorecard serve`) runs the site; other subcommands manage
 //! the database.
 
+mod backup;
+mod publication;
 mod users;
 
 use std::path::PathBuf;
@@ -50,13 +52,13 @@ pub enum Command {
     /// Users: add (the first analyst of a fresh install), list, disable, reset.
     User(users::UserArgs),
     /// Publish a period: its values and submitted commentary become public (again).
-    Publish(users::PublishArgs),
+    Publish(publication::PublishArgs),
     /// Withdraw a period's publication: the public no longer sees it.
-    Unpublish(users::PublishArgs),
+    Unpublish(publication::PublishArgs),
     /// Write the whole database to a file (pg_dump, custom format).
-    Backup(users::BackupArgs),
+    Backup(backup::BackupArgs),
     /// Replace the database's contents by a backup (pg_restore, one transaction).
-    Restore(users::BackupArgs),
+    Restore(backup::BackupArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -183,25 +185,25 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Some(Command::Publish(args)) => {
                 let db = open(&args.database).await?;
-                let result = users::publish(&db.pool, args.period).await;
+                let result = publication::publish(&db.pool, args.period).await;
                 db.close().await?;
                 result
             }
             Some(Command::Backup(args)) => {
                 let db = open(&args.database).await?;
-                let result = users::backup(&db, &args.file).await;
+                let result = backup::backup(&db, &args.file).await;
                 db.close().await?;
                 result
             }
             Some(Command::Restore(args)) => {
                 let db = open(&args.database).await?;
-                let result = users::restore(&db, &args.file).await;
+                let result = backup::restore(&db, &args.file).await;
                 db.close().await?;
                 result
             }
             Some(Command::Unpublish(args)) => {
                 let db = open(&args.database).await?;
-                let result = users::unpublish(&db.pool, args.period).await;
+                let result = publication::unpublish(&db.pool, args.period).await;
                 db.close().await?;
                 result
             }
@@ -249,7 +251,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
         }
         if args.publish {
             for period in analysis.contents.periods() {
-                users::publish(&db.pool, period).await?;
+                publication::publish(&db.pool, period).await?;
             }
         }
         Ok(())

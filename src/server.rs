@@ -89,7 +89,7 @@ async fn warm(app: axum::Router, state: AppState) {
         ];
         if let Ok(periods) = crate::db::queries::periods::with_data(
             &state.pool,
-            crate::domain::account::DataView::Published,
+            crate::domain::access::DataView::Published,
         )
         .await
             && let Some(latest) = periods.last()

@@ -10,7 +10,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{Agent, Cast, Start, app, database, official_bytes, official_name, text, texts};
 use scorecard::domain::Period;
-use scorecard::domain::account::Role;
+use scorecard::domain::access::Role;
 use scraper::Html;
 use sqlx::PgPool;
 
@@ -567,7 +567,7 @@ async fn every_response_carries_the_security_headers() {
     scorecard::accounts::add_user(
         &pool,
         "headers@example.org",
-        scorecard::domain::account::Role::Analyst,
+        scorecard::domain::access::Role::Analyst,
         None,
         Some(common::PASSWORD.into()),
         "test",

@@ -35,7 +35,7 @@ async fn england_direct_payments_recomputed_from_council_counts_is_the_published
     let pool = with_2015_16().await;
     let inputs = scorecard::db::queries::analysis::inputs(
         &pool,
-        scorecard::domain::account::DataView::Internal,
+        scorecard::domain::access::DataView::Internal,
         Period::year(2015),
         "west-midlands",
     )
@@ -61,7 +61,7 @@ async fn west_midlands_direct_payments_headline() {
     let pool = with_2015_16().await;
     let inputs = scorecard::db::queries::analysis::inputs(
         &pool,
-        scorecard::domain::account::DataView::Internal,
+        scorecard::domain::access::DataView::Internal,
         Period::year(2015),
         "west-midlands",
     )
@@ -131,7 +131,7 @@ async fn comparators_region_type_and_neighbours() {
     let pool = with_2015_16().await;
     let inputs = scorecard::db::queries::analysis::inputs(
         &pool,
-        scorecard::domain::account::DataView::Internal,
+        scorecard::domain::access::DataView::Internal,
         Period::year(2015),
         "west-midlands",
     )

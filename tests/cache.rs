@@ -9,7 +9,7 @@ mod common;
 use common::{Agent, Start, app_and_state, database, get};
 use scorecard::db::queries::submissions::{self, NewSubmission};
 use scorecard::db::queries::version;
-use scorecard::domain::account::Role;
+use scorecard::domain::access::Role;
 use scorecard::domain::{NewObservation, Period, ValueStatus};
 use sqlx::PgPool;
 

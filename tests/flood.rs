@@ -14,7 +14,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use common::{Start, app_with, database, send, sign_in_request};
 use scorecard::config::SiteConfig;
-use scorecard::domain::account::Role;
+use scorecard::domain::access::Role;
 
 /// The floods run one after the other: each fills the hashing queue on purpose.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -17,7 +17,7 @@ use axum::http::{HeaderValue, Request, StatusCode};
 use common::{Agent, Cast, Start, app_and_state, app_with, database, send, sign_in_request};
 use scorecard::config::SiteConfig;
 use scorecard::domain::Period;
-use scorecard::domain::account::Role;
+use scorecard::domain::access::Role;
 use sqlx::PgPool;
 
 const HALTON: &str = "E06000006";

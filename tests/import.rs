@@ -477,7 +477,7 @@ async fn a_revision_replaces_a_value_and_the_old_one_stays_in_history() {
         &app,
         &pool,
         "analyst@example.org",
-        scorecard::domain::account::Role::Analyst,
+        scorecard::domain::access::Role::Analyst,
         None,
     )
     .await;

@@ -15,7 +15,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{Agent, Start, app_and_state, database, database_named, send};
 use scorecard::db::embedded::{Cluster, ClusterOptions};
-use scorecard::domain::account::Role;
+use scorecard::domain::access::Role;
 
 fn get_with(uri: &str, headers: &[(&str, &str)]) -> Request<Body> {
     let mut request = Request::get(uri);

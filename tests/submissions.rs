@@ -8,7 +8,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{Agent, Start, app, database, send, text, texts, upload};
-use scorecard::domain::account::Role;
+use scorecard::domain::access::Role;
 
 async fn analyst(app: &axum::Router, pool: &sqlx::PgPool) -> Agent {
     Agent::signed_in(app, pool, "analyst@example.org", Role::Analyst, None).await

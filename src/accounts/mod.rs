@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use sqlx::PgPool;
 
 use crate::db::queries::{areas, audit, sessions, users};
-use crate::domain::account::{Account, Role};
+use crate::domain::access::{Account, Role};
 
 /// Failed sign-ins allowed per account, and per address, within [`WINDOW_MINUTES`].
 pub const PER_ACCOUNT: i64 = 5;

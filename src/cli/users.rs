@@ -1,13 +1,12 @@
-//! `scorecard user …`, `scorecard publish` and `scorecard unpublish`: accounts and publication
-//! from the command line (the first analyst of a fresh install is made here).
+//! `scorecard user …`: accounts from the command line (the first analyst of a fresh install is
+//! made here).
 
 use std::io::Read;
 
 use crate::accounts;
 use crate::config::DatabaseConfig;
-use crate::db::queries::{publications, users};
-use crate::domain::Period;
-use crate::domain::account::Role;
+use crate::db::queries::users;
+use crate::domain::access::Role;
 
 /// Who the command line's writes are recorded as.
 pub const ACTOR: &str = "command line";
@@ -53,14 +52,6 @@ pub enum UserAction {
     },
     /// Print a new one-time sign-in link; the old password stops working.
     Reset { email: String },
-}
-
-#[derive(Debug, clap::Args)]
-pub struct PublishArgs {
-    #[command(flatten)]
-    pub database: DatabaseConfig,
-    /// The period, e.g. 2023-24 or "2024-25 Q2".
-    pub period: Period,
 }
 
 fn link(base: &str, token: &str) -> String {
@@ -129,58 +120,5 @@ pub async fn user(pool: &sqlx::PgPool, args: UserArgs) -> anyhow::Result<()> {
             );
         }
     }
-    Ok(())
-}
-
-pub async fn publish(pool: &sqlx::PgPool, period: Period) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
-    let p = publications::publish(&mut tx, period, ACTOR).await?;
-    tx.commit().await?;
-    println!(
-        "{period} published: {} submissions, {} commentaries",
-        p.submissions, p.commentary
-    );
-    Ok(())
-}
-
-pub async fn unpublish(pool: &sqlx::PgPool, period: Period) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
-    let withdrawn = publications::withdraw(&mut tx, period, ACTOR).await?;
-    tx.commit().await?;
-    if withdrawn {
-        println!("{period} withdrawn: the public no longer sees it");
-    } else {
-        println!("{period} was not published; nothing changed");
-    }
-    Ok(())
-}
-
-#[derive(Debug, clap::Args)]
-pub struct BackupArgs {
-    #[command(flatten)]
-    pub database: DatabaseConfig,
-    /// The dump file (PostgreSQL custom format).
-    pub file: std::path::PathBuf,
-}
-
-/// `scorecard backup FILE`: the whole database with pg_dump.
-pub async fn backup(db: &crate::db::Database, file: &std::path::Path) -> anyhow::Result<()> {
-    let (conninfo, file) = (db.conninfo.clone(), file.to_path_buf());
-    tokio::task::spawn_blocking(move || crate::db::backup::dump(&conninfo, &file)).await??;
-    println!("backed up to the dump file");
-    Ok(())
-}
-
-/// `scorecard restore FILE`: replaces the database's contents, then starts a new data version
-/// so that every running instance forgets what it kept.
-pub async fn restore(db: &crate::db::Database, file: &std::path::Path) -> anyhow::Result<()> {
-    let (conninfo, file) = (db.conninfo.clone(), file.to_path_buf());
-    tokio::task::spawn_blocking(move || crate::db::backup::restore(&conninfo, &file)).await??;
-    let mut tx = db.pool.begin().await?;
-    crate::db::queries::version::bump(&mut tx).await?;
-    crate::db::queries::audit::record(&mut tx, ACTOR, "restore", "the database", None, None)
-        .await?;
-    tx.commit().await?;
-    println!("restored");
     Ok(())
 }

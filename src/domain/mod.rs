@@ -1,6 +1,6 @@
 //! The domain's vocabulary as types: councils, measures, periods and values.
 
-pub mod account;
+pub mod access;
 mod codes;
 pub(crate) mod column;
 pub mod known;
@@ -24,7 +24,7 @@ text_column!(
     Period,
     OnsCode,
     MeasureCode,
-    account::Role,
+    access::Role,
 );
 
 /// England's ONS code: the national benchmark area and comparator group.

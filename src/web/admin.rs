@@ -15,7 +15,7 @@ use super::{AppError, AppState};
 use crate::accounts;
 use crate::db::queries::{audit, publications, users};
 use crate::domain::Period;
-use crate::domain::account::Role;
+use crate::domain::access::Role;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -24,7 +24,7 @@ use crate::analysis::measure::{ComparatorKind, CouncilResult};
 use crate::analysis::rag::Summary;
 use crate::analysis::scorecard::Analysed;
 use crate::db::queries::{areas, measures};
-use crate::domain::account::DataView;
+use crate::domain::access::DataView;
 use crate::domain::{Measure, OnsCode, Period};
 
 /// Routes under `/api/v1`.

@@ -143,7 +143,7 @@ async fn show(
         comparator: comparator.label(),
         summary,
         domains,
-        internal: view == crate::domain::account::DataView::Internal,
+        internal: view == crate::domain::access::DataView::Internal,
         arrangements: Arrangement::ALL
             .iter()
             .map(|(a, param, label)| Choice {

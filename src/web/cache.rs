@@ -20,7 +20,7 @@ use crate::analysis::measure::ComparatorKind;
 use crate::analysis::scorecard::{self, Analysed, Inputs};
 use crate::db::queries::analysis::inputs as load_inputs;
 use crate::domain::Period;
-use crate::domain::account::{DataView, Scope};
+use crate::domain::access::{DataView, Scope};
 
 /// One analysed period: the inputs (shared with every analysis of the period) and every
 /// measure's analysis.

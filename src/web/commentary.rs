@@ -15,7 +15,7 @@ use super::session::Visitor;
 use super::{AppError, AppState};
 use crate::db::queries::commentary::{self, Revision};
 use crate::db::queries::{areas, audit, domains, periods};
-use crate::domain::account::DataView;
+use crate::domain::access::DataView;
 use crate::domain::{OnsCode, Period};
 
 pub fn router() -> Router<AppState> {

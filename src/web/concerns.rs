@@ -21,7 +21,7 @@ use crate::analysis::measure::ComparatorKind;
 use crate::analysis::trend::{Direction, Trend};
 use crate::db::queries::risk::{self, Clearance, ConcernResponse};
 use crate::db::queries::{areas, observations, periods};
-use crate::domain::account::DataView;
+use crate::domain::access::DataView;
 use crate::domain::{Measure, OnsCode, Period};
 use crate::risk::concerns::{self, Concern, Grading, RegionalConcern, Scoring};
 use crate::risk::coverage::{Coverage, NotEvaluated};

@@ -16,7 +16,7 @@ use super::values::council_names;
 use super::{AppError, AppState};
 use crate::analysis::scorecard::Analysed;
 use crate::db::queries::{areas, measures};
-use crate::domain::account::Scope;
+use crate::domain::access::Scope;
 use crate::domain::{Measure, OnsCode, Provenance};
 
 pub fn router() -> Router<AppState> {

@@ -7,7 +7,7 @@ use super::{AppError, AppState};
 use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
 use crate::domain::Period;
-use crate::domain::account::DataView;
+use crate::domain::access::DataView;
 
 /// The base template's values: page title, service name, whether to say the data is
 /// illustrative, who is signed in (and what their menu offers), and the forms' token.

@@ -15,7 +15,7 @@ use super::session::{self, Visitor};
 use super::{AppError, AppState};
 use crate::accounts::{self, AccountError, SignIn, password};
 use crate::db::queries::audit;
-use crate::domain::account::{Account, Role};
+use crate::domain::access::{Account, Role};
 
 pub fn router() -> Router<AppState> {
     Router::new()

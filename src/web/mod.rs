@@ -1,7 +1,6 @@
 //! HTTP: the router, one module per area of the site, and the error type that maps failures to
 //! pages.
 
-mod account;
 mod admin;
 pub mod admission;
 mod api;
@@ -22,6 +21,7 @@ mod login;
 mod measures;
 mod overview;
 pub mod page_cache;
+mod regional_account;
 mod returns;
 mod risk;
 pub mod session;
@@ -177,7 +177,7 @@ fn routes(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(overview::router())
         .merge(domains::router())
-        .merge(account::router())
+        .merge(regional_account::router())
         .merge(compare::router())
         .merge(downloads::router())
         .merge(authorities::router())

@@ -24,7 +24,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use super::{AppError, AppState};
 use crate::accounts::{self, password};
 use crate::db::queries::sessions;
-use crate::domain::account::{Account, Viewer};
+use crate::domain::access::{Account, Viewer};
 
 /// A signed-in session ends after this long without a request…
 pub const IDLE: time::Duration = time::Duration::minutes(30);

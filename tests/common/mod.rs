@@ -372,7 +372,7 @@ impl Agent {
         app: &Router,
         pool: &PgPool,
         email: &str,
-        role: scorecard::domain::account::Role,
+        role: scorecard::domain::access::Role,
         council: Option<&str>,
     ) -> Agent {
         scorecard::accounts::add_user(pool, email, role, council, Some(PASSWORD.into()), "test")
@@ -534,7 +534,7 @@ pub struct Cast {
 impl Cast {
     /// Everyone signed in through /login (the public not).
     pub async fn signed_in(app: &Router, pool: &PgPool) -> Cast {
-        use scorecard::domain::account::Role;
+        use scorecard::domain::access::Role;
         Cast {
             analyst: Agent::signed_in(app, pool, "analyst@example.org", Role::Analyst, None).await,
             halton: Agent::signed_in(

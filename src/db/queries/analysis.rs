@@ -1,7 +1,7 @@
 //! Loading what the analysis of a period needs: the catalogue's specifications, recent values of
 //! every area, and the comparator groups.
 
-use crate::domain::account::DataView;
+use crate::domain::access::DataView;
 use std::collections::HashMap;
 
 use rust_decimal::prelude::ToPrimitive;

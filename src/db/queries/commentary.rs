@@ -4,7 +4,7 @@
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::Period;
-use crate::domain::account::DataView;
+use crate::domain::access::DataView;
 
 #[derive(Debug, Clone)]
 pub struct Commentary {

@@ -7,10 +7,10 @@ macro_rules! query_as_in_view {
     ($view:expr, $out:ty, [$before:literal, $internal:literal, $published:literal, $after:literal]
      $(, $arg:expr)*; $($fetch:tt)+) => {
         match $view {
-            $crate::domain::account::DataView::Internal => {
+            $crate::domain::access::DataView::Internal => {
                 sqlx::query_as!($out, $before + $internal + $after $(, $arg)*) $($fetch)+
             }
-            $crate::domain::account::DataView::Published => {
+            $crate::domain::access::DataView::Published => {
                 sqlx::query_as!($out, $before + $published + $after $(, $arg)*) $($fetch)+
             }
         }

@@ -3,7 +3,7 @@
 use sqlx::PgPool;
 
 use crate::domain::Period;
-use crate::domain::account::DataView;
+use crate::domain::access::DataView;
 
 /// A current Total value of an area and measure in an earlier period.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 use sqlx::PgPool;
 
 use crate::domain::Period;
-use crate::domain::account::DataView;
+use crate::domain::access::DataView;
 
 /// Every period for which a value is shown (a current revision, never illustrative beside
 /// real data; in the published view, a live publication), oldest first.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::domain::account::{Account, Role};
+use crate::domain::access::{Account, Role};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct User {

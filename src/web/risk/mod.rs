@@ -34,7 +34,7 @@ use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
 use crate::db::queries::risk::{self, NewEntry, NewIntelligence};
 use crate::db::queries::{areas, domains, measures};
-use crate::domain::account::DataView;
+use crate::domain::access::DataView;
 use crate::domain::{Measure, OnsCode, Period};
 use crate::risk::records::{Intelligence, Trigger};
 use crate::risk::support::{self, LEVELS, MENU};

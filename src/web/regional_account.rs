@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "account/summary.html")]
+#[template(path = "regional_account/summary.html")]
 struct SummaryPage {
     layout: Layout,
     period: String,
@@ -106,7 +106,7 @@ pub struct CouncilSheet {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "account/show.html")]
+#[template(path = "regional_account/show.html")]
 struct AccountPage {
     layout: Layout,
     region: String,
