@@ -95,25 +95,45 @@ async fn standing(
     Ok(concerns::pairs(&analysis.analysed, keep))
 }
 
-/// The risk signal for the region's councils at `period` (and `outside`, a council beyond the
-/// region, graded on its own).
-pub async fn signal(
+/// Who a signal is for: the region's councils, or one council beyond it graded on its own.
+struct Scope {
+    region: Vec<String>,
+    councils: Vec<String>,
+    outside: Option<String>,
+}
+
+impl Scope {
+    async fn of(
+        state: &AppState,
+        period: Period,
+        outside: Option<&str>,
+    ) -> Result<Scope, AppError> {
+        let region: Vec<String> = areas::members_during(&state.pool, &state.site.region, period)
+            .await?
+            .into_iter()
+            .map(|a| a.ons_code)
+            .collect();
+        let outside = outside
+            .filter(|c| !region.iter().any(|r| r == c))
+            .map(str::to_string);
+        let councils = match &outside {
+            Some(c) => vec![c.clone()],
+            None => region.clone(),
+        };
+        Ok(Scope {
+            region,
+            councils,
+            outside,
+        })
+    }
+}
+
+/// The triggers evaluated in the two years before `period` that have data, newest first.
+async fn earlier_evaluations(
     state: &AppState,
     period: Period,
-    outside: Option<&str>,
-) -> Result<Signal, AppError> {
-    let region: Vec<String> = areas::members_during(&state.pool, &state.site.region, period)
-        .await?
-        .into_iter()
-        .map(|a| a.ons_code)
-        .collect();
-    let councils: Vec<String> = match outside {
-        Some(c) if !region.iter().any(|r| r == c) => vec![c.to_string()],
-        _ => region.clone(),
-    };
-    let outside = outside.filter(|c| !region.iter().any(|r| r == c));
-    let (evaluations, defs, catalogue) =
-        super::risk::evaluate(state, period, &councils, outside).await?;
+    scope: &Scope,
+) -> Result<Vec<Vec<Evaluation>>, AppError> {
     let available = periods::with_data(&state.pool, DataView::Internal).await?;
     let mut earlier = Vec::new();
     let mut p = period;
@@ -122,60 +142,80 @@ pub async fn signal(
         if !available.contains(&p) {
             break;
         }
-        earlier.push(super::risk::evaluate(state, p, &councils, outside).await?.0);
+        let outside = scope.outside.as_deref();
+        earlier.push(
+            super::risk::evaluate(state, p, &scope.councils, outside)
+                .await?
+                .0,
+        );
     }
-    let strict = analysed_for(
-        state,
-        DataView::Internal,
-        period,
-        ComparatorKind::England,
-        Level::P998,
-        outside,
-    )
-    .await?;
+    Ok(earlier)
+}
+
+/// A council's standing beside its grading: worse than its CIPFA neighbours, worse than the
+/// region (99.8%), significantly improving (95%).
+struct Standings {
+    worse_than_neighbours: HashSet<(String, String)>,
+    worse_than_region: HashSet<(String, String)>,
+    improving: HashSet<(String, String)>,
+}
+
+async fn standings(
+    state: &AppState,
+    period: Period,
+    outside: Option<&str>,
+) -> Result<Standings, AppError> {
     let worse = |c: &crate::analysis::measure::CouncilResult| c.comparison == Comparison::Worse;
-    let worse_than_neighbours = standing(
-        state,
-        period,
-        ComparatorKind::Neighbours,
-        Level::P998,
-        outside,
-        worse,
-    )
-    .await?;
-    let worse_than_region = standing(
-        state,
-        period,
-        ComparatorKind::Region,
-        Level::P998,
-        outside,
-        worse,
-    )
-    .await?;
-    let improving = standing(
-        state,
-        period,
-        ComparatorKind::England,
-        Level::P95,
-        outside,
-        |c| {
-            c.direction_of_travel == Direction::Improved
-                || matches!(
-                    c.trend,
-                    Trend::IncreasingAndGettingBetter | Trend::DecreasingAndGettingBetter
-                )
-        },
-    )
-    .await?;
-    // The screen: each measure at its own data period, against every English council.
-    let measure_periods: Vec<(String, Period)> = strict
-        .analysed
-        .iter()
-        .map(|a| (a.measure.clone(), a.period))
-        .collect();
+    let improving = |c: &crate::analysis::measure::CouncilResult| {
+        c.direction_of_travel == Direction::Improved
+            || matches!(
+                c.trend,
+                Trend::IncreasingAndGettingBetter | Trend::DecreasingAndGettingBetter
+            )
+    };
+    Ok(Standings {
+        worse_than_neighbours: standing(
+            state,
+            period,
+            ComparatorKind::Neighbours,
+            Level::P998,
+            outside,
+            worse,
+        )
+        .await?,
+        worse_than_region: standing(
+            state,
+            period,
+            ComparatorKind::Region,
+            Level::P998,
+            outside,
+            worse,
+        )
+        .await?,
+        improving: standing(
+            state,
+            period,
+            ComparatorKind::England,
+            Level::P95,
+            outside,
+            improving,
+        )
+        .await?,
+    })
+}
+
+/// The screen's queries for the councils, each measure at its own data period against every
+/// English council, with the analyst's clearings.
+async fn screened(
+    state: &AppState,
+    period: Period,
+    strict: &std::sync::Arc<super::cache::Analysis>,
+    councils: &[String],
+    measure_periods: &[(String, Period)],
+) -> Result<Vec<QueryState>, AppError> {
     let found = {
-        let (strict, councils) = (std::sync::Arc::clone(&strict), councils.clone());
-        let measure_periods = measure_periods.clone();
+        let (strict, councils) = (std::sync::Arc::clone(strict), councils.to_vec());
+        let measure_periods = measure_periods.to_vec();
         // The screen reads every English council's values: off the async workers.
         tokio::task::spawn_blocking(move || {
             screen::screen(
@@ -189,18 +229,8 @@ pub async fn signal(
         .await
         .map_err(|e| AppError::Internal(e.into()))?
     };
-    let warnings: Warnings = observations::change_warnings(&state.pool, &councils)
-        .await?
-        .into_iter()
-        .filter(|w| {
-            measure_periods
-                .iter()
-                .any(|(m, p)| *m == w.measure && *p == w.period)
-        })
-        .map(|w| ((w.area, w.measure), w.warning))
-        .collect();
     let clearances = risk::clearances(&state.pool, period.financial_year()).await?;
-    let queries: Vec<QueryState> = found
+    Ok(found
         .into_iter()
         .map(|query| QueryState {
             cleared: clearances
@@ -214,14 +244,31 @@ pub async fn signal(
                 .cloned(),
             query,
         })
-        .collect();
-    let queried: HashSet<(String, String)> = queries
-        .iter()
-        .filter(|q| q.cleared.is_none())
-        .map(|q| (q.query.council.clone(), q.query.measure.clone()))
-        .collect();
-    // Excellence is no more trusted than a concern while its value is queried.
-    let evaluations: Vec<Evaluation> = evaluations
+        .collect())
+}
+
+/// The importer's warnings about the councils' values at each measure's data period.
+async fn warnings_of(
+    state: &AppState,
+    councils: &[String],
+    measure_periods: &[(String, Period)],
+) -> Result<Warnings, AppError> {
+    Ok(observations::change_warnings(&state.pool, councils)
+        .await?
+        .into_iter()
+        .filter(|w| {
+            measure_periods
+                .iter()
+                .any(|(m, p)| *m == w.measure && *p == w.period)
+        })
+        .map(|w| ((w.area, w.measure), w.warning))
+        .collect())
+}
+
+/// Excellence is no more trusted than a concern while its value is queried: a queried value's
+/// rules do not fire, and say why.
+fn hold_back(evaluations: Vec<Evaluation>, queried: &HashSet<(String, String)>) -> Vec<Evaluation> {
+    evaluations
         .into_iter()
         .map(|mut e| {
             if let Some(m) = &e.measure
@@ -233,7 +280,76 @@ pub async fn signal(
             }
             e
         })
+        .collect()
+}
+
+/// Per council, the rules that could not be evaluated and why.
+async fn not_evaluated_of(
+    state: &AppState,
+    period: Period,
+    councils: &[String],
+    catalogue: &[Measure],
+    defs: &[Trigger],
+    inputs: &crate::analysis::scorecard::Inputs,
+) -> Result<HashMap<String, Vec<NotEvaluated>>, AppError> {
+    let params = risk::params_of(defs)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the stored trigger parameters: {e}")))?;
+    let today = Utc::now().date_naive();
+    let rounds = risk::round_states(&state.pool, &state.site.region, period, today).await?;
+    let assessed = risk::self_assessed(&state.pool, period.financial_year()).await?;
+    Ok(councils
+        .iter()
+        .map(|c| {
+            let coverage = Coverage {
+                catalogue,
+                inputs,
+                period,
+                council: c,
+                params: &params,
+                rounds: &rounds,
+                self_assessed: &assessed,
+                has_neighbours: inputs.groups.neighbours_of.contains_key(c),
+            };
+            (c.clone(), coverage.not_evaluated())
+        })
+        .collect())
+}
+
+/// The risk signal for the region's councils at `period` (and `outside`, a council beyond the
+/// region, graded on its own).
+pub async fn signal(
+    state: &AppState,
+    period: Period,
+    outside: Option<&str>,
+) -> Result<Signal, AppError> {
+    let scope = Scope::of(state, period, outside).await?;
+    let outside = scope.outside.as_deref();
+    let (evaluations, defs, catalogue) =
+        super::risk::evaluate(state, period, &scope.councils, outside).await?;
+    let earlier = earlier_evaluations(state, period, &scope).await?;
+    let strict = analysed_for(
+        state,
+        DataView::Internal,
+        period,
+        ComparatorKind::England,
+        Level::P998,
+        outside,
+    )
+    .await?;
+    let standings = standings(state, period, outside).await?;
+    let measure_periods: Vec<(String, Period)> = strict
+        .analysed
+        .iter()
+        .map(|a| (a.measure.clone(), a.period))
         .collect();
+    let queries = screened(state, period, &strict, &scope.councils, &measure_periods).await?;
+    let warnings = warnings_of(state, &scope.councils, &measure_periods).await?;
+    let queried: HashSet<(String, String)> = queries
+        .iter()
+        .filter(|q| q.cleared.is_none())
+        .map(|q| (q.query.council.clone(), q.query.measure.clone()))
+        .collect();
+    let evaluations = hold_back(evaluations, &queried);
     let responses = risk::concern_responses(&state.pool, period.financial_year()).await?;
     let responded: HashSet<(String, String)> = responses
         .iter()
@@ -246,10 +362,14 @@ pub async fn signal(
     let (concerns, regional) = concerns::grade(&Grading {
         now: &evaluations,
         earlier: &earlier,
-        councils: if outside.is_some() { &[] } else { &region },
-        worse_than_neighbours: &worse_than_neighbours,
-        worse_than_region: &worse_than_region,
-        improving: &improving,
+        councils: if outside.is_some() {
+            &[]
+        } else {
+            &scope.region
+        },
+        worse_than_neighbours: &standings.worse_than_neighbours,
+        worse_than_region: &standings.worse_than_region,
+        improving: &standings.improving,
         queried: &queried,
         responded: &responded,
         scoring: &scoring,
@@ -258,31 +378,20 @@ pub async fn signal(
         .iter()
         .map(|m| (m.code.clone(), m.strategic_weight))
         .collect();
-    let scores = councils
+    let scores = scope
+        .councils
         .iter()
         .map(|c| (c.clone(), concerns::score(&concerns, c, &weights, &scoring)))
         .collect();
-    let params = risk::params_of(&defs)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("the stored trigger parameters: {e}")))?;
-    let today = Utc::now().date_naive();
-    let rounds = risk::round_states(&state.pool, &state.site.region, period, today).await?;
-    let assessed = risk::self_assessed(&state.pool, period.financial_year()).await?;
-    let not_evaluated = councils
-        .iter()
-        .map(|c| {
-            let coverage = Coverage {
-                catalogue: &catalogue,
-                inputs: &strict.inputs,
-                period,
-                council: c,
-                params: &params,
-                rounds: &rounds,
-                self_assessed: &assessed,
-                has_neighbours: strict.inputs.groups.neighbours_of.contains_key(c),
-            };
-            (c.clone(), coverage.not_evaluated())
-        })
-        .collect();
+    let not_evaluated = not_evaluated_of(
+        state,
+        period,
+        &scope.councils,
+        &catalogue,
+        &defs,
+        &strict.inputs,
+    )
+    .await?;
     Ok(Signal {
         evaluations,
         defs,

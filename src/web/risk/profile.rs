@@ -71,35 +71,21 @@ pub(super) struct ProfilePage {
     today: String,
 }
 
-pub(super) async fn profile(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(code): Path<String>,
-    Params(q): Params<PeriodQuery>,
-) -> Result<ProfilePage, AppError> {
-    let authority = council_of(&state, &visitor, &code).await?;
-    let analyst = visitor.viewer.can_manage_data();
-    let (period, periods) = choose_period(&state.pool, DataView::Internal, &q).await?;
-    let year = period.financial_year();
-    let signal = crate::web::concerns::signal(&state, period, Some(&authority.ons_code)).await?;
-    let here = |c: &str| c == authority.ons_code;
-    let evaluations: Vec<Evaluation> = signal
-        .evaluations
-        .iter()
-        .filter(|e| here(&e.council))
-        .cloned()
-        .collect();
-    let (defs, catalogue) = (&signal.defs, &signal.catalogue);
-    let title_of = |code: &str| {
-        catalogue.iter().find(|m| m.code == code).map_or_else(
-            || (code.to_string(), code.to_string()),
-            |m| (m.code.clone(), format!("{} {}", m.display_code, m.title)),
-        )
-    };
+/// A measure's code and its title for a link, from the catalogue.
+fn title_of(catalogue: &[Measure], code: &str) -> (String, String) {
+    catalogue.iter().find(|m| m.code == code).map_or_else(
+        || (code.to_string(), code.to_string()),
+        |m| (m.code.clone(), format!("{} {}", m.display_code, m.title)),
+    )
+}
+
+/// The council's graded concerns, highest grade then heaviest measure first.
+fn graded_rows(signal: &crate::web::concerns::Signal, council: &str) -> Vec<GradedRow> {
+    let catalogue = &signal.catalogue;
     let mut graded: Vec<(crate::risk::concerns::Grade, i16, GradedRow)> = signal
         .concerns
         .iter()
-        .filter(|c| here(&c.council))
+        .filter(|c| c.council == council)
         .map(|c| {
             let weight = catalogue
                 .iter()
@@ -115,7 +101,7 @@ pub(super) async fn profile(
                         crate::risk::concerns::Grade::Medium => "grade--medium",
                         crate::risk::concerns::Grade::Low => "grade--low",
                     },
-                    measure: title_of(&c.measure),
+                    measure: title_of(catalogue, &c.measure),
                     reasons: c.reasons.join(", "),
                     years: c.years,
                     regional: c.regional,
@@ -141,12 +127,17 @@ pub(super) async fn profile(
             .then_with(|| wb.cmp(wa))
             .then_with(|| a.measure.0.cmp(&b.measure.0))
     });
-    let queries: Vec<QueryRow> = signal
+    graded.into_iter().map(|(_, _, g)| g).collect()
+}
+
+/// The council's data-quality queries, with their clearings.
+fn query_rows(signal: &crate::web::concerns::Signal, council: &str) -> Vec<QueryRow> {
+    signal
         .queries
         .iter()
-        .filter(|q| here(&q.query.council))
+        .filter(|q| q.query.council == council)
         .map(|q| QueryRow {
-            measure: title_of(&q.query.measure),
+            measure: title_of(&signal.catalogue, &q.query.measure),
             period: q.query.period.to_string(),
             rule: q.query.rule.to_string(),
             reason: q.query.reason.clone(),
@@ -162,33 +153,36 @@ pub(super) async fn profile(
                 )
             }),
         })
-        .collect();
-    let intelligence =
-        risk::intelligence(&state.pool, Some(&authority.ons_code), year, analyst).await?;
+        .collect()
+}
+
+/// The year's thematic criteria with the council's latest level on each:
+/// (id, theme, criterion, key, level).
+async fn criteria_rows(
+    state: &AppState,
+    council: &str,
+    year: Period,
+) -> Result<Vec<(i64, String, String, bool, String)>, AppError> {
     let assessed = risk::self_assessed(&state.pool, year).await?;
-    let criteria = risk::criteria(&state.pool, year)
+    Ok(risk::criteria(&state.pool, year)
         .await?
         .into_iter()
         .map(|c| {
             let level = assessed
                 .iter()
-                .find(|a| {
-                    a.council == authority.ons_code && a.criterion == c.title && a.theme == c.theme
-                })
+                .find(|a| a.council == council && a.criterion == c.title && a.theme == c.theme)
                 .map_or_else(|| "Not assessed".to_string(), |a| a.level.to_string());
             (c.id, c.theme, c.title, c.key, level)
         })
-        .collect();
-    // The council sees its assessment once the analyst has shared the concerns.
-    let assessment = risk::assessment(&state.pool, &authority.ons_code, year)
-        .await?
-        .filter(|a| analyst || a.status != "draft");
-    let entries = match &assessment {
-        Some(a) => risk::entries(&state.pool, a.id).await?,
-        None => Vec::new(),
-    };
-    let domains = domains::all(&state.pool).await?;
-    let judgements = domains
+        .collect())
+}
+
+/// The latest judgement of each domain: (domain, level in words, the judgement's text).
+fn judgement_rows(
+    domains: &[(String, String)],
+    entries: &[crate::db::queries::risk::Entry],
+) -> Vec<(String, String, String)> {
+    domains
         .iter()
         .map(|(slug, name)| {
             let latest = entries
@@ -204,14 +198,21 @@ pub(super) async fn profile(
                 latest.map(|e| e.body.clone()).unwrap_or_default(),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The assessment's entries as shown.
+fn entry_rows(
+    domains: &[(String, String)],
+    entries: &[crate::db::queries::risk::Entry],
+) -> Vec<EntryRow> {
     let domain_name = |slug: &Option<String>| {
         slug.as_deref()
             .and_then(|s| domains.iter().find(|(d, _)| d == s))
             .map(|(_, n)| n.clone())
             .unwrap_or_default()
     };
-    let entry_rows = entries
+    entries
         .iter()
         .map(|e| EntryRow {
             kind: e.kind.clone(),
@@ -239,7 +240,39 @@ pub(super) async fn profile(
             by: e.recorded_by.clone(),
             at: e.recorded_at.format("%-d %B %Y %H:%M").to_string(),
         })
+        .collect()
+}
+
+pub(super) async fn profile(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Params(q): Params<PeriodQuery>,
+) -> Result<ProfilePage, AppError> {
+    let authority = council_of(&state, &visitor, &code).await?;
+    let analyst = visitor.viewer.can_manage_data();
+    let (period, periods) = choose_period(&state.pool, DataView::Internal, &q).await?;
+    let year = period.financial_year();
+    let signal = crate::web::concerns::signal(&state, period, Some(&authority.ons_code)).await?;
+    let evaluations: Vec<Evaluation> = signal
+        .evaluations
+        .iter()
+        .filter(|e| e.council == authority.ons_code)
+        .cloned()
         .collect();
+    let intelligence =
+        risk::intelligence(&state.pool, Some(&authority.ons_code), year, analyst).await?;
+    let criteria = criteria_rows(&state, &authority.ons_code, year).await?;
+    // The council sees its assessment once the analyst has shared the concerns.
+    let assessment = risk::assessment(&state.pool, &authority.ons_code, year)
+        .await?
+        .filter(|a| analyst || a.status != "draft");
+    let entries = match &assessment {
+        Some(a) => risk::entries(&state.pool, a.id).await?,
+        None => Vec::new(),
+    };
+    let domains = domains::all(&state.pool).await?;
+    let (defs, catalogue) = (&signal.defs, &signal.catalogue);
     Ok(ProfilePage {
         layout: Layout::new(
             &state,
@@ -255,8 +288,8 @@ pub(super) async fn profile(
             .copied()
             .unwrap_or_default(),
         scoring: signal.scoring.explained(),
-        graded: graded.into_iter().map(|(_, _, g)| g).collect(),
-        queries,
+        graded: graded_rows(&signal, &authority.ons_code),
+        queries: query_rows(&signal, &authority.ons_code),
         not_evaluated: signal
             .not_evaluated
             .get(&authority.ons_code)
@@ -276,8 +309,8 @@ pub(super) async fn profile(
         intelligence,
         criteria,
         status: assessment.map_or_else(|| "not started".to_string(), |a| a.status),
-        judgements,
-        entries: entry_rows,
+        judgements: judgement_rows(&domains, &entries),
+        entries: entry_rows(&domains, &entries),
         domains,
         levels: LEVELS.to_vec(),
         menu: MENU.iter().map(|(t, l, o)| (*t, *l, o.to_vec())).collect(),
