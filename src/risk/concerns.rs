@@ -254,8 +254,9 @@ pub fn points(reasons: &[&str], s: &Scoring) -> u32 {
         .sum()
 }
 
-/// The concerns of every council of the region, and the patterns the region shares.
-pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
+/// The patterns most of the region shares: a trigger firing for one measure in more than the
+/// scoring's share of the region's councils.
+fn regional_patterns(g: &Grading<'_>) -> Vec<RegionalConcern> {
     let in_region: HashSet<&str> = g.councils.iter().map(String::as_str).collect();
     // (measure, trigger) → councils it fired for.
     let mut spread: BTreeMap<(&str, &str), usize> = BTreeMap::new();
@@ -264,7 +265,7 @@ pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
             *spread.entry((measure, trigger)).or_default() += 1;
         }
     }
-    let regional: Vec<RegionalConcern> = spread
+    spread
         .iter()
         .filter(|(_, n)| **n as f64 > g.scoring.regional_share * g.councils.len() as f64)
         .map(|((measure, trigger), n)| RegionalConcern {
@@ -273,14 +274,11 @@ pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
             councils: *n,
             of: g.councils.len(),
         })
-        .collect();
-    let is_regional = |measure: &str, trigger: &str| {
-        regional
-            .iter()
-            .any(|r| r.measure == measure && r.trigger == trigger)
-    };
+        .collect()
+}
 
-    // (council, measure) → reasons now.
+/// (council, measure) → the reasons found now: the triggers that fired and the standings.
+fn reasons_now<'a>(g: &Grading<'a>) -> BTreeMap<(String, String), BTreeSet<&'a str>> {
     let mut found: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
     for (council, measure, trigger) in concern_triggers(g.now) {
         found
@@ -288,18 +286,54 @@ pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
             .or_default()
             .insert(trigger);
     }
-    for key in g.worse_than_neighbours {
-        found
-            .entry(key.clone())
-            .or_default()
-            .insert(WORSE_THAN_NEIGHBOURS);
+    for (standing, reason) in [
+        (g.worse_than_neighbours, WORSE_THAN_NEIGHBOURS),
+        (g.worse_than_region, WORSE_THAN_REGION),
+    ] {
+        for key in standing {
+            found.entry(key.clone()).or_default().insert(reason);
+        }
     }
-    for key in g.worse_than_region {
-        found
-            .entry(key.clone())
-            .or_default()
-            .insert(WORSE_THAN_REGION);
+    found
+}
+
+/// A concern's grading rule in words.
+fn rule_words(
+    base: u32,
+    persistence: u32,
+    years: usize,
+    improving: bool,
+    shared: &[&str],
+) -> String {
+    let mut rule = format!(
+        "{} point{} from its reasons{}{}",
+        base,
+        if base == 1 { "" } else { "s" },
+        if persistence > 0 {
+            format!(", {persistence} for holding in {years} of the last three years")
+        } else {
+            String::new()
+        },
+        if improving {
+            "; one grade lower for a significant improvement"
+        } else {
+            ""
+        }
+    );
+    if !shared.is_empty() {
+        rule.push_str(&format!("; {} as most of the region", shared.join(", ")));
     }
+    rule
+}
+
+/// The concerns of every council of the region, and the patterns the region shares.
+pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
+    let regional = regional_patterns(g);
+    let is_regional = |measure: &str, trigger: &str| {
+        regional
+            .iter()
+            .any(|r| r.measure == measure && r.trigger == trigger)
+    };
     let held_before: Vec<HashSet<(&str, &str)>> = g
         .earlier
         .iter()
@@ -312,52 +346,27 @@ pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
         })
         .collect();
     let mut concerns = Vec::new();
-    for ((council, measure), reasons) in found {
-        if g.queried.contains(&(council.clone(), measure.clone())) {
+    for ((council, measure), reasons) in reasons_now(g) {
+        let key = (council.clone(), measure.clone());
+        if g.queried.contains(&key) {
             continue;
         }
-        let shared: Vec<&str> = reasons
-            .iter()
-            .copied()
-            .filter(|r| is_regional(&measure, r))
-            .collect();
-        let own: Vec<&str> = reasons
-            .iter()
-            .copied()
-            .filter(|r| !is_regional(&measure, r))
-            .collect();
+        let (shared, own): (Vec<&str>, Vec<&str>) =
+            reasons.iter().partition(|r| is_regional(&measure, r));
         let years = 1 + held_before
             .iter()
             .filter(|set| set.contains(&(council.as_str(), measure.as_str())))
             .count();
         let base = points(&own, g.scoring);
         let persistence = if own.is_empty() { 0 } else { years as u32 - 1 };
+        let improving = g.improving.contains(&key);
         let mut grade = Grade::of(base + persistence, g.scoring);
-        let improving = g.improving.contains(&(council.clone(), measure.clone()));
         if improving {
             grade = grade.lower();
         }
-        let mut rule = format!(
-            "{} point{} from its reasons{}{}",
-            base,
-            if base == 1 { "" } else { "s" },
-            if persistence > 0 {
-                format!(", {persistence} for holding in {years} of the last three years")
-            } else {
-                String::new()
-            },
-            if improving {
-                "; one grade lower for a significant improvement"
-            } else {
-                ""
-            }
-        );
-        if !shared.is_empty() {
-            rule.push_str(&format!("; {} as most of the region", shared.join(", ")));
-        }
-        let explained = g.responded.contains(&(council.clone(), measure.clone()));
         concerns.push(Concern {
-            explained,
+            explained: g.responded.contains(&key),
+            rule: rule_words(base, persistence, years, improving, &shared),
             council,
             measure,
             grade,
@@ -366,7 +375,6 @@ pub fn grade(g: &Grading<'_>) -> (Vec<Concern>, Vec<RegionalConcern>) {
             regional: !shared.is_empty(),
             improving,
             points: base + persistence,
-            rule,
         });
     }
     (concerns, regional)

@@ -98,110 +98,152 @@ pub struct MatrixInputs<'a> {
     pub with_data: &'a BTreeSet<(String, String)>,
 }
 
+/// The catalogue and trigger definitions by id, for the matrix's lookups.
+struct Lookup<'a> {
+    m: &'a MatrixInputs<'a>,
+    defs: HashMap<&'a str, &'a Trigger>,
+    measures: HashMap<&'a str, &'a Measure>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(m: &'a MatrixInputs<'a>) -> Lookup<'a> {
+        Lookup {
+            m,
+            defs: m.defs.iter().map(|t| (t.id.as_str(), t)).collect(),
+            measures: m.catalogue.iter().map(|x| (x.code.as_str(), x)).collect(),
+        }
+    }
+
+    /// A domain's column.
+    fn at(&self, slug: &str) -> Option<usize> {
+        self.m.domains.iter().position(|(d, _)| d == slug)
+    }
+
+    /// A trigger's heading's column.
+    fn heading_of(&self, trigger: &str) -> Option<usize> {
+        self.defs
+            .get(trigger)
+            .and_then(|t| self.m.headings.iter().position(|h| *h == t.heading))
+    }
+
+    /// Trigger firings and excellence flags per domain, and firings per heading.
+    fn count_firings(&self, code: &str, cells: &mut [Cell], by_heading: &mut [HeadingCell]) {
+        for e in self.m.now.iter().filter(|e| e.council == code && e.fired) {
+            for d in domains_of(e, &self.defs, &self.measures) {
+                if let Some(i) = self.at(d) {
+                    if e.excellence {
+                        cells[i].excellence += 1;
+                    } else {
+                        cells[i].fired += 1;
+                    }
+                }
+            }
+            if !e.excellence
+                && let Some(h) = self.heading_of(e.trigger)
+            {
+                by_heading[h].fired += 1;
+            }
+        }
+    }
+
+    /// Intelligence items per domain and per heading (with how many are of high severity).
+    fn count_intelligence(&self, code: &str, cells: &mut [Cell], by_heading: &mut [HeadingCell]) {
+        for item in self.m.intelligence.iter().filter(|i| i.ons_code == code) {
+            if let Some(h) = self.heading_of(&item.trigger_id) {
+                by_heading[h].intelligence += 1;
+                by_heading[h].high += usize::from(item.severity == "high");
+            }
+            let domains = self
+                .defs
+                .get(item.trigger_id.as_str())
+                .map(|t| t.domains.as_slice())
+                .unwrap_or_default();
+            for d in domains {
+                if let Some(i) = self.at(d) {
+                    cells[i].intelligence += 1;
+                }
+            }
+        }
+    }
+
+    /// Graded concerns per domain, by grade, and how many are unexplained.
+    fn count_concerns(&self, code: &str, cells: &mut [Cell]) {
+        for c in self.m.concerns.iter().filter(|c| c.council == code) {
+            if let Some(i) = self
+                .measures
+                .get(c.measure.as_str())
+                .and_then(|x| self.at(&x.domain_slug))
+            {
+                cells[i].concerns += 1;
+                cells[i].unexplained += usize::from(!c.explained);
+                match c.grade {
+                    Grade::High => cells[i].high += 1,
+                    Grade::Medium => cells[i].medium += 1,
+                    Grade::Low => cells[i].low += 1,
+                }
+            }
+        }
+    }
+
+    /// One council's row.
+    fn row(&self, code: &str, name: &str) -> MatrixRow {
+        let m = self.m;
+        let mut cells: Vec<Cell> = m
+            .domains
+            .iter()
+            .map(|(slug, _)| Cell {
+                no_data: !m.with_data.contains(&(code.to_string(), slug.clone())),
+                ..Cell::default()
+            })
+            .collect();
+        let mut by_heading = vec![HeadingCell::default(); m.headings.len()];
+        self.count_firings(code, &mut cells, &mut by_heading);
+        self.count_intelligence(code, &mut cells, &mut by_heading);
+        self.count_concerns(code, &mut cells);
+        for j in m.judgements.iter().filter(|j| j.council == code) {
+            if let Some(i) = self.at(&j.domain) {
+                cells[i].judgement = Some(j.level.clone());
+            }
+        }
+        // The status is the assessment's own, whether or not a domain is judged yet.
+        let status = m
+            .assessments
+            .iter()
+            .find(|a| a.council == code)
+            .map_or_else(|| "No assessment".to_string(), |a| a.status.clone());
+        let (now, before) = (fired(m.now, code), fired(m.before, code));
+        MatrixRow {
+            code: code.to_string(),
+            name: name.to_string(),
+            score: m.scores.get(code).copied().unwrap_or_default(),
+            queries: m.queries.get(code).copied().unwrap_or_default(),
+            cells,
+            by_heading,
+            new: now.difference(&before).count(),
+            cleared: before.difference(&now).count(),
+            status,
+        }
+    }
+}
+
+/// A council's fired concerns (trigger and measure), for what changed since the period before.
+fn fired(list: &[Evaluation], council: &str) -> BTreeSet<(String, Option<String>)> {
+    list.iter()
+        .filter(|e| e.council == council && e.fired && !e.excellence)
+        .map(|e| (e.trigger.to_string(), e.measure.clone()))
+        .collect()
+}
+
 /// The regional matrix, highest score first: for each council, per domain its graded concerns
 /// (by grade), trigger firings, excellence flags, intelligence items and the current judgement;
 /// concerns per heading; open queries; and the change since the previous period. Pure.
 pub fn build_matrix(m: &MatrixInputs<'_>) -> Vec<MatrixRow> {
-    let defs: HashMap<&str, &Trigger> = m.defs.iter().map(|t| (t.id.as_str(), t)).collect();
-    let measures: HashMap<&str, &Measure> =
-        m.catalogue.iter().map(|x| (x.code.as_str(), x)).collect();
-    let fired = |list: &[Evaluation], council: &str| -> BTreeSet<(String, Option<String>)> {
-        list.iter()
-            .filter(|e| e.council == council && e.fired && !e.excellence)
-            .map(|e| (e.trigger.to_string(), e.measure.clone()))
-            .collect()
-    };
-    let mut rows = m
+    let lookup = Lookup::new(m);
+    let mut rows: Vec<MatrixRow> = m
         .councils
         .iter()
-        .map(|(code, name)| {
-            let mut cells: Vec<Cell> = m
-                .domains
-                .iter()
-                .map(|(slug, _)| Cell {
-                    no_data: !m.with_data.contains(&(code.clone(), slug.clone())),
-                    ..Cell::default()
-                })
-                .collect();
-            let mut by_heading = vec![HeadingCell::default(); m.headings.len()];
-            let at = |slug: &str| m.domains.iter().position(|(d, _)| d == slug);
-            for e in m.now.iter().filter(|e| e.council == *code && e.fired) {
-                for d in domains_of(e, &defs, &measures) {
-                    if let Some(i) = at(d) {
-                        if e.excellence {
-                            cells[i].excellence += 1;
-                        } else {
-                            cells[i].fired += 1;
-                        }
-                    }
-                }
-                if !e.excellence
-                    && let Some(h) = defs
-                        .get(e.trigger)
-                        .and_then(|t| m.headings.iter().position(|h| *h == t.heading))
-                {
-                    by_heading[h].fired += 1;
-                }
-            }
-            for item in m.intelligence.iter().filter(|i| i.ons_code == *code) {
-                if let Some(h) = defs
-                    .get(item.trigger_id.as_str())
-                    .and_then(|t| m.headings.iter().position(|h| *h == t.heading))
-                {
-                    by_heading[h].intelligence += 1;
-                    by_heading[h].high += usize::from(item.severity == "high");
-                }
-                for d in defs
-                    .get(item.trigger_id.as_str())
-                    .map(|t| t.domains.clone())
-                    .unwrap_or_default()
-                {
-                    if let Some(i) = at(&d) {
-                        cells[i].intelligence += 1;
-                    }
-                }
-            }
-            for c in m.concerns.iter().filter(|c| c.council == *code) {
-                if let Some(i) = measures
-                    .get(c.measure.as_str())
-                    .and_then(|x| at(&x.domain_slug))
-                {
-                    cells[i].concerns += 1;
-                    cells[i].unexplained += usize::from(!c.explained);
-                    match c.grade {
-                        Grade::High => cells[i].high += 1,
-                        Grade::Medium => cells[i].medium += 1,
-                        Grade::Low => cells[i].low += 1,
-                    }
-                }
-            }
-            // The status is the assessment's own, whether or not a domain is judged yet.
-            let status = m
-                .assessments
-                .iter()
-                .find(|a| a.council == *code)
-                .map_or_else(|| "No assessment".to_string(), |a| a.status.clone());
-            for j in m.judgements {
-                if j.council == *code
-                    && let Some(i) = at(&j.domain)
-                {
-                    cells[i].judgement = Some(j.level.clone());
-                }
-            }
-            let (now, before) = (fired(m.now, code), fired(m.before, code));
-            MatrixRow {
-                code: code.clone(),
-                name: name.clone(),
-                score: m.scores.get(code).copied().unwrap_or_default(),
-                queries: m.queries.get(code).copied().unwrap_or_default(),
-                cells,
-                by_heading,
-                new: now.difference(&before).count(),
-                cleared: before.difference(&now).count(),
-                status,
-            }
-        })
-        .collect::<Vec<_>>();
+        .map(|(code, name)| lookup.row(code, name))
+        .collect();
     // Highest score first; equal scores by name.
     rows.sort_by(|a, b| {
         b.score

@@ -98,6 +98,86 @@ impl<'a> Index<'a> {
     }
 }
 
+/// One value's place: its measure, council, period and the period before.
+struct At<'a> {
+    measure: &'a str,
+    council: &'a str,
+    period: Period,
+    previous: Period,
+}
+
+/// `extreme-change`: far from the usual change across England, and large against the value.
+fn extreme_change(
+    at: &At<'_>,
+    now: Numbers,
+    before: Numbers,
+    spread: Option<(f64, f64)>,
+    params: ScreenParams,
+) -> Option<String> {
+    let (v, b, (median, mad)) = (now.value?, before.value?, spread?);
+    let mads = ((v - b) - median) / mad;
+    let relative = if b == 0.0 {
+        f64::INFINITY
+    } else {
+        ((v - b) / b).abs()
+    };
+    (mads.abs() > params.change_mads && relative > params.change_relative).then(|| {
+        format!(
+            "changed from {} in {} to {} in {} ({:+.0}%), {:.1} median absolute deviations from the usual change across England",
+            short(b),
+            at.previous,
+            short(v),
+            at.period,
+            if b == 0.0 { 100.0 } else { (v - b) / b * 100.0 },
+            mads
+        )
+    })
+}
+
+/// `denominator-collapse`: the denominator fell by more than the screen allows in a year.
+fn denominator_collapse(
+    at: &At<'_>,
+    now: Numbers,
+    before: Numbers,
+    params: ScreenParams,
+) -> Option<String> {
+    let (n, b) = (now.denominator?, before.denominator?);
+    (b > 0.0 && n < b * (1.0 - params.denominator_fall)).then(|| {
+        format!(
+            "its denominator fell from {} in {} to {} in {} ({:.0}%)",
+            short(b),
+            at.previous,
+            short(n),
+            at.period,
+            (n - b) / b * 100.0
+        )
+    })
+}
+
+/// `implausible-extreme`: a percentage of exactly 0 or 100 far from every other council's.
+fn implausible_extreme(
+    index: &Index<'_>,
+    areas: &[String],
+    at: &At<'_>,
+    now: Numbers,
+    params: ScreenParams,
+) -> Option<String> {
+    let v = now.value.filter(|v| *v == 0.0 || *v == 100.0)?;
+    let nearest = areas
+        .iter()
+        .filter(|a| *a != at.council)
+        .filter_map(|a| index.get(at.measure, a, at.period).value)
+        .map(|x| (x - v).abs())
+        .fold(f64::INFINITY, f64::min);
+    (nearest > params.extreme_gap).then(|| {
+        format!(
+            "{}% where no other council in England is within {} points",
+            short(v),
+            params.extreme_gap
+        )
+    })
+}
+
 /// The screen of every measure's values for `councils`, each measure at its own data period
 /// (`periods`: measure code → the period its analysis used). `areas`: every English council,
 /// whose changes and values make the national distributions.
@@ -124,81 +204,49 @@ pub fn screen(
             })
             .collect();
         let spread = spread::median_and_mad(&changes).filter(|(_, mad)| *mad > 0.0);
+        let percent = units.get(measure.as_str()) == Some(&Unit::Percent);
         for council in councils {
+            let at = At {
+                measure,
+                council,
+                period: *period,
+                previous,
+            };
             let now = index.get(measure, council, *period);
             let before = index.get(measure, council, previous);
-            let mut push = |rule: &'static str, reason: String| {
-                queries.push(Query {
-                    council: council.clone(),
-                    measure: measure.clone(),
-                    period: *period,
-                    rule,
-                    reason,
-                });
-            };
-            if let (Some(v), Some(b), Some((median, mad))) = (now.value, before.value, spread) {
-                let mads = ((v - b) - median) / mad;
-                let relative = if b == 0.0 {
-                    f64::INFINITY
-                } else {
-                    ((v - b) / b).abs()
-                };
-                if mads.abs() > params.change_mads && relative > params.change_relative {
-                    push(
-                        EXTREME_CHANGE,
-                        format!(
-                            "changed from {} in {previous} to {} in {period} ({:+.0}%), {:.1} median absolute deviations from the usual change across England",
-                            short(b),
-                            short(v),
-                            if b == 0.0 { 100.0 } else { (v - b) / b * 100.0 },
-                            mads
-                        ),
-                    );
-                }
-            }
-            if let Some(other) = same_counts(&index, periods, measure, council, *period, now) {
-                push(
-                    SAME_COUNTS,
-                    format!(
-                        "its numerator and denominator ({} of {}) are those of {other} for the same period",
-                        short(now.numerator.unwrap_or_default()),
-                        short(now.denominator.unwrap_or_default())
-                    ),
-                );
-            }
-            if let (Some(n), Some(b)) = (now.denominator, before.denominator)
-                && b > 0.0
-                && n < b * (1.0 - params.denominator_fall)
-            {
-                push(
+            let same = same_counts(&index, periods, measure, council, *period, now).map(|other| {
+                format!(
+                    "its numerator and denominator ({} of {}) are those of {other} for the same period",
+                    short(now.numerator.unwrap_or_default()),
+                    short(now.denominator.unwrap_or_default())
+                )
+            });
+            let found = [
+                (
+                    EXTREME_CHANGE,
+                    extreme_change(&at, now, before, spread, params),
+                ),
+                (SAME_COUNTS, same),
+                (
                     DENOMINATOR_COLLAPSE,
-                    format!(
-                        "its denominator fell from {} in {previous} to {} in {period} ({:.0}%)",
-                        short(b),
-                        short(n),
-                        (n - b) / b * 100.0
-                    ),
-                );
-            }
-            if units.get(measure.as_str()) == Some(&Unit::Percent)
-                && let Some(v) = now.value
-                && (v == 0.0 || v == 100.0)
-            {
-                let nearest = areas
-                    .iter()
-                    .filter(|a| *a != council)
-                    .filter_map(|a| index.get(measure, a, *period).value)
-                    .map(|x| (x - v).abs())
-                    .fold(f64::INFINITY, f64::min);
-                if nearest > params.extreme_gap {
-                    push(
-                        IMPLAUSIBLE_EXTREME,
-                        format!(
-                            "{}% where no other council in England is within {} points",
-                            short(v),
-                            params.extreme_gap
-                        ),
-                    );
+                    denominator_collapse(&at, now, before, params),
+                ),
+                (
+                    IMPLAUSIBLE_EXTREME,
+                    percent
+                        .then(|| implausible_extreme(&index, areas, &at, now, params))
+                        .flatten(),
+                ),
+            ];
+            for (rule, reason) in found {
+                if let Some(reason) = reason {
+                    queries.push(Query {
+                        council: council.clone(),
+                        measure: measure.clone(),
+                        period: *period,
+                        rule,
+                        reason,
+                    });
                 }
             }
         }

@@ -121,26 +121,23 @@ pub(super) struct AssessmentForm {
     concern: String,
 }
 
-/// The assessment's workflow: the analyst starts it, shares concerns, records the discussion,
-/// judges each domain, agrees support and records the final view; the council responds.
-pub(super) async fn assess(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(code): Path<String>,
-    Form(f): Form<AssessmentForm>,
-) -> Result<Redirect, AppError> {
-    let authority = council_of(&state, &visitor, &code).await?;
-    let year = year_of(&f.year)?;
-    let analyst = visitor.viewer.can_manage_data();
-    let own = visitor.viewer.council() == Some(authority.ons_code.as_str());
-    let by = visitor.viewer.actor();
-    let mut tx = state.pool.begin().await?;
-    let existing = risk::assessment(&mut *tx, &authority.ons_code, year).await?;
-    let date = |text: &str, field: &'static str| {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::bad_request(field, "give the date as YYYY-MM-DD"))
-    };
-    let entry = match f.action.as_str() {
+/// A date field as `YYYY-MM-DD`, or an error naming the field.
+fn date(text: &str, field: &'static str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::bad_request(field, "give the date as YYYY-MM-DD"))
+}
+
+/// The entry a step of the assessment records (none for "start"), checked; a step the
+/// visitor may not take is refused.
+async fn step<'a>(
+    state: &AppState,
+    visitor: &Visitor,
+    code: &str,
+    f: &'a AssessmentForm,
+    analyst: bool,
+    own: bool,
+) -> Result<Option<NewEntry<'a>>, AppError> {
+    Ok(match f.action.as_str() {
         "start" if analyst => None,
         "respond" if own => Some(NewEntry {
             kind: "response",
@@ -229,7 +226,25 @@ pub(super) async fn assess(
                 format!("'{}' is not an assessment step", f.action),
             ));
         }
-    };
+    })
+}
+
+/// The assessment's workflow: the analyst starts it, shares concerns, records the discussion,
+/// judges each domain, agrees support and records the final view; the council responds.
+pub(super) async fn assess(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Form(f): Form<AssessmentForm>,
+) -> Result<Redirect, AppError> {
+    let authority = council_of(&state, &visitor, &code).await?;
+    let year = year_of(&f.year)?;
+    let analyst = visitor.viewer.can_manage_data();
+    let own = visitor.viewer.council() == Some(authority.ons_code.as_str());
+    let by = visitor.viewer.actor();
+    let entry = step(&state, &visitor, &code, &f, analyst, own).await?;
+    let mut tx = state.pool.begin().await?;
+    let existing = risk::assessment(&mut *tx, &authority.ons_code, year).await?;
     let assessment = match existing {
         Some(a) => a,
         None if analyst => risk::start(&mut tx, &authority.ons_code, year, by).await?,

@@ -21,24 +21,14 @@ pub(super) struct MatrixPage {
     regional_share: String,
 }
 
-pub(super) async fn matrix(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Params(q): Params<PeriodQuery>,
-) -> Result<MatrixPage, AppError> {
-    visitor.require(visitor.viewer.can_manage_data(), "the risk matrix")?;
-    let (period, periods) = choose_period(&state.pool, DataView::Internal, &q).await?;
-    let previous = period.previous();
-    let members = areas::members_during(&state.pool, &state.site.region, period).await?;
-    let codes: Vec<String> = members.iter().map(|a| a.ons_code.clone()).collect();
-    let signal = crate::web::concerns::signal(&state, period, None).await?;
-    let (now, defs, catalogue) = (
-        signal.evaluations.clone(),
-        signal.defs.clone(),
-        signal.catalogue.clone(),
-    );
+/// (council, domain) pairs with at least one value in the period's analysis.
+async fn with_data(
+    state: &AppState,
+    period: Period,
+    catalogue: &[Measure],
+) -> Result<BTreeSet<(String, String)>, AppError> {
     let analysis = analysed_for(
-        &state,
+        state,
         DataView::Internal,
         period,
         ComparatorKind::England,
@@ -50,7 +40,7 @@ pub(super) async fn matrix(
         .iter()
         .map(|m| (m.code.as_str(), m.domain_slug.as_str()))
         .collect();
-    let with_data: BTreeSet<(String, String)> = analysis
+    Ok(analysis
         .analysed
         .iter()
         .filter_map(|a| Some((a, *domain_of.get(a.measure.as_str())?)))
@@ -61,27 +51,78 @@ pub(super) async fn matrix(
                 .filter(|c| c.value.is_some())
                 .map(move |c| (c.code.clone(), domain.to_string()))
         })
-        .collect();
+        .collect())
+}
+
+/// The triggers evaluated at the period before, when it has data.
+async fn evaluated_before(
+    state: &AppState,
+    previous: Period,
+    codes: &[String],
+) -> Result<Vec<Evaluation>, AppError> {
+    let available = crate::db::queries::periods::with_data(&state.pool, DataView::Internal).await?;
+    Ok(if available.contains(&previous) {
+        evaluate(state, previous, codes, None).await?.0
+    } else {
+        Vec::new()
+    })
+}
+
+/// The patterns most of the region shares: (measure code, measure, trigger, councils, of).
+fn regional_rows(
+    signal: &crate::web::concerns::Signal,
+) -> Vec<(String, String, String, usize, usize)> {
+    signal
+        .regional
+        .iter()
+        .map(|r| {
+            let title = signal
+                .catalogue
+                .iter()
+                .find(|m| m.code == r.measure)
+                .map_or_else(
+                    || r.measure.clone(),
+                    |m| format!("{} {}", m.display_code, m.title),
+                );
+            (
+                r.measure.clone(),
+                title,
+                r.trigger.clone(),
+                r.councils,
+                r.of,
+            )
+        })
+        .collect()
+}
+
+pub(super) async fn matrix(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Params(q): Params<PeriodQuery>,
+) -> Result<MatrixPage, AppError> {
+    visitor.require(visitor.viewer.can_manage_data(), "the risk matrix")?;
+    let (period, periods) = choose_period(&state.pool, DataView::Internal, &q).await?;
+    let previous = period.previous();
+    let members = areas::members_during(&state.pool, &state.site.region, period).await?;
+    let codes: Vec<String> = members.iter().map(|a| a.ons_code.clone()).collect();
+    let signal = crate::web::concerns::signal(&state, period, None).await?;
+    let with_data = with_data(&state, period, &signal.catalogue).await?;
     let mut queries: HashMap<String, usize> = HashMap::new();
     for q in signal.queries.iter().filter(|q| q.cleared.is_none()) {
         *queries.entry(q.query.council.clone()).or_default() += 1;
     }
-    let available = crate::db::queries::periods::with_data(&state.pool, DataView::Internal).await?;
-    let before = if available.contains(&previous) {
-        evaluate(&state, previous, &codes, None).await?.0
-    } else {
-        Vec::new()
-    };
+    let before = evaluated_before(&state, previous, &codes).await?;
     let domains = domains::all(&state.pool).await?;
     let mut headings: Vec<(String, String)> = Vec::new();
-    for t in &defs {
+    for t in &signal.defs {
         if !headings.iter().any(|(h, _)| *h == t.heading) {
             headings.push((t.heading.clone(), t.heading_name.clone()));
         }
     }
-    let intelligence = risk::intelligence(&state.pool, None, period.financial_year(), true).await?;
-    let judgements = risk::judgements(&state.pool, period.financial_year()).await?;
-    let assessments = risk::assessment_statuses(&state.pool, period.financial_year()).await?;
+    let year = period.financial_year();
+    let intelligence = risk::intelligence(&state.pool, None, year, true).await?;
+    let judgements = risk::judgements(&state.pool, year).await?;
+    let assessments = risk::assessment_statuses(&state.pool, year).await?;
     let councils: Vec<(String, String)> =
         members.into_iter().map(|a| (a.ons_code, a.name)).collect();
     let heading_slugs: Vec<String> = headings.iter().map(|(h, _)| h.clone()).collect();
@@ -89,10 +130,10 @@ pub(super) async fn matrix(
         councils: &councils,
         domains: &domains,
         headings: &heading_slugs,
-        now: &now,
+        now: &signal.evaluations,
         before: &before,
-        defs: &defs,
-        catalogue: &catalogue,
+        defs: &signal.defs,
+        catalogue: &signal.catalogue,
         intelligence: &intelligence,
         judgements: &judgements,
         assessments: &assessments,
@@ -108,23 +149,7 @@ pub(super) async fn matrix(
         periods,
         domains,
         heading_names: headings.into_iter().map(|(_, n)| n).collect(),
-        regional: signal
-            .regional
-            .iter()
-            .map(|r| {
-                let title = catalogue.iter().find(|m| m.code == r.measure).map_or_else(
-                    || r.measure.clone(),
-                    |m| format!("{} {}", m.display_code, m.title),
-                );
-                (
-                    r.measure.clone(),
-                    title,
-                    r.trigger.clone(),
-                    r.councils,
-                    r.of,
-                )
-            })
-            .collect(),
+        regional: regional_rows(&signal),
         rows,
         scoring: signal.scoring.explained(),
         scoring_version: signal.scoring_version,
