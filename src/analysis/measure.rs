@@ -282,6 +282,92 @@ fn group_benchmark(spec: &Spec, data: &Data<'_>, group: &Group) -> Option<Benchm
     )
 }
 
+/// The RAG of a council's value: against its target when it has one, else from its
+/// comparison with the benchmark; the target is kept only when it decided.
+fn rag_of(
+    spec: &Spec,
+    code: &str,
+    value: Option<f64>,
+    comparison: Comparison,
+) -> (Rag, RagRule, Option<Target>) {
+    let target = spec
+        .council_targets
+        .get(code)
+        .or(spec.target.as_ref())
+        .copied();
+    let (rag, rule) = match (target, value) {
+        (Some(t), Some(x)) => (
+            rag::against_target(x, t.value, t.tolerance, spec.polarity),
+            RagRule::Target,
+        ),
+        (_, Some(_)) if comparison != Comparison::NotCompared => {
+            (rag::from_comparison(comparison), RagRule::Benchmark)
+        }
+        _ => (Rag::NotRated, RagRule::None),
+    };
+    (rag, rule, target.filter(|_| rule == RagRule::Target))
+}
+
+/// A council's direction of travel since the period before, and its recent trend.
+fn movement(spec: &Spec, data: &Data<'_>, code: &str, v: &Value) -> (Direction, trend::Trend) {
+    let direction = match (data.previous.get(code).and_then(Value::point), v.point()) {
+        (Some(p), Some(l)) => trend::direction(p, l, spec.polarity, spec.tolerance),
+        _ => Direction::NotAssessed,
+    };
+    let points: Vec<Point> = data
+        .history
+        .get(code)
+        .map(|h| h.iter().filter_map(Value::point).collect())
+        .unwrap_or_default();
+    (direction, trend::recent(&points, spec.polarity))
+}
+
+/// Ranks against every English council with a value, when there are more of them than in the
+/// region, and the values the spread is measured on.
+struct Standing<'a> {
+    national: bool,
+    national_n: usize,
+    national_ranks: HashMap<&'a str, usize>,
+    median_mad: Option<(f64, f64)>,
+}
+
+impl<'a> Standing<'a> {
+    fn new(
+        spec: &Spec,
+        data: &Data<'_>,
+        groups: &'a Groups,
+        region_values: &[Option<Decimal>],
+    ) -> Standing<'a> {
+        let value_of = |c: &str| data.current.get(c).and_then(|v| v.value);
+        let region_n = region_values.iter().flatten().count();
+        let national_codes: Vec<&str> = groups
+            .england
+            .members
+            .iter()
+            .map(String::as_str)
+            .filter(|c| value_of(c).is_some())
+            .collect();
+        let national = national_codes.len() > region_n;
+        let national_values: Vec<Option<Decimal>> =
+            national_codes.iter().map(|c| value_of(c)).collect();
+        let spread_basis: Vec<f64> = if national {
+            national_values.iter().filter_map(|v| to_f64(*v)).collect()
+        } else {
+            region_values.iter().filter_map(|v| to_f64(*v)).collect()
+        };
+        Standing {
+            national,
+            national_n: national_codes.len(),
+            national_ranks: national_codes
+                .iter()
+                .zip(ranking::ranks(&national_values, spec.polarity))
+                .filter_map(|(c, r)| Some((*c, r?)))
+                .collect(),
+            median_mad: spread::median_and_mad(&spread_basis),
+        }
+    }
+}
+
 /// Analyses `councils` (the region of focus) against `comparator` at `level`.
 pub fn analyse(
     spec: &Spec,
@@ -293,31 +379,13 @@ pub fn analyse(
 ) -> MeasureAnalysis {
     let england = group_benchmark(spec, data, &groups.england);
     let region = group_benchmark(spec, data, &groups.region);
-    let value_of = |c: &str| data.current.get(c).and_then(|v| v.value);
-    let region_values: Vec<Option<Decimal>> = councils.iter().map(|c| value_of(c)).collect();
+    let region_values: Vec<Option<Decimal>> = councils
+        .iter()
+        .map(|c| data.current.get(c.as_str()).and_then(|v| v.value))
+        .collect();
     let region_ranks = ranking::ranks(&region_values, spec.polarity);
     let region_n = region_values.iter().flatten().count();
-    let national_codes: Vec<&str> = groups
-        .england
-        .members
-        .iter()
-        .map(String::as_str)
-        .filter(|c| value_of(c).is_some())
-        .collect();
-    let national = national_codes.len() > region_n;
-    let national_values: Vec<Option<Decimal>> =
-        national_codes.iter().map(|c| value_of(c)).collect();
-    let national_ranks: HashMap<&str, usize> = national_codes
-        .iter()
-        .zip(ranking::ranks(&national_values, spec.polarity))
-        .filter_map(|(c, r)| Some((*c, r?)))
-        .collect();
-    let spread_basis: Vec<f64> = if national {
-        national_values.iter().filter_map(|v| to_f64(*v)).collect()
-    } else {
-        region_values.iter().filter_map(|v| to_f64(*v)).collect()
-    };
-    let median_mad = spread::median_and_mad(&spread_basis);
+    let standing = Standing::new(spec, data, groups, &region_values);
     let results = councils
         .iter()
         .zip(region_ranks)
@@ -338,38 +406,13 @@ pub fn analyse(
             );
             let value = to_f64(v.value);
             let mads = value
-                .zip(median_mad)
+                .zip(standing.median_mad)
                 .and_then(|(x, (m, mad))| spread::mads(x, m, mad));
-            let direction = match (
-                data.previous.get(code.as_str()).and_then(Value::point),
-                v.point(),
-            ) {
-                (Some(p), Some(l)) => trend::direction(p, l, spec.polarity, spec.tolerance),
-                _ => Direction::NotAssessed,
-            };
-            let points: Vec<Point> = data
-                .history
-                .get(code.as_str())
-                .map(|h| h.iter().filter_map(Value::point).collect())
-                .unwrap_or_default();
-            let target = spec
-                .council_targets
-                .get(code.as_str())
-                .or(spec.target.as_ref())
-                .copied();
-            let (rag, rag_rule) = match (target, value) {
-                (Some(t), Some(x)) => (
-                    rag::against_target(x, t.value, t.tolerance, spec.polarity),
-                    RagRule::Target,
-                ),
-                (_, Some(_)) if comparison != Comparison::NotCompared => {
-                    (rag::from_comparison(comparison), RagRule::Benchmark)
-                }
-                _ => (Rag::NotRated, RagRule::None),
-            };
-            let target = target.filter(|_| rag_rule == RagRule::Target);
-            let rank_national = national
-                .then(|| national_ranks.get(code.as_str()).copied())
+            let (direction, trend) = movement(spec, data, code, &v);
+            let (rag, rag_rule, target) = rag_of(spec, code, value, comparison);
+            let rank_national = standing
+                .national
+                .then(|| standing.national_ranks.get(code.as_str()).copied())
                 .flatten();
             CouncilResult {
                 code: code.clone(),
@@ -386,12 +429,12 @@ pub fn analyse(
                 quartile: rank.and_then(|r| ranking::quartile(r, region_n)),
                 rank_national,
                 quartile_national: rank_national
-                    .and_then(|r| ranking::quartile(r, national_codes.len())),
+                    .and_then(|r| ranking::quartile(r, standing.national_n)),
                 mads,
                 distance: spread::words(mads, spec.polarity),
                 outlier: spread::is_outlier(mads),
                 direction_of_travel: direction,
-                trend: trend::recent(&points, spec.polarity),
+                trend,
                 rag,
                 rag_rule,
                 target,
@@ -404,7 +447,7 @@ pub fn analyse(
         level,
         england,
         region,
-        national,
+        national: standing.national,
         councils: results,
     }
 }

@@ -17,80 +17,96 @@ fn one_table(filename: &str, bytes: &[u8]) -> Result<Table, Vec<Issue>> {
     Ok(tables.swap_remove(0))
 }
 
-/// Parses the council lookup (`la_code, la_name, region, la_type, population…, cassr_code,
-/// status`); every problem is reported, and any problem means nothing is returned.
-pub fn parse_lookup(filename: &str, bytes: &[u8]) -> Result<Vec<CouncilRecord>, Vec<Issue>> {
-    let table = one_table(filename, bytes)?;
-    let mut errors = Vec::new();
-    let mut required = |name: &str| {
-        let found = table.column(&[name]);
-        if found.is_none() {
-            errors.push(Issue::file(format!(
-                "the required column '{name}' is missing"
-            )));
-        }
-        found
-    };
-    let (code, name, region, kind, status) = (
-        required("la_code"),
-        required("la_name"),
-        required("region"),
-        required("la_type"),
-        required("status"),
-    );
-    let (Some(code), Some(name), Some(region), Some(kind), Some(status)) =
-        (code, name, region, kind, status)
-    else {
-        return Err(errors);
-    };
-    let optional = |n: &str| table.column(&[n]);
-    let (pop, pop18, pop65, year, cassr) = (
-        optional("population"),
-        optional("population_18plus"),
-        optional("population_65plus"),
-        optional("population_year"),
-        optional("cassr_code"),
-    );
-    let mut records = Vec::new();
-    for (number, row) in &table.rows {
-        let at = Location {
-            sheet: None,
-            row: *number,
+/// The lookup's columns: the required ones, and the optional populations, year and CASSR code.
+struct LookupColumns {
+    code: usize,
+    name: usize,
+    region: usize,
+    kind: usize,
+    status: usize,
+    pop: Option<usize>,
+    pop18: Option<usize>,
+    pop65: Option<usize>,
+    year: Option<usize>,
+    cassr: Option<usize>,
+}
+
+impl LookupColumns {
+    /// The columns of `table`, or an error for each required one missing.
+    fn of(table: &Table) -> Result<LookupColumns, Vec<Issue>> {
+        let mut errors = Vec::new();
+        let mut required = |name: &str| {
+            let found = table.column(&[name]);
+            if found.is_none() {
+                errors.push(Issue::file(format!(
+                    "the required column '{name}' is missing"
+                )));
+            }
+            found
         };
+        let (code, name, region, kind, status) = (
+            required("la_code"),
+            required("la_name"),
+            required("region"),
+            required("la_type"),
+            required("status"),
+        );
+        let (Some(code), Some(name), Some(region), Some(kind), Some(status)) =
+            (code, name, region, kind, status)
+        else {
+            return Err(errors);
+        };
+        let optional = |n: &str| table.column(&[n]);
+        Ok(LookupColumns {
+            code,
+            name,
+            region,
+            kind,
+            status,
+            pop: optional("population"),
+            pop18: optional("population_18plus"),
+            pop65: optional("population_65plus"),
+            year: optional("population_year"),
+            cassr: optional("cassr_code"),
+        })
+    }
+
+    /// One row as a council, or its problems added to `errors`.
+    fn record(
+        &self,
+        at: &Location,
+        row: &[String],
+        errors: &mut Vec<Issue>,
+    ) -> Option<CouncilRecord> {
         let cell = |i: Option<usize>| {
             i.and_then(|i| row.get(i))
                 .map(|s| s.trim().to_string())
                 .unwrap_or_default()
         };
-        let ons = cell(Some(code));
+        let ons = cell(Some(self.code));
         if ons.parse::<OnsCode>().is_err() {
             errors.push(Issue::at(
-                &at,
+                at,
                 "la_code",
                 &ons,
                 "not an upper-tier council ONS code",
             ));
-            continue;
+            return None;
         }
-        let kind_text = cell(Some(kind));
+        let kind_text = cell(Some(self.kind));
         let Some(kind) = council_kind(&kind_text) else {
-            errors.push(Issue::at(
-                &at,
-                "la_type",
-                &kind_text,
-                "unknown council type",
-            ));
-            continue;
+            errors.push(Issue::at(at, "la_type", &kind_text, "unknown council type"));
+            return None;
         };
-        let region_name = cell(Some(region));
+        let region_name = cell(Some(self.region));
         if region_code(&region_name).is_none() {
             errors.push(Issue::at(
-                &at,
+                at,
                 "region",
                 &region_name,
                 "unknown English region",
             ));
-            continue;
+            return None;
         }
         let mut number_of = |i: Option<usize>, column: &str| -> Option<i32> {
             let text = cell(i);
@@ -99,38 +115,52 @@ pub fn parse_lookup(filename: &str, bytes: &[u8]) -> Result<Vec<CouncilRecord>, 
             }
             let parsed = text.parse::<i32>().ok().filter(|n| *n >= 0);
             if parsed.is_none() {
-                errors.push(Issue::at(&at, column, &text, "not a whole number"));
+                errors.push(Issue::at(at, column, &text, "not a whole number"));
             }
             parsed
         };
         let (population_all, population_18_plus, population_65_plus) = (
-            number_of(pop, "population"),
-            number_of(pop18, "population_18plus"),
-            number_of(pop65, "population_65plus"),
+            number_of(self.pop, "population"),
+            number_of(self.pop18, "population_18plus"),
+            number_of(self.pop65, "population_65plus"),
         );
-        let status_text = cell(Some(status));
-        let (valid_from, valid_to) = match validity(&status_text) {
-            Ok(v) => v,
-            Err(reason) => {
-                errors.push(Issue::at(&at, "status", &status_text, reason));
-                continue;
-            }
-        };
+        let status_text = cell(Some(self.status));
+        let (valid_from, valid_to) = validity(&status_text)
+            .map_err(|reason| errors.push(Issue::at(at, "status", &status_text, reason)))
+            .ok()?;
         let text_or_none = |s: String| (!s.is_empty()).then_some(s);
-        records.push(CouncilRecord {
+        Some(CouncilRecord {
             ons_code: ons,
-            name: cell(Some(name)),
+            name: cell(Some(self.name)),
             region: region_name,
             kind,
             sub_region: None,
             population_all,
             population_18_plus,
             population_65_plus,
-            population_year: text_or_none(cell(year)),
-            cassr_code: text_or_none(cell(cassr)),
+            population_year: text_or_none(cell(self.year)),
+            cassr_code: text_or_none(cell(self.cassr)),
             valid_from,
             valid_to,
-        });
+        })
+    }
+}
+
+/// Parses the council lookup (`la_code, la_name, region, la_type, population…, cassr_code,
+/// status`); every problem is reported, and any problem means nothing is returned.
+pub fn parse_lookup(filename: &str, bytes: &[u8]) -> Result<Vec<CouncilRecord>, Vec<Issue>> {
+    let table = one_table(filename, bytes)?;
+    let columns = LookupColumns::of(&table)?;
+    let mut errors = Vec::new();
+    let mut records = Vec::new();
+    for (number, row) in &table.rows {
+        let at = Location {
+            sheet: None,
+            row: *number,
+        };
+        if let Some(record) = columns.record(&at, row, &mut errors) {
+            records.push(record);
+        }
     }
     if errors.is_empty() {
         Ok(records)

@@ -116,98 +116,151 @@ pub async fn upsert_councils(
     tx.commit().await
 }
 
-/// As [`upsert_councils`], inside the caller's transaction.
+/// As [`upsert_councils`], inside the caller's transaction: one statement per table, whatever
+/// the number of councils (array binds; a council listed twice counts once, the last).
 pub async fn upsert_councils_in(
     tx: &mut PgConnection,
     councils: &[CouncilRecord],
 ) -> sqlx::Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    let mut councils: Vec<&CouncilRecord> = councils
+        .iter()
+        .rev()
+        .filter(|c| seen.insert(c.ons_code.as_str()))
+        .collect();
+    councils.reverse();
+    let codes: Vec<&str> = councils.iter().map(|c| c.ons_code.as_str()).collect();
+    let names: Vec<&str> = councils.iter().map(|c| c.name.as_str()).collect();
+    let regions: Vec<&str> = councils.iter().map(|c| c.region.as_str()).collect();
+    let region_areas: Vec<&str> = councils
+        .iter()
+        .map(|c| region_code(&c.region).unwrap_or(crate::domain::ENGLAND))
+        .collect();
+    let region_groups: Vec<String> = councils.iter().map(|c| region_slug(&c.region)).collect();
+    let type_groups: Vec<String> = councils
+        .iter()
+        .map(|c| format!("type-{}", c.kind.replace('_', "-")))
+        .collect();
+    let type_names: Vec<&str> = councils.iter().map(|c| type_group_name(c.kind)).collect();
     sqlx::query!(
-"INSERT INTO areas (code, name, level) VALUES ('E92000001', 'England', 'england') ON CONFLICT DO NOTHING"
-)
+        "INSERT INTO areas (code, name, level) VALUES ('E92000001', 'England', 'england')
+         ON CONFLICT DO NOTHING"
+    )
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-"INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
-         VALUES ('england', 'England', 'england', 'E92000001', 'All English councils') ON CONFLICT DO NOTHING"
-)
+        "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
+         VALUES ('england', 'England', 'england', 'E92000001', 'All English councils')
+         ON CONFLICT DO NOTHING"
+    )
     .execute(&mut *tx)
     .await?;
-    for c in councils {
-        let region_area = region_code(&c.region).unwrap_or(crate::domain::ENGLAND);
-        sqlx::query!(
-"INSERT INTO areas (code, name, level) VALUES ($1, $2, 'region') ON CONFLICT DO NOTHING",
-region_area,
-&c.region
-)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query!(
-            "INSERT INTO areas (code, name, level) VALUES ($1, $2, 'council')
-             ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
-            &c.ons_code,
-            &c.name
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-"INSERT INTO authorities (ons_code, cassr_code, name, kind, region, population_all,
-                 population_18_plus, population_65_plus, population_year, valid_from, valid_to, sub_region)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (ons_code) DO UPDATE SET cassr_code = COALESCE(EXCLUDED.cassr_code, authorities.cassr_code),
-                 sub_region = COALESCE(EXCLUDED.sub_region, authorities.sub_region),
-                 name = EXCLUDED.name, kind = EXCLUDED.kind, region = EXCLUDED.region,
-                 population_all = EXCLUDED.population_all, population_18_plus = EXCLUDED.population_18_plus,
-                 population_65_plus = EXCLUDED.population_65_plus, population_year = EXCLUDED.population_year,
-                 valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to",
-&c.ons_code,
-c.cassr_code.as_deref(),
-&c.name,
-c.kind,
-&c.region,
-c.population_all,
-c.population_18_plus,
-c.population_65_plus,
-c.population_year.as_deref(),
-c.valid_from,
-c.valid_to,
-c.sub_region.as_deref()
-)
-        .execute(&mut *tx)
-        .await?;
-        let region_group = region_slug(&c.region);
-        let type_group = format!("type-{}", c.kind.replace('_', "-"));
-        sqlx::query!(
-            "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
-             VALUES ($1, $2, 'region', $3, 'Council lookup') ON CONFLICT DO NOTHING",
-            &region_group,
-            &c.region,
-            region_area
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-            "INSERT INTO comparator_groups (slug, name, kind, source)
-             VALUES ($1, $2, 'council_type', 'Council type') ON CONFLICT DO NOTHING",
-            &type_group,
-            type_group_name(c.kind)
-        )
-        .execute(&mut *tx)
-        .await?;
-        for group in [region_group.as_str(), "england", type_group.as_str()] {
-            sqlx::query!(
-                "INSERT INTO comparator_group_members (group_slug, ons_code, valid_from, valid_to)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (group_slug, ons_code) DO UPDATE SET valid_from = EXCLUDED.valid_from,
-                     valid_to = EXCLUDED.valid_to",
-                group,
-                &c.ons_code,
-                c.valid_from,
-                c.valid_to
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
+    sqlx::query!(
+        "INSERT INTO areas (code, name, level)
+         SELECT code, name, 'region' FROM UNNEST($1::text[], $2::text[]) AS r (code, name)
+         ON CONFLICT DO NOTHING",
+        &region_areas[..] as &[&str],
+        &regions[..] as &[&str]
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO areas (code, name, level)
+         SELECT code, name, 'council' FROM UNNEST($1::text[], $2::text[]) AS c (code, name)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
+        &codes[..] as &[&str],
+        &names[..] as &[&str]
+    )
+    .execute(&mut *tx)
+    .await?;
+    upsert_authorities(tx, &councils).await?;
+    sqlx::query!(
+        "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
+         SELECT slug, name, 'region', area, 'Council lookup'
+         FROM UNNEST($1::text[], $2::text[], $3::text[]) AS g (slug, name, area)
+         ON CONFLICT DO NOTHING",
+        &region_groups[..],
+        &regions[..] as &[&str],
+        &region_areas[..] as &[&str]
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO comparator_groups (slug, name, kind, source)
+         SELECT slug, name, 'council_type', 'Council type'
+         FROM UNNEST($1::text[], $2::text[]) AS g (slug, name)
+         ON CONFLICT DO NOTHING",
+        &type_groups[..],
+        &type_names[..] as &[&str]
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Each council in its region's group, England's and its type's.
+    let from: Vec<Option<chrono::NaiveDate>> = councils.iter().map(|c| c.valid_from).collect();
+    let to: Vec<Option<chrono::NaiveDate>> = councils.iter().map(|c| c.valid_to).collect();
+    sqlx::query!(
+        "INSERT INTO comparator_group_members (group_slug, ons_code, valid_from, valid_to)
+         SELECT g.slug, c.code, c.valid_from, c.valid_to
+         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::date[], $5::date[])
+              AS c (code, region_group, type_group, valid_from, valid_to)
+         CROSS JOIN LATERAL (VALUES (c.region_group), ('england'), (c.type_group)) AS g (slug)
+         ON CONFLICT (group_slug, ons_code) DO UPDATE SET valid_from = EXCLUDED.valid_from,
+             valid_to = EXCLUDED.valid_to",
+        &codes[..] as &[&str],
+        &region_groups[..],
+        &type_groups[..],
+        &from[..] as &[Option<chrono::NaiveDate>],
+        &to[..] as &[Option<chrono::NaiveDate>]
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The councils' own records, added or updated (sub-regions and CASSR codes already recorded
+/// are kept when the lookup has none).
+async fn upsert_authorities(
+    tx: &mut PgConnection,
+    councils: &[&CouncilRecord],
+) -> sqlx::Result<()> {
+    let text =
+        |f: fn(&CouncilRecord) -> &str| -> Vec<&str> { councils.iter().map(|c| f(c)).collect() };
+    let maybe = |f: fn(&CouncilRecord) -> Option<&str>| -> Vec<Option<&str>> {
+        councils.iter().map(|c| f(c)).collect()
+    };
+    let number = |f: fn(&CouncilRecord) -> Option<i32>| -> Vec<Option<i32>> {
+        councils.iter().map(|c| f(c)).collect()
+    };
+    let date =
+        |f: fn(&CouncilRecord) -> Option<chrono::NaiveDate>| -> Vec<Option<chrono::NaiveDate>> {
+            councils.iter().map(|c| f(c)).collect()
+        };
+    sqlx::query!(
+        "INSERT INTO authorities (ons_code, cassr_code, name, kind, region, population_all,
+             population_18_plus, population_65_plus, population_year, valid_from, valid_to, sub_region)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+             $6::int[], $7::int[], $8::int[], $9::text[], $10::date[], $11::date[], $12::text[])
+         ON CONFLICT (ons_code) DO UPDATE SET cassr_code = COALESCE(EXCLUDED.cassr_code, authorities.cassr_code),
+             sub_region = COALESCE(EXCLUDED.sub_region, authorities.sub_region),
+             name = EXCLUDED.name, kind = EXCLUDED.kind, region = EXCLUDED.region,
+             population_all = EXCLUDED.population_all, population_18_plus = EXCLUDED.population_18_plus,
+             population_65_plus = EXCLUDED.population_65_plus, population_year = EXCLUDED.population_year,
+             valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to",
+        &text(|c| &c.ons_code)[..] as &[&str],
+        &maybe(|c| c.cassr_code.as_deref())[..] as &[Option<&str>],
+        &text(|c| &c.name)[..] as &[&str],
+        &text(|c| c.kind)[..] as &[&str],
+        &text(|c| &c.region)[..] as &[&str],
+        &number(|c| c.population_all)[..] as &[Option<i32>],
+        &number(|c| c.population_18_plus)[..] as &[Option<i32>],
+        &number(|c| c.population_65_plus)[..] as &[Option<i32>],
+        &maybe(|c| c.population_year.as_deref())[..] as &[Option<&str>],
+        &date(|c| c.valid_from)[..] as &[Option<chrono::NaiveDate>],
+        &date(|c| c.valid_to)[..] as &[Option<chrono::NaiveDate>],
+        &maybe(|c| c.sub_region.as_deref())[..] as &[Option<&str>]
+    )
+    .execute(tx)
+    .await?;
     Ok(())
 }
 
