@@ -343,54 +343,13 @@ impl CouncilRow {
                 Some((v.to_f64()?, format!("{p} {}", m.format(v))))
             })
             .collect();
-        let groups = &council.inputs.groups;
-        let spread_of = if a.analysis.national {
-            &groups.england.members
-        } else {
-            &groups.region.members
-        };
-        let spread: Vec<f64> = spread_of
-            .iter()
-            .filter_map(|other| council.stored(&m.code, other, a.period)?.value?.to_f64())
-            .collect();
-        let england = a.analysis.england.and_then(|b| b.value.to_f64());
-        let region_value = a.analysis.region.and_then(|b| b.value.to_f64());
-        let spine_text = format!(
-            "{} against the {} range of {} councils ({}), England (line) and the region (diamond); better to the right",
-            m.format_f64(value),
-            if a.analysis.national {
-                "England"
-            } else {
-                "regional"
-            },
-            spread.len(),
-            c.distance
-        );
+        let (spine, spine_text) = council.spine_of(m, a, c, value);
         let current = council.stored(&m.code, council.code, a.period);
-        let period_code = a.period.to_string();
-        let revised = council
-            .superseded
-            .iter()
-            .find(|r| {
-                r.measure == m.code
-                    && r.period == a.period
-                    && r.value != current.and_then(|v| v.value)
-            })
-            .map(|r| {
-                let was = r
-                    .value
-                    .map_or_else(|| "no value".to_string(), |v| m.format(v));
-                format!(
-                    "Revised on {}: was {was} (revision {})",
-                    r.replaced_at.format("%-d %B %Y"),
-                    r.revision
-                )
-            });
         Some(CouncilRow {
             code: m.code.clone(),
             display_code: m.display_code.clone(),
             title: m.title.clone(),
-            period: period_code,
+            period: a.period.to_string(),
             value: stored_text(m, current),
             interval: interval_text(m, c, level),
             england: benchmark_text(m, a.analysis.england),
@@ -401,12 +360,74 @@ impl CouncilRow {
             rag: c.rag,
             rag_rule: rag_rule_text(m, c),
             earlier: earlier.into_iter().skip(skip).collect(),
-            revised,
+            revised: council.revised(m, a.period, current.and_then(|v| v.value)),
             sparkline: sparkline(&series[series.len().saturating_sub(EARLIER_VALUES + 1)..]),
-            spine: spine(value, &spread, england, region_value, m.polarity),
+            spine,
             spine_text,
             weight: m.strategic_weight,
         })
+    }
+}
+
+impl Council<'_> {
+    /// The council's value on the spine of England's (or the region's) values, and the spine
+    /// in words.
+    fn spine_of(
+        &self,
+        m: &Measure,
+        a: &Analysed,
+        c: &CouncilResult,
+        value: f64,
+    ) -> (Option<crate::charts::spine::Spine>, String) {
+        let groups = &self.inputs.groups;
+        let spread_of = if a.analysis.national {
+            &groups.england.members
+        } else {
+            &groups.region.members
+        };
+        let spread: Vec<f64> = spread_of
+            .iter()
+            .filter_map(|other| self.stored(&m.code, other, a.period)?.value?.to_f64())
+            .collect();
+        let england = a.analysis.england.and_then(|b| b.value.to_f64());
+        let region_value = a.analysis.region.and_then(|b| b.value.to_f64());
+        let text = format!(
+            "{} against the {} range of {} councils ({}), England (line) and the region (diamond); better to the right",
+            m.format_f64(value),
+            if a.analysis.national {
+                "England"
+            } else {
+                "regional"
+            },
+            spread.len(),
+            c.distance
+        );
+        (
+            spine(value, &spread, england, region_value, m.polarity),
+            text,
+        )
+    }
+
+    /// "Revised on …: was …" when a later revision replaced the council's value.
+    fn revised(
+        &self,
+        m: &Measure,
+        period: Period,
+        current: Option<rust_decimal::Decimal>,
+    ) -> Option<String> {
+        self.superseded
+            .iter()
+            .find(|r| r.measure == m.code && r.period == period && r.value != current)
+            .map(|r| {
+                let was = r
+                    .value
+                    .map_or_else(|| "no value".to_string(), |v| m.format(v));
+                format!(
+                    "Revised on {}: was {was} (revision {})",
+                    r.replaced_at.format("%-d %B %Y"),
+                    r.revision
+                )
+            })
     }
 }
 

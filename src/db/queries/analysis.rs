@@ -159,6 +159,51 @@ fn targets_of(
     (all, one)
 }
 
+/// The comparator groups from their members, and the region's councils.
+fn groups_of(members: Vec<MemberRow>, region: &str) -> (Groups, Vec<String>) {
+    let mut groups = Groups::default();
+    let mut type_groups: HashMap<String, Group> = HashMap::new();
+    let mut type_of_council: HashMap<String, String> = HashMap::new();
+    let mut councils = Vec::new();
+    for m in members {
+        if m.slug == region {
+            groups.region.published_area = m.benchmark_area.clone();
+            councils.push(m.ons_code.clone());
+            groups.region.members.push(m.ons_code.clone());
+        }
+        match m.kind.as_str() {
+            "england" => {
+                groups.england.published_area = m.benchmark_area.clone();
+                groups.england.members.push(m.ons_code);
+            }
+            "council_type" => {
+                type_of_council.insert(m.ons_code.clone(), m.slug.clone());
+                type_groups
+                    .entry(m.slug)
+                    .or_default()
+                    .members
+                    .push(m.ons_code);
+            }
+            "nearest_neighbours" => {
+                if let Some(owner) = m.owner_ons_code.filter(|o| *o != m.ons_code) {
+                    groups
+                        .neighbours_of
+                        .entry(owner)
+                        .or_default()
+                        .members
+                        .push(m.ons_code);
+                }
+            }
+            _ => {}
+        }
+    }
+    groups.type_of = type_of_council
+        .into_iter()
+        .filter_map(|(council, slug)| Some((council, type_groups.get(&slug)?.clone())))
+        .collect();
+    (groups, councils)
+}
+
 fn assemble(
     specs: Vec<SpecRow>,
     values: Vec<ValueRow>,
@@ -207,46 +252,7 @@ fn assemble(
             .usable(),
         })
         .collect();
-    let mut groups = Groups::default();
-    let mut type_groups: HashMap<String, Group> = HashMap::new();
-    let mut type_of_council: HashMap<String, String> = HashMap::new();
-    let mut councils = Vec::new();
-    for m in members {
-        if m.slug == region {
-            groups.region.published_area = m.benchmark_area.clone();
-            councils.push(m.ons_code.clone());
-            groups.region.members.push(m.ons_code.clone());
-        }
-        match m.kind.as_str() {
-            "england" => {
-                groups.england.published_area = m.benchmark_area.clone();
-                groups.england.members.push(m.ons_code);
-            }
-            "council_type" => {
-                type_of_council.insert(m.ons_code.clone(), m.slug.clone());
-                type_groups
-                    .entry(m.slug)
-                    .or_default()
-                    .members
-                    .push(m.ons_code);
-            }
-            "nearest_neighbours" => {
-                if let Some(owner) = m.owner_ons_code.filter(|o| *o != m.ons_code) {
-                    groups
-                        .neighbours_of
-                        .entry(owner)
-                        .or_default()
-                        .members
-                        .push(m.ons_code);
-                }
-            }
-            _ => {}
-        }
-    }
-    groups.type_of = type_of_council
-        .into_iter()
-        .filter_map(|(council, slug)| Some((council, type_groups.get(&slug)?.clone())))
-        .collect();
+    let (groups, councils) = groups_of(members, region);
     Inputs {
         specs,
         values,

@@ -137,11 +137,6 @@ pub async fn upsert_councils_in(
         .map(|c| region_code(&c.region).unwrap_or(crate::domain::ENGLAND))
         .collect();
     let region_groups: Vec<String> = councils.iter().map(|c| region_slug(&c.region)).collect();
-    let type_groups: Vec<String> = councils
-        .iter()
-        .map(|c| format!("type-{}", c.kind.replace('_', "-")))
-        .collect();
-    let type_names: Vec<&str> = councils.iter().map(|c| type_group_name(c.kind)).collect();
     sqlx::query!(
         "INSERT INTO areas (code, name, level) VALUES ('E92000001', 'England', 'england')
          ON CONFLICT DO NOTHING"
@@ -174,14 +169,40 @@ pub async fn upsert_councils_in(
     .execute(&mut *tx)
     .await?;
     upsert_authorities(tx, &councils).await?;
+    join_groups(
+        tx,
+        &codes,
+        &councils,
+        &region_groups,
+        &regions,
+        &region_areas,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Each council in its region's group, England's and its type's (the groups made if new).
+async fn join_groups(
+    tx: &mut PgConnection,
+    codes: &[&str],
+    councils: &[&CouncilRecord],
+    region_groups: &[String],
+    regions: &[&str],
+    region_areas: &[&str],
+) -> sqlx::Result<()> {
+    let type_groups: Vec<String> = councils
+        .iter()
+        .map(|c| format!("type-{}", c.kind.replace('_', "-")))
+        .collect();
+    let type_names: Vec<&str> = councils.iter().map(|c| type_group_name(c.kind)).collect();
     sqlx::query!(
         "INSERT INTO comparator_groups (slug, name, kind, benchmark_area, source)
          SELECT slug, name, 'region', area, 'Council lookup'
          FROM UNNEST($1::text[], $2::text[], $3::text[]) AS g (slug, name, area)
          ON CONFLICT DO NOTHING",
-        &region_groups[..],
-        &regions[..] as &[&str],
-        &region_areas[..] as &[&str]
+        region_groups,
+        regions as &[&str],
+        region_areas as &[&str]
     )
     .execute(&mut *tx)
     .await?;
@@ -195,7 +216,6 @@ pub async fn upsert_councils_in(
     )
     .execute(&mut *tx)
     .await?;
-    // Each council in its region's group, England's and its type's.
     let from: Vec<Option<chrono::NaiveDate>> = councils.iter().map(|c| c.valid_from).collect();
     let to: Vec<Option<chrono::NaiveDate>> = councils.iter().map(|c| c.valid_to).collect();
     sqlx::query!(
@@ -206,8 +226,8 @@ pub async fn upsert_councils_in(
          CROSS JOIN LATERAL (VALUES (c.region_group), ('england'), (c.type_group)) AS g (slug)
          ON CONFLICT (group_slug, ons_code) DO UPDATE SET valid_from = EXCLUDED.valid_from,
              valid_to = EXCLUDED.valid_to",
-        &codes[..] as &[&str],
-        &region_groups[..],
+        codes as &[&str],
+        region_groups,
         &type_groups[..],
         &from[..] as &[Option<chrono::NaiveDate>],
         &to[..] as &[Option<chrono::NaiveDate>]

@@ -127,6 +127,85 @@ fn date(text: &str, field: &'static str) -> Result<NaiveDate, AppError> {
         .map_err(|_| AppError::bad_request(field, "give the date as YYYY-MM-DD"))
 }
 
+/// An entry with a body and nothing else of the kind `kind`.
+fn plain<'a>(kind: &'a str, f: &'a AssessmentForm) -> Result<NewEntry<'a>, AppError> {
+    Ok(NewEntry {
+        kind,
+        domain: None,
+        level: None,
+        body: required("body", &f.body, 5000)?,
+        details: serde_json::json!({}),
+    })
+}
+
+/// The council's response, linked to the measure of the concern it explains when it names one.
+async fn response<'a>(state: &AppState, f: &'a AssessmentForm) -> Result<NewEntry<'a>, AppError> {
+    let details = match f.concern.trim() {
+        "" => serde_json::json!({}),
+        code => match measures::by_code_or_alias(&state.pool, code).await? {
+            Some(m) => serde_json::json!({ "measure": m.code }),
+            None => {
+                return Err(AppError::bad_request(
+                    "concern",
+                    format!("'{code}' is not a measure of the catalogue"),
+                ));
+            }
+        },
+    };
+    Ok(NewEntry {
+        details,
+        ..plain("response", f)?
+    })
+}
+
+/// A judgement of one domain at one of the levels.
+async fn judgement<'a>(state: &AppState, f: &'a AssessmentForm) -> Result<NewEntry<'a>, AppError> {
+    if domains::by_slug(&state.pool, &f.domain).await?.is_none() {
+        return Err(AppError::bad_request(
+            "domain",
+            format!("'{}' is not a risk domain", f.domain),
+        ));
+    }
+    if !LEVELS.iter().any(|(l, _)| *l == f.level) {
+        return Err(AppError::bad_request("level", "low, some or significant"));
+    }
+    Ok(NewEntry {
+        domain: Some(&f.domain),
+        level: Some(&f.level),
+        ..plain("judgement", f)?
+    })
+}
+
+/// Support agreed from the menu of Table 1, with its owner, follow-up and the council offering.
+async fn support_agreed<'a>(
+    state: &AppState,
+    f: &'a AssessmentForm,
+) -> Result<NewEntry<'a>, AppError> {
+    if !support::on_menu(&f.tier, &f.offer) {
+        return Err(AppError::bad_request(
+            "offer",
+            "choose an offer from the menu of support",
+        ));
+    }
+    let offered_by = f.offered_by.trim();
+    if !offered_by.is_empty() && areas::authority(&state.pool, offered_by).await?.is_none() {
+        return Err(AppError::bad_request(
+            "offered_by",
+            format!("{offered_by} is not a council"),
+        ));
+    }
+    Ok(NewEntry {
+        kind: "support",
+        domain: None,
+        level: None,
+        body: &f.offer,
+        details: serde_json::json!({
+            "tier": f.tier, "owner": required("owner", &f.owner, 300)?,
+            "follow_up": date(&f.follow_up, "follow_up")?, "offered_by": offered_by,
+        }),
+    })
+}
+
 /// The entry a step of the assessment records (none for "start"), checked; a step the
 /// visitor may not take is refused.
 async fn step<'a>(
@@ -137,88 +216,17 @@ async fn step<'a>(
     analyst: bool,
     own: bool,
 ) -> Result<Option<NewEntry<'a>>, AppError> {
-    Ok(match f.action.as_str() {
-        "start" if analyst => None,
-        "respond" if own => Some(NewEntry {
-            kind: "response",
-            domain: None,
-            level: None,
-            body: required("body", &f.body, 5000)?,
-            details: match f.concern.trim() {
-                "" => serde_json::json!({}),
-                code => match measures::by_code_or_alias(&state.pool, code).await? {
-                    Some(m) => serde_json::json!({ "measure": m.code }),
-                    None => {
-                        return Err(AppError::bad_request(
-                            "concern",
-                            format!("'{code}' is not a measure of the catalogue"),
-                        ));
-                    }
-                },
-            },
-        }),
-        "concerns" | "final" if analyst => Some(NewEntry {
-            kind: if f.action == "concerns" {
-                "concerns"
-            } else {
-                "final"
-            },
-            domain: None,
-            level: None,
-            body: required("body", &f.body, 5000)?,
-            details: serde_json::json!({}),
-        }),
-        "discussion" if analyst => Some(NewEntry {
-            kind: "discussion",
-            domain: None,
-            level: None,
-            body: required("body", &f.body, 5000)?,
+    Ok(Some(match f.action.as_str() {
+        "start" if analyst => return Ok(None),
+        "respond" if own => response(state, f).await?,
+        "concerns" if analyst => plain("concerns", f)?,
+        "final" if analyst => plain("final", f)?,
+        "discussion" if analyst => NewEntry {
             details: serde_json::json!({ "date": date(&f.date, "date")?, "who": required("who", &f.who, 500)? }),
-        }),
-        "judgement" if analyst => {
-            if domains::by_slug(&state.pool, &f.domain).await?.is_none() {
-                return Err(AppError::bad_request(
-                    "domain",
-                    format!("'{}' is not a risk domain", f.domain),
-                ));
-            }
-            if !LEVELS.iter().any(|(l, _)| *l == f.level) {
-                return Err(AppError::bad_request("level", "low, some or significant"));
-            }
-            Some(NewEntry {
-                kind: "judgement",
-                domain: Some(&f.domain),
-                level: Some(&f.level),
-                body: required("body", &f.body, 5000)?,
-                details: serde_json::json!({}),
-            })
-        }
-        "support" if analyst => {
-            if !support::on_menu(&f.tier, &f.offer) {
-                return Err(AppError::bad_request(
-                    "offer",
-                    "choose an offer from the menu of support",
-                ));
-            }
-            let offered_by = f.offered_by.trim();
-            if !offered_by.is_empty() && areas::authority(&state.pool, offered_by).await?.is_none()
-            {
-                return Err(AppError::bad_request(
-                    "offered_by",
-                    format!("{offered_by} is not a council"),
-                ));
-            }
-            Some(NewEntry {
-                kind: "support",
-                domain: None,
-                level: None,
-                body: &f.offer,
-                details: serde_json::json!({
-                    "tier": f.tier, "owner": required("owner", &f.owner, 300)?,
-                    "follow_up": date(&f.follow_up, "follow_up")?, "offered_by": offered_by,
-                }),
-            })
-        }
+            ..plain("discussion", f)?
+        },
+        "judgement" if analyst => judgement(state, f).await?,
+        "support" if analyst => support_agreed(state, f).await?,
         _ => {
             visitor.require(false, format!("the assessment of {code}"))?;
             return Err(AppError::bad_request(
@@ -226,7 +234,7 @@ async fn step<'a>(
                 format!("'{}' is not an assessment step", f.action),
             ));
         }
-    })
+    }))
 }
 
 /// The assessment's workflow: the analyst starts it, shares concerns, records the discussion,
