@@ -80,6 +80,57 @@ fn names(codes: &[&str], names: &HashMap<String, String>) -> Vec<String> {
         .collect()
 }
 
+/// "; N were significantly above …, N below, N similar (level)." after the range.
+fn comparisons_sentence(
+    sentence: &mut String,
+    n: &Numbers,
+    analysis: &MeasureAnalysis,
+    format: impl Fn(f64) -> String,
+) {
+    let level = analysis.level.label();
+    let against = analysis.comparator.label();
+    if n.values > 0 {
+        let benchmark_text = match (analysis.comparator, n.benchmark) {
+            (super::measure::ComparatorKind::England, Some(b)) => {
+                format!("the England value of {}", format(b))
+            }
+            (super::measure::ComparatorKind::Region, Some(b)) => {
+                format!("the regional value of {}", format(b))
+            }
+            _ => format!("their {against} benchmark"),
+        };
+        sentence.push_str(&format!(
+            "; {} were significantly above {benchmark_text}, {} significantly below, {} similar ({level})",
+            n.above, n.below, n.similar
+        ));
+        if n.not_compared > 0 {
+            sentence.push_str(&format!(" and {} could not be compared", n.not_compared));
+        }
+    }
+    sentence.push('.');
+}
+
+/// " Since the previous period N improved, N declined …" when any council was assessed.
+fn movement_sentence(sentence: &mut String, n: &Numbers) {
+    if n.improved + n.declined + n.increased + n.decreased + n.no_significant_change > 0 {
+        let mut changes = Vec::new();
+        if n.improved + n.declined > 0 || n.increased + n.decreased == 0 {
+            changes.push(format!("{} improved, {} declined", n.improved, n.declined));
+        }
+        if n.increased + n.decreased > 0 {
+            changes.push(format!(
+                "{} increased and {} decreased significantly where neither is better",
+                n.increased, n.decreased
+            ));
+        }
+        sentence.push_str(&format!(
+            " Since the previous period {} and {} showed no significant change.",
+            changes.join(", "),
+            n.no_significant_change
+        ));
+    }
+}
+
 /// The headline for one measure across the region: range with the councils at each end, counts
 /// significantly above and below the benchmark, national quartiles, direction of travel.
 pub fn for_measure(
@@ -121,48 +172,14 @@ pub fn for_measure(
         }
         None => format!("No council of the {} has a value for {subject}", n.councils),
     };
-    if n.values > 0 {
-        let benchmark_text = match (analysis.comparator, n.benchmark) {
-            (super::measure::ComparatorKind::England, Some(b)) => {
-                format!("the England value of {}", format(b))
-            }
-            (super::measure::ComparatorKind::Region, Some(b)) => {
-                format!("the regional value of {}", format(b))
-            }
-            _ => format!("their {against} benchmark"),
-        };
-        sentence.push_str(&format!(
-            "; {} were significantly above {benchmark_text}, {} significantly below, {} similar ({level})",
-            n.above, n.below, n.similar
-        ));
-        if n.not_compared > 0 {
-            sentence.push_str(&format!(" and {} could not be compared", n.not_compared));
-        }
-    }
-    sentence.push('.');
+    comparisons_sentence(&mut sentence, &n, analysis, &format);
     if analysis.national {
         sentence.push_str(&format!(
             " {} were in the upper quartile of English councils and {} in the lower.",
             n.upper_quartile, n.lower_quartile
         ));
     }
-    if n.improved + n.declined + n.increased + n.decreased + n.no_significant_change > 0 {
-        let mut changes = Vec::new();
-        if n.improved + n.declined > 0 || n.increased + n.decreased == 0 {
-            changes.push(format!("{} improved, {} declined", n.improved, n.declined));
-        }
-        if n.increased + n.decreased > 0 {
-            changes.push(format!(
-                "{} increased and {} decreased significantly where neither is better",
-                n.increased, n.decreased
-            ));
-        }
-        sentence.push_str(&format!(
-            " Since the previous period {} and {} showed no significant change.",
-            changes.join(", "),
-            n.no_significant_change
-        ));
-    }
+    movement_sentence(&mut sentence, &n);
     Headline {
         sentence,
         rule: format!(

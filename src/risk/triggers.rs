@@ -192,31 +192,7 @@ pub fn evaluate(p: &PeriodData<'_>, councils: &[String], params: &Params) -> Vec
                 region: &region,
                 rate_multiplier: multipliers.get(m.code.as_str()).copied().flatten(),
             };
-            let mut push =
-                |trigger: &'static str, excellence: bool, (fired, evidence): (bool, Evidence)| {
-                    out.push(Evaluation {
-                        trigger,
-                        council: council.clone(),
-                        measure: Some(m.code.clone()),
-                        fired,
-                        excellence,
-                        evidence,
-                    });
-                };
-            push(SIGNIFICANTLY_WORSE, false, facts.significantly_worse());
-            push(WORSE_AND_WORSENING, false, facts.worse_and_worsening());
-            push(FUNNEL_OUTLIER, false, facts.funnel_outlier());
-            if params.admissions_measures.iter().any(|c| c == &m.code) {
-                push(ADMISSIONS_RISING, false, facts.admissions_rising(params));
-            }
-            if m.measure_type == "financial" && m.unit == Unit::Currency {
-                push(UNIT_COST_CHANGE, false, facts.unit_cost_change(params));
-            }
-            if m.tags.contains(&params.workforce_tag) {
-                push(WORKFORCE, false, facts.workforce());
-            }
-            push(SIGNIFICANTLY_BETTER, true, facts.significantly_better());
-            push(SUSTAINED_IMPROVEMENT, true, facts.sustained_improvement());
+            out.extend(facts.evaluations(council, params));
         }
     }
     for council in councils {
@@ -224,6 +200,40 @@ pub fn evaluate(p: &PeriodData<'_>, councils: &[String], params: &Params) -> Vec
         out.push(level_1(council, p.self_assessed));
     }
     out
+}
+
+impl Facts<'_> {
+    /// Every measure rule that applies to the measure, for one council.
+    fn evaluations(&self, council: &str, params: &Params) -> Vec<Evaluation> {
+        let m = self.measure;
+        let mut found = vec![
+            (SIGNIFICANTLY_WORSE, false, self.significantly_worse()),
+            (WORSE_AND_WORSENING, false, self.worse_and_worsening()),
+            (FUNNEL_OUTLIER, false, self.funnel_outlier()),
+        ];
+        if params.admissions_measures.iter().any(|c| c == &m.code) {
+            found.push((ADMISSIONS_RISING, false, self.admissions_rising(params)));
+        }
+        if m.measure_type == "financial" && m.unit == Unit::Currency {
+            found.push((UNIT_COST_CHANGE, false, self.unit_cost_change(params)));
+        }
+        if m.tags.contains(&params.workforce_tag) {
+            found.push((WORKFORCE, false, self.workforce()));
+        }
+        found.push((SIGNIFICANTLY_BETTER, true, self.significantly_better()));
+        found.push((SUSTAINED_IMPROVEMENT, true, self.sustained_improvement()));
+        found
+            .into_iter()
+            .map(|(trigger, excellence, (fired, evidence))| Evaluation {
+                trigger,
+                council: council.to_string(),
+                measure: Some(m.code.clone()),
+                fired,
+                excellence,
+                evidence,
+            })
+            .collect()
+    }
 }
 
 /// A stored value, and its numerator and denominator when it has them.

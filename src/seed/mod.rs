@@ -37,6 +37,55 @@ pub async fn wanted(pool: &PgPool) -> sqlx::Result<bool> {
             .is_none())
 }
 
+/// With a newly recorded illustrative set: its commentary and targets, the audit entry, and
+/// its periods published (the illustrative set is there to be seen).
+async fn add_the_rest(
+    tx: &mut sqlx::PgConnection,
+    catalogue: &SeedCatalogue,
+    submission: i64,
+    rows: &[crate::domain::NewObservation],
+) -> anyhow::Result<()> {
+    for c in &catalogue.commentary {
+        commentary::insert_published(
+            &mut *tx,
+            &c.ons_code,
+            &c.domain,
+            &c.period,
+            &c.body,
+            ILLUSTRATIVE_AUTHOR,
+        )
+        .await?;
+    }
+    for m in &catalogue.measures {
+        if let Some(target) = m.target {
+            insert_target(
+                &mut *tx,
+                &m.code,
+                target,
+                m.amber_tolerance.unwrap_or_default(),
+                m.tolerance_kind.as_deref().unwrap_or("absolute"),
+                "illustrative",
+                ILLUSTRATIVE_AUTHOR,
+            )
+            .await?;
+        }
+    }
+    audit::record(
+        &mut *tx,
+        "scorecard seed",
+        "seed.load",
+        &format!("submission {submission} (the illustrative data set)"),
+        None,
+        Some(serde_json::json!({ "values": rows.len() })),
+    )
+    .await?;
+    let periods: std::collections::BTreeSet<_> = rows.iter().map(|r| r.period).collect();
+    for period in periods {
+        publications::publish(&mut *tx, period, "scorecard seed").await?;
+    }
+    Ok(())
+}
+
 /// Loads the reference (if needed), then the illustrative values, commentary and targets in one
 /// transaction; a second load of the same data set is a no-op that says so.
 pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
@@ -71,50 +120,8 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
         &rows,
     )
     .await?;
-    if matches!(outcome, RecordOutcome::Recorded(_)) {
-        for c in &catalogue.commentary {
-            commentary::insert_published(
-                &mut tx,
-                &c.ons_code,
-                &c.domain,
-                &c.period,
-                &c.body,
-                ILLUSTRATIVE_AUTHOR,
-            )
-            .await?;
-        }
-        for m in &catalogue.measures {
-            if let Some(target) = m.target {
-                insert_target(
-                    &mut tx,
-                    &m.code,
-                    target,
-                    m.amber_tolerance.unwrap_or_default(),
-                    m.tolerance_kind.as_deref().unwrap_or("absolute"),
-                    "illustrative",
-                    ILLUSTRATIVE_AUTHOR,
-                )
-                .await?;
-            }
-        }
-    }
     if let RecordOutcome::Recorded(r) = &outcome {
-        audit::record(
-            &mut tx,
-            "scorecard seed",
-            "seed.load",
-            &format!("submission {} (the illustrative data set)", r.id),
-            None,
-            Some(serde_json::json!({ "values": rows.len() })),
-        )
-        .await?;
-    }
-    if matches!(outcome, RecordOutcome::Recorded(_)) {
-        // Published as loaded: the illustrative set is there to be seen.
-        let periods: std::collections::BTreeSet<_> = rows.iter().map(|r| r.period).collect();
-        for period in periods {
-            publications::publish(&mut tx, period, "scorecard seed").await?;
-        }
+        add_the_rest(&mut tx, &catalogue, r.id, &rows).await?;
     }
     settings::unset(&mut *tx, settings::ILLUSTRATIVE_REMOVED).await?;
     tx.commit().await?;

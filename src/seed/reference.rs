@@ -40,6 +40,50 @@ fn fingerprint() -> String {
     format!("{:x}", hasher.finalize())
 }
 
+/// The catalogue's measures, in its order, with their published and 2023-24 codes as aliases.
+async fn insert_measures(
+    tx: &mut sqlx::PgConnection,
+    catalogue: &SeedCatalogue,
+) -> anyhow::Result<()> {
+    for (position, m) in catalogue.measures.iter().enumerate() {
+        let mut aliases = Vec::new();
+        if m.display_code != m.code {
+            aliases.push(("published", m.display_code.as_str()));
+        }
+        if let Some(renumbered) = &m.ascof_2023 {
+            aliases.push(("ascof_2023", renumbered.as_str()));
+        }
+        catalogue::insert_measure(
+            &mut *tx,
+            &MeasureRecord {
+                code: &m.code,
+                display_code: &m.display_code,
+                title: &m.title,
+                definition: &m.definition,
+                unit: m.unit.as_str(),
+                unit_label: &m.unit_label,
+                rate_multiplier: m.rate_multiplier,
+                polarity: m.polarity.as_str(),
+                decimals: i16::try_from(m.decimals).unwrap_or(1),
+                domain: &m.domain,
+                teasc_section: m.teasc_section.as_deref(),
+                tier: &m.tier,
+                measure_type: &m.measure_type,
+                source: &m.source,
+                frequency: &m.frequency,
+                strategic_weight: m.strategic_weight,
+                amber_tolerance: m.amber_tolerance,
+                tolerance_kind: m.tolerance_kind.as_deref(),
+                position: i32::try_from(position).unwrap_or(i32::MAX),
+                tags: m.tags(),
+                aliases,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Loads the shipped reference unless this version of it is loaded already; true when it
 /// loaded. One transaction: all of it or none.
 pub async fn ensure(pool: &PgPool) -> anyhow::Result<bool> {
@@ -89,42 +133,7 @@ pub async fn ensure(pool: &PgPool) -> anyhow::Result<bool> {
     for a in &catalogue.authorities {
         catalogue::set_sub_region(&mut tx, &a.ons_code, &a.sub_region).await?;
     }
-    for (position, m) in catalogue.measures.iter().enumerate() {
-        let mut aliases = Vec::new();
-        if m.display_code != m.code {
-            aliases.push(("published", m.display_code.as_str()));
-        }
-        if let Some(renumbered) = &m.ascof_2023 {
-            aliases.push(("ascof_2023", renumbered.as_str()));
-        }
-        catalogue::insert_measure(
-            &mut tx,
-            &MeasureRecord {
-                code: &m.code,
-                display_code: &m.display_code,
-                title: &m.title,
-                definition: &m.definition,
-                unit: m.unit.as_str(),
-                unit_label: &m.unit_label,
-                rate_multiplier: m.rate_multiplier,
-                polarity: m.polarity.as_str(),
-                decimals: i16::try_from(m.decimals).unwrap_or(1),
-                domain: &m.domain,
-                teasc_section: m.teasc_section.as_deref(),
-                tier: &m.tier,
-                measure_type: &m.measure_type,
-                source: &m.source,
-                frequency: &m.frequency,
-                strategic_weight: m.strategic_weight,
-                amber_tolerance: m.amber_tolerance,
-                tolerance_kind: m.tolerance_kind.as_deref(),
-                position: i32::try_from(position).unwrap_or(i32::MAX),
-                tags: m.tags(),
-                aliases,
-            },
-        )
-        .await?;
-    }
+    insert_measures(&mut tx, &catalogue).await?;
     settings::set(&mut *tx, settings::REFERENCE_FINGERPRINT, &sha).await?;
     tx.commit().await?;
     Ok(true)

@@ -315,6 +315,37 @@ async fn not_evaluated_of(
         .collect())
 }
 
+/// The concerns, the region's patterns and each council's score.
+struct Graded {
+    concerns: Vec<Concern>,
+    regional: Vec<RegionalConcern>,
+    scores: HashMap<String, f64>,
+}
+
+impl Graded {
+    fn of(g: &Grading<'_>, councils: &[String], catalogue: &[Measure]) -> Graded {
+        let (concerns, regional) = concerns::grade(g);
+        let weights: HashMap<String, i16> = catalogue
+            .iter()
+            .map(|m| (m.code.clone(), m.strategic_weight))
+            .collect();
+        let scores = councils
+            .iter()
+            .map(|c| {
+                (
+                    c.clone(),
+                    concerns::score(&concerns, c, &weights, g.scoring),
+                )
+            })
+            .collect();
+        Graded {
+            concerns,
+            regional,
+            scores,
+        }
+    }
+}
+
 /// The risk signal for the region's councils at `period` (and `outside`, a council beyond the
 /// region, graded on its own).
 pub async fn signal(
@@ -351,38 +382,32 @@ pub async fn signal(
         .collect();
     let evaluations = hold_back(evaluations, &queried);
     let responses = risk::concern_responses(&state.pool, period.financial_year()).await?;
-    let responded: HashSet<(String, String)> = responses
-        .iter()
-        .map(|r| (r.ons_code.clone(), r.measure.clone()))
-        .collect();
     let stored = risk::scoring(&state.pool).await?;
     let scoring = stored
         .scoring()
         .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    let (concerns, regional) = concerns::grade(&Grading {
-        now: &evaluations,
-        earlier: &earlier,
-        councils: if outside.is_some() {
-            &[]
-        } else {
-            &scope.region
+    let graded = Graded::of(
+        &Grading {
+            now: &evaluations,
+            earlier: &earlier,
+            councils: if outside.is_some() {
+                &[]
+            } else {
+                &scope.region
+            },
+            worse_than_neighbours: &standings.worse_than_neighbours,
+            worse_than_region: &standings.worse_than_region,
+            improving: &standings.improving,
+            queried: &queried,
+            responded: &responses
+                .iter()
+                .map(|r| (r.ons_code.clone(), r.measure.clone()))
+                .collect(),
+            scoring: &scoring,
         },
-        worse_than_neighbours: &standings.worse_than_neighbours,
-        worse_than_region: &standings.worse_than_region,
-        improving: &standings.improving,
-        queried: &queried,
-        responded: &responded,
-        scoring: &scoring,
-    });
-    let weights: HashMap<String, i16> = catalogue
-        .iter()
-        .map(|m| (m.code.clone(), m.strategic_weight))
-        .collect();
-    let scores = scope
-        .councils
-        .iter()
-        .map(|c| (c.clone(), concerns::score(&concerns, c, &weights, &scoring)))
-        .collect();
+        &scope.councils,
+        &catalogue,
+    );
     let not_evaluated = not_evaluated_of(
         state,
         period,
@@ -396,11 +421,11 @@ pub async fn signal(
         evaluations,
         defs,
         catalogue,
-        concerns,
-        regional,
+        concerns: graded.concerns,
+        regional: graded.regional,
         queries,
         not_evaluated,
-        scores,
+        scores: graded.scores,
         scoring,
         scoring_version: stored.version,
         responses,

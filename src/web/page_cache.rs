@@ -310,21 +310,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         return private(next.run(request).await);
     }
     let head = method == Method::HEAD;
-    let (mut parts, body) = request.into_parts();
-    // The request as rendered: a GET (a HEAD's headers are a GET's), known parameters only, no
-    // cookies (nothing of a visitor's own reaches a kept page).
-    let query = canonical_query(parts.uri.query());
-    let key = match &query {
-        Some(q) => format!("{}?{q}", parts.uri.path()),
-        None => parts.uri.path().to_string(),
-    };
-    if let Ok(uri) = key.parse() {
-        parts.uri = uri;
-    }
-    parts.method = Method::GET;
-    parts.headers.remove(header::COOKIE);
-    let asked = parts.headers.clone();
-    let request = Request::from_parts(parts, body);
+    let (key, asked, request) = as_rendered(request);
     // With a replica, public reads go to it, cached by its own published version.
     if let Some(replica) = &state.replica {
         use tower::ServiceExt;
@@ -364,6 +350,39 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         Some(s) => !s.is_empty().await,
         None => false,
     };
+    keep(&state, version, key, response, touched, &asked, head).await
+}
+
+/// The request as a public page is rendered and kept: a GET (a HEAD's headers are a GET's),
+/// known parameters only, no cookies (nothing of a visitor's own reaches a kept page); with its
+/// key and the headers it was asked with.
+fn as_rendered(request: Request) -> (String, HeaderMap, Request) {
+    let (mut parts, body) = request.into_parts();
+    let query = canonical_query(parts.uri.query());
+    let key = match &query {
+        Some(q) => format!("{}?{q}", parts.uri.path()),
+        None => parts.uri.path().to_string(),
+    };
+    if let Ok(uri) = key.parse() {
+        parts.uri = uri;
+    }
+    parts.method = Method::GET;
+    parts.headers.remove(header::COOKIE);
+    let asked = parts.headers.clone();
+    (key, asked, Request::from_parts(parts, body))
+}
+
+/// Keeps a freshly rendered public page and answers with it; what must not be kept (a
+/// session touched, not 200, a cookie set, already encoded) is answered as private.
+async fn keep(
+    state: &AppState,
+    version: i64,
+    key: String,
+    response: Response,
+    touched: bool,
+    asked: &HeaderMap,
+    head: bool,
+) -> Response {
     if touched
         || response.status() != StatusCode::OK
         || response.headers().contains_key(header::SET_COOKIE)
@@ -383,7 +402,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         Some(page) => {
             let page = Arc::new(page);
             state.pages.put(version, key, Arc::clone(&page));
-            page.respond(&asked, head)
+            page.respond(asked, head)
         }
         None => Response::from_parts(parts, Body::from(bytes)),
     }
