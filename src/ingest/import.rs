@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use super::report::Report;
 use super::{FileContents, Format, Options, Series, read, warn_changes};
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
-use crate::db::queries::{areas, audit, known, measures, observations, uploads};
+use crate::db::queries::{areas, known, measures, observations, uploads};
 use crate::domain::{NewObservation, Period, Provenance};
 
 /// A checked file, ready to commit when its report has no errors.
@@ -223,24 +223,6 @@ pub async fn commit_in(
             .filter_map(|row| Some((&row.observation, row.change_warning.as_deref()?)))
             .collect();
         submissions::record_warnings(&mut *tx, r.id, &warned).await?;
-        audit::record(
-            tx,
-            submitted_by,
-            "import",
-            &format!(
-                "submission {} ({} revision {})",
-                r.id, contents.scope, r.revision
-            ),
-            None,
-            Some(serde_json::json!({
-                "file": analysis.filename,
-                "kind": format,
-                "values": rows.len(),
-                "periods": contents.periods().iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "superseded": r.superseded,
-            })),
-        )
-        .await?;
     }
     Ok(match outcome {
         RecordOutcome::Recorded(r) => Committed::Stored {

@@ -12,7 +12,7 @@ use sqlx::PgPool;
 
 use crate::db::queries::catalogue::insert_target;
 use crate::db::queries::submissions::{self, NewSubmission, RecordOutcome};
-use crate::db::queries::{audit, commentary, publications, settings};
+use crate::db::queries::{commentary, publications, settings};
 use crate::domain::{ILLUSTRATIVE_AUTHOR, Provenance};
 use crate::ingest::report::Report;
 use catalogue::{AREAS_CSV, AUTHORITIES_CSV, COMMENTARY_CSV, MEASURES_CSV, SeedCatalogue};
@@ -37,12 +37,11 @@ pub async fn wanted(pool: &PgPool) -> sqlx::Result<bool> {
             .is_none())
 }
 
-/// With a newly recorded illustrative set: its commentary and targets, the audit entry, and
-/// its periods published (the illustrative set is there to be seen).
+/// With a newly recorded illustrative set: its commentary and targets, and its periods
+/// published (the illustrative set is there to be seen).
 async fn add_the_rest(
     tx: &mut sqlx::PgConnection,
     catalogue: &SeedCatalogue,
-    submission: i64,
     rows: &[crate::domain::NewObservation],
 ) -> anyhow::Result<()> {
     for c in &catalogue.commentary {
@@ -70,15 +69,6 @@ async fn add_the_rest(
             .await?;
         }
     }
-    audit::record(
-        &mut *tx,
-        "scorecard seed",
-        "seed.load",
-        &format!("submission {submission} (the illustrative data set)"),
-        None,
-        Some(serde_json::json!({ "values": rows.len() })),
-    )
-    .await?;
     let periods: std::collections::BTreeSet<_> = rows.iter().map(|r| r.period).collect();
     for period in periods {
         publications::publish(&mut *tx, period, "scorecard seed").await?;
@@ -120,8 +110,8 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
         &rows,
     )
     .await?;
-    if let RecordOutcome::Recorded(r) = &outcome {
-        add_the_rest(&mut tx, &catalogue, r.id, &rows).await?;
+    if matches!(outcome, RecordOutcome::Recorded(_)) {
+        add_the_rest(&mut tx, &catalogue, &rows).await?;
     }
     settings::unset(&mut *tx, settings::ILLUSTRATIVE_REMOVED).await?;
     tx.commit().await?;

@@ -67,8 +67,7 @@ async fn publication(
 }
 
 fn period_of(text: &str) -> Result<Period, AppError> {
-    text.parse()
-        .map_err(|e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()))
+    AppError::period("period", text)
 }
 
 async fn publish(

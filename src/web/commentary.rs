@@ -14,7 +14,7 @@ use super::layout::{Layout, PeriodQuery};
 use super::session::Visitor;
 use super::{AppError, AppState};
 use crate::db::queries::commentary::{self, Revision};
-use crate::db::queries::{areas, audit, domains, periods};
+use crate::db::queries::{areas, domains, periods};
 use crate::domain::access::DataView;
 use crate::domain::{OnsCode, Period};
 
@@ -115,9 +115,7 @@ async fn year(state: &AppState, query: &PeriodQuery) -> Result<(Period, Vec<Stri
         .filter(|p| !p.is_empty())
     {
         Some(text) => {
-            let p: Period = text.parse().map_err(|e: crate::domain::PeriodError| {
-                AppError::bad_request("period", e.to_string())
-            })?;
+            let p: Period = AppError::period("period", text)?;
             if p.is_quarter() {
                 return Err(AppError::bad_request(
                     "period",
@@ -172,34 +170,9 @@ struct Edit {
     action: String,
 }
 
-async fn save(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(code): Path<String>,
-    Form(edit): Form<Edit>,
-) -> Result<Redirect, AppError> {
-    let authority = council_of(&state, &visitor, &code).await?;
-    visitor.require(
-        visitor.viewer.can_write_for(&authority.ons_code),
-        format!("commentary for {code}"),
-    )?;
-    let period: Period = edit
-        .period
-        .trim()
-        .parse()
-        .map_err(|e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()))?;
-    if period.is_quarter() {
-        return Err(AppError::bad_request(
-            "period",
-            "commentary is for a year, e.g. 2023-24",
-        ));
-    }
-    if domains::by_slug(&state.pool, &edit.domain).await?.is_none() {
-        return Err(AppError::bad_request(
-            "domain",
-            format!("'{}' is not a risk domain", edit.domain),
-        ));
-    }
+/// The commentary's text (line endings as typed on any system, within the limit) and the
+/// status it is saved with: a draft, or submitted for publication.
+fn checked(edit: &Edit) -> Result<(String, &'static str), AppError> {
     let body = edit.body.trim().replace("\r\n", "\n");
     if body.is_empty() {
         return Err(AppError::bad_request(
@@ -223,9 +196,37 @@ async fn save(
             ));
         }
     };
+    Ok((body, status))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Form(edit): Form<Edit>,
+) -> Result<Redirect, AppError> {
+    let authority = council_of(&state, &visitor, &code).await?;
+    visitor.require(
+        visitor.viewer.can_write_for(&authority.ons_code),
+        format!("commentary for {code}"),
+    )?;
+    let period: Period = AppError::period("period", &edit.period)?;
+    if period.is_quarter() {
+        return Err(AppError::bad_request(
+            "period",
+            "commentary is for a year, e.g. 2023-24",
+        ));
+    }
+    if domains::by_slug(&state.pool, &edit.domain).await?.is_none() {
+        return Err(AppError::bad_request(
+            "domain",
+            format!("'{}' is not a risk domain", edit.domain),
+        ));
+    }
+    let (body, status) = checked(&edit)?;
     let mut tx = state.pool.begin().await?;
     crate::db::queries::submissions::ensure_periods(&mut tx, &[period].into()).await?;
-    let revision = commentary::add_revision(
+    commentary::add_revision(
         &mut tx,
         &authority.ons_code,
         &edit.domain,
@@ -233,22 +234,6 @@ async fn save(
         &body,
         status,
         visitor.viewer.actor(),
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        visitor.viewer.actor(),
-        if status == "draft" {
-            "commentary.save"
-        } else {
-            "commentary.submit"
-        },
-        &format!(
-            "commentary of {} on {} for {period}",
-            authority.ons_code, edit.domain
-        ),
-        None,
-        Some(serde_json::json!(revision)),
     )
     .await?;
     tx.commit().await?;

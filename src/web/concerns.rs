@@ -346,6 +346,15 @@ impl Graded {
     }
 }
 
+/// The current scoring and its version; stored parameters that make no sense are an error.
+async fn scoring_of(state: &AppState) -> Result<(Scoring, i32), AppError> {
+    let stored = risk::scoring(&state.pool).await?;
+    let scoring = stored
+        .scoring()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    Ok((scoring, stored.version))
+}
+
 /// The risk signal for the region's councils at `period` (and `outside`, a council beyond the
 /// region, graded on its own).
 pub async fn signal(
@@ -368,6 +377,7 @@ pub async fn signal(
     )
     .await?;
     let standings = standings(state, period, outside).await?;
+    // Each measure at its own data period.
     let measure_periods: Vec<(String, Period)> = strict
         .analysed
         .iter()
@@ -382,10 +392,7 @@ pub async fn signal(
         .collect();
     let evaluations = hold_back(evaluations, &queried);
     let responses = risk::concern_responses(&state.pool, period.financial_year()).await?;
-    let stored = risk::scoring(&state.pool).await?;
-    let scoring = stored
-        .scoring()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let (scoring, scoring_version) = scoring_of(state).await?;
     let graded = Graded::of(
         &Grading {
             now: &evaluations,
@@ -427,7 +434,7 @@ pub async fn signal(
         not_evaluated,
         scores: graded.scores,
         scoring,
-        scoring_version: stored.version,
+        scoring_version,
         responses,
         warnings,
     })
@@ -453,11 +460,7 @@ async fn clear(
     let ons: OnsCode = code
         .parse()
         .map_err(|_| AppError::NotFound(format!("a council with the code {code}")))?;
-    let period: Period = form
-        .period
-        .trim()
-        .parse()
-        .map_err(|e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()))?;
+    let period: Period = AppError::period("period", &form.period)?;
     let note = form.note.trim();
     if note.is_empty() || note.chars().count() > 2000 {
         return Err(AppError::bad_request(

@@ -70,6 +70,13 @@ impl From<crate::accounts::AccountError> for AppError {
 }
 
 impl AppError {
+    /// The one reading of a period from a field: a malformed one is a 400 naming the field.
+    pub fn period(field: &'static str, text: &str) -> Result<crate::domain::Period, AppError> {
+        text.trim()
+            .parse()
+            .map_err(|e: crate::domain::PeriodError| AppError::bad_request(field, e.to_string()))
+    }
+
     pub fn bad_request(field: &'static str, message: impl Into<String>) -> Self {
         AppError::BadRequest {
             field,

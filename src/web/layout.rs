@@ -138,9 +138,7 @@ pub async fn choose_period(
         .filter(|p| !p.is_empty())
     {
         Some(text) => {
-            let period: Period = text.parse().map_err(|e: crate::domain::PeriodError| {
-                AppError::bad_request("period", e.to_string())
-            })?;
+            let period: Period = AppError::period("period", text)?;
             if !available.contains(&period) {
                 return Err(AppError::NotFound(format!(
                     "any data for the period {period}"

@@ -400,11 +400,7 @@ async fn open_round(
     axum::Form(form): axum::Form<NewRound>,
 ) -> Result<Redirect, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the collection rounds")?;
-    let period: Period = form
-        .period
-        .trim()
-        .parse()
-        .map_err(|e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()))?;
+    let period: Period = AppError::period("period", &form.period)?;
     if !period.is_quarter() {
         return Err(AppError::bad_request(
             "period",
@@ -458,9 +454,7 @@ async fn round(
     Path(period): Path<String>,
 ) -> Result<RoundPage, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the collection rounds")?;
-    let period: Period = period
-        .parse()
-        .map_err(|e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()))?;
+    let period: Period = AppError::period("period", &period)?;
     let code = period.to_string();
     let round = uploads::round(&state.pool, &code)
         .await?

@@ -246,9 +246,7 @@ pub async fn read_upload(
                     .await
                     .map_err(|e| AppError::bad_request("period", e.body_text()))?;
                 if !text.trim().is_empty() {
-                    period = Some(text.parse().map_err(|e: crate::domain::PeriodError| {
-                        AppError::bad_request("period", e.to_string())
-                    })?);
+                    period = Some(AppError::period("period", &text)?);
                 }
             }
             _ => {}
@@ -366,10 +364,7 @@ async fn download_template(
     let authority = areas::authority(&state.pool, code.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
-    let period: Period =
-        q.period.as_deref().unwrap_or_default().parse().map_err(
-            |e: crate::domain::PeriodError| AppError::bad_request("period", e.to_string()),
-        )?;
+    let period: Period = AppError::period("period", q.period.as_deref().unwrap_or_default())?;
     let rows: Vec<TemplateRow> = measures::catalogue(&state.pool)
         .await?
         .into_iter()

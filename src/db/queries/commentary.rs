@@ -103,7 +103,8 @@ pub async fn history(pool: &PgPool, ons_code: &str, period: Period) -> sqlx::Res
 }
 
 /// Adds the next revision of a council's commentary on a domain (a draft, or submitted for
-/// publication): the new revision.
+/// publication), with its audit entry (`commentary.save` or `commentary.submit`, by its
+/// author): the new revision.
 pub async fn add_revision(
     conn: &mut PgConnection,
     ons_code: &str,
@@ -113,7 +114,7 @@ pub async fn add_revision(
     status: &str,
     author: &str,
 ) -> sqlx::Result<Revision> {
-    sqlx::query_as!(
+    let revision = sqlx::query_as!(
         Revision,
         "INSERT INTO commentary (ons_code, domain_slug, period_code, revision, body, status, author)
          SELECT $1, $2, $3, coalesce(max(revision), 0) + 1, $4, $5, $6
@@ -126,6 +127,20 @@ pub async fn add_revision(
         status,
         author
     )
-    .fetch_one(conn)
-    .await
+    .fetch_one(&mut *conn)
+    .await?;
+    super::audit::record(
+        conn,
+        author,
+        if status == "draft" {
+            "commentary.save"
+        } else {
+            "commentary.submit"
+        },
+        &format!("commentary of {ons_code} on {domain} for {period}"),
+        None,
+        Some(serde_json::json!(revision)),
+    )
+    .await?;
+    Ok(revision)
 }

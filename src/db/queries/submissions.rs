@@ -37,8 +37,8 @@ pub enum RecordOutcome {
     },
 }
 
-/// Records a new revision of `submission.scope` with its observations, unless the current
-/// revision has the same bytes. Call inside a transaction: the scope is locked so that two
+/// Records a new revision of `submission.scope` with its observations (and its `import` audit
+/// entry), unless the current revision has the same bytes. Call inside a transaction: the scope is locked so that two
 /// uploads for the same scope at once each get their own revision, and the previous revision
 /// is kept, marked superseded.
 pub async fn record(
@@ -100,6 +100,21 @@ pub async fn record(
     let periods: BTreeSet<Period> = rows.iter().map(|r| r.period).collect();
     ensure_periods(&mut *conn, &periods).await?;
     insert_observations(&mut *conn, id, rows).await?;
+    super::audit::record(
+        &mut *conn,
+        submission.submitted_by,
+        "import",
+        &format!("submission {id} ({} revision {revision})", submission.scope),
+        None,
+        Some(serde_json::json!({
+            "file": submission.source_filename,
+            "kind": submission.kind,
+            "values": rows.len(),
+            "periods": periods.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "superseded": previous.as_ref().map(|p| p.id),
+        })),
+    )
+    .await?;
     Ok(RecordOutcome::Recorded(Recorded {
         id,
         revision,

@@ -131,10 +131,7 @@ pub(super) async fn council_of(
 }
 
 pub(super) fn year_of(text: &str) -> Result<Period, AppError> {
-    let p: Period = text
-        .trim()
-        .parse()
-        .map_err(|e: crate::domain::PeriodError| AppError::bad_request("year", e.to_string()))?;
+    let p: Period = AppError::period("year", text)?;
     Ok(p.financial_year())
 }
 
