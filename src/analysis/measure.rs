@@ -368,6 +368,25 @@ impl<'a> Standing<'a> {
     }
 }
 
+/// The benchmark a council is compared with: England's, the region's, or its own group's.
+fn benchmark_for(
+    spec: &Spec,
+    data: &Data<'_>,
+    groups: &Groups,
+    comparator: ComparatorKind,
+    code: &str,
+    england: Option<Benchmark>,
+    region: Option<Benchmark>,
+) -> Option<Benchmark> {
+    match comparator {
+        ComparatorKind::England => england,
+        ComparatorKind::Region => region,
+        kind => groups
+            .for_council(kind, code)
+            .and_then(|g| group_benchmark(spec, data, g)),
+    }
+}
+
 /// Analyses `councils` (the region of focus) against `comparator` at `level`.
 pub fn analyse(
     spec: &Spec,
@@ -392,13 +411,7 @@ pub fn analyse(
         .map(|(code, rank)| {
             let v = data.current.get(code.as_str()).copied().unwrap_or_default();
             let interval = interval(spec, &v, level);
-            let benchmark = match comparator {
-                ComparatorKind::England => england,
-                ComparatorKind::Region => region,
-                kind => groups
-                    .for_council(kind, code)
-                    .and_then(|g| group_benchmark(spec, data, g)),
-            };
+            let benchmark = benchmark_for(spec, data, groups, comparator, code, england, region);
             let comparison = comparison::by_interval(
                 interval.map(|(i, _)| i),
                 benchmark.and_then(|b| b.value.to_f64()),

@@ -190,6 +190,25 @@ fn validity(status: &str) -> Result<(Option<NaiveDate>, Option<NaiveDate>), Stri
     Err(bad())
 }
 
+/// A neighbour's rank: none when not given, else a whole number from 1 (or an error).
+fn rank_of(at: &Location, text: &str, errors: &mut Vec<Issue>) -> Option<i16> {
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse::<i16>() {
+        Ok(r) if r > 0 => Some(r),
+        _ => {
+            errors.push(Issue::at(
+                at,
+                "rank",
+                text,
+                "a rank is a whole number from 1",
+            ));
+            None
+        }
+    }
+}
+
 /// Parses `la_code, neighbour_code, rank[, source]`: pairs of councils, a council never its own
 /// neighbour. Where a council's neighbours are listed from several sources, the first source
 /// listed for it is used.
@@ -252,23 +271,7 @@ pub fn parse_neighbours(filename: &str, bytes: &[u8]) -> Result<Vec<NeighbourPai
                 "a council is not its own neighbour",
             ));
         }
-        let rank_text = rank.map(cell).unwrap_or_default();
-        let rank = if rank_text.is_empty() {
-            None
-        } else {
-            match rank_text.parse::<i16>() {
-                Ok(r) if r > 0 => Some(r),
-                _ => {
-                    errors.push(Issue::at(
-                        &at,
-                        "rank",
-                        &rank_text,
-                        "a rank is a whole number from 1",
-                    ));
-                    None
-                }
-            }
-        };
+        let rank = rank_of(&at, &rank.map(cell).unwrap_or_default(), &mut errors);
         pairs.push((a, b, rank));
     }
     if errors.is_empty() {

@@ -279,23 +279,26 @@ pub fn read(filename: &str, bytes: &[u8], options: Options, known: &Known) -> Fi
     check_duplicates(&contents.rows, &mut report);
     contents.scope = scope(&contents, &mut report);
     warn_missing(&contents, known, &mut report);
-    let areas: BTreeSet<&str> = contents
-        .rows
+    count(&contents.rows, &mut report);
+    contents.report = report;
+    contents
+}
+
+/// The report's counts of values, areas, measures and periods.
+fn count(rows: &[Parsed], report: &mut Report) {
+    let areas: BTreeSet<&str> = rows
         .iter()
         .map(|r| r.observation.area_code.as_str())
         .collect();
-    let measures: BTreeSet<&str> = contents
-        .rows
+    let measures: BTreeSet<&str> = rows
         .iter()
         .map(|r| r.observation.measure_code.as_str())
         .collect();
-    let periods: BTreeSet<Period> = contents.rows.iter().map(|r| r.observation.period).collect();
-    report.values = contents.rows.len();
+    let periods: BTreeSet<Period> = rows.iter().map(|r| r.observation.period).collect();
+    report.values = rows.len();
     report.areas = areas.len();
     report.measures = measures.len();
     report.periods = periods.iter().map(Period::to_string).collect();
-    contents.report = report;
-    contents
 }
 
 fn check_values(rows: &[Parsed], known: &Known, report: &mut Report) {

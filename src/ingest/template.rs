@@ -27,6 +27,46 @@ pub fn recognises(table: &Table) -> bool {
         .all(|c| table.column(&[c]).is_some())
 }
 
+/// The council a row names, by its ONS code (or an error).
+fn known_council(
+    known: &Known,
+    at: &Location,
+    text: &str,
+    errors: &mut Vec<Issue>,
+) -> Option<String> {
+    let area = known.council(text, "").map(str::to_string);
+    if area.is_none() {
+        errors.push(Issue::at(
+            at,
+            HEADER[0],
+            text,
+            "unknown council: use its ONS code, e.g. E06000006",
+        ));
+    }
+    area
+}
+
+/// The measure a row names, by its code or any alias (or an error).
+fn known_measure(
+    known: &Known,
+    at: &Location,
+    text: &str,
+    errors: &mut Vec<Issue>,
+) -> Option<String> {
+    let code = known.measure(text).map(|m| m.code.clone());
+    if code.is_none() {
+        errors.push(Issue::at(at, HEADER[2], text, "unknown measure"));
+    }
+    code
+}
+
+/// The period a row gives (or an error).
+fn period_at(at: &Location, text: &str, errors: &mut Vec<Issue>) -> Option<Period> {
+    text.parse::<Period>()
+        .map_err(|e| errors.push(Issue::at(at, HEADER[4], text, e.to_string())))
+        .ok()
+}
+
 /// Parses the template's rows; each names a known council and measure and a valid period.
 pub fn parse(table: &Table, known: &Known, errors: &mut Vec<Issue>) -> Vec<Parsed> {
     let col = |name: &str| table.column(&[name]);
@@ -54,26 +94,11 @@ pub fn parse(table: &Table, known: &Known, errors: &mut Vec<Issue>) -> Vec<Parse
                 .unwrap_or_default()
         };
         let before = errors.len();
-        let area_text = cell(Some(authority));
-        let area = known.council(&area_text, "").map(str::to_string);
-        if area.is_none() {
-            errors.push(Issue::at(
-                &at,
-                HEADER[0],
-                &area_text,
-                "unknown council: use its ONS code, e.g. E06000006",
-            ));
-        }
-        let measure_text = cell(Some(measure));
-        let code = known.measure(&measure_text).map(|m| m.code.clone());
-        if code.is_none() {
-            errors.push(Issue::at(&at, HEADER[2], &measure_text, "unknown measure"));
-        }
-        let period_text = cell(Some(period));
-        let parsed_period = period_text.parse::<Period>();
-        if let Err(e) = &parsed_period {
-            errors.push(Issue::at(&at, HEADER[4], &period_text, e.to_string()));
-        }
+        let (area, code, parsed_period) = (
+            known_council(known, &at, &cell(Some(authority)), errors),
+            known_measure(known, &at, &cell(Some(measure)), errors),
+            period_at(&at, &cell(Some(period)), errors),
+        );
         let mut number_of = |i: Option<usize>, name: &str| -> Option<cells::Cell> {
             let text = cell(i);
             match cells::parse(&text) {
@@ -90,7 +115,7 @@ pub fn parse(table: &Table, known: &Known, errors: &mut Vec<Issue>) -> Vec<Parse
         if errors.len() > before {
             continue;
         }
-        let (Some(area), Some(code), Ok(period), Some(value_cell)) =
+        let (Some(area), Some(code), Some(period), Some(value_cell)) =
             (area, code, parsed_period, value_cell)
         else {
             continue;

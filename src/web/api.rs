@@ -350,46 +350,24 @@ async fn measure_values(
     }))
 }
 
-/// One council's scorecard: every measure with a value, and the RAG summary.
-#[utoipa::path(get, path = "/authorities/{ons_code}/scorecard",
-    params(("ons_code" = String, Path, description = "the council's ONS code, e.g. E06000006"), AnalysisParams),
-    responses((status = 200, body = AuthorityScorecard), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn authority_scorecard(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(code): Path<String>,
-    Params(q): Params<AnalysisQuery>,
-) -> Result<Json<AuthorityScorecard>, ApiError> {
-    let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
-        AppError::bad_request("ons_code", e.to_string())
-    })?;
-    let authority = areas::authority(&state.pool, ons.as_str())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
-    let scope = visitor.viewer.scope_of(&authority.ons_code);
-    let view = scope.view();
-    let (period, comparator, level) = resolve(&state, view, &q).await?;
-    let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed_for(
-        &state,
-        scope.clone(),
-        period,
-        comparator,
-        level,
-        Some(&authority.ons_code),
-    )
-    .await?;
+/// A council's measures with a value, in catalogue order, and its RAG summary overall and per
+/// domain.
+fn scorecard_of(
+    catalogue: &[crate::domain::Measure],
+    analysed: &[crate::analysis::scorecard::Analysed],
+    council: &str,
+) -> (Vec<ScorecardMeasure>, RagSummary) {
     let mut measures = Vec::new();
     let mut by_domain: Vec<(String, String, Vec<crate::analysis::rag::Rag>)> = Vec::new();
-    for m in &catalogue {
-        let Some(a) = analysis.analysed.iter().find(|a| a.measure == m.code) else {
+    for m in catalogue {
+        let Some(a) = analysed.iter().find(|a| a.measure == m.code) else {
             continue;
         };
         let Some(c) = a
             .analysis
             .councils
             .iter()
-            .find(|c| c.code == authority.ons_code && c.value.is_some())
+            .find(|c| c.code == council && c.value.is_some())
         else {
             continue;
         };
@@ -419,6 +397,46 @@ async fn authority_scorecard(
             }
         })
         .collect();
+    (
+        measures,
+        RagSummary {
+            sentence: overall.sentence(),
+            overall,
+            domains,
+        },
+    )
+}
+
+/// One council's scorecard: every measure with a value, and the RAG summary.
+#[utoipa::path(get, path = "/authorities/{ons_code}/scorecard",
+    params(("ons_code" = String, Path, description = "the council's ONS code, e.g. E06000006"), AnalysisParams),
+    responses((status = 200, body = AuthorityScorecard), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn authority_scorecard(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Params(q): Params<AnalysisQuery>,
+) -> Result<Json<AuthorityScorecard>, ApiError> {
+    let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
+        AppError::bad_request("ons_code", e.to_string())
+    })?;
+    let authority = areas::authority(&state.pool, ons.as_str())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
+    let scope = visitor.viewer.scope_of(&authority.ons_code);
+    let view = scope.view();
+    let (period, comparator, level) = resolve(&state, view, &q).await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
+    let analysis = analysed_for(
+        &state,
+        scope.clone(),
+        period,
+        comparator,
+        level,
+        Some(&authority.ons_code),
+    )
+    .await?;
+    let (measures, rag_summary) = scorecard_of(&catalogue, &analysis.analysed, &authority.ons_code);
     Ok(Json(AuthorityScorecard {
         authority: AuthorityRef {
             code: authority.ons_code,
@@ -427,11 +445,7 @@ async fn authority_scorecard(
         period,
         comparator,
         level,
-        rag_summary: RagSummary {
-            sentence: overall.sentence(),
-            overall,
-            domains,
-        },
+        rag_summary,
         methods: METHODS,
         measures,
     }))

@@ -265,6 +265,15 @@ async fn warnings_of(
         .collect())
 }
 
+/// (council, measure) with a query the analyst has not cleared.
+fn open_queries(queries: &[QueryState]) -> HashSet<(String, String)> {
+    queries
+        .iter()
+        .filter(|q| q.cleared.is_none())
+        .map(|q| (q.query.council.clone(), q.query.measure.clone()))
+        .collect()
+}
+
 /// Excellence is no more trusted than a concern while its value is queried: a queried value's
 /// rules do not fire, and say why.
 fn hold_back(evaluations: Vec<Evaluation>, queried: &HashSet<(String, String)>) -> Vec<Evaluation> {
@@ -385,11 +394,7 @@ pub async fn signal(
         .collect();
     let queries = screened(state, period, &strict, &scope.councils, &measure_periods).await?;
     let warnings = warnings_of(state, &scope.councils, &measure_periods).await?;
-    let queried: HashSet<(String, String)> = queries
-        .iter()
-        .filter(|q| q.cleared.is_none())
-        .map(|q| (q.query.council.clone(), q.query.measure.clone()))
-        .collect();
+    let queried = open_queries(&queries);
     let evaluations = hold_back(evaluations, &queried);
     let responses = risk::concern_responses(&state.pool, period.financial_year()).await?;
     let (scoring, scoring_version) = scoring_of(state).await?;
