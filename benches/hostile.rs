@@ -5,7 +5,11 @@
 //! file that unpacks to about a gigabyte) uploaded through the form with their token while
 //! `/healthz` and `/` are timed. `cargo bench --bench hostile` prints the figures.
 
-#![allow(clippy::unwrap_used, clippy::print_stdout)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a benchmark fails loudly on what it did not expect"
+)]
+#![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::io::Write;
 use std::net::SocketAddr;

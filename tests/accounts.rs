@@ -3,7 +3,10 @@
 //! commentary; forms need their token; sign-in is throttled; sessions survive a restart; every
 //! write is in the audit log; the round page shows each council's status.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

@@ -1,7 +1,10 @@
 //! The analysis on real official data: the England value recomputed from councils' counts, and
 //! the West Midlands headline for direct payments in 2015-16 (METHODS.md §3, seed 004).
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

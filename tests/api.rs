@@ -1,8 +1,6 @@
 //! The JSON API: analysed values of a measure, a council's scorecard, headlines, and JSON errors
 //! that name the parameter.
 
-#![allow(clippy::unwrap_used)]
-
 mod common;
 
 use axum::http::StatusCode;

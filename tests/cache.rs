@@ -2,7 +2,10 @@
 //! next request, whatever the order of submission ids; reference changes count; concurrent
 //! requests for the same analysis compute it once.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

@@ -2,7 +2,10 @@
 //! value: graded concerns, the data-quality query that holds the value back, its clearing
 //! (audited), the rules not evaluated, and the matrix ranked by score.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

@@ -1,7 +1,5 @@
 //! The embedded default database: it starts, keeps its data across a restart, and stops.
 
-#![allow(clippy::unwrap_used)]
-
 use scorecard::config::DatabaseConfig;
 use scorecard::db::Database;
 

@@ -3,7 +3,10 @@
 //! threads with every other sign-in, so they live in a test binary of their own and run one at a
 //! time.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

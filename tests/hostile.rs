@@ -3,7 +3,10 @@
 //! neighbours' drafts through benchmarks, errors and outages. Each test is named for what it
 //! guarantees; each failed before the change that made it pass.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

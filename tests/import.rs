@@ -1,7 +1,10 @@
 //! Importing files: the three official ASCOF years through the command line, and every error and
 //! warning on small crafted files, with the database unchanged after each failure.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

@@ -3,7 +3,10 @@
 //! 3.090232 / 1.959964 (99.8%), never a Wilson interval on its weighted estimates, and its
 //! comparison follows from that interval.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

@@ -4,7 +4,10 @@
 //! name, provenance decides the illustrative banner, and the illustrative set can be removed
 //! without touching real values.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

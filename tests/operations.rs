@@ -2,7 +2,10 @@
 //! sharing sessions and invalidating each other's caches, a database outage answered at once
 //! and recovered from, an import killed half-way leaving nothing behind, and a graceful stop.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

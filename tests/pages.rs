@@ -1,7 +1,5 @@
 //! The overview, council and measure pages through the real router on a seeded database.
 
-#![allow(clippy::unwrap_used)]
-
 mod common;
 
 use axum::http::StatusCode;

@@ -2,7 +2,10 @@
 //! intelligence, thematic self-assessment, trigger versions, and the annual assessment from
 //! draft to final view with support agreed, in the audit log.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

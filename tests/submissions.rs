@@ -1,7 +1,10 @@
 //! Uploading through the site: check, see the report, commit; the list of submissions; the
 //! template; and protection against cross-site posts.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

@@ -1,7 +1,10 @@
 //! The further views: what's new (a page per publication, and its Atom feed) from crafted
 //! publications.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 mod common;
 

@@ -8,14 +8,14 @@ use crate::analysis::rag::Target;
 use crate::analysis::scorecard::{Analysed, Inputs, Stored, analyse};
 use crate::domain::{Measure, Period, Polarity, Unit};
 
-pub const COUNCILS: [&str; 4] = ["E1", "E2", "E3", "E4"];
+pub(crate) const COUNCILS: [&str; 4] = ["E1", "E2", "E3", "E4"];
 
-pub fn period(p: &str) -> Period {
+pub(crate) fn period(p: &str) -> Period {
     p.parse().unwrap()
 }
 
 /// "1A", a percentage where higher is better, shown to one decimal.
-pub fn measure() -> Measure {
+pub(crate) fn measure() -> Measure {
     Measure {
         code: "M1".into(),
         display_code: "1A".into(),
@@ -40,7 +40,7 @@ pub fn measure() -> Measure {
 }
 
 /// A value in tenths of a percent; with `counts`, out of 1,000 people.
-pub fn stored(area: &str, p: &str, tenths: i64, counts: bool) -> Stored {
+pub(crate) fn stored(area: &str, p: &str, tenths: i64, counts: bool) -> Stored {
     Stored {
         measure: "M1".into(),
         area: area.into(),
@@ -56,7 +56,7 @@ pub fn stored(area: &str, p: &str, tenths: i64, counts: bool) -> Stored {
 
 /// Four councils: E1 at 50.0%, 55.0%, 60.0% over three years, E2 40.0%, E3 45.0% and E4 70.0%
 /// in the latest (2022-23).
-pub fn inputs(target: Option<Target>, counts: bool) -> Inputs {
+pub(crate) fn inputs(target: Option<Target>, counts: bool) -> Inputs {
     let members: Vec<String> = COUNCILS.iter().map(|c| c.to_string()).collect();
     let mut values = vec![
         stored("E1", "2020-21", 500, counts),
@@ -92,7 +92,7 @@ pub fn inputs(target: Option<Target>, counts: bool) -> Inputs {
 }
 
 /// The measure analysed for 2022-23 against the region at 95%.
-pub fn analysed(inputs: &Inputs) -> Analysed {
+pub(crate) fn analysed(inputs: &Inputs) -> Analysed {
     analyse(
         inputs,
         &inputs.councils,

@@ -12,7 +12,7 @@ pub struct BackupArgs {
 }
 
 /// `scorecard backup FILE`: the whole database with pg_dump.
-pub async fn backup(db: &crate::db::Database, file: &std::path::Path) -> anyhow::Result<()> {
+pub(super) async fn backup(db: &crate::db::Database, file: &std::path::Path) -> anyhow::Result<()> {
     let (conninfo, file) = (db.conninfo.clone(), file.to_path_buf());
     tokio::task::spawn_blocking(move || crate::db::backup::dump(&conninfo, &file)).await??;
     println!("backed up to the dump file");
@@ -21,7 +21,10 @@ pub async fn backup(db: &crate::db::Database, file: &std::path::Path) -> anyhow:
 
 /// `scorecard restore FILE`: replaces the database's contents, then starts a new data version
 /// so that every running instance forgets what it kept.
-pub async fn restore(db: &crate::db::Database, file: &std::path::Path) -> anyhow::Result<()> {
+pub(super) async fn restore(
+    db: &crate::db::Database,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
     let (conninfo, file) = (db.conninfo.clone(), file.to_path_buf());
     tokio::task::spawn_blocking(move || crate::db::backup::restore(&conninfo, &file)).await??;
     let mut tx = db.pool.begin().await?;

@@ -13,7 +13,7 @@ pub struct PublishArgs {
     pub period: Period,
 }
 
-pub async fn publish(pool: &sqlx::PgPool, period: Period) -> anyhow::Result<()> {
+pub(super) async fn publish(pool: &sqlx::PgPool, period: Period) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     let p = publications::publish(&mut tx, period, ACTOR).await?;
     tx.commit().await?;
@@ -24,7 +24,7 @@ pub async fn publish(pool: &sqlx::PgPool, period: Period) -> anyhow::Result<()> 
     Ok(())
 }
 
-pub async fn unpublish(pool: &sqlx::PgPool, period: Period) -> anyhow::Result<()> {
+pub(super) async fn unpublish(pool: &sqlx::PgPool, period: Period) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     let withdrawn = publications::withdraw(&mut tx, period, ACTOR).await?;
     tx.commit().await?;

@@ -9,7 +9,7 @@ use crate::db::queries::users;
 use crate::domain::access::Role;
 
 /// Who the command line's writes are recorded as.
-pub const ACTOR: &str = "command line";
+pub(super) const ACTOR: &str = "command line";
 
 #[derive(Debug, clap::Args)]
 pub struct UserArgs {
@@ -58,7 +58,7 @@ fn link(base: &str, token: &str) -> String {
     format!("{}/sign-in/{token}", base.trim_end_matches('/'))
 }
 
-pub async fn user(pool: &sqlx::PgPool, args: UserArgs) -> anyhow::Result<()> {
+pub(super) async fn user(pool: &sqlx::PgPool, args: UserArgs) -> anyhow::Result<()> {
     match args.action {
         UserAction::Add {
             email,

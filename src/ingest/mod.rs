@@ -35,7 +35,10 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a value read from a file: where it is and each of its cells"
+    )]
     pub fn new(
         at: Location,
         area: String,

@@ -657,7 +657,7 @@ mod tests {
             }],
             values,
             groups: Groups {
-                england: group.clone(),
+                england: group,
                 region: Group {
                     members: members.clone(),
                     published_area: None,

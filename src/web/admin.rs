@@ -17,7 +17,7 @@ use crate::db::queries::{audit, publications, users};
 use crate::domain::Period;
 use crate::domain::access::Role;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/publication", get(publication))
         .route("/publication/{period}/publish", post(publish))
@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A period on the publication page.
-pub struct PeriodRow {
+pub(super) struct PeriodRow {
     pub period: String,
     pub published: String,
     pub live: bool,
@@ -203,7 +203,7 @@ struct AuditQuery {
 }
 
 /// An audit entry as shown.
-pub struct AuditRow {
+pub(super) struct AuditRow {
     pub at: String,
     pub actor: String,
     pub action: String,

@@ -28,7 +28,7 @@ use crate::domain::access::DataView;
 use crate::domain::{Measure, OnsCode, Period};
 
 /// Routes under `/api/v1`.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/measures/{code}/values", get(measure_values))
         .route(
@@ -43,7 +43,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// An [`AppError`] answered as JSON: `{"error": {"status", "parameter", "message"}}`.
-pub struct ApiError(pub AppError);
+pub(super) struct ApiError(pub AppError);
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
@@ -109,7 +109,7 @@ impl IntoResponse for ApiError {
 
 /// A measure as the API describes it.
 #[derive(Serialize, ToSchema)]
-pub struct MeasureInfo {
+pub(super) struct MeasureInfo {
     code: String,
     display_code: String,
     title: String,
@@ -137,7 +137,7 @@ impl From<&Measure> for MeasureInfo {
 
 /// One council's analysed value of a measure.
 #[derive(Serialize, ToSchema)]
-pub struct CouncilValue {
+pub(super) struct CouncilValue {
     name: String,
     benchmark_value: Option<f64>,
     #[serde(flatten)]
@@ -146,7 +146,7 @@ pub struct CouncilValue {
 
 /// How each field is computed.
 #[derive(Serialize, ToSchema)]
-pub struct Methods {
+pub(super) struct Methods {
     confidence_level: &'static str,
     interval: &'static str,
     comparison: &'static str,
@@ -172,7 +172,7 @@ const METHODS: Methods = Methods {
 
 /// A benchmark's value and how it was found.
 #[derive(Serialize, ToSchema)]
-pub struct BenchmarkValue {
+pub(super) struct BenchmarkValue {
     value: Option<f64>,
     method: Method,
     members: usize,
@@ -191,14 +191,14 @@ impl BenchmarkValue {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Benchmarks {
+pub(super) struct Benchmarks {
     england: Option<BenchmarkValue>,
     region: Option<BenchmarkValue>,
 }
 
 /// `GET /api/v1/measures/{code}/values`.
 #[derive(Serialize, ToSchema)]
-pub struct MeasureValues {
+pub(super) struct MeasureValues {
     measure: MeasureInfo,
     /// The period asked for (default: the latest with data).
     #[schema(value_type = String, example = "2016-17")]
@@ -216,13 +216,13 @@ pub struct MeasureValues {
 
 /// The council a scorecard is for.
 #[derive(Serialize, ToSchema)]
-pub struct AuthorityRef {
+pub(super) struct AuthorityRef {
     code: String,
     name: String,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct DomainSummary {
+pub(super) struct DomainSummary {
     slug: String,
     name: String,
     rag: Summary,
@@ -230,7 +230,7 @@ pub struct DomainSummary {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct RagSummary {
+pub(super) struct RagSummary {
     overall: Summary,
     /// "Of N measures rated, x% green, y% amber, z% red (k not rated)."
     sentence: String,
@@ -238,7 +238,7 @@ pub struct RagSummary {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ScorecardMeasure {
+pub(super) struct ScorecardMeasure {
     measure: MeasureInfo,
     #[schema(value_type = String, example = "2016-17")]
     data_period: Period,
@@ -248,7 +248,7 @@ pub struct ScorecardMeasure {
 
 /// `GET /api/v1/authorities/{ons_code}/scorecard`.
 #[derive(Serialize, ToSchema)]
-pub struct AuthorityScorecard {
+pub(super) struct AuthorityScorecard {
     authority: AuthorityRef,
     #[schema(value_type = String, example = "2016-17")]
     period: Period,
@@ -261,7 +261,7 @@ pub struct AuthorityScorecard {
 
 /// `GET /api/v1/headlines`.
 #[derive(Serialize, ToSchema)]
-pub struct Headlines {
+pub(super) struct Headlines {
     #[schema(value_type = String, example = "2016-17")]
     period: Period,
     comparator: ComparatorKind,
@@ -273,12 +273,12 @@ pub struct Headlines {
 
 /// Every error: `{"error": {"status", "parameter", "message"}}`.
 #[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
+pub(super) struct ErrorBody {
     error: ErrorDetail,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
+pub(super) struct ErrorDetail {
     status: u16,
     /// The query or path parameter at fault, for a 400.
     parameter: Option<&'static str>,
@@ -477,7 +477,7 @@ async fn headlines_for_period(
 
 /// One trigger evaluated for the council (and measure, for measure triggers).
 #[derive(Serialize, ToSchema)]
-pub struct TriggerResult {
+pub(super) struct TriggerResult {
     id: String,
     heading: String,
     domains: Vec<String>,
@@ -490,7 +490,7 @@ pub struct TriggerResult {
 
 /// `GET /api/v1/authorities/{ons_code}/triggers`: not public.
 #[derive(Serialize, ToSchema)]
-pub struct AuthorityTriggers {
+pub(super) struct AuthorityTriggers {
     authority: AuthorityRef,
     #[schema(value_type = String, example = "2016-17")]
     period: Period,
@@ -563,7 +563,7 @@ async fn authority_triggers(
 /// One graded concern: a measure, its grade, the trigger ids that made it, in how many of the
 /// last three years it held, whether most of the region shares it, and the evidence.
 #[derive(Serialize, ToSchema)]
-pub struct ConcernResult {
+pub(super) struct ConcernResult {
     measure: String,
     grade: crate::risk::concerns::Grade,
     reasons: Vec<String>,
@@ -577,7 +577,7 @@ pub struct ConcernResult {
 /// A concern's evidence: the grading rule in words, and the council's and England's values over
 /// the last five years.
 #[derive(Serialize, ToSchema)]
-pub struct ConcernEvidence {
+pub(super) struct ConcernEvidence {
     rule: String,
     improving: bool,
     values: Vec<crate::risk::concerns::YearValue>,
@@ -589,7 +589,7 @@ pub struct ConcernEvidence {
 
 /// A data-quality query: the value is asked about, not counted, until the analyst clears it.
 #[derive(Serialize, ToSchema)]
-pub struct QueryResult {
+pub(super) struct QueryResult {
     measure: String,
     #[schema(value_type = String, example = "2016-17")]
     period: Period,
@@ -602,7 +602,7 @@ pub struct QueryResult {
 
 /// `GET /api/v1/authorities/{ons_code}/concerns`: not public.
 #[derive(Serialize, ToSchema)]
-pub struct AuthorityConcerns {
+pub(super) struct AuthorityConcerns {
     authority: AuthorityRef,
     #[schema(value_type = String, example = "2016-17")]
     period: Period,
@@ -699,7 +699,7 @@ async fn authority_concerns(
 /// The query parameters every endpoint takes (documentation only; parsed by `AnalysisQuery`).
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
+#[expect(dead_code, reason = "read only by the OpenAPI document")]
 struct AnalysisParams {
     /// A financial year (`2016-17`) or quarter (`2024-25 Q1`); default the latest with data.
     period: Option<String>,
@@ -716,7 +716,7 @@ struct AnalysisParams {
     servers((url = "/api/v1")),
     paths(measure_values, authority_scorecard, authority_triggers, authority_concerns, headlines_for_period)
 )]
-pub struct ApiDoc;
+pub(super) struct ApiDoc;
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())

@@ -29,19 +29,19 @@ use crate::db::queries::{measures, observations};
 use crate::domain::{Authority, Measure, Period};
 use rust_decimal::prelude::ToPrimitive;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/authorities/{ons_code}", get(show))
 }
 
 /// How many earlier values to show beside the latest (at least three points in all).
 const EARLIER_VALUES: usize = 3;
 
-pub struct PastValue {
+pub(super) struct PastValue {
     pub period: String,
     pub value: String,
 }
 
-pub struct CouncilRow {
+pub(super) struct CouncilRow {
     pub code: String,
     pub display_code: String,
     pub title: String,
@@ -66,7 +66,7 @@ pub struct CouncilRow {
 }
 
 /// One domain of the council's page: its rows and their RAG summary.
-pub struct CouncilDomain {
+pub(super) struct CouncilDomain {
     pub slug: String,
     pub name: String,
     pub rows: Vec<CouncilRow>,
@@ -157,11 +157,11 @@ async fn show(
 }
 
 /// A value of the council that a later revision replaced.
-pub type Superseded = crate::db::queries::observations::Replaced;
+pub(super) type Superseded = crate::db::queries::observations::Replaced;
 
 /// What the rows of one council's page are built from: the period's inputs indexed, the
 /// council's periods with values, and its superseded values.
-pub struct Council<'a> {
+pub(super) struct Council<'a> {
     pub code: &'a str,
     inputs: &'a Inputs,
     stored: StoredIndex<'a>,
@@ -171,7 +171,11 @@ pub struct Council<'a> {
 }
 
 impl<'a> Council<'a> {
-    pub fn new(inputs: &'a Inputs, code: &'a str, superseded: &'a [Superseded]) -> Council<'a> {
+    pub(super) fn new(
+        inputs: &'a Inputs,
+        code: &'a str,
+        superseded: &'a [Superseded],
+    ) -> Council<'a> {
         let mut history: Vec<(&str, Period)> = inputs
             .values
             .iter()
@@ -210,7 +214,7 @@ impl<'a> Council<'a> {
 /// How the council page groups its measures: by risk domain, by type (the balanced scorecard's
 /// blocks: outcome, output, people, financial) or by TEASC section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Arrangement {
+pub(super) enum Arrangement {
     #[default]
     Domain,
     Type,
@@ -218,13 +222,13 @@ pub enum Arrangement {
 }
 
 impl Arrangement {
-    pub const ALL: [(Arrangement, &'static str, &'static str); 3] = [
+    pub(super) const ALL: [(Arrangement, &'static str, &'static str); 3] = [
         (Arrangement::Domain, "domain", "Risk domain"),
         (Arrangement::Type, "type", "Type (balanced scorecard)"),
         (Arrangement::Teasc, "teasc", "TEASC section"),
     ];
 
-    pub fn parse(text: Option<&str>) -> Result<Arrangement, AppError> {
+    pub(super) fn parse(text: Option<&str>) -> Result<Arrangement, AppError> {
         match text.map(str::trim).filter(|t| !t.is_empty()) {
             None => Ok(Arrangement::Domain),
             Some(t) => Arrangement::ALL
@@ -264,11 +268,11 @@ impl Arrangement {
 }
 
 /// Only the measures of strategic weight 3 or more rated red ("high weight, red").
-pub const HIGH_WEIGHT: i16 = 3;
+pub(super) const HIGH_WEIGHT: i16 = 3;
 
 /// The page's blocks (by the arrangement), each with its rows (measures the council has a value
 /// for, heaviest first) and its RAG summary; with `high_red`, only heavy red rows. Pure.
-pub fn council_domains(
+pub(super) fn council_domains(
     catalogue: &[Measure],
     analysed: &[Analysed],
     council: &Council<'_>,
@@ -314,7 +318,7 @@ pub fn council_domains(
 
 impl CouncilRow {
     /// One measure's row for the council, or none when the council has no value for it.
-    pub fn build(
+    pub(super) fn build(
         m: &Measure,
         a: &Analysed,
         council: &Council<'_>,
@@ -443,7 +447,7 @@ fn rag_rule_text(m: &Measure, c: &CouncilResult) -> String {
 }
 
 impl CouncilRow {
-    pub fn rag_css(&self) -> &'static str {
+    pub(super) fn rag_css(&self) -> &'static str {
         match self.rag {
             Rag::Green => "better",
             Rag::Amber => "similar",

@@ -25,7 +25,7 @@ use crate::domain::access::{DataView, Scope};
 /// One analysed period: the inputs (shared with every analysis of the period) and every
 /// measure's analysis.
 #[derive(Debug)]
-pub struct Analysis {
+pub(super) struct Analysis {
     pub inputs: Arc<Inputs>,
     pub analysed: Vec<Analysed>,
 }
@@ -97,7 +97,7 @@ impl AnalysisCache {
 
 /// The analysis of every measure as at `period` for the region of focus, from the values of
 /// `view`.
-pub async fn analysed(
+pub(super) async fn analysed(
     state: &AppState,
     view: DataView,
     period: Period,
@@ -150,7 +150,7 @@ async fn inputs_of(
 }
 
 /// As [`analysed`], in any scope; a council outside the region of focus is analysed on its own.
-pub async fn analysed_for(
+pub(super) async fn analysed_for(
     state: &AppState,
     scope: impl Into<Scope>,
     period: Period,

@@ -18,7 +18,7 @@ use crate::db::queries::{areas, domains, periods};
 use crate::domain::access::DataView;
 use crate::domain::{OnsCode, Period};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/authorities/{code}/commentary", get(show).post(save))
 }
 
@@ -27,7 +27,7 @@ const MAX_CHARS: usize = 5000;
 
 /// One domain's commentary: the latest revision (its text, for editing and preview), and the
 /// earlier ones.
-pub struct DomainCommentary {
+pub(super) struct DomainCommentary {
     pub slug: String,
     pub name: String,
     pub latest: Option<Revision>,
@@ -38,7 +38,10 @@ pub struct DomainCommentary {
 impl DomainCommentary {
     /// Groups a period's revisions (newest first within each domain) by domain, in the domains'
     /// order; the preview is the latest revision's paragraphs.
-    pub fn build(domains: &[(String, String)], revisions: &[Revision]) -> Vec<DomainCommentary> {
+    pub(super) fn build(
+        domains: &[(String, String)],
+        revisions: &[Revision],
+    ) -> Vec<DomainCommentary> {
         domains
             .iter()
             .map(|(slug, name)| {

@@ -16,14 +16,14 @@ use crate::db::queries::observations::CurrentValue;
 use crate::db::queries::{areas, measures, observations};
 use crate::domain::{ENGLAND, Measure, MeasureCode, OnsCode, Period, Provenance};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/compare", get(show))
 }
 
 /// The most councils and measures compared at once.
 const MAX_CHOICES: usize = 12;
 
-pub struct ComparedMeasure {
+pub(super) struct ComparedMeasure {
     pub code: String,
     pub title: String,
     pub rows: Vec<(String, Vec<String>)>,
@@ -83,7 +83,7 @@ fn choices(query: &str) -> Result<(Vec<OnsCode>, Vec<MeasureCode>), AppError> {
 impl ComparedMeasure {
     /// One measure's table: its periods down (oldest first), one cell per area across ("–" for
     /// no row, "[x]" for a row without a number).
-    pub fn build(m: &Measure, rows: &[CurrentValue], areas: &[String]) -> ComparedMeasure {
+    pub(super) fn build(m: &Measure, rows: &[CurrentValue], areas: &[String]) -> ComparedMeasure {
         let mut periods: Vec<Period> = rows
             .iter()
             .filter(|r| r.measure == m.code)

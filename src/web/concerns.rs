@@ -29,22 +29,22 @@ use crate::risk::records::Trigger;
 use crate::risk::screen::{self, Query, ScreenParams};
 use crate::risk::triggers::Evaluation;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/risk/{code}/queries/clear", post(clear))
 }
 
 /// A query with its clearing, if the analyst has cleared it.
 #[derive(Debug, Clone)]
-pub struct QueryState {
+pub(super) struct QueryState {
     pub query: Query,
     pub cleared: Option<Clearance>,
 }
 
 /// What the importer warned about a value when it was loaded (a change far from the usual).
-pub type Warnings = HashMap<(String, String), String>;
+pub(super) type Warnings = HashMap<(String, String), String>;
 
 /// The risk signal of a period.
-pub struct Signal {
+pub(super) struct Signal {
     pub evaluations: Vec<Evaluation>,
     pub defs: Vec<Trigger>,
     pub catalogue: Vec<Measure>,
@@ -65,14 +65,14 @@ pub struct Signal {
 
 impl Signal {
     /// The importer's warning about a council's value of a measure, if it gave one.
-    pub fn warning(&self, council: &str, measure: &str) -> Option<&str> {
+    pub(super) fn warning(&self, council: &str, measure: &str) -> Option<&str> {
         self.warnings
             .get(&(council.to_string(), measure.to_string()))
             .map(String::as_str)
     }
 
     /// The council's responses linked to a concern, oldest first.
-    pub fn responses_to<'a>(
+    pub(super) fn responses_to<'a>(
         &'a self,
         c: &'a Concern,
     ) -> impl Iterator<Item = &'a ConcernResponse> + 'a {
@@ -366,7 +366,7 @@ async fn scoring_of(state: &AppState) -> Result<(Scoring, i32), AppError> {
 
 /// The risk signal for the region's councils at `period` (and `outside`, a council beyond the
 /// region, graded on its own).
-pub async fn signal(
+pub(super) async fn signal(
     state: &AppState,
     period: Period,
     outside: Option<&str>,

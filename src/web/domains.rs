@@ -16,7 +16,7 @@ use super::values::{Choice, DomainGroupOf, comparator_choices, council_names, re
 use super::{AppError, AppState};
 use crate::db::queries::{commentary, measures};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/domains", get(index))
         .route("/domains/{slug}", get(show))

@@ -19,14 +19,14 @@ use crate::db::queries::{areas, measures};
 use crate::domain::access::Scope;
 use crate::domain::{Measure, OnsCode, Provenance};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/download/overview.csv", get(overview))
         .route("/download/measures/{code}", get(measure))
         .route("/download/authorities/{code}", get(authority))
 }
 
-pub const LICENCE: &str = "Source: NHS England (Measures from the Adult Social Care Outcomes Framework) and councils' regional returns, via the regional adult social care scorecard; the source column says which (official, council_return, or illustrative: synthetic values that are not statistics about any council). Contains public sector information licensed under the Open Government Licence v3.0.";
+pub(super) const LICENCE: &str = "Source: NHS England (Measures from the Adult Social Care Outcomes Framework) and councils' regional returns, via the regional adult social care scorecard; the source column says which (official, council_return, or illustrative: synthetic values that are not statistics about any council). Contains public sector information licensed under the Open Government Licence v3.0.";
 
 const HEADER: [&str; 19] = [
     "indicator_id",
@@ -52,7 +52,7 @@ const HEADER: [&str; 19] = [
 
 /// A text cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage
 /// return first) is prefixed with an apostrophe. Numbers are written as numbers, never text.
-pub fn safe_text(s: &str) -> String {
+pub(super) fn safe_text(s: &str) -> String {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
         _ => s.to_string(),

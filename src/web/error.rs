@@ -169,6 +169,6 @@ impl IntoResponse for AppError {
 }
 
 /// The fallback for addresses that match no route.
-pub async fn not_found() -> AppError {
+pub(super) async fn not_found() -> AppError {
     AppError::NotFound("that page".into())
 }

@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Response};
 use super::AppError;
 
 /// The longest path and query string accepted, in bytes.
-pub const MAX_PATH: usize = 2048;
-pub const MAX_QUERY: usize = 8192;
+pub(super) const MAX_PATH: usize = 2048;
+pub(super) const MAX_QUERY: usize = 8192;
 
 /// Why an address is refused, if it is.
-pub fn problem(path: &str, query: Option<&str>) -> Option<AppError> {
+pub(super) fn problem(path: &str, query: Option<&str>) -> Option<AppError> {
     if path.len() > MAX_PATH {
         return Some(AppError::bad_request(
             "address",
@@ -46,7 +46,7 @@ pub fn problem(path: &str, query: Option<&str>) -> Option<AppError> {
     None
 }
 
-pub async fn refuse_malformed(request: Request, next: Next) -> Response {
+pub(super) async fn refuse_malformed(request: Request, next: Next) -> Response {
     match problem(request.uri().path(), request.uri().query()) {
         Some(error) if request.uri().path().starts_with("/api/") => {
             super::api::ApiError(error).into_response()

@@ -6,7 +6,7 @@ use axum::routing::get;
 
 use super::{AppError, AppState};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz))
 }
 

@@ -12,7 +12,7 @@ use crate::domain::access::DataView;
 /// The base template's values: page title, service name, whether to say the data is
 /// illustrative, who is signed in (and what their menu offers), and the forms' token.
 #[derive(Debug, Clone, Default)]
-pub struct Layout {
+pub(super) struct Layout {
     pub title: String,
     pub service_name: String,
     pub illustrative: bool,
@@ -29,7 +29,7 @@ pub struct Layout {
 
 impl Layout {
     /// For pages that must render without the database (errors).
-    pub fn plain(title: &str) -> Layout {
+    pub(super) fn plain(title: &str) -> Layout {
         Layout {
             title: title.to_string(),
             service_name: "Adult social care scorecard".into(),
@@ -39,7 +39,7 @@ impl Layout {
 
     /// The service is named for the region of focus. The illustrative banner is off until a
     /// page says it shows illustrative values ([`Layout::showing`]).
-    pub async fn new(
+    pub(super) async fn new(
         state: &AppState,
         visitor: &Visitor,
         title: String,
@@ -65,7 +65,7 @@ impl Layout {
     }
 
     /// Marks the page as showing illustrative values (or not), for the banner.
-    pub fn showing(mut self, illustrative: bool) -> Layout {
+    pub(super) fn showing(mut self, illustrative: bool) -> Layout {
         self.illustrative = illustrative;
         self
     }
@@ -74,7 +74,7 @@ impl Layout {
 /// Query parameters. A query that does not fit (a parameter given twice, say) is the site's 400
 /// naming the parameter: the error page for pages, the documented JSON error under `/api`.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Params<T>(pub T);
+pub(super) struct Params<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
     for Params<T>
@@ -111,13 +111,13 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
 
 /// The `?period=` query parameter shared by the scorecard pages.
 #[derive(Debug, Default, serde::Deserialize)]
-pub struct PeriodQuery {
+pub(super) struct PeriodQuery {
     pub period: Option<String>,
 }
 
 /// A period choice for a `<select>`.
 #[derive(Debug, Clone)]
-pub struct PeriodOption {
+pub(super) struct PeriodOption {
     pub code: String,
     pub selected: bool,
 }
@@ -125,7 +125,7 @@ pub struct PeriodOption {
 /// The period asked for (400 if malformed, 404 if it has no data in the view: for the public,
 /// an unpublished period does not exist), else the latest with data,
 /// and the options for the period selector, newest first.
-pub async fn choose_period(
+pub(super) async fn choose_period(
     pool: &PgPool,
     view: DataView,
     query: &PeriodQuery,
@@ -163,7 +163,7 @@ pub async fn choose_period(
 
 /// The query parameters of the analysed views: `period`, `comparator`, `level`.
 #[derive(Debug, Default, serde::Deserialize)]
-pub struct AnalysisQuery {
+pub(super) struct AnalysisQuery {
     pub period: Option<String>,
     pub comparator: Option<String>,
     pub level: Option<String>,
@@ -176,7 +176,7 @@ pub struct AnalysisQuery {
 }
 
 impl AnalysisQuery {
-    pub fn period_query(&self) -> PeriodQuery {
+    pub(super) fn period_query(&self) -> PeriodQuery {
         PeriodQuery {
             period: self.period.clone(),
         }
@@ -184,7 +184,7 @@ impl AnalysisQuery {
 
     /// The comparator (default England) and confidence level (default 95%), or a 400 naming
     /// the parameter.
-    pub fn choices(&self) -> Result<(ComparatorKind, Level), AppError> {
+    pub(super) fn choices(&self) -> Result<(ComparatorKind, Level), AppError> {
         let comparator = match self
             .comparator
             .as_deref()
@@ -219,7 +219,7 @@ impl AnalysisQuery {
 
 /// The query string that asks a download or the API for what a page shows: the same period,
 /// comparator and confidence level.
-pub fn same_analysis(period: Period, comparator: ComparatorKind, level: Level) -> String {
+pub(super) fn same_analysis(period: Period, comparator: ComparatorKind, level: Level) -> String {
     form_urlencoded::Serializer::new(String::new())
         .append_pair("period", &period.to_string())
         .append_pair("comparator", comparator.param())

@@ -17,7 +17,7 @@ use crate::accounts::{self, AccountError, SignIn, password};
 use crate::db::queries::audit;
 use crate::domain::access::{Account, Role};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(show).post(sign_in))
         .route("/logout", post(sign_out))
@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The one message for a wrong email or a wrong password.
-pub const REFUSED: &str = "Enter a correct email address and password";
+pub(super) const REFUSED: &str = "Enter a correct email address and password";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login/show.html")]

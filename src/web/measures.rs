@@ -31,14 +31,14 @@ use crate::db::queries::measures;
 use crate::domain::{Measure, Period, Unit, format_value};
 use rust_decimal::prelude::ToPrimitive;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/measures/{code}", get(show))
 }
 
 /// A council's value for the charts: value, denominator, interval and comparison class.
 type ChartValue = (f64, Option<f64>, Option<(f64, f64)>, &'static str);
 
-pub struct RankedRow {
+pub(super) struct RankedRow {
     pub rank: String,
     pub ons_code: String,
     pub name: String,
@@ -164,7 +164,7 @@ async fn show(
 
 /// Every council of the region for the measure: ranked councils best first, then the unranked
 /// by name.
-pub fn ranked_rows(
+pub(super) fn ranked_rows(
     measure: &Measure,
     a: &Analysed,
     stored: &StoredIndex<'_>,
@@ -237,7 +237,7 @@ fn benchmark_lines(a: &Analysed) -> Vec<(String, f64)> {
 
 /// The bar chart of the rows (in their order) and, for percentages and rates with counts, the
 /// funnel plot against the first benchmark.
-pub fn charts(
+pub(super) fn charts(
     measure: &Measure,
     a: &Analysed,
     rows: &[RankedRow],
@@ -302,7 +302,7 @@ fn measure_multiplier(inputs: &Inputs, code: &str) -> Option<i32> {
 type TrendRows = Vec<(String, Vec<String>)>;
 
 /// The most recent quarters a quarterly measure's trend shows.
-pub const QUARTERS_SHOWN: usize = 8;
+pub(super) const QUARTERS_SHOWN: usize = 8;
 
 /// England and the region over the periods of the measure's kind up to its latest (for a
 /// quarterly measure, the last eight quarters, each beside the same quarter a year earlier):

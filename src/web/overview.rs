@@ -25,16 +25,16 @@ use crate::analysis::trend::Direction;
 use crate::db::queries::measures;
 use crate::domain::Measure;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/", get(show))
 }
 
-pub struct Council {
+pub(super) struct Council {
     pub ons_code: String,
     pub name: String,
 }
 
-pub struct Cell {
+pub(super) struct Cell {
     pub value: String,
     pub comparison: Comparison,
     /// A one-letter class (short, as the table has thousands of cells): see `scorecard.css`.
@@ -73,7 +73,7 @@ fn cell_class(c: Comparison) -> &'static str {
 }
 
 /// A short sign for the direction of travel, spelt out in the cell's title and the key.
-pub fn arrow(d: Direction) -> &'static str {
+pub(super) fn arrow(d: Direction) -> &'static str {
     match d {
         Direction::Improved => "▲",
         Direction::Declined => "▼",
@@ -84,7 +84,7 @@ pub fn arrow(d: Direction) -> &'static str {
     }
 }
 
-pub struct MeasureRow {
+pub(super) struct MeasureRow {
     pub code: String,
     pub display_code: String,
     pub title: String,
@@ -120,7 +120,7 @@ struct OverviewPage {
 const CUMBRIA_SUCCESSORS: [&str; 2] = ["E06000063", "E06000064"];
 
 /// A note on boundary changes among the councils shown.
-pub fn boundary_note(councils: &[String]) -> Option<&'static str> {
+pub(super) fn boundary_note(councils: &[String]) -> Option<&'static str> {
     councils
         .iter()
         .any(|c| CUMBRIA_SUCCESSORS.contains(&c.as_str()))
@@ -130,13 +130,13 @@ pub fn boundary_note(councils: &[String]) -> Option<&'static str> {
 }
 
 /// The tartan rug: councils by measures, grouped by domain.
-pub struct Rug {
+pub(super) struct Rug {
     pub councils: Vec<Council>,
     pub domains: Vec<DomainGroupOf<MeasureRow>>,
 }
 
 /// Builds the rug for the measures `keep` accepts, from an analysed period.
-pub fn rug(
+pub(super) fn rug(
     catalogue: &[Measure],
     inputs: &Inputs,
     analysed: &[Analysed],
@@ -191,7 +191,7 @@ pub fn rug(
 }
 
 /// The domains, for the filter.
-pub fn domain_choices(catalogue: &[Measure], chosen: Option<&str>) -> Vec<Choice> {
+pub(super) fn domain_choices(catalogue: &[Measure], chosen: Option<&str>) -> Vec<Choice> {
     let mut choices: Vec<Choice> = Vec::new();
     for m in catalogue {
         if !choices.iter().any(|c| c.value == m.domain_slug) {

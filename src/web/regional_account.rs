@@ -23,7 +23,7 @@ use crate::db::queries::commentary::{self, Commentary};
 use crate::db::queries::measures;
 use crate::domain::Measure;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/regional-account", get(show))
         .route("/authorities/{code}/summary", get(summary))
@@ -90,7 +90,7 @@ async fn summary(
     })
 }
 
-pub struct DomainLine {
+pub(super) struct DomainLine {
     pub name: String,
     pub rag: String,
     pub better: usize,
@@ -98,7 +98,7 @@ pub struct DomainLine {
     pub commentary: Option<String>,
 }
 
-pub struct CouncilSheet {
+pub(super) struct CouncilSheet {
     pub code: String,
     pub name: String,
     pub rag: String,
@@ -126,7 +126,7 @@ impl CouncilSheet {
     /// One council's sheet: for each domain (in the order its measures were analysed) the RAG
     /// summary, how many measures are significantly better or worse, and the council's published
     /// commentary; domains where the council has no value are left out.
-    pub fn build(
+    pub(super) fn build(
         code: &str,
         name: String,
         catalogue: &[Measure],

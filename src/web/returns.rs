@@ -22,7 +22,7 @@ use crate::domain::round::ReturnStatus;
 use crate::ingest::import::{self, CommitError};
 use crate::ingest::report::Report;
 
-pub fn router(max_upload_bytes: usize) -> Router<AppState> {
+pub(super) fn router(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .route(
             "/returns",
@@ -41,7 +41,7 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
 }
 
 /// One return in a list.
-pub struct ReturnRow {
+pub(super) struct ReturnRow {
     pub id: i64,
     pub period: String,
     pub file: String,
@@ -429,7 +429,7 @@ async fn open_round(
 }
 
 /// A council's line in a round.
-pub struct RoundRow {
+pub(super) struct RoundRow {
     pub code: String,
     pub name: String,
     pub status: ReturnStatus,

@@ -24,7 +24,7 @@ use crate::ingest::import;
 use crate::ingest::report::Report;
 use crate::ingest::template::{self, TemplateRow};
 
-pub fn router(max_upload_bytes: usize) -> Router<AppState> {
+pub(super) fn router(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/submissions", get(index))
         .route("/submissions/{id}", get(show))
@@ -54,7 +54,7 @@ async fn remove_illustrative(
     Ok(Redirect::to("/submissions"))
 }
 
-pub struct ListedRow {
+pub(super) struct ListedRow {
     pub id: i64,
     pub kind: &'static str,
     pub scope: String,
@@ -153,7 +153,7 @@ fn current_year() -> Period {
     })
 }
 
-pub struct IssueRow {
+pub(super) struct IssueRow {
     pub kind: &'static str,
     pub sheet: String,
     pub row: String,
@@ -162,7 +162,7 @@ pub struct IssueRow {
     pub reason: String,
 }
 
-pub fn issue_rows(report: &Report) -> Vec<IssueRow> {
+pub(super) fn issue_rows(report: &Report) -> Vec<IssueRow> {
     let row = |kind, i: &crate::ingest::report::Issue| IssueRow {
         kind,
         sheet: i.sheet.clone().unwrap_or_default(),
@@ -221,7 +221,7 @@ async fn show(
 }
 
 /// Reads the multipart upload: the file, and an optional period for official files.
-pub async fn read_upload(
+pub(super) async fn read_upload(
     mut multipart: Multipart,
 ) -> Result<(String, Vec<u8>, Option<Period>), AppError> {
     let mut file = None;
@@ -258,7 +258,7 @@ pub async fn read_upload(
     Ok((name, bytes, period))
 }
 
-pub fn options(state: &AppState, period: Option<Period>) -> Options {
+pub(super) fn options(state: &AppState, period: Option<Period>) -> Options {
     Options {
         period,
         limits: Limits {

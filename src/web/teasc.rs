@@ -23,24 +23,24 @@ use crate::analysis::scorecard::Analysed;
 use crate::db::queries::measures;
 use crate::domain::Measure;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/authorities/{code}/teasc", get(show))
 }
 
 /// The three comparators of the report, in its order.
-pub const COMPARATORS: [ComparatorKind; 3] = [
+pub(super) const COMPARATORS: [ComparatorKind; 3] = [
     ComparatorKind::Region,
     ComparatorKind::Type,
     ComparatorKind::Neighbours,
 ];
 
 /// One comparator's cell: its value and how the council compares with it.
-pub struct Against {
+pub(super) struct Against {
     pub benchmark: String,
     pub comparison: Comparison,
 }
 
-pub struct Item {
+pub(super) struct Item {
     pub code: String,
     pub title: String,
     pub period: String,
@@ -48,7 +48,7 @@ pub struct Item {
     pub against: Vec<Against>,
 }
 
-pub struct Section {
+pub(super) struct Section {
     pub name: String,
     pub items: Vec<Item>,
     /// Items compared with the North West, and those significantly better or similar.
@@ -57,7 +57,7 @@ pub struct Section {
 }
 
 impl Section {
-    pub fn share(&self) -> String {
+    pub(super) fn share(&self) -> String {
         if self.compared == 0 {
             "No item could be compared with the North West".into()
         } else {
@@ -73,7 +73,11 @@ impl Section {
 
 /// The report's sections from the three analyses (region, type, neighbours, in that order).
 /// Pure.
-pub fn sections(catalogue: &[Measure], analyses: [&[Analysed]; 3], council: &str) -> Vec<Section> {
+pub(super) fn sections(
+    catalogue: &[Measure],
+    analyses: [&[Analysed]; 3],
+    council: &str,
+) -> Vec<Section> {
     let mut sections: Vec<(i16, Section)> = Vec::new();
     for m in catalogue {
         let (Some(name), Some(position)) = (&m.teasc_section_name, m.teasc_position) else {

@@ -8,7 +8,7 @@ use crate::db::queries::areas;
 use crate::domain::{Measure, Period};
 
 /// The name of the region of focus.
-pub async fn region_name(state: &AppState) -> Result<String, AppError> {
+pub(super) async fn region_name(state: &AppState) -> Result<String, AppError> {
     let slug = &state.site.region;
     Ok(areas::comparator_group(&state.pool, slug)
         .await?
@@ -17,7 +17,7 @@ pub async fn region_name(state: &AppState) -> Result<String, AppError> {
 }
 
 /// Measures in domain order, each turned into a row by `row` (measures without one are left out).
-pub fn group_by_domain<R>(
+pub(super) fn group_by_domain<R>(
     catalogue: &[Measure],
     mut row: impl FnMut(&Measure) -> Option<R>,
 ) -> Vec<DomainGroupOf<R>> {
@@ -36,14 +36,17 @@ pub fn group_by_domain<R>(
     groups
 }
 
-pub struct DomainGroupOf<R> {
+pub(super) struct DomainGroupOf<R> {
     pub slug: String,
     pub name: String,
     pub rows: Vec<R>,
 }
 
 /// The council an address names by its ONS code; "not found" for anything else.
-pub async fn authority(state: &AppState, code: &str) -> Result<crate::domain::Authority, AppError> {
+pub(super) async fn authority(
+    state: &AppState,
+    code: &str,
+) -> Result<crate::domain::Authority, AppError> {
     let not_found = || AppError::NotFound(format!("a council with the code {code}"));
     let ons: crate::domain::OnsCode = code.parse().map_err(|_| not_found())?;
     areas::authority(&state.pool, ons.as_str())
@@ -52,12 +55,12 @@ pub async fn authority(state: &AppState, code: &str) -> Result<crate::domain::Au
 }
 
 /// Council names by ONS code.
-pub async fn council_names(state: &AppState) -> Result<HashMap<String, String>, AppError> {
+pub(super) async fn council_names(state: &AppState) -> Result<HashMap<String, String>, AppError> {
     Ok(areas::council_names(&state.pool).await?)
 }
 
 /// "95% CI 15.6% to 19.1%", or why there is none.
-pub fn interval_text(
+pub(super) fn interval_text(
     measure: &Measure,
     c: &crate::analysis::measure::CouncilResult,
     level: crate::analysis::intervals::Level,
@@ -81,7 +84,7 @@ pub fn interval_text(
 }
 
 /// A benchmark value as shown, with its method when it is not the published value.
-pub fn benchmark_text(
+pub(super) fn benchmark_text(
     measure: &Measure,
     b: Option<crate::analysis::benchmark::Benchmark>,
 ) -> String {
@@ -103,14 +106,14 @@ pub fn benchmark_text(
 
 /// A choice in a `<select>`.
 #[derive(Debug, Clone)]
-pub struct Choice {
+pub(super) struct Choice {
     pub value: String,
     pub label: String,
     pub selected: bool,
 }
 
 /// The comparator choices, with `chosen` selected.
-pub fn comparator_choices(chosen: crate::analysis::measure::ComparatorKind) -> Vec<Choice> {
+pub(super) fn comparator_choices(chosen: crate::analysis::measure::ComparatorKind) -> Vec<Choice> {
     use crate::analysis::measure::ComparatorKind::*;
     [
         (England, "england", "England"),
@@ -128,9 +131,10 @@ pub fn comparator_choices(chosen: crate::analysis::measure::ComparatorKind) -> V
 }
 
 /// Stored values by (measure, area, period), for showing exact published decimals.
-pub type StoredIndex<'a> = HashMap<(&'a str, &'a str, Period), &'a crate::analysis::measure::Value>;
+pub(super) type StoredIndex<'a> =
+    HashMap<(&'a str, &'a str, Period), &'a crate::analysis::measure::Value>;
 
-pub fn stored_index(inputs: &crate::analysis::scorecard::Inputs) -> StoredIndex<'_> {
+pub(super) fn stored_index(inputs: &crate::analysis::scorecard::Inputs) -> StoredIndex<'_> {
     inputs
         .values
         .iter()
@@ -139,7 +143,10 @@ pub fn stored_index(inputs: &crate::analysis::scorecard::Inputs) -> StoredIndex<
 }
 
 /// A stored value as shown: its decimals, or the table symbol for why it is missing.
-pub fn stored_text(measure: &Measure, v: Option<&crate::analysis::measure::Value>) -> String {
+pub(super) fn stored_text(
+    measure: &Measure,
+    v: Option<&crate::analysis::measure::Value>,
+) -> String {
     match v.and_then(|v| v.value) {
         Some(d) => measure.format(d),
         None if v.is_some() => "[x]".into(),

@@ -16,7 +16,7 @@ use super::{AppError, AppState};
 use crate::db::queries::measures;
 use crate::db::queries::publications::{self, PublicationRow, Revised};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/whats-new", get(index))
         .route("/whats-new.atom", get(feed))
@@ -59,7 +59,7 @@ async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<IndexP
 }
 
 /// A revised value as shown.
-pub struct RevisedRow {
+pub(super) struct RevisedRow {
     pub measure: String,
     pub area: String,
     pub was: String,
@@ -82,7 +82,10 @@ struct ShowPage {
 }
 
 /// Revised values in each measure's own format. Pure.
-pub fn revised_rows(revised: &[Revised], catalogue: &[crate::domain::Measure]) -> Vec<RevisedRow> {
+pub(super) fn revised_rows(
+    revised: &[Revised],
+    catalogue: &[crate::domain::Measure],
+) -> Vec<RevisedRow> {
     revised
         .iter()
         .map(|r| {

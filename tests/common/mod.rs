@@ -2,7 +2,7 @@
 //! `DATABASE_URL`), and a fresh database per test cloned from a migrated (optionally seeded)
 //! template, so that tests run in parallel and never see each other's data.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test binary uses part of the shared harness")]
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -36,10 +36,10 @@ const SEEDED: &str = "scorecard_test_seeded";
 
 #[path = "../fixtures/official.rs"]
 mod official;
-pub use official::{official_bytes, official_name};
+pub(crate) use official::{official_bytes, official_name};
 
 /// The official file for a year written out under its published name, for the command line.
-pub fn official_file(year: &str) -> PathBuf {
+pub(crate) fn official_file(year: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("scorecard-fixtures-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let path = dir.join(official_name(year));
@@ -94,7 +94,10 @@ fn stop_when_this_process_exits(dir: PathBuf) {
         command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
     }
     // Deliberately not waited for: it must outlive this process.
-    #[allow(clippy::zombie_processes)]
+    #[expect(
+        clippy::zombie_processes,
+        reason = "the server child is killed and waited for when the harness drops"
+    )]
     command.spawn().expect("the cluster watcher starts");
 }
 
@@ -138,7 +141,7 @@ async fn prepare_templates() {
 
 /// Which template a test's database starts from.
 #[derive(Debug, Clone, Copy)]
-pub enum Start {
+pub(crate) enum Start {
     /// Migrated, no data.
     Empty,
     /// Migrated, with the shipped England reference and measure catalogue, and nothing else:
@@ -149,12 +152,12 @@ pub enum Start {
 }
 
 /// A fresh database of its own for one test.
-pub async fn database(start: Start) -> PgPool {
+pub(crate) async fn database(start: Start) -> PgPool {
     database_named(start).await.0
 }
 
 /// A fresh database, with a URL for running the command-line program against it.
-pub async fn database_named(start: Start) -> (PgPool, String) {
+pub(crate) async fn database_named(start: Start) -> (PgPool, String) {
     TEMPLATES.get_or_init(prepare_templates).await;
     let template = match start {
         Start::Empty => EMPTY,
@@ -204,7 +207,7 @@ fn url(database: &str) -> String {
 }
 
 /// Runs the scorecard binary against the database at `url`: success, and stdout and stderr.
-pub fn scorecard(url: &str, args: &[&str]) -> (bool, String) {
+pub(crate) fn scorecard(url: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_scorecard"))
         .args(args)
         .env("DATABASE_URL", url)
@@ -220,12 +223,12 @@ pub fn scorecard(url: &str, args: &[&str]) -> (bool, String) {
 }
 
 /// The real router over a test database, focused on the North West.
-pub fn app(pool: PgPool) -> Router {
+pub(crate) fn app(pool: PgPool) -> Router {
     app_and_state(pool).0
 }
 
 /// The router and its state, for tests that look inside (the cache).
-pub fn app_and_state(pool: PgPool) -> (Router, AppState) {
+pub(crate) fn app_and_state(pool: PgPool) -> (Router, AppState) {
     app_with(
         pool,
         SiteConfig {
@@ -236,20 +239,20 @@ pub fn app_and_state(pool: PgPool) -> (Router, AppState) {
 }
 
 /// The router and its state with a configuration of the test's own.
-pub fn app_with(pool: PgPool, site: SiteConfig) -> (Router, AppState) {
+pub(crate) fn app_with(pool: PgPool, site: SiteConfig) -> (Router, AppState) {
     let state = AppState::new(pool, site);
     (router(state.clone()), state)
 }
 
 /// GETs `uri` through the router: status and body as text.
-pub async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
+pub(crate) async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
     let (status, _, bytes) =
         send(app, Request::get(uri).body(Body::empty()).expect("request")).await;
     (status, String::from_utf8(bytes).expect("UTF-8 body"))
 }
 
 /// Text of the first element matching `selector`, whitespace collapsed.
-pub fn text(html: &scraper::Html, selector: &str) -> Option<String> {
+pub(crate) fn text(html: &scraper::Html, selector: &str) -> Option<String> {
     let sel = scraper::Selector::parse(selector).expect("valid selector");
     html.select(&sel)
         .next()
@@ -257,19 +260,19 @@ pub fn text(html: &scraper::Html, selector: &str) -> Option<String> {
 }
 
 /// Texts of every element matching `selector`.
-pub fn texts(html: &scraper::Html, selector: &str) -> Vec<String> {
+pub(crate) fn texts(html: &scraper::Html, selector: &str) -> Vec<String> {
     let sel = scraper::Selector::parse(selector).expect("valid selector");
     html.select(&sel)
         .map(|e| collapse(&e.text().collect::<String>()))
         .collect()
 }
 
-pub fn collapse(s: &str) -> String {
+pub(crate) fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Sends `request` through the router: status, headers and body as text.
-pub async fn send(
+pub(crate) async fn send(
     app: &Router,
     request: Request<Body>,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -286,7 +289,12 @@ pub async fn send(
 }
 
 /// A multipart/form-data POST with one file field (and optional text fields).
-pub fn upload(uri: &str, filename: &str, bytes: &[u8], fields: &[(&str, &str)]) -> Request<Body> {
+pub(crate) fn upload(
+    uri: &str,
+    filename: &str,
+    bytes: &[u8],
+    fields: &[(&str, &str)],
+) -> Request<Body> {
     let boundary = "scorecard-test-boundary";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -313,8 +321,8 @@ pub fn upload(uri: &str, filename: &str, bytes: &[u8], fields: &[(&str, &str)]) 
 }
 
 /// Every value of the illustrative data set, as the seed generates it.
-#[allow(dead_code)]
-pub fn seed_values() -> Vec<scorecard::domain::NewObservation> {
+#[allow(dead_code, reason = "each test binary uses part of the shared harness")]
+pub(crate) fn seed_values() -> Vec<scorecard::domain::NewObservation> {
     let catalogue = scorecard::seed::catalogue::SeedCatalogue::load().expect("seed catalogue");
     let region = catalogue
         .areas
@@ -326,8 +334,8 @@ pub fn seed_values() -> Vec<scorecard::domain::NewObservation> {
 }
 
 /// The measures the seed gives `area` a number for in some period up to `as_at`.
-#[allow(dead_code)]
-pub fn seeded_measures(
+#[allow(dead_code, reason = "each test binary uses part of the shared harness")]
+pub(crate) fn seeded_measures(
     area: &str,
     as_at: scorecard::domain::Period,
 ) -> std::collections::BTreeSet<String> {
@@ -341,13 +349,13 @@ pub fn seeded_measures(
 }
 
 /// The password of every test user.
-#[allow(dead_code)]
-pub const PASSWORD: &str = "correct horse battery staple";
+#[allow(dead_code, reason = "each test binary uses part of the shared harness")]
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// A browser's side of the conversation: its session cookie and the form token of the last
 /// page it saw.
-#[allow(dead_code)]
-pub struct Agent {
+#[allow(dead_code, reason = "each test binary uses part of the shared harness")]
+pub(crate) struct Agent {
     pub app: Router,
     pub cookie: Option<String>,
     /// The sign-in forms' token cookie (set by /login before any session exists).
@@ -355,10 +363,10 @@ pub struct Agent {
     pub csrf: String,
 }
 
-#[allow(dead_code)]
+#[allow(dead_code, reason = "each test binary uses part of the shared harness")]
 impl Agent {
     /// Someone who has not signed in.
-    pub fn public(app: &Router) -> Agent {
+    pub(crate) fn public(app: &Router) -> Agent {
         Agent {
             app: app.clone(),
             cookie: None,
@@ -368,7 +376,7 @@ impl Agent {
     }
 
     /// A new user of `role` (with `council` for a council user), signed in through /login.
-    pub async fn signed_in(
+    pub(crate) async fn signed_in(
         app: &Router,
         pool: &PgPool,
         email: &str,
@@ -426,7 +434,7 @@ impl Agent {
     }
 
     /// Sends a request with the agent's cookie, and keeps what the response sets.
-    pub async fn send(
+    pub(crate) async fn send(
         &mut self,
         mut request: Request<Body>,
     ) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -446,7 +454,7 @@ impl Agent {
         (status, headers, body)
     }
 
-    pub async fn get(&mut self, uri: &str) -> (StatusCode, String) {
+    pub(crate) async fn get(&mut self, uri: &str) -> (StatusCode, String) {
         let (status, _, body) = self
             .send(Request::get(uri).body(Body::empty()).expect("request"))
             .await;
@@ -454,7 +462,7 @@ impl Agent {
     }
 
     /// A HEAD request: the status and headers a GET would have, with no body.
-    pub async fn head(&mut self, uri: &str) -> (StatusCode, axum::http::HeaderMap) {
+    pub(crate) async fn head(&mut self, uri: &str) -> (StatusCode, axum::http::HeaderMap) {
         let (status, headers, body) = self
             .send(Request::head(uri).body(Body::empty()).expect("request"))
             .await;
@@ -464,7 +472,7 @@ impl Agent {
 
     /// A URL-encoded form POST carrying the form token (GETs /login first when the agent has
     /// no token yet, as a browser would have the form in front of it).
-    pub async fn post_form(
+    pub(crate) async fn post_form(
         &mut self,
         uri: &str,
         fields: &[(&str, &str)],
@@ -477,7 +485,7 @@ impl Agent {
     }
 
     /// A URL-encoded form POST carrying `token` as its form token, whatever it is.
-    pub async fn post_form_with_token(
+    pub(crate) async fn post_form_with_token(
         &mut self,
         uri: &str,
         token: &str,
@@ -497,7 +505,7 @@ impl Agent {
     }
 
     /// A multipart upload carrying the form token.
-    pub async fn upload(
+    pub(crate) async fn upload(
         &mut self,
         uri: &str,
         filename: &str,
@@ -512,8 +520,8 @@ impl Agent {
 }
 
 /// Publishes a period, as the analyst would.
-#[allow(dead_code)]
-pub async fn publish(pool: &PgPool, period: scorecard::domain::Period) {
+#[allow(dead_code, reason = "each test binary uses part of the shared harness")]
+pub(crate) async fn publish(pool: &PgPool, period: scorecard::domain::Period) {
     let mut tx = pool.begin().await.expect("begin");
     scorecard::db::queries::publications::publish(&mut tx, period, "test")
         .await
@@ -522,18 +530,18 @@ pub async fn publish(pool: &PgPool, period: scorecard::domain::Period) {
 }
 
 /// The people of the role tests: the analyst, Halton's and Warrington's directors, the public.
-#[allow(dead_code)]
-pub struct Cast {
+#[allow(dead_code, reason = "each test binary uses part of the shared harness")]
+pub(crate) struct Cast {
     pub analyst: Agent,
     pub halton: Agent,
     pub warrington: Agent,
     pub public: Agent,
 }
 
-#[allow(dead_code)]
+#[allow(dead_code, reason = "each test binary uses part of the shared harness")]
 impl Cast {
     /// Everyone signed in through /login (the public not).
-    pub async fn signed_in(app: &Router, pool: &PgPool) -> Cast {
+    pub(crate) async fn signed_in(app: &Router, pool: &PgPool) -> Cast {
         use scorecard::domain::access::Role;
         Cast {
             analyst: Agent::signed_in(app, pool, "analyst@example.org", Role::Analyst, None).await,
@@ -559,7 +567,11 @@ impl Cast {
 }
 
 /// A sign-in form POST with its token cookie, as a browser that has the form would send it.
-pub async fn sign_in_request(app: &axum::Router, email: &str, password: &str) -> Request<Body> {
+pub(crate) async fn sign_in_request(
+    app: &axum::Router,
+    email: &str,
+    password: &str,
+) -> Request<Body> {
     let (_, headers, body) = send(
         app,
         Request::get("/login").body(Body::empty()).expect("request"),

@@ -40,7 +40,7 @@ use crate::risk::records::{Intelligence, Trigger};
 use crate::risk::support::{self, LEVELS, MENU};
 use crate::risk::triggers::{self, Evaluation, PeriodData};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/risk", get(matrix::matrix))
         .route("/risk/themes", get(themes::themes).post(themes::add_theme))
@@ -61,7 +61,7 @@ pub fn router() -> Router<AppState> {
 
 /// Every trigger evaluated for `councils` at `period`, from the internal values (never
 /// published data alone: the analyst sees what is accepted).
-pub async fn evaluate(
+pub(super) async fn evaluate(
     state: &AppState,
     period: Period,
     councils: &[String],

@@ -4,7 +4,7 @@ use super::*;
 use crate::risk::evidence::{EvidenceRow, evidence_rows};
 
 /// An assessment entry as shown.
-pub struct EntryRow {
+pub(super) struct EntryRow {
     pub kind: String,
     pub domain: String,
     pub level: String,
@@ -15,7 +15,7 @@ pub struct EntryRow {
 }
 
 /// A graded concern as the profile shows it.
-pub struct GradedRow {
+pub(super) struct GradedRow {
     pub grade: &'static str,
     pub css: &'static str,
     pub measure: (String, String),
@@ -30,7 +30,7 @@ pub struct GradedRow {
 }
 
 /// A data-quality query as the profile shows it.
-pub struct QueryRow {
+pub(super) struct QueryRow {
     pub measure: (String, String),
     pub period: String,
     pub rule: String,

@@ -3,7 +3,7 @@
 use super::*;
 
 /// A theme's strengths: per criterion, how many councils at each level, and who is at 3 or 4.
-pub struct ThemeReport {
+pub(super) struct ThemeReport {
     pub theme: String,
     pub rows: Vec<(String, bool, [usize; 5], Vec<String>)>,
 }
