@@ -635,3 +635,25 @@ async fn the_domains_index_lists_the_six_domains() {
         "linked from the header"
     );
 }
+
+#[tokio::test]
+async fn an_error_page_quotes_its_request_id_unique_across_requests() {
+    let app = app(database(Start::Empty).await);
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..2 {
+        let request = axum::http::Request::get("/authorities/E99999999")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let (status, headers, body) = common::send(&app, request).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let id = headers["x-request-id"].to_str().unwrap().to_string();
+        assert_eq!(id.len(), 36, "a UUID: {id}");
+        assert_eq!(id.matches('-').count(), 4, "a UUID: {id}");
+        let page = Html::parse_document(&String::from_utf8_lossy(&body));
+        assert!(
+            text(&page, "#reference").is_some_and(|t| t.contains(&id)),
+            "the page quotes {id}"
+        );
+        assert!(seen.insert(id), "each request its own id");
+    }
+}

@@ -97,12 +97,24 @@ impl AppError {
     }
 }
 
+tokio::task_local! {
+    /// The request being answered's id (its `x-request-id`), for the error page and the log.
+    pub(super) static REQUEST_ID: String;
+}
+
+/// The id of the request being answered, when there is one.
+fn request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "errors/show.html")]
 struct ErrorPage {
     layout: Layout,
     title: String,
     message: String,
+    /// The request id, to quote when reporting the problem.
+    reference: Option<String>,
 }
 
 impl IntoResponse for AppError {
@@ -136,7 +148,7 @@ impl IntoResponse for AppError {
                     .to_string(),
             ),
             AppError::Unavailable(e) => {
-                tracing::error!(error = %e, "database unavailable");
+                tracing::error!(error = %e, request = request_id().as_deref().unwrap_or("-"), "database unavailable");
                 (
                     "Sorry, the service is unavailable".to_string(),
                     "The scorecard cannot reach its database just now. Try again in a few minutes."
@@ -144,7 +156,7 @@ impl IntoResponse for AppError {
                 )
             }
             AppError::Internal(e) => {
-                tracing::error!(error = ?e, "internal error");
+                tracing::error!(error = ?e, request = request_id().as_deref().unwrap_or("-"), "internal error");
                 (
                     "Sorry, there is a problem with the service".to_string(),
                     "Something went wrong on our side; it has been logged. Try again later."
@@ -156,6 +168,7 @@ impl IntoResponse for AppError {
             layout: Layout::plain(&title),
             title,
             message,
+            reference: request_id(),
         };
         let mut response = (status, page).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
