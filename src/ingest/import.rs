@@ -26,6 +26,16 @@ impl Analysis {
     }
 }
 
+/// Why a file could not be checked: the database, or the check itself stopped (its task
+/// panicked or the service is shutting down).
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyseError {
+    #[error("the file check stopped: {0}")]
+    Stopped(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
 /// Files being decoded and checked at once.
 static PARSES: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
 
@@ -35,7 +45,7 @@ pub async fn analyse(
     filename: &str,
     bytes: &[u8],
     options: Options,
-) -> sqlx::Result<Analysis> {
+) -> Result<Analysis, AnalyseError> {
     let known = known::load(pool).await?;
     // Decoding and checking a file is CPU work (a 64 MB workbook takes seconds): it runs on the
     // blocking pool, never on the async workers that serve pages, and no more files at once
@@ -47,14 +57,14 @@ pub async fn analyse(
         })
         .acquire()
         .await
-        .map_err(|e| sqlx::Error::Protocol(format!("the file check stopped: {e}")))?;
+        .map_err(|e| AnalyseError::Stopped(e.to_string()))?;
     let (name, owned) = (filename.to_string(), bytes.to_vec());
     let (mut contents, sha256) = tokio::task::spawn_blocking(move || {
         let contents = read(&name, &owned, options, &known);
         (contents, format!("{:x}", Sha256::digest(&owned)))
     })
     .await
-    .map_err(|e| sqlx::Error::Protocol(format!("the file check stopped: {e}")))?;
+    .map_err(|e| AnalyseError::Stopped(e.to_string()))?;
     let periods: BTreeSet<Period> = contents.periods().into_iter().collect();
     let measures: Vec<String> = contents
         .rows
@@ -127,7 +137,7 @@ pub async fn reanalyse(
     pool: &PgPool,
     upload: i64,
     limits: super::decode::Limits,
-) -> sqlx::Result<Option<Analysis>> {
+) -> Result<Option<Analysis>, AnalyseError> {
     let Some(uploads::File {
         filename,
         bytes,

@@ -34,6 +34,17 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<crate::ingest::import::AnalyseError> for AppError {
+    fn from(e: crate::ingest::import::AnalyseError) -> Self {
+        match e {
+            crate::ingest::import::AnalyseError::Database(e) => e.into(),
+            stopped @ crate::ingest::import::AnalyseError::Stopped(_) => {
+                AppError::Internal(stopped.into())
+            }
+        }
+    }
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
