@@ -312,7 +312,7 @@ async fn resolve(
 /// The analysed values of one measure for every council of the region.
 #[utoipa::path(get, path = "/measures/{code}/values",
     params(("code" = String, Path, description = "any of the measure's codes: 1C2A, 1C(2A), 3D2A"), AnalysisParams),
-    responses((status = 200, body = MeasureValues), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "every council's value of the measure, with its interval, comparison, rank and trend", body = MeasureValues), (status = 400, description = "a parameter is not valid: the error names it", body = ErrorBody), (status = 404, description = "no such council, measure or period with data (or not one the caller may see)", body = ErrorBody)))]
 async fn measure_values(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -410,7 +410,7 @@ fn scorecard_of(
 /// One council's scorecard: every measure with a value, and the RAG summary.
 #[utoipa::path(get, path = "/authorities/{ons_code}/scorecard",
     params(("ons_code" = String, Path, description = "the council's ONS code, e.g. E06000006"), AnalysisParams),
-    responses((status = 200, body = AuthorityScorecard), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the council's scorecard: every measure with a value, and the RAG summary", body = AuthorityScorecard), (status = 400, description = "a parameter is not valid: the error names it", body = ErrorBody), (status = 404, description = "no such council, measure or period with data (or not one the caller may see)", body = ErrorBody)))]
 async fn authority_scorecard(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -453,7 +453,7 @@ async fn authority_scorecard(
 
 /// The period's headlines: overall, per domain and per measure, each with its rule.
 #[utoipa::path(get, path = "/headlines", params(AnalysisParams),
-    responses((status = 200, body = Headlines), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the period's headlines, each with its rule", body = Headlines), (status = 400, description = "a parameter is not valid: the error names it", body = ErrorBody), (status = 404, description = "no such council, measure or period with data (or not one the caller may see)", body = ErrorBody)))]
 async fn headlines_for_period(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -524,7 +524,7 @@ async fn risk_signal(
 /// Every risk trigger evaluated for a council (the analyst, and that council's users only).
 #[utoipa::path(get, path = "/authorities/{ons_code}/triggers",
     params(("ons_code" = String, Path, description = "the council's ONS code"), ("period" = Option<String>, Query, description = "a year or quarter; default the latest with data")),
-    responses((status = 200, body = AuthorityTriggers), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "every trigger evaluated for the council, fired or not", body = AuthorityTriggers), (status = 400, description = "a parameter is not valid: the error names it", body = ErrorBody), (status = 401, description = "sign in first: not public", body = ErrorBody), (status = 404, description = "no such council, measure or period with data (or not one the caller may see)", body = ErrorBody)))]
 async fn authority_triggers(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -618,7 +618,7 @@ pub(super) struct AuthorityConcerns {
 /// and that council's users only).
 #[utoipa::path(get, path = "/authorities/{ons_code}/concerns",
     params(("ons_code" = String, Path, description = "the council's ONS code"), ("period" = Option<String>, Query, description = "a year or quarter; default the latest with data")),
-    responses((status = 200, body = AuthorityConcerns), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the council's graded concerns, data-quality queries and the rules not evaluated", body = AuthorityConcerns), (status = 400, description = "a parameter is not valid: the error names it", body = ErrorBody), (status = 401, description = "sign in first: not public", body = ErrorBody), (status = 404, description = "no such council, measure or period with data (or not one the caller may see)", body = ErrorBody)))]
 async fn authority_concerns(
     State(state): State<AppState>,
     visitor: Visitor,
