@@ -2,6 +2,31 @@
 
 use chrono::NaiveDate;
 
+/// Where an upload is: checked and kept as a draft, submitted to the analyst, accepted (a
+/// submission revision), or sent back with a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadStatus {
+    Draft,
+    Submitted,
+    Accepted,
+    SentBack,
+}
+
+impl UploadStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UploadStatus::Draft => "draft",
+            UploadStatus::Submitted => "submitted",
+            UploadStatus::Accepted => "accepted",
+            UploadStatus::SentBack => "sent_back",
+        }
+    }
+}
+
+super::column::serde_text!(UploadStatus);
+super::column::text_column!(UploadStatus);
+
 /// Where a council stands in a round.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReturnStatus {
@@ -20,13 +45,13 @@ pub enum ReturnStatus {
 
 impl ReturnStatus {
     /// From an upload's stored status and counts.
-    pub fn of(status: Option<&str>, errors: i32, warnings: i32) -> ReturnStatus {
+    pub fn of(status: Option<UploadStatus>, errors: i32, warnings: i32) -> ReturnStatus {
         match status {
             None => ReturnStatus::NotStarted,
-            Some("submitted") => ReturnStatus::Submitted { warnings },
-            Some("accepted") => ReturnStatus::Accepted,
-            Some("sent_back") => ReturnStatus::SentBack,
-            Some(_) => ReturnStatus::Draft { errors, warnings },
+            Some(UploadStatus::Submitted) => ReturnStatus::Submitted { warnings },
+            Some(UploadStatus::Accepted) => ReturnStatus::Accepted,
+            Some(UploadStatus::SentBack) => ReturnStatus::SentBack,
+            Some(UploadStatus::Draft) => ReturnStatus::Draft { errors, warnings },
         }
     }
 
@@ -81,19 +106,19 @@ mod tests {
     fn statuses_read_from_the_latest_upload() {
         assert_eq!(ReturnStatus::of(None, 0, 0), ReturnStatus::NotStarted);
         assert_eq!(
-            ReturnStatus::of(Some("draft"), 2, 1).words(),
+            ReturnStatus::of(Some(UploadStatus::Draft), 2, 1).words(),
             "Draft (2 errors, 1 warning)"
         );
         assert_eq!(
-            ReturnStatus::of(Some("submitted"), 0, 3).words(),
+            ReturnStatus::of(Some(UploadStatus::Submitted), 0, 3).words(),
             "Submitted (3 warnings)"
         );
         assert_eq!(
-            ReturnStatus::of(Some("accepted"), 0, 0),
+            ReturnStatus::of(Some(UploadStatus::Accepted), 0, 0),
             ReturnStatus::Accepted
         );
         assert_eq!(
-            ReturnStatus::of(Some("sent_back"), 0, 0),
+            ReturnStatus::of(Some(UploadStatus::SentBack), 0, 0),
             ReturnStatus::SentBack
         );
     }

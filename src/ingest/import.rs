@@ -160,7 +160,7 @@ pub async fn accept_in(
     tx: &mut sqlx::PgConnection,
     analysis: &Analysis,
     upload: i64,
-    from: &str,
+    from: crate::domain::round::UploadStatus,
     submitted_by: &str,
     decided_by: &str,
 ) -> Result<Option<i64>, CommitError> {
@@ -172,7 +172,7 @@ pub async fn accept_in(
         tx,
         upload,
         from,
-        "accepted",
+        crate::domain::round::UploadStatus::Accepted,
         decided_by,
         None,
         Some(submission),

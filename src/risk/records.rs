@@ -60,3 +60,38 @@ pub struct AssessmentStatus {
     pub council: String,
     pub status: String,
 }
+
+/// Where a council's annual assessment is: a draft, concerns shared with the council, the
+/// discussion recorded, the final view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentStage {
+    Draft,
+    Shared,
+    Discussed,
+    Final,
+}
+
+impl AssessmentStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentStage::Draft => "draft",
+            AssessmentStage::Shared => "shared",
+            AssessmentStage::Discussed => "discussed",
+            AssessmentStage::Final => "final",
+        }
+    }
+
+    /// The stage an entry of `kind` moves the assessment to, if it moves it.
+    pub fn after(kind: &str) -> Option<AssessmentStage> {
+        match kind {
+            "concerns" => Some(AssessmentStage::Shared),
+            "discussion" => Some(AssessmentStage::Discussed),
+            "final" => Some(AssessmentStage::Final),
+            _ => None,
+        }
+    }
+}
+
+crate::domain::column::serde_text!(AssessmentStage);
+crate::domain::column::text_column!(AssessmentStage);

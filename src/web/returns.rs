@@ -19,6 +19,7 @@ use crate::db::queries::uploads::{self, NewUpload, Upload};
 use crate::db::queries::{areas, audit, submissions};
 use crate::domain::Period;
 use crate::domain::round::ReturnStatus;
+use crate::domain::round::UploadStatus;
 use crate::ingest::import::{self, CommitError};
 use crate::ingest::report::Report;
 
@@ -59,7 +60,7 @@ impl From<&Upload> for ReturnRow {
             file: u.filename.clone(),
             by: u.uploaded_by.clone(),
             at: u.created_at.format("%-d %B %Y %H:%M UTC").to_string(),
-            status: ReturnStatus::of(Some(&u.status), u.errors, u.warnings),
+            status: ReturnStatus::of(Some(u.status), u.errors, u.warnings),
             reason: u.reason.clone().unwrap_or_default(),
         }
     }
@@ -208,10 +209,10 @@ async fn show(
         .map_or_else(|| council.clone(), |a| a.name);
     Ok(ShowPage {
         layout: Layout::new(&state, &visitor, format!("Return {}", upload.id)).await?,
-        can_submit: upload.status == "draft"
+        can_submit: upload.status == UploadStatus::Draft
             && upload.errors == 0
             && visitor.viewer.council() == Some(council.as_str()),
-        can_decide: upload.status == "submitted" && visitor.viewer.can_manage_data(),
+        can_decide: upload.status == UploadStatus::Submitted && visitor.viewer.can_manage_data(),
         submission: upload.submission_id,
         issues: issue_rows(&report),
         report,
@@ -241,8 +242,8 @@ async fn submit(
     if !uploads::decide(
         &mut tx,
         upload.id,
-        "draft",
-        "submitted",
+        UploadStatus::Draft,
+        UploadStatus::Submitted,
         visitor.viewer.actor(),
         None,
         None,
@@ -283,7 +284,7 @@ async fn accept(
         &mut tx,
         &analysis,
         upload.id,
-        "submitted",
+        UploadStatus::Submitted,
         &upload.uploaded_by,
         visitor.viewer.actor(),
     )
@@ -334,8 +335,8 @@ async fn send_back(
     if !uploads::decide(
         &mut tx,
         upload.id,
-        "submitted",
-        "sent_back",
+        UploadStatus::Submitted,
+        UploadStatus::SentBack,
         visitor.viewer.actor(),
         Some(reason),
         None,
@@ -469,7 +470,7 @@ async fn round(
                 .iter()
                 .find(|u| u.ons_code.as_deref() == Some(a.ons_code.as_str()));
             let status = ReturnStatus::of(
-                upload.map(|u| u.status.as_str()),
+                upload.map(|u| u.status),
                 upload.map_or(0, |u| u.errors),
                 upload.map_or(0, |u| u.warnings),
             );

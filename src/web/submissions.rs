@@ -321,23 +321,30 @@ async fn commit(
     let number: i64 = id.parse().map_err(|_| not_found())?;
     let upload = uploads::get(&state.pool, number)
         .await?
-        .filter(|u| u.ons_code.is_none() && u.status == "draft")
+        .filter(|u| u.ons_code.is_none() && u.status == crate::domain::round::UploadStatus::Draft)
         .ok_or_else(not_found)?;
     let analysis = import::reanalyse(&state.pool, upload.id, options(&state, None).limits)
         .await?
         .ok_or_else(not_found)?;
     let mut tx = state.pool.begin().await?;
     let actor = visitor.viewer.actor();
-    let submission = import::accept_in(&mut tx, &analysis, upload.id, "draft", actor, actor)
-        .await
-        .map_err(|e| match e {
-            import::CommitError::HasErrors(n) => AppError::bad_request(
-                "file",
-                format!("the file now has {n} errors; upload it again to see them"),
-            ),
-            import::CommitError::Database(e) => AppError::from(e),
-        })?
-        .ok_or_else(not_found)?;
+    let submission = import::accept_in(
+        &mut tx,
+        &analysis,
+        upload.id,
+        crate::domain::round::UploadStatus::Draft,
+        actor,
+        actor,
+    )
+    .await
+    .map_err(|e| match e {
+        import::CommitError::HasErrors(n) => AppError::bad_request(
+            "file",
+            format!("the file now has {n} errors; upload it again to see them"),
+        ),
+        import::CommitError::Database(e) => AppError::from(e),
+    })?
+    .ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/submissions/{submission}")).into_response())
 }

@@ -8,7 +8,7 @@ use super::audit;
 use crate::domain::Period;
 use crate::domain::round::ReturnStatus;
 use crate::risk::concerns::Scoring;
-use crate::risk::records::{AssessmentStatus, Intelligence, Judgement, Trigger};
+use crate::risk::records::{AssessmentStage, AssessmentStatus, Intelligence, Judgement, Trigger};
 use crate::risk::triggers::{Params, RoundState, SelfAssessed};
 
 pub async fn triggers(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Trigger>> {
@@ -153,7 +153,7 @@ pub async fn round_states(
     today: NaiveDate,
 ) -> sqlx::Result<Vec<RoundState>> {
     let rows = sqlx::query!(
-        r#"SELECT m.ons_code, r.period_code AS "period: Period", r.due_on, u.status AS "status?",
+        r#"SELECT m.ons_code, r.period_code AS "period: Period", r.due_on, u.status AS "status?: crate::domain::round::UploadStatus",
                   coalesce(u.errors, 0) AS "errors!", coalesce(u.warnings, 0) AS "warnings!"
          FROM rounds r
          JOIN periods p ON p.code = r.period_code
@@ -171,7 +171,7 @@ pub async fn round_states(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let status = ReturnStatus::of(r.status.as_deref(), r.errors, r.warnings);
+            let status = ReturnStatus::of(r.status, r.errors, r.warnings);
             RoundState {
                 late: status.late(r.due_on, today),
                 council: r.ons_code,
@@ -299,7 +299,7 @@ pub struct Assessment {
     pub id: i64,
     pub ons_code: String,
     pub year: String,
-    pub status: String,
+    pub status: AssessmentStage,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
@@ -325,8 +325,8 @@ pub async fn assessment(
 ) -> sqlx::Result<Option<Assessment>> {
     sqlx::query_as!(
         Assessment,
-        "SELECT id, ons_code, year, status, created_by, created_at FROM assessments
-         WHERE ons_code = $1 AND year = $2",
+        r#"SELECT id, ons_code, year, status AS "status: AssessmentStage", created_by, created_at
+           FROM assessments WHERE ons_code = $1 AND year = $2"#,
         council,
         year as Period
     )
@@ -386,8 +386,9 @@ pub async fn start(
     super::submissions::ensure_periods(&mut *conn, &[year].into()).await?;
     let a = sqlx::query_as!(
         Assessment,
-        "INSERT INTO assessments (ons_code, year, created_by) VALUES ($1, $2, $3)
-         RETURNING id, ons_code, year, status, created_by, created_at",
+        r#"INSERT INTO assessments (ons_code, year, created_by) VALUES ($1, $2, $3)
+           RETURNING id, ons_code, year, status AS "status: AssessmentStage", created_by,
+                     created_at"#,
         council,
         year as Period,
         by
@@ -438,17 +439,12 @@ pub async fn add_entry(
     )
     .fetch_one(&mut *conn)
     .await?;
-    let status = match entry.kind {
-        "concerns" => Some("shared"),
-        "discussion" => Some("discussed"),
-        "final" => Some("final"),
-        _ => None,
-    };
+    let status = AssessmentStage::after(entry.kind);
     if let Some(status) = status {
         sqlx::query!(
             "UPDATE assessments SET status = $2 WHERE id = $1",
             a.id,
-            status
+            status as AssessmentStage
         )
         .execute(&mut *conn)
         .await?;
@@ -459,7 +455,7 @@ pub async fn add_entry(
         &format!("assessment.{}", entry.kind),
         &format!("assessment of {} for {}", a.ons_code, a.year),
         Some(serde_json::json!({ "status": a.status })),
-        Some(serde_json::json!({ "status": status.unwrap_or(&a.status), "entry": added })),
+        Some(serde_json::json!({ "status": status.unwrap_or(a.status), "entry": added })),
     )
     .await?;
     Ok(added)

@@ -2,6 +2,8 @@
 //! draft to a decision (accepted as a submission revision, or sent back with a reason).
 
 use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::round::UploadStatus;
 use sqlx::{PgConnection, PgExecutor};
 
 /// An upload's record (without its bytes).
@@ -13,7 +15,7 @@ pub struct Upload {
     pub period_code: Option<String>,
     pub uploaded_by: String,
     pub created_at: DateTime<Utc>,
-    pub status: String,
+    pub status: UploadStatus,
     pub errors: i32,
     pub warnings: i32,
     pub report: serde_json::Value,
@@ -30,9 +32,9 @@ macro_rules! upload_query {
     ($select:literal, $rest:literal $(, $arg:expr)* $(,)?) => {
         sqlx::query_as!(
             Upload,
-            $select + " id, filename, ons_code, period_code, uploaded_by, created_at, status,
-                 errors, warnings, report, submitted_at, reviewed_by, reviewed_at, reason,
-                 submission_id FROM uploads " + $rest
+            $select + r#" id, filename, ons_code, period_code, uploaded_by, created_at,
+                 status AS "status: UploadStatus", errors, warnings, report, submitted_at, reviewed_by, reviewed_at, reason,
+                 submission_id FROM uploads "# + $rest
             $(, $arg)*
         )
     };
@@ -142,8 +144,8 @@ pub async fn latest_for_period(db: impl PgExecutor<'_>, period: &str) -> sqlx::R
 pub async fn decide(
     conn: &mut PgConnection,
     id: i64,
-    from: &str,
-    to: &str,
+    from: UploadStatus,
+    to: UploadStatus,
     by: &str,
     reason: Option<&str>,
     submission_id: Option<i64>,
@@ -157,8 +159,8 @@ pub async fn decide(
              submission_id = coalesce($6, submission_id)
          WHERE id = $1 AND status = $2",
 id,
-from,
-to,
+from as UploadStatus,
+to as UploadStatus,
 by,
 reason,
 submission_id

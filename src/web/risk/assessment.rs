@@ -2,6 +2,7 @@
 //! thematic self-assessment.
 
 use super::*;
+use crate::risk::records::AssessmentStage;
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct IntelligenceForm {
@@ -263,7 +264,7 @@ pub(super) async fn assess(
         }
     };
     if let Some(entry) = entry {
-        if entry.kind == "response" && assessment.status == "draft" {
+        if entry.kind == "response" && assessment.status == AssessmentStage::Draft {
             return Err(AppError::NotFound(format!(
                 "an assessment of {code} for {year}"
             )));

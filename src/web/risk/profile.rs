@@ -266,7 +266,7 @@ pub(super) async fn profile(
     // The council sees its assessment once the analyst has shared the concerns.
     let assessment = risk::assessment(&state.pool, &authority.ons_code, year)
         .await?
-        .filter(|a| analyst || a.status != "draft");
+        .filter(|a| analyst || a.status != crate::risk::records::AssessmentStage::Draft);
     let entries = match &assessment {
         Some(a) => risk::entries(&state.pool, a.id).await?,
         None => Vec::new(),
@@ -308,7 +308,7 @@ pub(super) async fn profile(
         analyst,
         intelligence,
         criteria,
-        status: assessment.map_or_else(|| "not started".to_string(), |a| a.status),
+        status: assessment.map_or_else(|| "not started".to_string(), |a| a.status.to_string()),
         judgements: judgement_rows(&domains, &entries),
         entries: entry_rows(&domains, &entries),
         domains,
