@@ -227,8 +227,14 @@ async fn unknown_things_are_404_pages_and_bad_periods_400() {
 #[tokio::test]
 async fn an_empty_database_says_so_instead_of_failing() {
     let app = app(database(Start::Empty).await);
-    let (status, _) = get(&app, "/").await;
+    let (status, page) = get(&app, "/").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let html = Html::parse_document(&page);
+    assert_eq!(text(&html, "h1").as_deref(), Some("Page not found"));
+    assert!(
+        text(&html, "main").is_some_and(|t| t.contains("any data")),
+        "the page says there is no data: {page}"
+    );
 }
 
 #[tokio::test]

@@ -57,6 +57,7 @@ struct MemberRow {
 
 /// Loads the inputs (in the published or internal view) for analysing `as_at` with `region` (a comparator group slug) as the region
 /// of focus.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn inputs(
     pool: &PgPool,
     view: DataView,

@@ -19,6 +19,7 @@ macro_rules! authority_query {
 }
 
 /// Every council's name by ONS code.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn council_names(
     pool: &PgPool,
 ) -> sqlx::Result<std::collections::HashMap<String, String>> {
@@ -28,6 +29,7 @@ pub async fn council_names(
     Ok(rows.into_iter().map(|r| (r.ons_code, r.name)).collect())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn authority(pool: &PgPool, ons_code: &str) -> sqlx::Result<Option<Authority>> {
     authority_query!("FROM authorities a WHERE a.ons_code = $1", ons_code)
         .fetch_optional(pool)
@@ -43,6 +45,7 @@ pub struct ComparatorGroup {
     pub benchmark_area: Option<String>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn comparator_group(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ComparatorGroup>> {
     sqlx::query_as!(
         ComparatorGroup,
@@ -55,6 +58,7 @@ pub async fn comparator_group(pool: &PgPool, slug: &str) -> sqlx::Result<Option<
 
 /// The members of a group during a period (e.g. Cumbria until 2022-23, its successors after),
 /// ordered by name.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn members_during(
     pool: &PgPool,
     group_slug: &str,
@@ -78,6 +82,7 @@ pub async fn members_during(
 }
 
 /// Adds a benchmark area (England, a region, a council type) unless it is known.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_area(
     conn: &mut PgConnection,
     code: &str,
@@ -97,6 +102,7 @@ pub async fn insert_area(
 
 /// Adds or updates councils from the lookup, with their region, type and England groups, in one
 /// transaction. Sub-regions already recorded are kept.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn upsert_councils(
     pool: &PgPool,
     councils: &[CouncilRecord],
@@ -118,6 +124,7 @@ pub async fn upsert_councils(
 
 /// As [`upsert_councils`], inside the caller's transaction: one statement per table, whatever
 /// the number of councils (array binds; a council listed twice counts once, the last).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn upsert_councils_in(
     tx: &mut PgConnection,
     councils: &[CouncilRecord],
@@ -182,6 +189,7 @@ pub async fn upsert_councils_in(
 }
 
 /// Each council in its region's group, England's and its type's (the groups made if new).
+#[tracing::instrument(level = "debug", skip_all)]
 async fn join_groups(
     tx: &mut PgConnection,
     codes: &[&str],
@@ -239,6 +247,7 @@ async fn join_groups(
 
 /// The councils' own records, added or updated (sub-regions and CASSR codes already recorded
 /// are kept when the lookup has none).
+#[tracing::instrument(level = "debug", skip_all)]
 async fn upsert_authorities(
     tx: &mut PgConnection,
     councils: &[&CouncilRecord],
@@ -295,6 +304,7 @@ fn type_group_name(kind: &str) -> &'static str {
 }
 
 /// Replaces each listed council's nearest-neighbour group with the pairs given.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn replace_neighbours(
     pool: &PgPool,
     pairs: &[NeighbourPair],
@@ -315,6 +325,7 @@ pub async fn replace_neighbours(
 }
 
 /// As [`replace_neighbours`], inside the caller's transaction.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn replace_neighbours_in(
     tx: &mut PgConnection,
     pairs: &[NeighbourPair],

@@ -5,6 +5,7 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 
 /// Records one write, inside the writer's transaction.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record(
     conn: &mut PgConnection,
     actor: &str,
@@ -38,6 +39,7 @@ pub struct Entry {
 }
 
 /// The newest entries first, optionally only one actor's or one kind of action's.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     db: impl PgExecutor<'_>,
     actor: Option<&str>,
@@ -58,6 +60,7 @@ pub async fn list(
 }
 
 /// The kinds of action recorded so far, for the filter.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn actions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!("SELECT DISTINCT action FROM audit_log ORDER BY action")
         .fetch_all(db)

@@ -32,6 +32,7 @@ pub struct MeasureRecord<'a> {
     pub aliases: Vec<(&'a str, &'a str)>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO measures (code, display_code, title, definition, unit, unit_label,
@@ -79,6 +80,7 @@ pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> s
 }
 
 /// Makes `slug` the comparator group of a region whose published values are `area`'s.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_region_group(
     conn: &mut PgConnection,
     slug: &str,
@@ -101,6 +103,7 @@ pub async fn insert_region_group(
 }
 
 /// Records a council's sub-region (e.g. Greater Manchester).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_sub_region(
     conn: &mut PgConnection,
     ons_code: &str,
@@ -117,6 +120,7 @@ pub async fn set_sub_region(
 }
 
 /// A target for every council, owned by `source` (`analyst`, `national`, `illustrative`).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_target(
     conn: &mut PgConnection,
     measure: &str,
@@ -142,6 +146,7 @@ set_by
 }
 
 /// Removes every target owned by `source`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_targets(conn: &mut PgConnection, source: &str) -> sqlx::Result<u64> {
     Ok(
         sqlx::query!("DELETE FROM measure_targets WHERE source = $1", source)

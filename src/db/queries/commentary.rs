@@ -17,6 +17,7 @@ pub struct Commentary {
 /// Published commentary for a period, optionally for one domain or one council. The public
 /// sees it while the period is published; the analyst and the council see the latest
 /// published revision whatever the period's state.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn published(
     pool: &PgPool,
     view: DataView,
@@ -46,6 +47,7 @@ pub async fn published(
 }
 
 /// Adds a published first revision of a council's commentary (the illustrative set's).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_published(
     conn: &mut PgConnection,
     ons_code: &str,
@@ -69,6 +71,7 @@ author
 }
 
 /// Removes every revision written by `author`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_by_author(conn: &mut PgConnection, author: &str) -> sqlx::Result<u64> {
     Ok(
         sqlx::query!("DELETE FROM commentary WHERE author = $1", author)
@@ -90,6 +93,7 @@ pub struct Revision {
 }
 
 /// Every revision of a council's commentary for a period, newest first within each domain.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn history(pool: &PgPool, ons_code: &str, period: Period) -> sqlx::Result<Vec<Revision>> {
     sqlx::query_as!(
         Revision,
@@ -105,6 +109,7 @@ pub async fn history(pool: &PgPool, ons_code: &str, period: Period) -> sqlx::Res
 /// Adds the next revision of a council's commentary on a domain (a draft, or submitted for
 /// publication), with its audit entry (`commentary.save` or `commentary.submit`, by its
 /// author): the new revision.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_revision(
     conn: &mut PgConnection,
     ons_code: &str,

@@ -11,6 +11,7 @@ pub struct Domain {
 }
 
 /// A domain by its slug.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_slug(pool: &PgPool, slug: &str) -> sqlx::Result<Option<Domain>> {
     sqlx::query_as!(
         Domain,
@@ -22,6 +23,7 @@ pub async fn by_slug(pool: &PgPool, slug: &str) -> sqlx::Result<Option<Domain>> 
 }
 
 /// Every domain's slug and name, in order.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn all(pool: &PgPool) -> sqlx::Result<Vec<(String, String)>> {
     Ok(with_summaries(pool)
         .await?
@@ -31,6 +33,7 @@ pub async fn all(pool: &PgPool) -> sqlx::Result<Vec<(String, String)>> {
 }
 
 /// Every domain, in order.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn with_summaries(pool: &PgPool) -> sqlx::Result<Vec<Domain>> {
     sqlx::query_as!(
         Domain,

@@ -14,6 +14,7 @@ pub struct Removed {
 
 /// Removes the illustrative values, commentary and targets in one transaction, leaving real
 /// data, the reference and the catalogue as they are; the set is not loaded again at start.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove(pool: &PgPool, by: &str) -> sqlx::Result<Removed> {
     let mut tx = pool.begin().await?;
     publications::forget_kind(&mut tx, Provenance::Illustrative.as_str()).await?;

@@ -15,6 +15,7 @@ struct MeasureRow {
     tier: String,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
     let mut known = Known::default();
     let councils = sqlx::query!(

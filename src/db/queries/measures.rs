@@ -23,6 +23,7 @@ macro_rules! measure_query {
 }
 
 /// Every measure, in domain order and then catalogue order.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn catalogue(pool: &PgPool) -> sqlx::Result<Vec<Measure>> {
     measure_query!("ORDER BY d.position, m.position")
         .fetch_all(pool)
@@ -30,6 +31,7 @@ pub async fn catalogue(pool: &PgPool) -> sqlx::Result<Vec<Measure>> {
 }
 
 /// One measure by its normalised code or any alias (`1C2A`, `1C(2A)`, the 2023-24 `3D2A`).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_code_or_alias(pool: &PgPool, code: &str) -> sqlx::Result<Option<Measure>> {
     measure_query!(
         "WHERE m.code = $1 OR m.display_code = $1
@@ -45,6 +47,7 @@ pub async fn by_code_or_alias(pool: &PgPool, code: &str) -> sqlx::Result<Option<
 /// and title, in the performance and outcomes domain (ASCOF), unit and polarity unknown, so that
 /// no comparison is claimed until an analyst completes it. `scheme` is the alias scheme of the
 /// published code (`published`, or `ascof_2023` for the renumbered codes).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_uncatalogued(
     conn: &mut PgConnection,
     code: &str,
@@ -104,6 +107,7 @@ pub struct Updated {
 
 /// Applies an analyst's changes to a measure; it counts as catalogued once it has a unit and a
 /// polarity. `None` when there is no such measure.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     pool: &PgPool,
     code: &str,

@@ -16,6 +16,7 @@ pub struct Earlier {
 
 /// Current Total values before `period`, of periods of the same kind (years or quarters),
 /// oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn series_before(
     pool: &PgPool,
     period: Period,
@@ -54,6 +55,7 @@ pub struct Replaced {
 
 /// Values of one area that a later revision replaced, up to `as_at`, newest first. In the
 /// published view, only values that were public and replaced by a later publication.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn superseded(
     pool: &PgPool,
     view: DataView,
@@ -114,6 +116,7 @@ pub struct CurrentValue {
 }
 
 /// Every current (or published) Total value of the given measures and areas, any period.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn values_of(
     pool: &PgPool,
     view: DataView,
@@ -148,6 +151,7 @@ pub struct ValueWarning {
 
 /// The importer's warnings about the current Total values of `areas` (the warning kept with the
 /// submission the current value came from).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn change_warnings(pool: &PgPool, areas: &[String]) -> sqlx::Result<Vec<ValueWarning>> {
     sqlx::query_as!(
         ValueWarning,

@@ -7,6 +7,7 @@ use crate::domain::access::DataView;
 
 /// Every period for which a value is shown (a current revision, never illustrative beside
 /// real data; in the published view, a live publication), oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn with_data(pool: &PgPool, view: DataView) -> sqlx::Result<Vec<Period>> {
     match view {
         DataView::Internal => {

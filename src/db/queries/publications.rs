@@ -18,6 +18,7 @@ pub struct Published {
 /// Publishes `period` (again): the live publication, if any, ends as republished; the shown
 /// submissions with values in the period, and the latest submitted commentary of its year, are
 /// published.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn publish(conn: &mut PgConnection, period: Period, by: &str) -> sqlx::Result<Published> {
     super::submissions::ensure_periods(&mut *conn, &[period, period.financial_year()].into())
         .await?;
@@ -79,6 +80,7 @@ period as Period
 }
 
 /// Withdraws the live publication of `period`; false when it was not published.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn withdraw(conn: &mut PgConnection, period: Period, by: &str) -> sqlx::Result<bool> {
     let ended: Option<DateTime<Utc>> = sqlx::query_scalar!(
 "UPDATE publications SET ended_at = clock_timestamp(), ended_by = $2, ended_how = 'withdrawn'
@@ -103,6 +105,7 @@ by
 }
 
 /// When the live publication of `period` was made, if it is published.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn live(db: impl PgExecutor<'_>, period: Period) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar!(
         "SELECT published_at FROM publications WHERE period_code = $1 AND ended_at IS NULL",
@@ -123,6 +126,7 @@ pub struct PeriodState {
 }
 
 /// Every period with data, newest first, with its publication state.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn states(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PeriodState>> {
     sqlx::query_as!(
         PeriodState,
@@ -146,6 +150,7 @@ pub async fn states(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PeriodState>> {
 }
 
 /// Takes the submissions of a kind out of every publication (before they are removed).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn forget_kind(conn: &mut PgConnection, kind: &str) -> sqlx::Result<u64> {
     let forgotten = sqlx::query!(
         "DELETE FROM publication_submissions ps USING submissions s
@@ -204,12 +209,14 @@ macro_rules! publication_query {
 }
 
 /// Publications still standing (live, or replaced by a later one), newest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<PublicationRow>> {
     publication_query!("ORDER BY p.id DESC LIMIT $1", limit)
         .fetch_all(db)
         .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn publication(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<PublicationRow>> {
     publication_query!("AND p.id = $1", id)
         .fetch_optional(db)
@@ -229,6 +236,7 @@ pub struct Revised {
 
 /// Values that differ from the period's previous publication: was, now and why (the value's
 /// note, else the revision that brought it), as recorded when it was published.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revised(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Vec<Revised>> {
     sqlx::query_as!(
         Revised,
@@ -251,6 +259,7 @@ pub struct NewMeasure {
 }
 
 /// Measures a publication made public for the first time.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn new_measures(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Vec<NewMeasure>> {
     sqlx::query_as!(
         NewMeasure,
@@ -276,6 +285,7 @@ pub struct NewCommentary {
 }
 
 /// Commentary a publication made public.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn new_commentary(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Vec<NewCommentary>> {
     sqlx::query_as!(
         NewCommentary,

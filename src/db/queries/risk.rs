@@ -11,6 +11,7 @@ use crate::risk::concerns::Scoring;
 use crate::risk::records::{AssessmentStage, AssessmentStatus, Intelligence, Judgement, Trigger};
 use crate::risk::triggers::{Params, RoundState, SelfAssessed};
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn triggers(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Trigger>> {
     sqlx::query_as!(
         Trigger,
@@ -29,6 +30,7 @@ pub fn params_of(triggers: &[Trigger]) -> Result<Params, String> {
 }
 
 /// Changes a trigger: the earlier version is kept, the version goes up, the change is audited.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_trigger(
     conn: &mut PgConnection,
     id: &str,
@@ -75,6 +77,7 @@ by
 
 /// A council's intelligence for a year (only items the council may see, unless `all`), or
 /// every council's when `council` is none.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn intelligence(
     db: impl PgExecutor<'_>,
     council: Option<&str>,
@@ -109,6 +112,7 @@ pub struct NewIntelligence<'a> {
     pub visibility: &'a str,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_intelligence(
     conn: &mut PgConnection,
     item: &NewIntelligence<'_>,
@@ -146,6 +150,7 @@ pub async fn add_intelligence(
 }
 
 /// Every council's place in each collection round due up to `as_at`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn round_states(
     pool: &PgPool,
     region: &str,
@@ -183,6 +188,7 @@ pub async fn round_states(
 }
 
 /// The latest self-assessed level of every council on every criterion of the year's themes.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn self_assessed(pool: &PgPool, year: Period) -> sqlx::Result<Vec<SelfAssessed>> {
     sqlx::query_as!(
         SelfAssessed,
@@ -208,6 +214,7 @@ pub struct Criterion {
     pub key: bool,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn criteria(pool: &PgPool, year: Period) -> sqlx::Result<Vec<Criterion>> {
     sqlx::query_as!(
         Criterion,
@@ -220,6 +227,7 @@ pub async fn criteria(pool: &PgPool, year: Period) -> sqlx::Result<Vec<Criterion
 }
 
 /// Adds a theme for a year with its criteria (at most two themes a year).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_theme(
     conn: &mut PgConnection,
     year: Period,
@@ -266,6 +274,7 @@ pub async fn add_theme(
     Ok(Some(id))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn self_assess(
     conn: &mut PgConnection,
     criterion: i64,
@@ -318,6 +327,7 @@ pub struct Entry {
     pub recorded_at: DateTime<Utc>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn assessment(
     db: impl PgExecutor<'_>,
     council: &str,
@@ -335,6 +345,7 @@ pub async fn assessment(
 }
 
 /// The current judgement per council and domain in the year's assessments (for the matrix).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn judgements(pool: &PgPool, year: Period) -> sqlx::Result<Vec<Judgement>> {
     sqlx::query_as!(
         Judgement,
@@ -349,6 +360,7 @@ pub async fn judgements(pool: &PgPool, year: Period) -> sqlx::Result<Vec<Judgeme
 }
 
 /// Every council's assessment status for a year.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn assessment_statuses(
     pool: &PgPool,
     year: Period,
@@ -362,6 +374,7 @@ pub async fn assessment_statuses(
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn entries(db: impl PgExecutor<'_>, assessment: i64) -> sqlx::Result<Vec<Entry>> {
     sqlx::query_as!(
         Entry,
@@ -374,6 +387,7 @@ pub async fn entries(db: impl PgExecutor<'_>, assessment: i64) -> sqlx::Result<V
 }
 
 /// The council's assessment for the year, started as a draft if there is none.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn start(
     conn: &mut PgConnection,
     council: &str,
@@ -418,6 +432,7 @@ pub struct NewEntry<'a> {
 
 /// Records an entry and moves the assessment on: concerns → shared, discussion → discussed,
 /// final → final.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_entry(
     conn: &mut PgConnection,
     a: &Assessment,
@@ -474,6 +489,7 @@ pub struct Clearance {
 }
 
 /// Every clearing recorded for the periods of a year.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn clearances(db: impl PgExecutor<'_>, year: Period) -> sqlx::Result<Vec<Clearance>> {
     sqlx::query_as!(
         Clearance,
@@ -488,6 +504,7 @@ pub async fn clearances(db: impl PgExecutor<'_>, year: Period) -> sqlx::Result<V
 
 /// Clears a query (once; clearing it again keeps the first), with the audit entry in the same
 /// transaction.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn clear_query(
     conn: &mut sqlx::PgConnection,
     council: &str,
@@ -543,6 +560,7 @@ impl StoredScoring {
 }
 
 /// The current scoring.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn scoring(db: impl PgExecutor<'_>) -> sqlx::Result<StoredScoring> {
     sqlx::query_as!(
         StoredScoring,
@@ -553,6 +571,7 @@ pub async fn scoring(db: impl PgExecutor<'_>) -> sqlx::Result<StoredScoring> {
 }
 
 /// The earlier versions of the scoring, newest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn scoring_versions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<StoredScoring>> {
     sqlx::query_as!(
         StoredScoring,
@@ -564,6 +583,7 @@ pub async fn scoring_versions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Store
 }
 
 /// Changes the scoring: the earlier version is kept, the version goes up, the change is audited.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_scoring(
     conn: &mut PgConnection,
     scoring: &Scoring,
@@ -609,6 +629,7 @@ pub struct ConcernResponse {
 }
 
 /// Every response linked to a concern in the year's assessments, oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn concern_responses(
     db: impl PgExecutor<'_>,
     year: Period,

@@ -5,6 +5,7 @@ use serde_json::Value;
 use sqlx::PgExecutor;
 
 /// Inserts a new session; false when the id is taken.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     db: impl PgExecutor<'_>,
     id: &str,
@@ -22,6 +23,7 @@ pub async fn create(
     Ok(inserted.rows_affected() == 1)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn save(
     db: impl PgExecutor<'_>,
     id: &str,
@@ -48,6 +50,7 @@ pub struct Stored {
 }
 
 /// A live session's data and expiry.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn load(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<Option<Stored>> {
     sqlx::query_as!(
         Stored,
@@ -58,6 +61,7 @@ pub async fn load(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<Option<Stor
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<()> {
     sqlx::query!("DELETE FROM sessions WHERE id = $1", id)
         .execute(db)
@@ -65,6 +69,7 @@ pub async fn delete(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<()> {
         .map(drop)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
     Ok(
         sqlx::query!("DELETE FROM sessions WHERE expires_at <= now()")
@@ -75,6 +80,7 @@ pub async fn delete_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
 }
 
 /// Ends every session of a user (after a reset, a password change or a disable).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn end_all_of(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<u64> {
     Ok(sqlx::query!(
         "DELETE FROM sessions WHERE (data -> 'account' ->> 'id')::bigint = $1",

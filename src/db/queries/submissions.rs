@@ -41,6 +41,7 @@ pub enum RecordOutcome {
 /// entry), unless the current revision has the same bytes. Call inside a transaction: the scope is locked so that two
 /// uploads for the same scope at once each get their own revision, and the previous revision
 /// is kept, marked superseded.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record(
     conn: &mut PgConnection,
     submission: &NewSubmission<'_>,
@@ -123,6 +124,7 @@ pub async fn record(
 }
 
 /// Adds any periods not yet known.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ensure_periods(
     conn: &mut PgConnection,
     periods: &BTreeSet<Period>,
@@ -153,6 +155,7 @@ pub async fn ensure_periods(
 }
 
 /// One statement for all rows (array binds), in chunks that keep each bind modest.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn insert_observations(
     conn: &mut PgConnection,
     submission_id: i64,
@@ -192,6 +195,7 @@ submission_id,
 }
 
 /// Keeps the importer's warnings about values of a submission (a change far from the usual).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_warnings(
     conn: &mut PgConnection,
     submission_id: i64,
@@ -250,12 +254,14 @@ macro_rules! listed_query {
     };
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(pool: &sqlx::PgPool) -> sqlx::Result<Vec<Listed>> {
     listed_query!("ORDER BY id DESC LIMIT 500")
         .fetch_all(pool)
         .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn get(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<Option<Listed>> {
     listed_query!("WHERE id = $1", id)
         .fetch_optional(pool)
@@ -263,6 +269,7 @@ pub async fn get(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<Option<Listed>> {
 }
 
 /// True when no submission has ever been stored.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn none_yet(pool: &sqlx::PgPool) -> sqlx::Result<bool> {
     sqlx::query_scalar!(r#"SELECT NOT EXISTS (SELECT 1 FROM submissions) AS "none!""#)
         .fetch_one(pool)
@@ -270,6 +277,7 @@ pub async fn none_yet(pool: &sqlx::PgPool) -> sqlx::Result<bool> {
 }
 
 /// Removes every submission of one provenance with its values: (submissions, values) removed.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_kind(
     conn: &mut PgConnection,
     kind: crate::domain::Provenance,

@@ -56,6 +56,7 @@ pub struct NewUpload<'a> {
 
 /// Keeps an upload, and writes its audit entry in the same transaction: a council's return
 /// (`return.upload`) or a file the analyst staged (`upload.stage`).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(conn: &mut PgConnection, u: &NewUpload<'_>) -> sqlx::Result<i64> {
     let id: i64 = sqlx::query_scalar!(
 "INSERT INTO uploads (filename, bytes, sha256, ons_code, period_code, uploaded_by, report, errors, warnings)
@@ -96,6 +97,7 @@ i32::try_from(u.warnings).unwrap_or(i32::MAX)
     Ok(id)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Upload>> {
     upload_query!("SELECT", "WHERE id = $1", id)
         .fetch_optional(db)
@@ -111,6 +113,7 @@ pub struct File {
 }
 
 /// An upload's file: name, bytes and the period given with it.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn file(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<File>> {
     sqlx::query_as!(
         File,
@@ -122,6 +125,7 @@ pub async fn file(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<File>
 }
 
 /// A council's returns, newest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn of_council(db: impl PgExecutor<'_>, ons_code: &str) -> sqlx::Result<Vec<Upload>> {
     upload_query!("SELECT", "WHERE ons_code = $1 ORDER BY id DESC", ons_code)
         .fetch_all(db)
@@ -129,6 +133,7 @@ pub async fn of_council(db: impl PgExecutor<'_>, ons_code: &str) -> sqlx::Result
 }
 
 /// The latest return of each council for a period.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn latest_for_period(db: impl PgExecutor<'_>, period: &str) -> sqlx::Result<Vec<Upload>> {
     upload_query!(
         "SELECT DISTINCT ON (ons_code)",
@@ -141,6 +146,7 @@ pub async fn latest_for_period(db: impl PgExecutor<'_>, period: &str) -> sqlx::R
 
 /// Moves an upload from status `from` to `to`, recording who and why; false when it was not
 /// in `from` (already decided, or never submitted).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn decide(
     conn: &mut PgConnection,
     id: i64,
@@ -179,6 +185,7 @@ pub struct Round {
     pub opened_at: DateTime<Utc>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn open_round(
     conn: &mut PgConnection,
     period: &str,
@@ -197,6 +204,7 @@ pub async fn open_round(
     .map(drop)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rounds(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Round>> {
     sqlx::query_as!(
         Round,
@@ -207,6 +215,7 @@ pub async fn rounds(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Round>> {
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn round(db: impl PgExecutor<'_>, period: &str) -> sqlx::Result<Option<Round>> {
     sqlx::query_as!(
         Round,

@@ -40,22 +40,26 @@ macro_rules! user_query {
     };
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<User>> {
     user_query!("WHERE email = lower($1)", email.trim())
         .fetch_optional(db)
         .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
     user_query!("WHERE id = $1", id).fetch_optional(db).await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
     user_query!("ORDER BY role, ons_code NULLS FIRST, email")
         .fetch_all(db)
         .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &mut PgConnection,
     email: &str,
@@ -77,6 +81,7 @@ pub async fn insert(
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE users SET password_hash = $2 WHERE id = $1",
@@ -89,6 +94,7 @@ pub async fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> sqlx:
 }
 
 /// Disables a user (they can no longer sign in; their sessions end) or enables them again.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_disabled(conn: &mut PgConnection, id: i64, disabled: bool) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
@@ -102,6 +108,7 @@ pub async fn set_disabled(conn: &mut PgConnection, id: i64, disabled: bool) -> s
 }
 
 /// Stores a one-time sign-in link's token hash, valid until `expires_at`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_link(
     conn: &mut PgConnection,
     user_id: i64,
@@ -120,6 +127,7 @@ pub async fn insert_link(
 }
 
 /// Uses a sign-in link once: the user it was for, if it is unused and unexpired.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn use_link(conn: &mut PgConnection, token_sha256: &str) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar!(
         "UPDATE sign_in_links SET used_at = now()
@@ -134,6 +142,7 @@ pub async fn use_link(conn: &mut PgConnection, token_sha256: &str) -> sqlx::Resu
 /// Counts a sign-in attempt for `email` from `address`: under a lock on both (so that parallel
 /// attempts are counted one after another), the attempts of the last `minutes` are counted and,
 /// if both are under their limits, this one is recorded. Its id, or `None` when throttled.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count_attempt(
     conn: &mut PgConnection,
     email: &str,
@@ -177,6 +186,7 @@ pub async fn count_attempt(
 }
 
 /// Forgets an attempt that succeeded (or was never checked).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn forget_attempt(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
     sqlx::query!("DELETE FROM sign_in_failures WHERE id = $1", id)
         .execute(db)
@@ -185,6 +195,7 @@ pub async fn forget_attempt(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()
 }
 
 /// Takes the lock every change to an admin's standing waits on.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn lock_admins(conn: &mut PgConnection) -> sqlx::Result<()> {
     sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended('admins', 0))")
         .execute(conn)
@@ -193,6 +204,7 @@ pub async fn lock_admins(conn: &mut PgConnection) -> sqlx::Result<()> {
 }
 
 /// Admins who can sign in.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn active_admins(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM users WHERE role = 'admin' AND disabled_at IS NULL"#
@@ -202,6 +214,7 @@ pub async fn active_admins(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
 }
 
 /// Forgets failed sign-ins older than a day (throttling looks at minutes).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn forget_old_failures(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
     Ok(
         sqlx::query!("DELETE FROM sign_in_failures WHERE at < now() - interval '1 day'")

@@ -3,6 +3,7 @@
 
 use sqlx::PgPool;
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn current(pool: &PgPool) -> sqlx::Result<i64> {
     sqlx::query_scalar!("SELECT version FROM data_version")
         .fetch_one(pool)
@@ -12,6 +13,7 @@ pub async fn current(pool: &PgPool) -> sqlx::Result<i64> {
 /// The published data version: bumped only by writes the public can see (publications, the
 /// catalogue, the reference, published commentary, and anything while the illustrative set is
 /// on show, since the first real file hides it).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn published(pool: &PgPool) -> sqlx::Result<i64> {
     sqlx::query_scalar!("SELECT published FROM data_version")
         .fetch_one(pool)
@@ -22,6 +24,7 @@ pub async fn published(pool: &PgPool) -> sqlx::Result<i64> {
 pub const CHANNEL: &str = "scorecard_data_version";
 
 /// A connection listening for new data versions (from any instance or the command line).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn listen(pool: &PgPool) -> sqlx::Result<sqlx::postgres::PgListener> {
     let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
@@ -29,6 +32,7 @@ pub async fn listen(pool: &PgPool) -> sqlx::Result<sqlx::postgres::PgListener> {
 }
 
 /// Starts a new data version by hand (after a restore, which brings back an old counter).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn bump(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
     sqlx::query!("UPDATE data_version SET version = version + 1, published = published + 1")
         .execute(&mut *conn)
