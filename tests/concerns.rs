@@ -514,3 +514,61 @@ async fn the_importers_warning_about_a_value_is_carried_to_its_concern_or_query(
         "{shown:?}"
     );
 }
+
+#[tokio::test]
+async fn a_form_error_names_the_field_and_links_back_to_the_form_on_this_site_only() {
+    let pool = database(Start::Reference).await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    c.analyst.get("/risk/triggers").await;
+    let post = |referer: &str, token: &str| {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("csrf", token),
+            ("significantly_worse_points", "2"),
+            ("other_points", "1"),
+            ("medium_from", "9"),
+            ("high_from", "5"),
+            ("high_weight", "3"),
+            ("medium_weight", "2"),
+            ("low_weight", "1"),
+            ("regional_percent", "50"),
+        ] {
+            form.append_pair(k, v);
+        }
+        axum::http::Request::post("/risk/scoring")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .header("host", "scorecard.example")
+            .header("referer", referer)
+            .body(axum::body::Body::from(form.finish()))
+            .unwrap()
+    };
+    let token = c.analyst.csrf.clone();
+    let (status, _, page) = c
+        .analyst
+        .send(post("https://scorecard.example/risk/triggers", &token))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let html = Html::parse_document(&page);
+    let summary = texts(&html, "#error-summary li");
+    assert_eq!(summary.len(), 1, "{page}");
+    assert!(summary[0].contains("medium_from") || summary[0].contains("medium from"));
+    let back = html
+        .select(&scraper::Selector::parse("#back-to-form").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .map(str::to_string);
+    assert_eq!(back.as_deref(), Some("/risk/triggers"));
+    // A Referer of another site, or one a browser would read as another site: no link.
+    for referer in [
+        "https://elsewhere.example/risk/triggers",
+        "https://scorecard.example/\\elsewhere.example",
+        "https://scorecard.example//elsewhere.example",
+    ] {
+        let (status, _, page) = c.analyst.send(post(referer, &token)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(!page.contains("back-to-form"), "{referer}");
+        assert!(page.contains("Nothing was saved"));
+    }
+}

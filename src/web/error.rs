@@ -108,14 +108,29 @@ impl AppError {
     }
 }
 
-tokio::task_local! {
-    /// The request being answered's id (its `x-request-id`), for the error page and the log.
-    pub(super) static REQUEST_ID: String;
+/// What the error page needs to know of the request it answers.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RequestContext {
+    /// Its `x-request-id`.
+    pub(super) id: String,
+    /// A form was sent (a POST): a bad field is the form's, not the address's.
+    pub(super) form: bool,
+    /// The page the form was on, when it was this site's (a path).
+    pub(super) back: Option<String>,
 }
 
-/// The id of the request being answered, when there is one.
+tokio::task_local! {
+    /// The request being answered, for the error page and the log.
+    pub(super) static REQUEST: RequestContext;
+}
+
+/// The request being answered, when there is one.
+fn request() -> RequestContext {
+    REQUEST.try_with(Clone::clone).unwrap_or_default()
+}
+
 fn request_id() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
+    Some(request().id).filter(|id| !id.is_empty())
 }
 
 #[derive(Template, WebTemplate)]
@@ -126,6 +141,10 @@ struct ErrorPage {
     message: String,
     /// The request id, to quote when reporting the problem.
     reference: Option<String>,
+    /// A form's problem: the field, for the error summary's link.
+    field: Option<String>,
+    /// The page the form was on.
+    back: Option<String>,
 }
 
 impl IntoResponse for AppError {
@@ -140,6 +159,10 @@ impl IntoResponse for AppError {
                 format!(
                     "We could not find {what}. Check the address, or start from the regional overview."
                 ),
+            ),
+            AppError::BadRequest { field, message } if request().form => (
+                "There is a problem".to_string(),
+                format!("{}: {message}.", field.replace('_', " ")),
             ),
             AppError::BadRequest { field, message } => (
                 "There is a problem with the address".to_string(),
@@ -180,6 +203,11 @@ impl IntoResponse for AppError {
             title,
             message,
             reference: request_id(),
+            field: match &self {
+                AppError::BadRequest { field, .. } if request().form => Some((*field).to_string()),
+                _ => None,
+            },
+            back: request().back.filter(|_| request().form),
         };
         let mut response = (status, page).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {

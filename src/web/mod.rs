@@ -223,17 +223,39 @@ async fn no_store_errors(mut response: axum::response::Response) -> axum::respon
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Runs the request with its id at hand (for the error page and the log). Ids are UUIDs, unique
-/// across instances.
+/// Runs the request with its id (a UUID, unique across instances), whether it sends a form,
+/// and the page the form was on, at hand for the error page and the log.
 async fn with_request_id(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let id = request
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_string();
-    error::REQUEST_ID.scope(id, next.run(request)).await
+    let context = {
+        let header = |name| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        // Only this site's own pages: the path of a same-host Referer.
+        let back = header(axum::http::header::REFERER)
+            .zip(header(axum::http::header::HOST))
+            .and_then(|(referer, host)| {
+                let rest = referer
+                    .strip_prefix("https://")
+                    .or_else(|| referer.strip_prefix("http://"))?;
+                let path = rest.strip_prefix(host.as_str())?;
+                (path.starts_with('/')
+                    && !path.starts_with("//")
+                    && !path.contains(['\\', '"', '<', '>'])
+                    && !path.chars().any(char::is_control))
+                .then(|| path.to_string())
+            });
+        error::RequestContext {
+            id: header(REQUEST_ID).unwrap_or_default(),
+            form: request.method() == axum::http::Method::POST,
+            back,
+        }
+    };
+    error::REQUEST.scope(context, next.run(request)).await
 }
