@@ -82,6 +82,8 @@ pub struct Evidence {
     pub period: Option<String>,
     pub value: Option<f64>,
     pub benchmark: Option<f64>,
+    /// The interval's low and high ends.
+    #[schema(value_type = Option<Vec<f64>>, min_items = 2, max_items = 2)]
     pub interval: Option<(f64, f64)>,
     pub level: Option<String>,
     pub quartile: Option<u8>,
