@@ -188,6 +188,10 @@ async fn the_public_sees_a_return_and_commentary_only_once_published() {
         .get(&format!("/authorities/{HALTON}?period={QUARTER_URL}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "not published");
+    // The analyst's publication page lists the quarter, never published yet.
+    let (status, page) = c.analyst.get("/publication").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(QUARTER), "{page}");
 
     let (status, _, _) = c
         .analyst

@@ -16,7 +16,7 @@ use super::session::Visitor;
 use super::submissions::{IssueRow, issue_rows, options, read_upload};
 use super::{AppError, AppState};
 use crate::db::queries::uploads::{self, NewUpload, Upload};
-use crate::db::queries::{areas, audit, submissions};
+use crate::db::queries::{areas, submissions};
 use crate::domain::Period;
 use crate::domain::round::ReturnStatus;
 use crate::domain::round::UploadStatus;
@@ -255,15 +255,6 @@ async fn submit(
             "only a draft can be submitted",
         ));
     }
-    audit::record(
-        &mut tx,
-        visitor.viewer.actor(),
-        "return.submit",
-        &format!("return {} of {council}", upload.id),
-        Some(serde_json::json!({ "status": "draft" })),
-        Some(serde_json::json!({ "status": "submitted" })),
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/returns/{}", upload.id)))
 }
@@ -280,7 +271,7 @@ async fn accept(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("return {id}")))?;
     let mut tx = state.pool.begin().await?;
-    let submission = import::accept_in(
+    import::accept_in(
         &mut tx,
         &analysis,
         upload.id,
@@ -297,15 +288,6 @@ async fn accept(
         CommitError::Database(e) => e.into(),
     })?
     .ok_or_else(|| AppError::bad_request("return", "only a submitted return can be accepted"))?;
-    audit::record(
-        &mut tx,
-        visitor.viewer.actor(),
-        "return.accept",
-        &format!("return {}", upload.id),
-        Some(serde_json::json!({ "status": "submitted" })),
-        Some(serde_json::json!({ "status": "accepted", "submission": submission })),
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/returns/{}", upload.id)))
 }
@@ -348,15 +330,6 @@ async fn send_back(
             "only a submitted return can be sent back",
         ));
     }
-    audit::record(
-        &mut tx,
-        visitor.viewer.actor(),
-        "return.send_back",
-        &format!("return {}", upload.id),
-        Some(serde_json::json!({ "status": "submitted" })),
-        Some(serde_json::json!({ "status": "sent_back", "reason": reason })),
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/returns/{}", upload.id)))
 }
@@ -413,15 +386,6 @@ async fn open_round(
     let mut tx = state.pool.begin().await?;
     submissions::ensure_periods(&mut tx, &std::iter::once(period).collect()).await?;
     uploads::open_round(&mut tx, &period.to_string(), due, visitor.viewer.actor()).await?;
-    audit::record(
-        &mut tx,
-        visitor.viewer.actor(),
-        "round.open",
-        &format!("round {period}"),
-        None,
-        Some(serde_json::json!({ "due": due })),
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/rounds/{}",

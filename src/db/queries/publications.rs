@@ -130,7 +130,8 @@ pub struct PeriodState {
 pub async fn states(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PeriodState>> {
     sqlx::query_as!(
         PeriodState,
-        r#"SELECT p.code AS "period: Period", pub.published_at, pub.published_by,
+        r#"SELECT p.code AS "period: Period", pub.published_at AS "published_at?",
+                pub.published_by AS "published_by?",
                 (pub.id IS NULL
                  OR EXISTS (SELECT 1 FROM shown_submissions s
                             WHERE EXISTS (SELECT 1 FROM observations o WHERE o.submission_id = s.id AND o.period_code = p.code)

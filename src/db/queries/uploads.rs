@@ -144,9 +144,10 @@ pub async fn latest_for_period(db: impl PgExecutor<'_>, period: &str) -> sqlx::R
     .await
 }
 
-/// Moves an upload from status `from` to `to`, recording who and why; false when it was not
-/// in `from` (already decided, or never submitted).
-#[tracing::instrument(level = "debug", skip_all)]
+/// Moves an upload from status `from` to `to`, recording who and why, with its audit entry
+/// (`return.submit`, `return.accept`, `return.send_back` for a council's return; `upload.commit`
+/// for a file the analyst staged); false when it was not in `from` (already decided, or never
+/// submitted).
 pub async fn decide(
     conn: &mut PgConnection,
     id: i64,
@@ -156,24 +157,46 @@ pub async fn decide(
     reason: Option<&str>,
     submission_id: Option<i64>,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query!(
-"UPDATE uploads SET status = $3,
+    let Some(decided) = sqlx::query!(
+        "UPDATE uploads SET status = $3,
              submitted_at = CASE WHEN $3 = 'submitted' THEN now() ELSE submitted_at END,
              reviewed_by = CASE WHEN $3 IN ('accepted', 'sent_back') THEN $4 ELSE reviewed_by END,
              reviewed_at = CASE WHEN $3 IN ('accepted', 'sent_back') THEN now() ELSE reviewed_at END,
              reason = coalesce($5, reason),
              submission_id = coalesce($6, submission_id)
-         WHERE id = $1 AND status = $2",
-id,
-from as UploadStatus,
-to as UploadStatus,
-by,
-reason,
-submission_id
-)
-    .execute(conn)
+         WHERE id = $1 AND status = $2
+         RETURNING ons_code",
+        id,
+        from as UploadStatus,
+        to as UploadStatus,
+        by,
+        reason,
+        submission_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(false);
+    };
+    let (action, object) = match (&decided.ons_code, to) {
+        (Some(council), UploadStatus::Submitted) => {
+            ("return.submit", format!("return {id} of {council}"))
+        }
+        (Some(_), UploadStatus::Accepted) => ("return.accept", format!("return {id}")),
+        (Some(_), UploadStatus::SentBack) => ("return.send_back", format!("return {id}")),
+        (Some(_), UploadStatus::Draft) => ("return.reopen", format!("return {id}")),
+        (None, _) => ("upload.commit", format!("upload {id}")),
+    };
+    super::audit::record(
+        conn,
+        by,
+        action,
+        &object,
+        Some(serde_json::json!({ "status": from })),
+        Some(serde_json::json!({ "status": to, "reason": reason, "submission": submission_id })),
+    )
     .await?;
-    Ok(updated.rows_affected() == 1)
+    Ok(true)
 }
 
 /// A quarter's collection round.
@@ -186,6 +209,7 @@ pub struct Round {
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
+/// Opens (or moves the due date of) a quarter's round, with its audit entry.
 pub async fn open_round(
     conn: &mut PgConnection,
     period: &str,
@@ -199,9 +223,17 @@ pub async fn open_round(
         due_on,
         by
     )
-    .execute(conn)
+    .execute(&mut *conn)
+    .await?;
+    super::audit::record(
+        conn,
+        by,
+        "round.open",
+        &format!("round {period}"),
+        None,
+        Some(serde_json::json!({ "due": due_on })),
+    )
     .await
-    .map(drop)
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
