@@ -25,17 +25,20 @@ from regional_adult_social_care_scorecard_api_client import models
 client = api.Client(base_url=os.environ["BASE_URL"], raise_on_unexpected_status=True)
 headlines = headlines_for_period.sync(client=client)
 assert isinstance(headlines, models.Headlines), headlines
-values = measure_values.sync(client=client, code="1C2A")
+# A measure of the latest period, as the headlines name it.
+assert headlines.measures, "the latest period has measures"
+code = headlines.measures[0].code
+values = measure_values.sync(client=client, code=code, period=headlines.period)
 assert isinstance(values, models.MeasureValues), values
 assert values.councils, "the measure has councils"
-card = authority_scorecard.sync(client=client, ons_code="E06000006")
+card = authority_scorecard.sync(client=client, ons_code="E06000006", period=headlines.period)
 assert isinstance(card, models.AuthorityScorecard), card
 assert card.authority.code == "E06000006"
-bad = measure_values.sync_detailed(client=client, code="1C2A", period="not-a-period")
+bad = measure_values.sync_detailed(client=client, code=code, period="not-a-period")
 assert bad.status_code == 400 and isinstance(bad.parsed, models.ErrorBody), bad
 hidden = authority_concerns.sync_detailed(client=client, ons_code="E06000006")
 assert hidden.status_code == 401, hidden.status_code
 print(f"generated client: headlines for {headlines.period}, {len(values.councils)} councils' "
-      f"values of 1C2A, {len(card.measures)} measures on Halton's scorecard; 400 and 401 as "
+      f"values of {code}, {len(card.measures)} measures on Halton's scorecard; 400 and 401 as "
       "documented")
 PY
