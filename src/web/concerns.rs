@@ -46,6 +46,8 @@ pub(super) type Warnings = HashMap<(String, String), String>;
 /// The risk signal of a period.
 pub(super) struct Signal {
     pub evaluations: Vec<Evaluation>,
+    /// The same for the periods before with data, newest first (at most two).
+    pub earlier: Vec<Vec<Evaluation>>,
     pub defs: Vec<Trigger>,
     pub catalogue: Vec<Measure>,
     pub concerns: Vec<Concern>,
@@ -238,7 +240,7 @@ async fn screened(
                 .find(|c| {
                     c.ons_code == query.council
                         && c.measure_code == query.measure
-                        && c.period_code == query.period.to_string()
+                        && c.period_code == query.period
                         && c.rule == query.rule
                 })
                 .cloned(),
@@ -431,6 +433,7 @@ pub(super) async fn signal(
     .await?;
     Ok(Signal {
         evaluations,
+        earlier,
         defs,
         catalogue,
         concerns: graded.concerns,

@@ -129,10 +129,6 @@ fn request() -> RequestContext {
     REQUEST.try_with(Clone::clone).unwrap_or_default()
 }
 
-fn request_id() -> Option<String> {
-    Some(request().id).filter(|id| !id.is_empty())
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "errors/show.html")]
 struct ErrorPage {
@@ -153,6 +149,14 @@ impl IntoResponse for AppError {
             return axum::response::Redirect::to("/login").into_response();
         }
         let status = self.status();
+        let context = request();
+        let reference = Some(context.id).filter(|id| !id.is_empty());
+        let logged = reference.as_deref().unwrap_or("-");
+        // A form's bad field is the form's problem, not the address's.
+        let form_field = match &self {
+            AppError::BadRequest { field, .. } if context.form => Some(*field),
+            _ => None,
+        };
         let (title, message) = match &self {
             AppError::NotFound(what) => (
                 "Page not found".to_string(),
@@ -160,7 +164,7 @@ impl IntoResponse for AppError {
                     "We could not find {what}. Check the address, or start from the regional overview."
                 ),
             ),
-            AppError::BadRequest { field, message } if request().form => (
+            AppError::BadRequest { field, message } if form_field.is_some() => (
                 "There is a problem".to_string(),
                 format!("{}: {message}.", field.replace('_', " ")),
             ),
@@ -182,7 +186,7 @@ impl IntoResponse for AppError {
                     .to_string(),
             ),
             AppError::Unavailable(e) => {
-                tracing::error!(error = %e, request = request_id().as_deref().unwrap_or("-"), "database unavailable");
+                tracing::error!(error = %e, request = logged, "database unavailable");
                 (
                     "Sorry, the service is unavailable".to_string(),
                     "The scorecard cannot reach its database just now. Try again in a few minutes."
@@ -190,7 +194,7 @@ impl IntoResponse for AppError {
                 )
             }
             AppError::Internal(e) => {
-                tracing::error!(error = ?e, request = request_id().as_deref().unwrap_or("-"), "internal error");
+                tracing::error!(error = ?e, request = logged, "internal error");
                 (
                     "Sorry, there is a problem with the service".to_string(),
                     "Something went wrong on our side; it has been logged. Try again later."
@@ -202,12 +206,9 @@ impl IntoResponse for AppError {
             layout: Layout::plain(&title),
             title,
             message,
-            reference: request_id(),
-            field: match &self {
-                AppError::BadRequest { field, .. } if request().form => Some((*field).to_string()),
-                _ => None,
-            },
-            back: request().back.filter(|_| request().form),
+            back: context.back.filter(|_| form_field.is_some()),
+            field: form_field.map(str::to_string),
+            reference,
         };
         let mut response = (status, page).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {

@@ -481,7 +481,7 @@ pub async fn add_entry(
 pub struct Clearance {
     pub ons_code: String,
     pub measure_code: String,
-    pub period_code: String,
+    pub period_code: Period,
     pub rule: String,
     pub note: String,
     pub cleared_by: String,
@@ -493,9 +493,10 @@ pub struct Clearance {
 pub async fn clearances(db: impl PgExecutor<'_>, year: Period) -> sqlx::Result<Vec<Clearance>> {
     sqlx::query_as!(
         Clearance,
-        "SELECT c.ons_code, c.measure_code, c.period_code, c.rule, c.note, c.cleared_by, c.cleared_at
-         FROM query_clearances c JOIN periods p ON p.code = c.period_code
-         WHERE p.year_start = $1",
+        r#"SELECT c.ons_code, c.measure_code, c.period_code AS "period_code: Period", c.rule, c.note,
+                  c.cleared_by, c.cleared_at
+           FROM query_clearances c JOIN periods p ON p.code = c.period_code
+           WHERE p.year_start = $1"#,
         i16::try_from(year.year_start()).unwrap_or(i16::MAX)
     )
     .fetch_all(db)

@@ -54,20 +54,6 @@ async fn with_data(
         .collect())
 }
 
-/// The triggers evaluated at the period before, when it has data.
-async fn evaluated_before(
-    state: &AppState,
-    previous: Period,
-    codes: &[String],
-) -> Result<Vec<Evaluation>, AppError> {
-    let available = crate::db::queries::periods::with_data(&state.pool, DataView::Internal).await?;
-    Ok(if available.contains(&previous) {
-        evaluate(state, previous, codes, None).await?.0
-    } else {
-        Vec::new()
-    })
-}
-
 /// The patterns most of the region shares: (measure code, measure, trigger, councils, of).
 fn regional_rows(
     signal: &crate::web::concerns::Signal,
@@ -76,21 +62,8 @@ fn regional_rows(
         .regional
         .iter()
         .map(|r| {
-            let title = signal
-                .catalogue
-                .iter()
-                .find(|m| m.code == r.measure)
-                .map_or_else(
-                    || r.measure.clone(),
-                    |m| format!("{} {}", m.display_code, m.title),
-                );
-            (
-                r.measure.clone(),
-                title,
-                r.trigger.clone(),
-                r.councils,
-                r.of,
-            )
+            let (code, title) = title_of(&signal.catalogue, &r.measure);
+            (code, title, r.trigger.clone(), r.councils, r.of)
         })
         .collect()
 }
@@ -104,14 +77,14 @@ pub(super) async fn matrix(
     let (period, periods) = choose_period(&state.pool, DataView::Internal, &q).await?;
     let previous = period.previous();
     let members = areas::members_during(&state.pool, &state.site.region, period).await?;
-    let codes: Vec<String> = members.iter().map(|a| a.ons_code.clone()).collect();
     let signal = crate::web::concerns::signal(&state, period, None).await?;
     let with_data = with_data(&state, period, &signal.catalogue).await?;
     let mut queries: HashMap<String, usize> = HashMap::new();
     for q in signal.queries.iter().filter(|q| q.cleared.is_none()) {
         *queries.entry(q.query.council.clone()).or_default() += 1;
     }
-    let before = evaluated_before(&state, previous, &codes).await?;
+    // The period before, as the signal evaluated it for persistence (none without data).
+    let before = signal.earlier.first().map_or(&[][..], Vec::as_slice);
     let domains = domains::all(&state.pool).await?;
     let mut headings: Vec<(String, String)> = Vec::new();
     for t in &signal.defs {
@@ -131,7 +104,7 @@ pub(super) async fn matrix(
         domains: &domains,
         headings: &heading_slugs,
         now: &signal.evaluations,
-        before: &before,
+        before,
         defs: &signal.defs,
         catalogue: &signal.catalogue,
         intelligence: &intelligence,

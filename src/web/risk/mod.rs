@@ -113,6 +113,15 @@ pub(super) async fn evaluate(
     Ok((evaluations, defs, catalogue))
 }
 
+/// A measure's code and its title for a link ("1C2A 1C(2A) Adults …"), from the catalogue; a
+/// code the catalogue does not know stands for itself.
+pub(super) fn title_of(catalogue: &[Measure], code: &str) -> (String, String) {
+    catalogue.iter().find(|m| m.code == code).map_or_else(
+        || (code.to_string(), code.to_string()),
+        |m| (m.code.clone(), format!("{} {}", m.display_code, m.title)),
+    )
+}
+
 /// The council whose risk profile the visitor may see: the analyst any, a council user their own.
 pub(super) async fn council_of(
     state: &AppState,

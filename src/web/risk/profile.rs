@@ -71,14 +71,6 @@ pub(super) struct ProfilePage {
     today: String,
 }
 
-/// A measure's code and its title for a link, from the catalogue.
-fn title_of(catalogue: &[Measure], code: &str) -> (String, String) {
-    catalogue.iter().find(|m| m.code == code).map_or_else(
-        || (code.to_string(), code.to_string()),
-        |m| (m.code.clone(), format!("{} {}", m.display_code, m.title)),
-    )
-}
-
 /// The council's graded concerns, highest grade then heaviest measure first.
 fn graded_rows(signal: &crate::web::concerns::Signal, council: &str) -> Vec<GradedRow> {
     let catalogue = &signal.catalogue;
