@@ -481,6 +481,12 @@ async fn every_write_is_in_the_audit_log_and_the_round_shows_each_status() {
     assert_eq!(status_of("E08000010"), "Draft (2 errors, 0 warnings) Late");
     assert_eq!(status_of("E08000003"), "Not started Late");
     assert_eq!(texts(&html, "#round tbody tr").len(), 23);
+    let (status, page) = c.analyst.get("/rounds/2017-Q9").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a period that cannot be");
+    assert!(
+        page.contains("2017-Q9"),
+        "the error names what was asked for"
+    );
 
     c.analyst
         .post_form(&format!("/publication/{QUARTER_URL}/publish"), &[])
@@ -607,4 +613,80 @@ async fn every_response_carries_the_security_headers() {
     )
     .await;
     assert!(headers.get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn every_change_to_a_user_is_audited_with_who_made_it() {
+    let pool = database(Start::Seeded).await;
+    let app = app(pool.clone());
+    let mut admin = Agent::signed_in(&app, &pool, "admin@example.org", Role::Admin, None).await;
+    let (status, _, page) = admin
+        .post_form(
+            "/admin/users",
+            &[("email", "new@example.org"), ("role", "analyst")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'new@example.org'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut link = String::new();
+    for action in ["reset", "disable", "enable"] {
+        let (status, _, page) = admin
+            .post_form(&format!("/admin/users/{id}/{action}"), &[])
+            .await;
+        assert_eq!(status, StatusCode::OK, "{action}: {page}");
+        if action == "reset" {
+            link = page_link(&page);
+        }
+    }
+    let mut user = Agent::public(&app);
+    user.get(&link).await;
+    let password = "a long enough passphrase";
+    let (status, _, body) = user.post_form(&link, &[("password", password)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    user.get("/whats-new").await; // the signed-in session's form token
+    let (status, _, _) = user.post_form("/logout", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    user.get("/login").await; // the sign-in form's token
+    let (status, _, _) = user
+        .post_form(
+            "/login",
+            &[("email", "new@example.org"), ("password", "wrong")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "refused");
+    let entries: Vec<(String, String)> = sqlx::query_as(
+        "SELECT actor, action FROM audit_log WHERE object = 'user new@example.org' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let admin = "admin@example.org";
+    let new = "new@example.org";
+    let expected = [
+        (admin, "user.add"),
+        (admin, "user.reset"),
+        (admin, "user.disable"),
+        (admin, "user.enable"),
+        (new, "user.set_password"),
+        (new, "sign_out"),
+        (new, "sign_in.failed"),
+    ];
+    let entries: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    assert_eq!(entries, expected);
+}
+
+/// The one-time sign-in link a users page shows.
+fn page_link(page: &str) -> String {
+    let start = page.find("/sign-in/").expect("a sign-in link on the page");
+    page[start..]
+        .split(|c: char| c == '"' || c == '<' || c.is_whitespace())
+        .next()
+        .unwrap()
+        .to_string()
 }

@@ -161,6 +161,8 @@ async fn bad_parameters_are_400_json_naming_the_parameter() {
         ("/api/v1/headlines?comparator=galaxy", "comparator"),
         ("/api/v1/headlines?level=90", "level"),
         ("/api/v1/authorities/XYZ/scorecard", "ons_code"),
+        ("/api/v1/authorities/E06%2000006/triggers", "ons_code"),
+        ("/api/v1/authorities/%E2%82%AC/concerns", "ons_code"),
         ("/api/v1/measures/1C2A/values?comparator=", "none"),
     ] {
         let (status, v) = json(&app, uri).await;

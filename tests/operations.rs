@@ -311,6 +311,12 @@ async fn a_restored_backup_serves_byte_identical_pages() {
     let (restored, restored_url) = database_named(Start::Empty).await;
     let (ok, out) = common::scorecard(&restored_url, &["restore", file.to_str().unwrap()]);
     assert!(ok, "{out}");
+    let restores: Vec<String> =
+        sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'restore'")
+            .fetch_all(&restored)
+            .await
+            .unwrap();
+    assert_eq!(restores.len(), 1, "the restore is audited once: {restores:?}");
     let (app, _) = app_and_state(restored.clone());
     for (page, was) in pages.iter().zip(before) {
         let (status, _, body) = send(&app, get_with(page, &[])).await;

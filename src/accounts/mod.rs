@@ -1,12 +1,13 @@
 //! Accounts: adding, disabling and resetting users, one-time sign-in links, and signing in
-//! with throttling. Every change is written to the audit log in its own transaction.
+//! with throttling. Every change is written to the audit log (by the query that makes it) in the
+//! change's own transaction.
 
 pub mod password;
 
 use chrono::{Duration, Utc};
 use sqlx::PgPool;
 
-use crate::db::queries::{areas, audit, sessions, users};
+use crate::db::queries::{areas, sessions, users};
 use crate::domain::access::{Account, Role};
 
 /// Failed sign-ins allowed per account, and per address, within [`WINDOW_MINUTES`].
@@ -96,16 +97,7 @@ pub async fn add_user(
         None => None,
     };
     let mut tx = pool.begin().await?;
-    let user = users::insert(&mut tx, &email, role, council, hash.as_deref()).await?;
-    audit::record(
-        &mut tx,
-        by,
-        "user.add",
-        &format!("user {}", user.email),
-        None,
-        Some(serde_json::json!(user)),
-    )
-    .await?;
+    let user = users::insert(&mut tx, &email, role, council, hash.as_deref(), by).await?;
     let link = if hash.is_none() {
         Some(new_link(&mut tx, user.id).await?)
     } else {
@@ -133,18 +125,9 @@ pub async fn reset(pool: &PgPool, email: &str, by: &str) -> Result<String, Accou
         .await?
         .ok_or_else(|| AccountError::Invalid(format!("no account for {email}")))?;
     let mut tx = pool.begin().await?;
-    users::set_password(&mut tx, user.id, "").await?;
+    users::clear_password(&mut tx, &user, by).await?;
     sessions::end_all_of(&mut *tx, user.id).await?;
     let token = new_link(&mut tx, user.id).await?;
-    audit::record(
-        &mut tx,
-        by,
-        "user.reset",
-        &format!("user {}", user.email),
-        None,
-        None,
-    )
-    .await?;
     tx.commit().await?;
     Ok(token)
 }
@@ -176,23 +159,10 @@ pub async fn set_disabled(
             "this is the last admin who can sign in: add another admin first".into(),
         ));
     }
-    users::set_disabled(&mut tx, user.id, disabled).await?;
+    users::set_disabled(&mut tx, &user, disabled, by).await?;
     if disabled {
         sessions::end_all_of(&mut *tx, user.id).await?;
     }
-    audit::record(
-        &mut tx,
-        by,
-        if disabled {
-            "user.disable"
-        } else {
-            "user.enable"
-        },
-        &format!("user {}", user.email),
-        Some(serde_json::json!({ "disabled": user.disabled_at.is_some() })),
-        Some(serde_json::json!({ "disabled": disabled })),
-    )
-    .await?;
     tx.commit().await?;
     Ok(users::by_id(pool, user.id).await?.unwrap_or(user))
 }
@@ -220,7 +190,7 @@ pub async fn sign_in(
         )
         .await?;
         if attempt.is_none() {
-            record_sign_in(&mut tx, email, "sign_in.throttled", address).await?;
+            users::record_sign_in(&mut tx, email, "sign_in.throttled", Some(address)).await?;
         }
         tx.commit().await?;
         attempt
@@ -247,34 +217,16 @@ pub async fn sign_in(
     let outcome = match user {
         Some(user) if matched => {
             users::forget_attempt(&mut *tx, attempt).await?;
-            record_sign_in(&mut tx, &user.email, "sign_in", address).await?;
+            users::record_sign_in(&mut tx, &user.email, "sign_in", Some(address)).await?;
             SignIn::Accepted(user.account())
         }
         _ => {
-            record_sign_in(&mut tx, email, "sign_in.failed", address).await?;
+            users::record_sign_in(&mut tx, email, "sign_in.failed", Some(address)).await?;
             SignIn::Refused
         }
     };
     tx.commit().await?;
     Ok(outcome)
-}
-
-/// A sign-in, failed or throttled sign-in in the audit log, with the address it came from.
-async fn record_sign_in(
-    conn: &mut sqlx::PgConnection,
-    email: &str,
-    action: &str,
-    address: &str,
-) -> sqlx::Result<()> {
-    audit::record(
-        conn,
-        email,
-        action,
-        &format!("user {email}"),
-        None,
-        Some(serde_json::json!({ "address": address })),
-    )
-    .await
 }
 
 /// Uses a one-time link to set a password: the account, or why not.
@@ -297,17 +249,8 @@ pub async fn set_password_with_link(
         .await?
         .filter(|u| u.disabled_at.is_none())
         .ok_or_else(|| AccountError::Invalid("this account is disabled".into()))?;
-    users::set_password(&mut tx, user.id, &hash).await?;
+    users::set_password(&mut tx, &user, &hash).await?;
     sessions::end_all_of(&mut *tx, user.id).await?;
-    audit::record(
-        &mut tx,
-        &user.email,
-        "user.set_password",
-        &format!("user {}", user.email),
-        None,
-        None,
-    )
-    .await?;
     tx.commit().await?;
     Ok(user.account())
 }

@@ -4,8 +4,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::intervals::Level;
-use super::measure::{self, ComparatorKind, Data, Groups, MeasureAnalysis, Spec, Value};
-use crate::domain::{Period, Provenance};
+use super::measure::{
+    self, ComparatorKind, CouncilResult, Data, Groups, MeasureAnalysis, Spec, Value,
+};
+use crate::domain::{Measure, Period, Provenance};
 
 /// A stored value of one area for one measure and period.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +65,25 @@ pub struct Analysed {
     pub measure: String,
     pub period: Period,
     pub analysis: MeasureAnalysis,
+}
+
+/// A council's scorecard: the catalogue's measures (in its order) the council has a value for,
+/// each with its analysis and the council's result. The one reading of it, for the council's
+/// page and the API.
+pub fn council_results<'a>(
+    catalogue: &'a [Measure],
+    analysed: &'a [Analysed],
+    council: &'a str,
+) -> impl Iterator<Item = (&'a Measure, &'a Analysed, &'a CouncilResult)> + 'a {
+    catalogue.iter().filter_map(move |m| {
+        let a = analysed.iter().find(|a| a.measure == m.code)?;
+        let c = a
+            .analysis
+            .councils
+            .iter()
+            .find(|c| c.code == council && c.value.is_some())?;
+        Some((m, a, c))
+    })
 }
 
 /// Every measure with a value for one of `councils` up to `as_at`, for those councils

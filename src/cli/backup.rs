@@ -28,9 +28,7 @@ pub(super) async fn restore(
     let (conninfo, file) = (db.conninfo.clone(), file.to_path_buf());
     tokio::task::spawn_blocking(move || crate::db::backup::restore(&conninfo, &file)).await??;
     let mut tx = db.pool.begin().await?;
-    crate::db::queries::version::bump(&mut tx).await?;
-    crate::db::queries::audit::record(&mut tx, ACTOR, "restore", "the database", None, None)
-        .await?;
+    crate::db::queries::version::restored(&mut tx, ACTOR).await?;
     tx.commit().await?;
     println!("restored");
     Ok(())

@@ -8,8 +8,8 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
+use super::extract::Params;
 use super::layout::Layout;
-use super::layout::Params;
 use super::session::Visitor;
 use super::{AppError, AppState};
 use crate::accounts;
@@ -66,17 +66,12 @@ async fn publication(
     })
 }
 
-fn period_of(text: &str) -> Result<Period, AppError> {
-    AppError::period("period", text)
-}
-
 async fn publish(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(period): Path<String>,
+    super::extract::Path(period): super::extract::Path<Period>,
 ) -> Result<Redirect, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "publication")?;
-    let period = period_of(&period)?;
     let mut tx = state.pool.begin().await?;
     publications::publish(&mut tx, period, visitor.viewer.actor()).await?;
     tx.commit().await?;
@@ -86,10 +81,9 @@ async fn publish(
 async fn withdraw(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(period): Path<String>,
+    super::extract::Path(period): super::extract::Path<Period>,
 ) -> Result<Redirect, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "publication")?;
-    let period = period_of(&period)?;
     let mut tx = state.pool.begin().await?;
     publications::withdraw(&mut tx, period, visitor.viewer.actor()).await?;
     tx.commit().await?;

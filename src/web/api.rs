@@ -11,8 +11,8 @@ use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
-use super::cache::{analysed, analysed_for};
-use super::layout::Params;
+use super::cache::analysed;
+use super::extract::{Params, Path as Typed};
 use super::layout::{AnalysisQuery, choose_period};
 use super::session::Visitor;
 use super::values::council_names;
@@ -23,7 +23,7 @@ use crate::analysis::intervals::Level;
 use crate::analysis::measure::{ComparatorKind, CouncilResult};
 use crate::analysis::rag::Summary;
 use crate::analysis::scorecard::Analysed;
-use crate::db::queries::{areas, measures};
+use crate::db::queries::measures;
 use crate::domain::access::DataView;
 use crate::domain::{Measure, OnsCode, Period};
 
@@ -359,18 +359,7 @@ fn scorecard_of(
 ) -> (Vec<ScorecardMeasure>, RagSummary) {
     let mut measures = Vec::new();
     let mut by_domain: Vec<(String, String, Vec<crate::analysis::rag::Rag>)> = Vec::new();
-    for m in catalogue {
-        let Some(a) = analysed.iter().find(|a| a.measure == m.code) else {
-            continue;
-        };
-        let Some(c) = a
-            .analysis
-            .councils
-            .iter()
-            .find(|c| c.code == council && c.value.is_some())
-        else {
-            continue;
-        };
+    for (m, a, c) in crate::analysis::scorecard::council_results(catalogue, analysed, council) {
         match by_domain.last_mut() {
             Some((slug, _, ratings)) if *slug == m.domain_slug => ratings.push(c.rag),
             _ => by_domain.push((m.domain_slug.clone(), m.domain_name.clone(), vec![c.rag])),
@@ -414,28 +403,18 @@ fn scorecard_of(
 async fn authority_scorecard(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Typed(code): Typed<OnsCode>,
     Params(q): Params<AnalysisQuery>,
 ) -> Result<Json<AuthorityScorecard>, ApiError> {
-    let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
-        AppError::bad_request("ons_code", e.to_string())
-    })?;
-    let authority = areas::authority(&state.pool, ons.as_str())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
-    let scope = visitor.viewer.scope_of(&authority.ons_code);
-    let view = scope.view();
-    let (period, comparator, level) = resolve(&state, view, &q).await?;
-    let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed_for(
-        &state,
-        scope.clone(),
+    let super::values::CouncilAnalysis {
+        authority,
         period,
         comparator,
         level,
-        Some(&authority.ons_code),
-    )
-    .await?;
+        analysis,
+        ..
+    } = super::values::council_analysis(&state, &visitor.viewer, &code, &q).await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
     let (measures, rag_summary) = scorecard_of(&catalogue, &analysis.analysed, &authority.ons_code);
     Ok(Json(AuthorityScorecard {
         authority: AuthorityRef {
@@ -502,20 +481,15 @@ pub(super) struct AuthorityTriggers {
 async fn risk_signal(
     state: &AppState,
     visitor: &Visitor,
-    code: &str,
+    code: &OnsCode,
     q: &super::layout::PeriodQuery,
     what: &str,
 ) -> Result<(crate::domain::Authority, Period, super::concerns::Signal), ApiError> {
-    let ons: OnsCode = code.parse().map_err(|e: crate::domain::OnsCodeError| {
-        AppError::bad_request("ons_code", e.to_string())
-    })?;
     visitor.require(
-        visitor.viewer.can_see_drafts_of(ons.as_str()),
+        visitor.viewer.can_see_drafts_of(code.as_str()),
         format!("the {what} of {code}"),
     )?;
-    let authority = areas::authority(&state.pool, ons.as_str())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))?;
+    let authority = super::values::authority(state, code).await?;
     let (period, _) = choose_period(&state.pool, DataView::Internal, q).await?;
     let signal = super::concerns::signal(state, period, Some(&authority.ons_code)).await?;
     Ok((authority, period, signal))
@@ -528,7 +502,7 @@ async fn risk_signal(
 async fn authority_triggers(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Typed(code): Typed<OnsCode>,
     Params(q): Params<super::layout::PeriodQuery>,
 ) -> Result<Json<AuthorityTriggers>, ApiError> {
     let (authority, period, signal) = risk_signal(&state, &visitor, &code, &q, "triggers").await?;
@@ -622,7 +596,7 @@ pub(super) struct AuthorityConcerns {
 async fn authority_concerns(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Typed(code): Typed<OnsCode>,
     Params(q): Params<super::layout::PeriodQuery>,
 ) -> Result<Json<AuthorityConcerns>, ApiError> {
     let (authority, period, signal) = risk_signal(&state, &visitor, &code, &q, "concerns").await?;

@@ -5,28 +5,27 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 
-use super::cache::analysed_for;
-use super::layout::Params;
-use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
+use super::extract::{Params, Path};
+use super::layout::{AnalysisQuery, Layout, PeriodOption};
 use super::session::Visitor;
 use super::values::{
-    Choice, StoredIndex, benchmark_text, comparator_choices, interval_text, region_name,
-    stored_index, stored_text,
+    Choice, CouncilAnalysis, StoredIndex, benchmark_text, comparator_choices, council_analysis,
+    interval_text, region_name, stored_index, stored_text,
 };
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
 use crate::analysis::intervals::Level;
 use crate::analysis::measure::{CouncilResult, Value};
 use crate::analysis::rag::{Rag, RagRule, Summary};
-use crate::analysis::scorecard::{Analysed, Inputs};
+use crate::analysis::scorecard::{Analysed, Inputs, council_results};
 use crate::analysis::trend::{Direction, Trend};
 use crate::charts::sparkline::{Sparkline, sparkline};
 use crate::charts::spine::{Spine, spine};
 use crate::db::queries::{measures, observations};
-use crate::domain::{Authority, Measure, Period};
+use crate::domain::{Authority, Measure, OnsCode, Period};
 use rust_decimal::prelude::ToPrimitive;
 
 pub(super) fn router() -> Router<AppState> {
@@ -96,25 +95,21 @@ struct CouncilPage {
 async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Path(code): Path<OnsCode>,
     Params(query): Params<AnalysisQuery>,
 ) -> Result<CouncilPage, AppError> {
-    let authority = super::values::authority(&state, &code).await?;
-    let scope = visitor.viewer.scope_of(&authority.ons_code);
-    let view = scope.view();
-    let (comparator, level) = query.choices()?;
-    let (period, periods) = choose_period(&state.pool, view, &query.period_query()).await?;
-    let region = region_name(&state).await?;
-    let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = analysed_for(
-        &state,
-        scope.clone(),
+    let CouncilAnalysis {
+        authority,
+        scope,
         period,
+        periods,
         comparator,
         level,
-        Some(&authority.ons_code),
-    )
-    .await?;
+        analysis,
+    } = council_analysis(&state, &visitor.viewer, &code, &query).await?;
+    let view = scope.view();
+    let region = region_name(&state).await?;
+    let catalogue = measures::catalogue(&state.pool).await?;
     let superseded =
         observations::superseded(&state.pool, view, &authority.ons_code, period).await?;
     let council = Council::new(&analysis.inputs, &authority.ons_code, &superseded);
@@ -281,13 +276,8 @@ pub(super) fn council_domains(
     high_red: bool,
 ) -> Vec<CouncilDomain> {
     let mut blocks: Vec<(i32, CouncilDomain)> = Vec::new();
-    for m in catalogue {
-        let Some(a) = analysed.iter().find(|a| a.measure == m.code) else {
-            continue;
-        };
-        let Some(row) = CouncilRow::build(m, a, council, level) else {
-            continue;
-        };
+    for (m, a, c) in council_results(catalogue, analysed, council.code) {
+        let row = CouncilRow::build(m, a, c, council, level);
         if high_red && !(row.weight >= HIGH_WEIGHT && row.rag == Rag::Red) {
             continue;
         }
@@ -317,19 +307,14 @@ pub(super) fn council_domains(
 }
 
 impl CouncilRow {
-    /// One measure's row for the council, or none when the council has no value for it.
+    /// One measure's row for the council, from its result (which has a value).
     pub(super) fn build(
         m: &Measure,
         a: &Analysed,
+        c: &CouncilResult,
         council: &Council<'_>,
         level: Level,
-    ) -> Option<CouncilRow> {
-        let c = a
-            .analysis
-            .councils
-            .iter()
-            .find(|c| c.code == council.code)?;
-        let value = c.value?;
+    ) -> CouncilRow {
         let earlier: Vec<PastValue> = council
             .periods_of(&m.code, a.period, false)
             .into_iter()
@@ -347,9 +332,12 @@ impl CouncilRow {
                 Some((v.to_f64()?, format!("{p} {}", m.format(v))))
             })
             .collect();
-        let (spine, spine_text) = council.spine_of(m, a, c, value);
+        let (spine, spine_text) = c
+            .value
+            .map(|value| council.spine_of(m, a, c, value))
+            .unwrap_or_default();
         let current = council.stored(&m.code, council.code, a.period);
-        Some(CouncilRow {
+        CouncilRow {
             code: m.code.clone(),
             display_code: m.display_code.clone(),
             title: m.title.clone(),
@@ -369,7 +357,7 @@ impl CouncilRow {
             spine,
             spine_text,
             weight: m.strategic_weight,
-        })
+        }
     }
 }
 
@@ -467,7 +455,9 @@ mod tests {
 
     fn row(inputs: &Inputs, superseded: &[Superseded]) -> Option<CouncilRow> {
         let council = Council::new(inputs, "E1", superseded);
-        CouncilRow::build(&measure(), &analysed(inputs), &council, Level::P95)
+        let (catalogue, analysed) = ([measure()], [analysed(inputs)]);
+        let (m, a, c) = council_results(&catalogue, &analysed, "E1").next()?;
+        Some(CouncilRow::build(m, a, c, &council, Level::P95))
     }
 
     #[test]

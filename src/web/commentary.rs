@@ -4,12 +4,12 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::get;
 use axum::{Form, Router};
 
-use super::layout::Params;
+use super::extract::{Params, Path};
 use super::layout::{Layout, PeriodQuery};
 use super::session::Visitor;
 use super::{AppError, AppState};
@@ -90,17 +90,15 @@ struct CommentaryPage {
 async fn council_of(
     state: &AppState,
     visitor: &Visitor,
-    code: &str,
+    code: &OnsCode,
 ) -> Result<crate::domain::Authority, AppError> {
-    let not_found = || AppError::NotFound(format!("commentary for {code}"));
-    let ons: OnsCode = code.parse().map_err(|_| not_found())?;
     visitor.require(
-        visitor.viewer.can_see_drafts_of(ons.as_str()),
+        visitor.viewer.can_see_drafts_of(code.as_str()),
         format!("commentary for {code}"),
     )?;
-    areas::authority(&state.pool, ons.as_str())
+    areas::authority(&state.pool, code.as_str())
         .await?
-        .ok_or_else(not_found)
+        .ok_or_else(|| AppError::NotFound(format!("commentary for {code}")))
 }
 
 /// The year asked for, else the latest year with data.
@@ -137,7 +135,7 @@ async fn year(state: &AppState, query: &PeriodQuery) -> Result<(Period, Vec<Stri
 async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Path(code): Path<OnsCode>,
     Params(query): Params<PeriodQuery>,
 ) -> Result<CommentaryPage, AppError> {
     let authority = council_of(&state, &visitor, &code).await?;
@@ -205,7 +203,7 @@ fn checked(edit: &Edit) -> Result<(String, &'static str), AppError> {
 async fn save(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Path(code): Path<OnsCode>,
     Form(edit): Form<Edit>,
 ) -> Result<Redirect, AppError> {
     let authority = council_of(&state, &visitor, &code).await?;

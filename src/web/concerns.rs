@@ -6,13 +6,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::post;
 use axum::{Form, Router};
 use chrono::Utc;
 
 use super::cache::analysed_for;
+use super::extract::Path;
 use super::session::Visitor;
 use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
@@ -461,13 +462,10 @@ struct ClearForm {
 async fn clear(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Path(code): Path<OnsCode>,
     Form(form): Form<ClearForm>,
 ) -> Result<Redirect, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the data-quality queries")?;
-    let ons: OnsCode = code
-        .parse()
-        .map_err(|_| AppError::NotFound(format!("a council with the code {code}")))?;
     let period: Period = AppError::period("period", &form.period)?;
     let note = form.note.trim();
     if note.is_empty() || note.chars().count() > 2000 {
@@ -476,9 +474,9 @@ async fn clear(
             "say why the value stands (at most 2,000 characters)",
         ));
     }
-    let signal = signal(&state, period, Some(ons.as_str())).await?;
+    let signal = signal(&state, period, Some(code.as_str())).await?;
     let open = signal.queries.iter().any(|q| {
-        q.query.council == ons.as_str()
+        q.query.council == code.as_str()
             && q.query.measure == form.measure
             && q.query.rule == form.rule
             && q.query.period == period
@@ -489,7 +487,7 @@ async fn clear(
     let mut tx = state.pool.begin().await?;
     risk::clear_query(
         &mut tx,
-        ons.as_str(),
+        code.as_str(),
         &form.measure,
         period,
         &form.rule,
@@ -500,7 +498,7 @@ async fn clear(
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/risk/{}?period={}#queries",
-        ons.as_str(),
+        code.as_str(),
         percent_encoding::utf8_percent_encode(
             &period.to_string(),
             percent_encoding::NON_ALPHANUMERIC

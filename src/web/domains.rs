@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 
 use super::cache::analysed;
-use super::layout::Params;
+use super::extract::Params;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
 use super::session::Visitor;

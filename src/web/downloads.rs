@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::cache::analysed_for;
-use super::layout::Params;
+use super::extract::Params;
 use super::layout::{AnalysisQuery, choose_period};
 use super::session::Visitor;
 use super::values::council_names;

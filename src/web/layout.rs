@@ -71,44 +71,6 @@ impl Layout {
     }
 }
 
-/// Query parameters. A query that does not fit (a parameter given twice, say) is the site's 400
-/// naming the parameter: the error page for pages, the documented JSON error under `/api`.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Params<T>(pub T);
-
-impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
-    for Params<T>
-{
-    type Rejection = axum::response::Response;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        use axum::response::IntoResponse;
-        let query = parts.uri.query().unwrap_or_default();
-        serde_urlencoded::from_str(query).map(Params).map_err(|e| {
-            let message = e.to_string();
-            let field = super::page_cache::PARAMETERS
-                .iter()
-                .chain(&["authority", "format", "who", "action"])
-                .find(|p| message.contains(&format!("`{p}`")))
-                .copied()
-                .unwrap_or("query");
-            let error = AppError::bad_request(field, message);
-            let path = parts
-                .extensions
-                .get::<axum::extract::OriginalUri>()
-                .map_or_else(|| parts.uri.path(), |o| o.0.path());
-            if path.starts_with("/api/") {
-                super::api::ApiError(error).into_response()
-            } else {
-                error.into_response()
-            }
-        })
-    }
-}
-
 /// The `?period=` query parameter shared by the scorecard pages.
 #[derive(Debug, Default, serde::Deserialize)]
 pub(super) struct PeriodQuery {

@@ -14,7 +14,7 @@ use super::layout::Layout;
 use super::session::{self, Visitor};
 use super::{AppError, AppState};
 use crate::accounts::{self, AccountError, SignIn, password};
-use crate::db::queries::audit;
+use crate::db::queries::users;
 use crate::domain::access::{Account, Role};
 
 pub(super) fn router() -> Router<AppState> {
@@ -147,17 +147,8 @@ async fn sign_out(
 ) -> Result<Redirect, AppError> {
     session::sign_out(&session).await?;
     if let Some(account) = visitor.viewer.account() {
-        let mut tx = state.pool.begin().await?;
-        audit::record(
-            &mut tx,
-            &account.email,
-            "sign_out",
-            &format!("user {}", account.email),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        let mut conn = state.pool.acquire().await?;
+        users::record_sign_in(&mut conn, &account.email, "sign_out", None).await?;
     }
     Ok(Redirect::to("/"))
 }

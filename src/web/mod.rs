@@ -13,6 +13,7 @@ mod concerns;
 mod domains;
 mod downloads;
 mod error;
+mod extract;
 mod guard;
 mod health;
 mod layout;

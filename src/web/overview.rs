@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use super::layout::Params;
+use super::extract::Params;
 use super::layout::{AnalysisQuery, Layout, PeriodOption, choose_period};
 use super::session::Visitor;
 use super::values::{

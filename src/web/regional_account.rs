@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::routing::get;
 
 use super::cache::analysed;
-use super::layout::Params;
+use super::extract::Params;
 use super::layout::{AnalysisQuery, Layout, choose_period};
 use super::overview::{Council, MeasureRow, Rug, rug};
 use super::session::Visitor;
@@ -21,7 +21,7 @@ use crate::analysis::rag::{Rag, Summary};
 use crate::analysis::scorecard::Analysed;
 use crate::db::queries::commentary::{self, Commentary};
 use crate::db::queries::measures;
-use crate::domain::Measure;
+use crate::domain::{Measure, OnsCode};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -43,24 +43,19 @@ struct SummaryPage {
 async fn summary(
     State(state): State<AppState>,
     visitor: Visitor,
-    axum::extract::Path(code): axum::extract::Path<String>,
+    super::extract::Path(code): super::extract::Path<OnsCode>,
     Params(q): Params<AnalysisQuery>,
 ) -> Result<SummaryPage, AppError> {
-    let authority = super::values::authority(&state, &code).await?;
-    let scope = visitor.viewer.scope_of(&authority.ons_code);
-    let view = scope.view();
-    let (comparator, level) = q.choices()?;
-    let (period, _) = choose_period(&state.pool, view, &q.period_query()).await?;
-    let catalogue = measures::catalogue(&state.pool).await?;
-    let analysis = super::cache::analysed_for(
-        &state,
-        scope.clone(),
+    let super::values::CouncilAnalysis {
+        authority,
+        scope,
         period,
         comparator,
-        level,
-        Some(&authority.ons_code),
-    )
-    .await?;
+        analysis,
+        ..
+    } = super::values::council_analysis(&state, &visitor.viewer, &code, &q).await?;
+    let view = scope.view();
+    let catalogue = measures::catalogue(&state.pool).await?;
     let notes = commentary::published(
         &state.pool,
         view,

@@ -416,10 +416,9 @@ struct RoundPage {
 async fn round(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(period): Path<String>,
+    super::extract::Path(period): super::extract::Path<Period>,
 ) -> Result<RoundPage, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the collection rounds")?;
-    let period: Period = AppError::period("period", &period)?;
     let code = period.to_string();
     let round = uploads::round(&state.pool, &code)
         .await?

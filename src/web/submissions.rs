@@ -9,8 +9,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
+use super::extract::Params;
 use super::layout::Layout;
-use super::layout::Params;
 use super::session::Visitor;
 use super::values::Choice;
 use super::{AppError, AppState};

@@ -7,11 +7,11 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 
 use super::cache::analysed_for;
-use super::layout::Params;
+use super::extract::{Params, Path};
 use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
 use super::session::Visitor;
 use super::values::benchmark_text;
@@ -21,7 +21,7 @@ use crate::analysis::intervals::Level;
 use crate::analysis::measure::ComparatorKind;
 use crate::analysis::scorecard::Analysed;
 use crate::db::queries::measures;
-use crate::domain::Measure;
+use crate::domain::{Measure, OnsCode};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/authorities/{code}/teasc", get(show))
@@ -160,7 +160,7 @@ struct TeascPage {
 async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Path(code): Path<OnsCode>,
     Params(q): Params<PeriodQuery>,
 ) -> Result<TeascPage, AppError> {
     let authority = super::values::authority(&state, &code).await?;

@@ -2,10 +2,16 @@
 //! domain and value formatting.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::cache::{Analysis, analysed_for};
+use super::layout::{AnalysisQuery, PeriodOption, choose_period};
 use super::{AppError, AppState};
+use crate::analysis::intervals::Level;
+use crate::analysis::measure::ComparatorKind;
 use crate::db::queries::areas;
-use crate::domain::{Measure, Period};
+use crate::domain::access::{Scope, Viewer};
+use crate::domain::{Authority, Measure, OnsCode, Period};
 
 /// The name of the region of focus.
 pub(super) async fn region_name(state: &AppState) -> Result<String, AppError> {
@@ -45,13 +51,55 @@ pub(super) struct DomainGroupOf<R> {
 /// The council an address names by its ONS code; "not found" for anything else.
 pub(super) async fn authority(
     state: &AppState,
-    code: &str,
+    code: &crate::domain::OnsCode,
 ) -> Result<crate::domain::Authority, AppError> {
-    let not_found = || AppError::NotFound(format!("a council with the code {code}"));
-    let ons: crate::domain::OnsCode = code.parse().map_err(|_| not_found())?;
-    areas::authority(&state.pool, ons.as_str())
+    areas::authority(&state.pool, code.as_str())
         .await?
-        .ok_or_else(not_found)
+        .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))
+}
+
+/// A council's analysis as the viewer may see it (the council's own users and the analyst see its
+/// unpublished values): the council, the period asked for (and the periods on offer), the
+/// comparator and level, and the analysis. The council's page, its sheet of the Regional Account
+/// and the API's scorecard start here.
+pub(super) struct CouncilAnalysis {
+    pub authority: Authority,
+    pub scope: Scope,
+    pub period: Period,
+    pub periods: Vec<PeriodOption>,
+    pub comparator: ComparatorKind,
+    pub level: Level,
+    pub analysis: Arc<Analysis>,
+}
+
+pub(super) async fn council_analysis(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &OnsCode,
+    query: &AnalysisQuery,
+) -> Result<CouncilAnalysis, AppError> {
+    let authority = authority(state, code).await?;
+    let scope = viewer.scope_of(&authority.ons_code);
+    let (comparator, level) = query.choices()?;
+    let (period, periods) = choose_period(&state.pool, scope.view(), &query.period_query()).await?;
+    let analysis = analysed_for(
+        state,
+        scope.clone(),
+        period,
+        comparator,
+        level,
+        Some(&authority.ons_code),
+    )
+    .await?;
+    Ok(CouncilAnalysis {
+        authority,
+        scope,
+        period,
+        periods,
+        comparator,
+        level,
+        analysis,
+    })
 }
 
 /// Council names by ONS code.

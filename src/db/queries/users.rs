@@ -1,4 +1,5 @@
-//! Users, one-time sign-in links and failed sign-ins.
+//! Users, one-time sign-in links and failed sign-ins. Each change to a user, and each sign-in
+//! and sign-out, is written to the audit log by the query that makes it.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
@@ -59,6 +60,7 @@ pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
         .await
 }
 
+/// Adds a user, audited as `user.add` by `by`.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &mut PgConnection,
@@ -66,8 +68,9 @@ pub async fn insert(
     role: Role,
     ons_code: Option<&str>,
     password_hash: Option<&str>,
+    by: &str,
 ) -> sqlx::Result<User> {
-    sqlx::query_as!(
+    let user = sqlx::query_as!(
         User,
         r#"INSERT INTO users (email, role, ons_code, password_hash) VALUES (lower($1), $2, $3, $4)
            RETURNING id, email, role AS "role: Role", ons_code, password_hash, created_at,
@@ -77,12 +80,30 @@ pub async fn insert(
         ons_code,
         password_hash
     )
-    .fetch_one(conn)
-    .await
+    .fetch_one(&mut *conn)
+    .await?;
+    let after = serde_json::json!(user);
+    let object = format!("user {}", user.email);
+    super::audit::record(conn, by, "user.add", &object, None, Some(after)).await?;
+    Ok(user)
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> sqlx::Result<()> {
+pub async fn set_password(conn: &mut PgConnection, user: &User, hash: &str) -> sqlx::Result<()> {
+    write_password(conn, user.id, hash).await?;
+    let object = format!("user {}", user.email);
+    super::audit::record(conn, &user.email, "user.set_password", &object, None, None).await
+}
+
+/// Clears a user's password (a reset: a one-time link sets the next), audited as `user.reset`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn clear_password(conn: &mut PgConnection, user: &User, by: &str) -> sqlx::Result<()> {
+    write_password(conn, user.id, "").await?;
+    let object = format!("user {}", user.email);
+    super::audit::record(conn, by, "user.reset", &object, None, None).await
+}
+
+async fn write_password(conn: &mut PgConnection, id: i64, hash: &str) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE users SET password_hash = $2 WHERE id = $1",
         id,
@@ -93,18 +114,46 @@ pub async fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> sqlx:
     .map(drop)
 }
 
-/// Disables a user (they can no longer sign in; their sessions end) or enables them again.
+/// Disables a user (they can no longer sign in; their sessions end) or enables them again,
+/// audited as `user.disable` or `user.enable` by `by`.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn set_disabled(conn: &mut PgConnection, id: i64, disabled: bool) -> sqlx::Result<()> {
+pub async fn set_disabled(
+    conn: &mut PgConnection,
+    user: &User,
+    disabled: bool,
+    by: &str,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
          WHERE id = $1",
-        id,
+        user.id,
         disabled
     )
-    .execute(conn)
-    .await
-    .map(drop)
+    .execute(&mut *conn)
+    .await?;
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    let before = serde_json::json!({ "disabled": user.disabled_at.is_some() });
+    let after = serde_json::json!({ "disabled": disabled });
+    let object = format!("user {}", user.email);
+    super::audit::record(conn, by, action, &object, Some(before), Some(after)).await
+}
+
+/// A sign-in (`sign_in`, `sign_in.failed`, `sign_in.throttled`) or a sign-out (`sign_out`) in
+/// the audit log, with the address it came from when known.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn record_sign_in(
+    conn: &mut PgConnection,
+    email: &str,
+    action: &str,
+    address: Option<&str>,
+) -> sqlx::Result<()> {
+    let after = address.map(|a| serde_json::json!({ "address": a }));
+    let object = format!("user {email}");
+    super::audit::record(conn, email, action, &object, None, after).await
 }
 
 /// Stores a one-time sign-in link's token hash, valid until `expires_at`.

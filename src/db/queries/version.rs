@@ -31,9 +31,11 @@ pub async fn listen(pool: &PgPool) -> sqlx::Result<sqlx::postgres::PgListener> {
     Ok(listener)
 }
 
-/// Starts a new data version by hand (after a restore, which brings back an old counter).
+/// Starts a new data version after a restore (which brings back an old counter), audited as
+/// `restore` by `by`.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn bump(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+pub async fn restored(conn: &mut sqlx::PgConnection, by: &str) -> sqlx::Result<()> {
+    super::audit::record(conn, by, "restore", "the database", None, None).await?;
     sqlx::query!("UPDATE data_version SET version = version + 1, published = published + 1")
         .execute(&mut *conn)
         .await?;

@@ -27,7 +27,7 @@ pub(super) struct IntelligenceForm {
 pub(super) async fn add_intelligence(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Path(code): Path<OnsCode>,
     Form(f): Form<IntelligenceForm>,
 ) -> Result<Redirect, AppError> {
     let authority = council_of(&state, &visitor, &code).await?;
@@ -212,7 +212,7 @@ async fn support_agreed<'a>(
 async fn step<'a>(
     state: &AppState,
     visitor: &Visitor,
-    code: &str,
+    code: &OnsCode,
     f: &'a AssessmentForm,
     analyst: bool,
     own: bool,
@@ -243,7 +243,7 @@ async fn step<'a>(
 pub(super) async fn assess(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Path(code): Path<OnsCode>,
     Form(f): Form<AssessmentForm>,
 ) -> Result<Redirect, AppError> {
     let authority = council_of(&state, &visitor, &code).await?;
@@ -291,7 +291,7 @@ pub(super) struct SelfAssessForm {
 pub(super) async fn self_assess(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Path(code): Path<OnsCode>,
     Form(f): Form<SelfAssessForm>,
 ) -> Result<Redirect, AppError> {
     let authority = council_of(&state, &visitor, &code).await?;

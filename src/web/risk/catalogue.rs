@@ -127,7 +127,7 @@ pub(super) struct TriggerForm {
 pub(super) async fn edit_trigger(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    axum::extract::Path(id): axum::extract::Path<String>,
     Form(f): Form<TriggerForm>,
 ) -> Result<Redirect, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the trigger catalogue")?;

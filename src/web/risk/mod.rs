@@ -19,14 +19,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{NaiveDate, Utc};
 
 use super::cache::analysed_for;
-use super::layout::Params;
+use super::extract::{Params, Path};
 use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
 use super::session::Visitor;
 use super::{AppError, AppState};
@@ -126,17 +126,15 @@ pub(super) fn title_of(catalogue: &[Measure], code: &str) -> (String, String) {
 pub(super) async fn council_of(
     state: &AppState,
     visitor: &Visitor,
-    code: &str,
+    code: &OnsCode,
 ) -> Result<crate::domain::Authority, AppError> {
-    let not_found = || AppError::NotFound(format!("a risk profile for {code}"));
-    let ons: OnsCode = code.parse().map_err(|_| not_found())?;
     visitor.require(
-        visitor.viewer.can_see_drafts_of(ons.as_str()),
+        visitor.viewer.can_see_drafts_of(code.as_str()),
         format!("a risk profile for {code}"),
     )?;
-    areas::authority(&state.pool, ons.as_str())
+    areas::authority(&state.pool, code.as_str())
         .await?
-        .ok_or_else(not_found)
+        .ok_or_else(|| AppError::NotFound(format!("a risk profile for {code}")))
 }
 
 pub(super) fn year_of(text: &str) -> Result<Period, AppError> {

@@ -238,7 +238,7 @@ fn entry_rows(
 pub(super) async fn profile(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(code): Path<String>,
+    Path(code): Path<OnsCode>,
     Params(q): Params<PeriodQuery>,
 ) -> Result<ProfilePage, AppError> {
     let authority = council_of(&state, &visitor, &code).await?;
