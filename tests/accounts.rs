@@ -376,7 +376,7 @@ async fn sign_in_is_throttled_and_says_one_thing_for_any_mistake() {
         "one message for either mistake"
     );
     for _ in 0..4 {
-        someone
+        let (status, _, _) = someone
             .post_form(
                 "/login",
                 &[
@@ -385,6 +385,7 @@ async fn sign_in_is_throttled_and_says_one_thing_for_any_mistake() {
                 ],
             )
             .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
     let (status, _, body) = someone
         .post_form(
@@ -432,7 +433,7 @@ async fn every_write_is_in_the_audit_log_and_the_round_shows_each_status() {
     let mut c = cast(&app, &pool).await;
     let halton = halton_returns(&mut c).await;
     c.analyst
-        .post_form(&format!("/returns/{halton}/accept"), &[])
+        .post_accepted(&format!("/returns/{halton}/accept"), &[])
         .await;
     // Warrington's return is sent back; Wigan's has an error and stays a draft.
     let file = return_of(WARRINGTON, "Warrington", "140");
@@ -442,10 +443,10 @@ async fn every_write_is_in_the_audit_log_and_the_round_shows_each_status() {
         .await;
     let warrington = return_id(&headers);
     c.warrington
-        .post_form(&format!("/returns/{warrington}/submit"), &[])
+        .post_accepted(&format!("/returns/{warrington}/submit"), &[])
         .await;
     c.analyst
-        .post_form(
+        .post_accepted(
             &format!("/returns/{warrington}/send-back"),
             &[("reason", "AS04 looks too low: check the numerator")],
         )
@@ -459,7 +460,7 @@ async fn every_write_is_in_the_audit_log_and_the_round_shows_each_status() {
     )
     .await;
     let file = return_of("E08000010", "Wigan", "lots");
-    wigan
+    let (status, _, page) = wigan
         .upload(
             "/returns",
             "wigan.csv",
@@ -467,6 +468,10 @@ async fn every_write_is_in_the_audit_log_and_the_round_shows_each_status() {
             &[("period", QUARTER)],
         )
         .await;
+    assert!(
+        status.is_success() || status == StatusCode::SEE_OTHER,
+        "a draft with errors is kept: {status} {page}"
+    );
     let (status, page) = c.analyst.get(&format!("/rounds/{QUARTER_URL}")).await;
     assert_eq!(status, StatusCode::OK);
     let html = Html::parse_document(&page);
@@ -489,7 +494,7 @@ async fn every_write_is_in_the_audit_log_and_the_round_shows_each_status() {
     );
 
     c.analyst
-        .post_form(&format!("/publication/{QUARTER_URL}/publish"), &[])
+        .post_accepted(&format!("/publication/{QUARTER_URL}/publish"), &[])
         .await;
     let mut admin = Agent::signed_in(&app, &pool, "admin@example.org", Role::Admin, None).await;
     let (status, _, page) = admin

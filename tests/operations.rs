@@ -316,7 +316,11 @@ async fn a_restored_backup_serves_byte_identical_pages() {
             .fetch_all(&restored)
             .await
             .unwrap();
-    assert_eq!(restores.len(), 1, "the restore is audited once: {restores:?}");
+    assert_eq!(
+        restores.len(),
+        1,
+        "the restore is audited once: {restores:?}"
+    );
     let (app, _) = app_and_state(restored.clone());
     for (page, was) in pages.iter().zip(before) {
         let (status, _, body) = send(&app, get_with(page, &[])).await;

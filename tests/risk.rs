@@ -162,55 +162,55 @@ async fn triggers_are_evaluated_on_official_data_and_seen_by_the_council_and_ana
     }
 }
 
+/// The assessment form's fields for one step of Halton's 2016-17 assessment.
+fn step(
+    action: &'static str,
+    fields: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
+    let mut all = vec![("year", "2016-17"), ("action", action)];
+    all.extend_from_slice(fields);
+    all
+}
+
+const ASSESSMENT: &str = "/risk/E06000006/assessment";
+const PROFILE: &str = "/risk/E06000006?period=2016-17";
+const CONCERNS: &str = "Admissions to residential care rising fast.";
+
+fn assessment_status(page: &str) -> String {
+    text(&Html::parse_document(page), "#assessment-status").unwrap()
+}
+
 #[tokio::test]
-async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
+async fn a_draft_assessment_is_the_analysts_until_its_concerns_are_shared() {
     let pool = official().await;
     let app = app(pool.clone());
     let mut c = Cast::signed_in(&app, &pool).await;
-    let profile = format!("/risk/{HALTON}?period=2016-17");
-    let post = |action: &'static str, fields: &[(&'static str, &'static str)]| {
-        let mut all = vec![("year", "2016-17"), ("action", action)];
-        all.extend_from_slice(fields);
-        all
-    };
-    let assessment = format!("/risk/{HALTON}/assessment");
-    let (status, _, body) = c.analyst.post_form(&assessment, &post("start", &[])).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    c.analyst
+        .post_accepted(ASSESSMENT, &step("start", &[]))
+        .await;
     // A draft is the analyst's: the council cannot see it or respond yet.
-    let (_, page) = c.halton.get(&profile).await;
     assert_eq!(
-        text(&Html::parse_document(&page), "#assessment-status").unwrap(),
+        assessment_status(&c.halton.get(PROFILE).await.1),
         "not started"
     );
-    let respond = post("respond", &[("body", "We have a recovery plan.")]);
+    let respond = step("respond", &[("body", "We have a recovery plan.")]);
     assert_eq!(
-        c.halton.post_form(&assessment, &respond).await.0,
+        c.halton.post_form(ASSESSMENT, &respond).await.0,
         StatusCode::NOT_FOUND
     );
-
     c.analyst
-        .post_form(
-            &assessment,
-            &post(
-                "concerns",
-                &[("body", "Admissions to residential care rising fast.")],
-            ),
-        )
+        .post_accepted(ASSESSMENT, &step("concerns", &[("body", CONCERNS)]))
         .await;
-    let (_, page) = c.halton.get(&profile).await;
-    assert_eq!(
-        text(&Html::parse_document(&page), "#assessment-status").unwrap(),
-        "shared"
-    );
-    assert!(page.contains("Admissions to residential care rising fast."));
-    let (status, _, _) = c.halton.post_form(&assessment, &respond).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = c.halton.get(PROFILE).await;
+    assert_eq!(assessment_status(&page), "shared");
+    assert!(page.contains(CONCERNS));
+    c.halton.post_accepted(ASSESSMENT, &respond).await;
     // Warrington can neither read nor answer Halton's assessment; the council cannot judge.
     assert_eq!(
-        c.warrington.post_form(&assessment, &respond).await.0,
+        c.warrington.post_form(ASSESSMENT, &respond).await.0,
         StatusCode::NOT_FOUND
     );
-    let judge = post(
+    let judge = step(
         "judgement",
         &[
             ("domain", "performance-outcomes"),
@@ -219,12 +219,62 @@ async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
         ],
     );
     assert_eq!(
-        c.halton.post_form(&assessment, &judge).await.0,
+        c.halton.post_form(ASSESSMENT, &judge).await.0,
         StatusCode::NOT_FOUND
     );
+}
 
-    for step in [
-        post(
+#[tokio::test]
+async fn support_must_come_from_the_menu_and_a_judgement_must_be_a_level() {
+    let pool = official().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    c.analyst
+        .post_accepted(ASSESSMENT, &step("start", &[]))
+        .await;
+    let off_menu = step(
+        "support",
+        &[
+            ("tier", "support"),
+            ("offer", "LGA peer review"),
+            ("owner", "x"),
+            ("follow_up", "2017-09-30"),
+        ],
+    );
+    let bad_level = step(
+        "judgement",
+        &[
+            ("domain", "performance-outcomes"),
+            ("level", "red"),
+            ("body", "x"),
+        ],
+    );
+    for bad in [off_menu, bad_level] {
+        let (status, _, page) = c.analyst.post_form(ASSESSMENT, &bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}");
+        assert!(page.contains("Nothing was saved."), "{page}");
+    }
+}
+
+#[tokio::test]
+async fn the_final_view_keeps_every_step_and_the_latest_judgement_counts() {
+    let pool = official().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    c.analyst
+        .post_accepted(ASSESSMENT, &step("start", &[]))
+        .await;
+    c.analyst
+        .post_accepted(ASSESSMENT, &step("concerns", &[("body", CONCERNS)]))
+        .await;
+    c.halton
+        .post_accepted(
+            ASSESSMENT,
+            &step("respond", &[("body", "We have a recovery plan.")]),
+        )
+        .await;
+    for fields in [
+        step(
             "discussion",
             &[
                 ("date", "2017-06-01"),
@@ -232,7 +282,7 @@ async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
                 ("body", "Agreed the plan is credible."),
             ],
         ),
-        post(
+        step(
             "judgement",
             &[
                 ("domain", "performance-outcomes"),
@@ -240,7 +290,7 @@ async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
                 ("body", "Admissions well above the region"),
             ],
         ),
-        post(
+        step(
             "judgement",
             &[
                 ("domain", "performance-outcomes"),
@@ -248,7 +298,7 @@ async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
                 ("body", "A credible plan is in place"),
             ],
         ),
-        post(
+        step(
             "judgement",
             &[
                 ("domain", "resource-workforce"),
@@ -256,7 +306,7 @@ async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
                 ("body", "Stable"),
             ],
         ),
-        post(
+        step(
             "support",
             &[
                 ("tier", "targeted"),
@@ -266,42 +316,14 @@ async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
                 ("offered_by", WARRINGTON),
             ],
         ),
-        post(
+        step(
             "final",
             &[("body", "Some concern on outcomes; targeted support agreed.")],
         ),
     ] {
-        let (status, _, body) = c.analyst.post_form(&assessment, &step).await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{step:?}: {body}");
+        c.analyst.post_accepted(ASSESSMENT, &fields).await;
     }
-    // Support must come from the menu, a judgement must be a level.
-    let off_menu = post(
-        "support",
-        &[
-            ("tier", "support"),
-            ("offer", "LGA peer review"),
-            ("owner", "x"),
-            ("follow_up", "2017-09-30"),
-        ],
-    );
-    assert_eq!(
-        c.analyst.post_form(&assessment, &off_menu).await.0,
-        StatusCode::BAD_REQUEST
-    );
-    let bad_level = post(
-        "judgement",
-        &[
-            ("domain", "performance-outcomes"),
-            ("level", "red"),
-            ("body", "x"),
-        ],
-    );
-    assert_eq!(
-        c.analyst.post_form(&assessment, &bad_level).await.0,
-        StatusCode::BAD_REQUEST
-    );
-
-    let (_, page) = c.halton.get(&profile).await;
+    let (_, page) = c.halton.get(PROFILE).await;
     let html = Html::parse_document(&page);
     assert_eq!(text(&html, "#assessment-status").unwrap(), "final");
     let judgements = texts(&html, "#judgements td.judgement");
@@ -346,7 +368,7 @@ async fn the_assessment_runs_from_draft_to_final_view_with_support_agreed() {
 }
 
 #[tokio::test]
-async fn intelligence_self_assessment_and_trigger_versions() {
+async fn intelligence_is_seen_as_its_visibility_says_and_only_qualitative_triggers_by_hand() {
     let pool = official().await;
     let app = app(pool.clone());
     let mut c = Cast::signed_in(&app, &pool).await;
@@ -396,8 +418,13 @@ async fn intelligence_self_assessment_and_trigger_versions() {
         c.warrington.post_form(&uri, &add("council", "x")).await.0,
         StatusCode::NOT_FOUND
     );
+}
 
-    // A thematic review: Halton below Level 1 on a key element fires level-1.
+#[tokio::test]
+async fn a_key_element_below_level_1_in_a_thematic_review_fires_level_1() {
+    let pool = official().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
     let (status, _, body) = c
         .analyst
         .post_form(
@@ -448,8 +475,13 @@ async fn intelligence_self_assessment_and_trigger_versions() {
     );
     let (_, report) = c.analyst.get("/risk/themes?period=2016-17").await;
     assert!(report.contains("Safeguarding: the region's strengths"));
+}
 
-    // Editing a trigger's parameters keeps the earlier version.
+#[tokio::test]
+async fn editing_a_triggers_parameters_keeps_the_earlier_version_and_checks_them() {
+    let pool = official().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
     let (status, _, body) = c
         .analyst
         .post_form(

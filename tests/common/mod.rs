@@ -484,6 +484,21 @@ impl Agent {
         self.post_form_with_token(uri, &token, fields).await
     }
 
+    /// A form POST that must be accepted: a redirect (the form's next page) or a page, never an
+    /// error. Returns the headers and the body.
+    pub(crate) async fn post_accepted(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+    ) -> (axum::http::HeaderMap, String) {
+        let (status, headers, body) = self.post_form(uri, fields).await;
+        assert!(
+            status == StatusCode::SEE_OTHER || status == StatusCode::OK,
+            "POST {uri} answered {status}: {body}"
+        );
+        (headers, body)
+    }
+
     /// A URL-encoded form POST carrying `token` as its form token, whatever it is.
     pub(crate) async fn post_form_with_token(
         &mut self,
