@@ -59,6 +59,10 @@ pub struct ServeConfig {
     #[arg(long, env = "SCORECARD_MAX_CONNECTIONS", default_value_t = 4096)]
     pub max_connections: usize,
 
+    /// Requests one client address may have in flight at once (more are answered 429).
+    #[arg(long, env = "SCORECARD_PER_CLIENT_IN_FLIGHT", default_value_t = crate::web::admission::PER_CLIENT)]
+    pub per_client_in_flight: usize,
+
     /// Load the illustrative seed data when the database has no data yet.
     #[arg(long, env = "SCORECARD_SEED", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed: bool,

@@ -27,7 +27,7 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
             .context("loading the seed data")?;
         tracing::info!(?outcome, "empty database: illustrative seed data loaded");
     }
-    let state = AppState::new(
+    let mut state = AppState::new(
         db.pool.clone(),
         SiteConfig {
             region: config.region.clone(),
@@ -36,6 +36,10 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
             trusted_proxies: config.trusted_proxies.clone(),
         },
     );
+    state.admission = std::sync::Arc::new(web::admission::Admission::new(
+        web::admission::MAX_IN_FLIGHT,
+        config.per_client_in_flight.max(1),
+    ));
     let state = match &config.database_read_url {
         Some(url) => {
             let options = url

@@ -695,3 +695,65 @@ fn page_link(page: &str) -> String {
         .unwrap()
         .to_string()
 }
+
+#[tokio::test]
+async fn a_kept_signed_in_page_is_its_councils_own_and_fresh_after_a_write() {
+    let pool = published_2016_17().await;
+    let app = app(pool.clone());
+    let mut c = cast(&app, &pool).await;
+    let page = format!("/authorities/{HALTON}");
+    // Kept for Warrington's users and for Halton's, before Halton has anything unpublished.
+    for agent in [&mut c.warrington, &mut c.halton] {
+        let (status, body) = agent.get(&page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!body.contains(QUARTER));
+    }
+    let id = halton_returns(&mut c).await;
+    c.analyst
+        .post_accepted(&format!("/returns/{id}/accept"), &[])
+        .await;
+    // The write made the next read fresh: Halton's users see their accepted, unpublished return;
+    // Warrington's kept view of Halton never does.
+    let (_, body) = c.halton.get(&page).await;
+    assert!(
+        body.contains(QUARTER),
+        "Halton sees its own unpublished quarter"
+    );
+    let (_, body) = c.warrington.get(&page).await;
+    assert!(
+        !body.contains(QUARTER) && !body.contains(COMMENTARY),
+        "another council's drafts never reach Warrington"
+    );
+    // Another of Halton's users gets the same kept page, with their own email and form token.
+    let mut colleague = Agent::signed_in(
+        &app,
+        &pool,
+        "colleague@halton.example",
+        Role::Council,
+        Some(HALTON),
+    )
+    .await;
+    let (_, body) = colleague.get(&page).await;
+    assert!(body.contains(QUARTER));
+    assert!(body.contains("Signed in as colleague@halton.example"));
+    assert!(
+        !body.contains("dass@halton"),
+        "not the first user's email: {body}"
+    );
+    let (status, _, body) = colleague
+        .post_form(
+            &format!("/authorities/{HALTON}/commentary"),
+            &[
+                ("period", "2017-18"),
+                ("domain", "performance-outcomes"),
+                ("body", "A colleague's draft."),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "the page's token is the colleague's: {body}"
+    );
+}

@@ -71,19 +71,37 @@ async fn public_responses_are_kept_with_validators_and_signed_in_ones_are_privat
         assert_eq!(headers["etag"].to_str().unwrap(), etag);
         assert_eq!(decode(&body), plain, "{encoding} decodes to the same page");
     }
-    // A signed-in analyst gets a fresh, private page (it may hold unpublished values).
+    // A signed-in analyst gets a private page (it may hold unpublished values), revalidated
+    // each time with a validator of its own: 304 when nothing changed, private too.
     let mut analyst =
         Agent::signed_in(&app, &pool, "analyst@example.org", Role::Analyst, None).await;
-    let (_, headers, _) = analyst.send(get_with("/", &[])).await;
-    assert_eq!(headers["cache-control"], "private, no-store");
-    assert!(!headers.contains_key("etag"));
-    // A publication is a new data version: a new page, a new validator.
+    let (_, headers, body) = analyst.send(get_with("/", &[])).await;
+    assert_eq!(headers["cache-control"], "private, no-cache");
+    assert!(body.contains("Signed in as analyst@example.org"));
+    let mine = headers["etag"].to_str().unwrap().to_string();
+    assert_ne!(mine, etag, "never the public page's validator");
+    let (status, headers, body) = analyst
+        .send(get_with("/", &[("if-none-match", &mine)]))
+        .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(headers["cache-control"], "private, no-cache");
+    assert!(body.is_empty());
+    // A publication is a new data version: a new page, a new validator, for both.
     let (status, _, _) = analyst
         .post_form("/publication/2022-23/withdraw", &[])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, headers, _) = send(&app, get_with("/", &[("if-none-match", &etag)])).await;
     assert_ne!(headers["etag"].to_str().unwrap(), etag);
+    let (status, headers, _) = analyst
+        .send(get_with("/", &[("if-none-match", &mine)]))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the analyst's page is fresh after the write"
+    );
+    assert_ne!(headers["etag"].to_str().unwrap(), mine);
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ mod regional_account;
 mod returns;
 mod risk;
 pub mod session;
+mod spliced;
 mod submissions;
 mod teasc;
 mod values;
@@ -58,6 +59,9 @@ pub struct AppState {
     pub cache: Arc<cache::AnalysisCache>,
     pub version: Arc<version::DataVersion>,
     pub pages: Arc<page_cache::PageCache>,
+    /// Signed-in pages, kept per data and records version and per role and council, with holes
+    /// for each user's own words.
+    pub signed_pages: Arc<page_cache::PageCache>,
     /// Public pages rendered at once (each may hold a database connection): a share of the pool
     /// stays free for signed-in work and `/healthz` however many anonymous readers miss the
     /// cache.
@@ -86,6 +90,7 @@ impl AppState {
             cache: Arc::default(),
             version: Arc::default(),
             pages: Arc::default(),
+            signed_pages: Arc::default(),
             replica: None,
         }
     }
@@ -100,6 +105,7 @@ impl AppState {
             cache: Arc::default(),
             version: Arc::default(),
             pages: Arc::default(),
+            signed_pages: Arc::default(),
             replica: None,
         };
         self.replica = Some(Arc::new(Replica {

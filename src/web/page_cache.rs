@@ -11,6 +11,13 @@
 //! dropped before the page is rendered, so junk in a query string cannot bypass the cache.
 //! Rendering a page nobody has kept takes a permit from [`AppState::public_renders`], which
 //! leaves a share of the database pool to signed-in work and `/healthz`.
+//!
+//! Signed-in pages are kept too ([`AppState::signed_pages`]), per data *and* records version,
+//! per role and council (everything a page shows besides the user's own email and form token,
+//! which it is rendered without: see [`super::spliced`]), per day (rounds fall late, follow-ups
+//! due) and per path and query. They are answered `private, no-cache` with an `ETag` of the page
+//! and the user's own words, so a browser revalidates and gets `304`. Pages that show what no
+//! version counts (users, the audit log) are never kept.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
@@ -23,6 +30,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::session::{Rendering, Visitor};
+use super::spliced::{MARKS, Spliced};
+use crate::domain::access::{Account, Viewer};
 use tower_sessions::Session;
 
 /// The most responses kept, and the most bytes (of all their encodings).
@@ -33,76 +43,127 @@ const MAX_BODY: usize = 8 * 1024 * 1024;
 /// What shared caches may do with a public response.
 pub const PUBLIC_CACHE: &str =
     "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400";
+/// A signed-in page: the browser alone keeps it, and asks each time (a `304` when unchanged).
+pub const PRIVATE_CACHE: &str = "private, no-cache";
 
-/// One rendered response in every encoding.
+/// One rendered response, kept in every encoding it is served in.
 #[derive(Debug)]
 pub struct Page {
     content_type: Option<HeaderValue>,
     disposition: Option<HeaderValue>,
-    etag: HeaderValue,
+    etag: String,
     last_modified: HeaderValue,
-    identity: Bytes,
-    gzip: Bytes,
-    brotli: Bytes,
+    body: Kept,
 }
+
+#[derive(Debug)]
+enum Kept {
+    /// Nobody's own words: every encoding made once.
+    Whole {
+        identity: Bytes,
+        gzip: Bytes,
+        brotli: Option<Bytes>,
+    },
+    /// A signed-in page with holes for the user's own words: each encoding made per response
+    /// from pieces compressed once.
+    Spliced(Spliced),
+}
+
+/// The words a signed-in page's holes are filled with, in the order of [`MARKS`]: the email as
+/// HTML text, the session's form token.
+pub(super) struct Words<'a>([&'a str; 2]);
 
 impl Page {
     fn size(&self) -> usize {
-        self.identity.len() + self.gzip.len() + self.brotli.len()
+        match &self.body {
+            Kept::Whole {
+                identity,
+                gzip,
+                brotli,
+            } => identity.len() + gzip.len() + brotli.as_ref().map_or(0, Bytes::len),
+            Kept::Spliced(s) => s.size(),
+        }
     }
 
-    /// Renders the bytes in every encoding (on the blocking pool: it is CPU work).
-    async fn new(version: i64, headers: &HeaderMap, body: Bytes) -> Option<Page> {
-        let (gzip, brotli) = tokio::task::spawn_blocking({
+    /// Renders the bytes in every encoding (on the blocking pool: it is CPU work); a signed-in
+    /// page (`signed`) is cut at the marks it was rendered with, and not brotli'd (its holes are
+    /// filled per response, which gzip's blocks allow).
+    async fn new(version: i64, headers: &HeaderMap, body: Bytes, signed: bool) -> Option<Page> {
+        let kept = tokio::task::spawn_blocking({
             let body = body.clone();
-            move || (gzip(&body), brotli(&body))
+            move || {
+                if signed && let Some(spliced) = Spliced::new(&body, &[&MARKS.email, &MARKS.token])
+                {
+                    return Some(Kept::Spliced(spliced));
+                }
+                Some(Kept::Whole {
+                    gzip: Bytes::from(gzip(&body)?),
+                    brotli: if signed {
+                        None
+                    } else {
+                        Some(Bytes::from(brotli(&body)?))
+                    },
+                    identity: body,
+                })
+            }
         })
         .await
-        .ok()?;
-        let digest = {
-            use sha2::Digest;
-            let hash = sha2::Sha256::digest(&body);
-            hash[..8]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        };
+        .ok()??;
         let now = chrono::Utc::now()
             .format("%a, %d %b %Y %H:%M:%S GMT")
             .to_string();
         Some(Page {
             content_type: headers.get(header::CONTENT_TYPE).cloned(),
             disposition: headers.get(header::CONTENT_DISPOSITION).cloned(),
-            etag: HeaderValue::from_str(&format!("\"{version}-{digest}\"")).ok()?,
+            etag: format!("{version}-{}", digest(&[&body])),
             last_modified: HeaderValue::from_str(&now).ok()?,
-            identity: body,
-            gzip: Bytes::from(gzip?),
-            brotli: Bytes::from(brotli?),
+            body: kept,
         })
     }
 
-    /// The response for a request: `304` when its `If-None-Match` or `If-Modified-Since`
-    /// matches, else the best encoding it accepts.
+    /// The response for a public request.
     fn respond(&self, request: &HeaderMap, head: bool) -> Response {
+        self.respond_to(request, head, None)
+    }
+
+    /// The response for a request: `304` when its `If-None-Match` (or, for a public page,
+    /// `If-Modified-Since`) matches, else the best encoding it accepts. A signed-in page
+    /// (`words`) is private, with its holes filled and an `ETag` that is the user's own.
+    fn respond_to(&self, request: &HeaderMap, head: bool, words: Option<&Words<'_>>) -> Response {
+        let etag = match words {
+            Some(w) => format!(
+                "\"{}-{}\"",
+                self.etag,
+                digest(&[w.0[0].as_bytes(), w.0[1].as_bytes()])
+            ),
+            None => format!("\"{}\"", self.etag),
+        };
         let mut headers = HeaderMap::new();
-        headers.insert(header::ETAG, self.etag.clone());
-        headers.insert(header::LAST_MODIFIED, self.last_modified.clone());
+        if let Ok(value) = HeaderValue::from_str(&etag) {
+            headers.insert(header::ETAG, value);
+        }
         headers.insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static(PUBLIC_CACHE),
+            HeaderValue::from_static(if words.is_some() {
+                PRIVATE_CACHE
+            } else {
+                PUBLIC_CACHE
+            }),
         );
         headers.insert(
             header::VARY,
             HeaderValue::from_static("accept-encoding, cookie"),
         );
+        let modified_since =
+            words.is_none() && request.get(header::IF_MODIFIED_SINCE) == Some(&self.last_modified);
         let fresh = request
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(',')
-                    .any(|t| t.trim() == self.etag.to_str().unwrap_or_default() || t.trim() == "*")
-            })
-            .unwrap_or_else(|| request.get(header::IF_MODIFIED_SINCE) == Some(&self.last_modified));
+            .map(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+            .unwrap_or(modified_since);
+        if words.is_none() {
+            headers.insert(header::LAST_MODIFIED, self.last_modified.clone());
+        }
         if fresh {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
@@ -116,16 +177,28 @@ impl Page {
             .get(header::ACCEPT_ENCODING)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        let body = match preferred(accepts) {
-            Encoding::Brotli => {
+        let none = Words(["", ""]);
+        let body = match (&self.body, preferred(accepts)) {
+            (
+                Kept::Whole {
+                    brotli: Some(brotli),
+                    ..
+                },
+                Encoding::Brotli,
+            ) => {
                 headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-                self.brotli.clone()
+                brotli.clone()
             }
-            Encoding::Gzip => {
+            (Kept::Whole { identity, .. }, Encoding::Identity) => identity.clone(),
+            (Kept::Whole { gzip, .. }, _) => {
                 headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-                self.gzip.clone()
+                gzip.clone()
             }
-            Encoding::Identity => self.identity.clone(),
+            (Kept::Spliced(s), Encoding::Identity) => s.plain(&words.unwrap_or(&none).0),
+            (Kept::Spliced(s), _) => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                s.gzip(&words.unwrap_or(&none).0)
+            }
         };
         if head {
             headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
@@ -163,6 +236,20 @@ fn preferred(accepts: &str) -> Encoding {
     }
 }
 
+/// The first 64 bits of the SHA-256 of `parts` (each length-prefixed), hex.
+fn digest(parts: &[&[u8]]) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn gzip(body: &[u8]) -> Option<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
     encoder.write_all(body).ok()?;
@@ -181,7 +268,9 @@ fn brotli(body: &[u8]) -> Option<Vec<u8>> {
 
 #[derive(Debug, Default)]
 struct Entries {
-    version: i64,
+    /// The data version (public pages: the published one) and, for signed-in pages, the records
+    /// version.
+    version: (i64, i64),
     pages: HashMap<String, Arc<Page>>,
     order: VecDeque<String>,
     bytes: usize,
@@ -200,7 +289,7 @@ impl PageCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn lock(&self, version: i64) -> std::sync::MutexGuard<'_, Entries> {
+    fn lock(&self, version: (i64, i64)) -> std::sync::MutexGuard<'_, Entries> {
         let mut e = self.entries();
         if e.version != version {
             *e = Entries {
@@ -211,7 +300,7 @@ impl PageCache {
         e
     }
 
-    fn get(&self, version: i64, key: &str) -> Option<Arc<Page>> {
+    fn get(&self, version: (i64, i64), key: &str) -> Option<Arc<Page>> {
         self.lock(version).pages.get(key).cloned()
     }
 
@@ -220,7 +309,7 @@ impl PageCache {
         self.entries().pages.get(key).cloned()
     }
 
-    fn put(&self, version: i64, key: String, page: Arc<Page>) {
+    fn put(&self, version: (i64, i64), key: String, page: Arc<Page>) {
         let mut e = self.lock(version);
         while !e.order.is_empty()
             && (e.order.len() >= MAX_ENTRIES || e.bytes + page.size() > MAX_BYTES)
@@ -306,8 +395,11 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         return private(response);
     }
     let session = request.extensions().get::<Session>().cloned();
-    if !keepable(request.uri().path()) || !super::session::anonymous(session.as_ref()).await {
+    if !keepable(request.uri().path()) {
         return private(next.run(request).await);
+    }
+    if !super::session::anonymous(session.as_ref()).await {
+        return signed(&state, request, next).await;
     }
     let head = method == Method::HEAD;
     let (key, asked, request) = as_rendered(request);
@@ -326,7 +418,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         };
     }
     let version = match state.version.published(&state.pool).await {
-        Ok(v) => v,
+        Ok(v) => (v, 0),
         // The database is away: a page already rendered is served as it was (stale-if-error).
         Err(_) => {
             return match state.pages.get_stale(&key) {
@@ -353,6 +445,136 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     keep(&state, version, key, response, touched, &asked, head).await
 }
 
+/// Paths whose signed-in pages show what no version counts (users, the audit log): never kept.
+fn kept_when_signed_in(path: &str) -> bool {
+    !path.starts_with("/admin/") && path != "/audit"
+}
+
+/// A signed-in request: the kept page of the user's role and council, filled with their own
+/// words; or rendered with marks in their place, kept, and filled.
+async fn signed(state: &AppState, request: Request, next: Next) -> Response {
+    let head = request.method() == Method::HEAD;
+    let (mut parts, body) = request.into_parts();
+    let visitor = match <Visitor as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+        &mut parts, state,
+    )
+    .await
+    {
+        Ok(visitor) => visitor,
+        Err(e) => return private(super::AppError::into_response(e)),
+    };
+    let Visitor {
+        viewer: Viewer::Signed(account),
+        csrf,
+    } = visitor
+    else {
+        return private(next.run(Request::from_parts(parts, body)).await);
+    };
+    let versions = (
+        state.version.current(&state.pool).await,
+        state.version.records(&state.pool).await,
+    );
+    let (Ok(data), Ok(records)) = versions else {
+        return private(next.run(Request::from_parts(parts, body)).await);
+    };
+    let email = html_escape(&account.email);
+    let words = Words([email.as_str(), csrf.as_str()]);
+    if !kept_when_signed_in(parts.uri.path()) {
+        parts.extensions.insert(Rendering(Visitor {
+            viewer: Viewer::Signed(account),
+            csrf,
+        }));
+        return private(next.run(Request::from_parts(parts, body)).await);
+    }
+    let version = (data, records);
+    let key = signed_key(&account, &parts.uri);
+    if let Some(page) = state.signed_pages.get(version, &key) {
+        return page.respond_to(&parts.headers, head, Some(&words));
+    }
+    parts.extensions.insert(Rendering(Visitor {
+        viewer: Viewer::Signed(Account {
+            email: MARKS.email.clone(),
+            ..account
+        }),
+        csrf: MARKS.token.clone(),
+    }));
+    parts.method = Method::GET;
+    let asked = parts.headers.clone();
+    let response = next.run(Request::from_parts(parts, body)).await;
+    keep_signed(state, version, key, response, &asked, head, &words).await
+}
+
+/// The key of a signed-in page: who it is for (role and council, not the user), the day, the
+/// path and the whole query (decoded, sorted).
+fn signed_key(account: &Account, uri: &axum::http::Uri) -> String {
+    let mut pairs: Vec<(String, String)> =
+        form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    pairs.sort();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    format!(
+        "{}|{}|{}|{}?{query}",
+        account.role,
+        account.council.as_deref().unwrap_or_default(),
+        chrono::Utc::now().date_naive(),
+        uri.path()
+    )
+}
+
+/// Text as HTML writes it (what askama would have put where the mark was).
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Keeps a freshly rendered signed-in page (a 200 that sets no cookie) and answers with it; any
+/// other answer is sent as it is, private, with the user's words in place of the marks.
+async fn keep_signed(
+    state: &AppState,
+    version: (i64, i64),
+    key: String,
+    response: Response,
+    asked: &HeaderMap,
+    head: bool,
+    words: &Words<'_>,
+) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "response too large to keep",
+        )
+            .into_response();
+    };
+    let keep = parts.status == StatusCode::OK
+        && !parts.headers.contains_key(header::SET_COOKIE)
+        && !parts.headers.contains_key(header::CONTENT_ENCODING);
+    if keep && let Some(page) = Page::new(version.0, &parts.headers, bytes.clone(), true).await {
+        let page = Arc::new(page);
+        state.signed_pages.put(version, key, Arc::clone(&page));
+        return page.respond_to(asked, head, Some(words));
+    }
+    let filled = match Spliced::new(&bytes, &[&MARKS.email, &MARKS.token]) {
+        Some(spliced) => spliced.plain(&words.0),
+        None => bytes,
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    private(Response::from_parts(parts, Body::from(filled)))
+}
+
 /// The request as a public page is rendered and kept: a GET (a HEAD's headers are a GET's),
 /// known parameters only, no cookies (nothing of a visitor's own reaches a kept page); with its
 /// key and the headers it was asked with.
@@ -376,7 +598,7 @@ fn as_rendered(request: Request) -> (String, HeaderMap, Request) {
 /// session touched, not 200, a cookie set, already encoded) is answered as private.
 async fn keep(
     state: &AppState,
-    version: i64,
+    version: (i64, i64),
     key: String,
     response: Response,
     touched: bool,
@@ -398,7 +620,7 @@ async fn keep(
         )
             .into_response();
     };
-    match Page::new(version, &parts.headers, bytes.clone()).await {
+    match Page::new(version.0, &parts.headers, bytes.clone(), false).await {
         Some(page) => {
             let page = Arc::new(page);
             state.pages.put(version, key, Arc::clone(&page));
@@ -427,19 +649,23 @@ mod tests {
         let body = Bytes::from("<h1>Regional overview</h1>".repeat(100));
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
-        let page = Page::new(7, &headers, body.clone()).await.unwrap();
-        assert!(page.etag.to_str().unwrap().starts_with("\"7-"));
+        let page = Page::new(7, &headers, body.clone(), false).await.unwrap();
+        assert!(page.etag.starts_with("7-"));
+        let Kept::Whole {
+            gzip,
+            brotli: Some(brotli),
+            ..
+        } = &page.body
+        else {
+            panic!("a public page is kept whole, brotli included");
+        };
         let mut unzipped = String::new();
-        std::io::Read::read_to_string(
-            &mut flate2::read::GzDecoder::new(&page.gzip[..]),
-            &mut unzipped,
-        )
-        .unwrap();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gzip[..]), &mut unzipped)
+            .unwrap();
         assert_eq!(unzipped.as_bytes(), &body[..]);
         let mut unbrotli = Vec::new();
-        brotli::BrotliDecompress(&mut std::io::Cursor::new(&page.brotli[..]), &mut unbrotli)
-            .unwrap();
+        brotli::BrotliDecompress(&mut std::io::Cursor::new(&brotli[..]), &mut unbrotli).unwrap();
         assert_eq!(unbrotli, &body[..]);
-        assert!(page.brotli.len() < body.len() / 10);
+        assert!(brotli.len() < body.len() / 10);
     }
 }

@@ -21,6 +21,9 @@ pub struct DataVersion {
     /// Only what the public can see (publications, the catalogue, the reference): what public
     /// pages and their validators are keyed by, so that a council's draft changes neither.
     known_published: AtomicI64,
+    /// The service's own records (risk, rounds, uploads): with `known`, what signed-in pages
+    /// are keyed by.
+    known_records: AtomicI64,
     listening: AtomicBool,
 }
 
@@ -29,6 +32,7 @@ impl Default for DataVersion {
         DataVersion {
             known: AtomicI64::new(UNKNOWN),
             known_published: AtomicI64::new(UNKNOWN),
+            known_records: AtomicI64::new(UNKNOWN),
             listening: AtomicBool::new(false),
         }
     }
@@ -44,6 +48,11 @@ impl DataVersion {
     pub async fn published(&self, pool: &PgPool) -> sqlx::Result<i64> {
         self.read(&self.known_published, pool, version::published)
             .await
+    }
+
+    /// The current records version.
+    pub async fn records(&self, pool: &PgPool) -> sqlx::Result<i64> {
+        self.read(&self.known_records, pool, version::records).await
     }
 
     async fn read<'p, F, Fut>(
@@ -75,6 +84,7 @@ impl DataVersion {
     pub fn forget(&self) {
         self.known.store(UNKNOWN, Ordering::Release);
         self.known_published.store(UNKNOWN, Ordering::Release);
+        self.known_records.store(UNKNOWN, Ordering::Release);
     }
 
     /// Follows the database's notifications for as long as the service runs; while the listener

@@ -20,6 +20,15 @@ pub async fn published(pool: &PgPool) -> sqlx::Result<i64> {
         .await
 }
 
+/// The records version: bumped by writes to the service's own records that signed-in pages show
+/// (risk records, rounds and uploads, clearances; migration 0012), not by values.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn records(pool: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar!("SELECT records FROM data_version")
+        .fetch_one(pool)
+        .await
+}
+
 /// The channel every writing transaction notifies at commit.
 pub const CHANNEL: &str = "scorecard_data_version";
 
