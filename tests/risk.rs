@@ -384,6 +384,11 @@ async fn intelligence_is_seen_as_its_visibility_says_and_only_qualitative_trigge
         ]
     };
     let uri = format!("/risk/{HALTON}/intelligence");
+    // Both profiles read (and kept) before the writes: the writes make the next reads fresh.
+    for agent in [&mut c.analyst, &mut c.halton] {
+        let (_, page) = agent.get(&format!("/risk/{HALTON}?period=2016-17")).await;
+        assert!(!page.contains("Shared with Halton"));
+    }
     for (visibility, evidence) in [
         ("analyst", "Only for the analyst"),
         ("council", "Shared with Halton"),

@@ -484,7 +484,14 @@ async fn risk_signal(
     code: &OnsCode,
     q: &super::layout::PeriodQuery,
     what: &str,
-) -> Result<(crate::domain::Authority, Period, super::concerns::Signal), ApiError> {
+) -> Result<
+    (
+        crate::domain::Authority,
+        Period,
+        std::sync::Arc<super::concerns::Signal>,
+    ),
+    ApiError,
+> {
     visitor.require(
         visitor.viewer.can_see_drafts_of(code.as_str()),
         format!("the {what} of {code}"),
@@ -509,7 +516,7 @@ async fn authority_triggers(
     let defs = &signal.defs;
     let triggers = signal
         .evaluations
-        .into_iter()
+        .iter()
         .filter(|e| e.council == authority.ons_code)
         .map(|e| {
             let def = defs.iter().find(|t| t.id == e.trigger);
@@ -517,10 +524,10 @@ async fn authority_triggers(
                 id: e.trigger.to_string(),
                 heading: def.map(|t| t.heading.clone()).unwrap_or_default(),
                 domains: def.map(|t| t.domains.clone()).unwrap_or_default(),
-                measure: e.measure,
+                measure: e.measure.clone(),
                 fired: e.fired,
                 excellence: e.excellence,
-                evidence: e.evidence,
+                evidence: e.evidence.clone(),
             }
         })
         .collect();

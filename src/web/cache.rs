@@ -181,3 +181,58 @@ pub(super) async fn analysed_for(
         .await?;
     Ok(Arc::clone(analysis))
 }
+
+/// Values computed once per data and records version and key: concurrent requests for the same
+/// key compute it once; a new version drops everything kept for the old one.
+pub(super) struct Memo<K, V> {
+    entries: Mutex<MemoEntries<K, V>>,
+}
+
+type MemoEntries<K, V> = ((i64, i64), HashMap<K, Arc<OnceCell<Arc<V>>>>);
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo {
+            entries: Mutex::new(((0, 0), HashMap::new())),
+        }
+    }
+}
+
+impl<K, V> std::fmt::Debug for Memo<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V> Memo<K, V> {
+    /// The value of `key` at the current versions, computed by `compute` when nobody has.
+    pub(super) async fn get_or_compute<F, Fut>(
+        &self,
+        state: &AppState,
+        key: K,
+        compute: F,
+    ) -> Result<Arc<V>, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<V, AppError>>,
+    {
+        let versions = (
+            state.version.current(&state.pool).await?,
+            state.version.records(&state.pool).await?,
+        );
+        let cell = {
+            let mut e = self
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if e.0 != versions || e.1.len() >= CAPACITY {
+                *e = (versions, HashMap::new());
+            }
+            Arc::clone(e.1.entry(key).or_default())
+        };
+        let value = cell
+            .get_or_try_init(|| async { compute().await.map(Arc::new) })
+            .await?;
+        Ok(Arc::clone(value))
+    }
+}

@@ -5,6 +5,7 @@
 //! clears a query.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::Redirect;
@@ -369,12 +370,23 @@ async fn scoring_of(state: &AppState) -> Result<(Scoring, i32), AppError> {
 
 /// The risk signal for the region's councils at `period` (and `outside`, a council beyond the
 /// region, graded on its own).
+/// The risk signal of `period` for the region's councils, or for `council` on its own when it
+/// is outside the region: computed once per data and records version and shared by the matrix,
+/// the profiles and the API.
 pub(super) async fn signal(
     state: &AppState,
     period: Period,
-    outside: Option<&str>,
-) -> Result<Signal, AppError> {
-    let scope = Scope::of(state, period, outside).await?;
+    council: Option<&str>,
+) -> Result<Arc<Signal>, AppError> {
+    let scope = Scope::of(state, period, council).await?;
+    let key = (period, scope.outside.clone());
+    state
+        .signals
+        .get_or_compute(state, key, || computed(state, period, scope))
+        .await
+}
+
+async fn computed(state: &AppState, period: Period, scope: Scope) -> Result<Signal, AppError> {
     let outside = scope.outside.as_deref();
     let (evaluations, defs, catalogue) =
         super::risk::evaluate(state, period, &scope.councils, outside).await?;

@@ -62,6 +62,8 @@ pub struct AppState {
     /// Signed-in pages, kept per data and records version and per role and council, with holes
     /// for each user's own words.
     pub signed_pages: Arc<page_cache::PageCache>,
+    /// Each period's risk signal (for the region, or a council outside it), per version.
+    signals: Arc<cache::Memo<(crate::domain::Period, Option<String>), concerns::Signal>>,
     /// Public pages rendered at once (each may hold a database connection): a share of the pool
     /// stays free for signed-in work and `/healthz` however many anonymous readers miss the
     /// cache.
@@ -91,6 +93,7 @@ impl AppState {
             version: Arc::default(),
             pages: Arc::default(),
             signed_pages: Arc::default(),
+            signals: Arc::default(),
             replica: None,
         }
     }
@@ -106,6 +109,7 @@ impl AppState {
             version: Arc::default(),
             pages: Arc::default(),
             signed_pages: Arc::default(),
+            signals: Arc::default(),
             replica: None,
         };
         self.replica = Some(Arc::new(Replica {

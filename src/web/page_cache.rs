@@ -280,6 +280,8 @@ struct Entries {
 #[derive(Debug, Default)]
 pub struct PageCache {
     entries: Mutex<Entries>,
+    /// The pages being rendered: one render per key at a time, the others wait and take it.
+    rendering: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl PageCache {
@@ -328,6 +330,22 @@ impl PageCache {
         e.bytes += page.size();
     }
 
+    /// Waits for any render of `key` in progress; the caller renders while it holds the turn.
+    async fn turn(&self, key: &str) -> Turn<'_> {
+        let lock = {
+            let mut rendering = self
+                .rendering
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(rendering.entry(key.to_string()).or_default())
+        };
+        Turn {
+            guard: Some(lock.lock_owned().await),
+            cache: self,
+            key: key.to_string(),
+        }
+    }
+
     /// How many responses are kept.
     pub fn len(&self) -> usize {
         self.entries().pages.len()
@@ -335,6 +353,30 @@ impl PageCache {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// A render's turn: when it ends, a key nobody else waits on is forgotten.
+struct Turn<'a> {
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+    cache: &'a PageCache,
+    key: String,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.guard = None;
+        let mut rendering = self
+            .cache
+            .rendering
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if rendering
+            .get(&self.key)
+            .is_some_and(|lock| Arc::strong_count(lock) == 1)
+        {
+            rendering.remove(&self.key);
+        }
     }
 }
 
@@ -488,6 +530,11 @@ async fn signed(state: &AppState, request: Request, next: Next) -> Response {
     }
     let version = (data, records);
     let key = signed_key(&account, &parts.uri);
+    if let Some(page) = state.signed_pages.get(version, &key) {
+        return page.respond_to(&parts.headers, head, Some(&words));
+    }
+    // Many readers of a page nobody has kept (after a write, say) wait for one render of it.
+    let _turn = state.signed_pages.turn(&key).await;
     if let Some(page) = state.signed_pages.get(version, &key) {
         return page.respond_to(&parts.headers, head, Some(&words));
     }
