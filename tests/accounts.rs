@@ -424,6 +424,15 @@ async fn a_session_survives_a_restart_and_ends_at_sign_out() {
         .await
         .unwrap();
     assert_eq!(other.get("/publication").await.0, StatusCode::SEE_OTHER);
+    // So does one whose account changed under it (here by hand in the database): the session is
+    // only live while the account is what it signed in as.
+    let mut third = Agent::signed_in(&app, &pool, "third@example.org", Role::Analyst, None).await;
+    assert_eq!(third.get("/publication").await.0, StatusCode::OK);
+    sqlx::query("UPDATE users SET email = 'renamed@example.org' WHERE email = 'third@example.org'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(third.get("/publication").await.0, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

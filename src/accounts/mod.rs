@@ -254,10 +254,3 @@ pub async fn set_password_with_link(
     tx.commit().await?;
     Ok(user.account())
 }
-
-/// Whether a signed-in account is still allowed in (not disabled, same role and council).
-pub async fn still_valid(pool: &PgPool, account: &Account) -> sqlx::Result<bool> {
-    Ok(users::by_id(pool, account.id)
-        .await?
-        .is_some_and(|u| u.disabled_at.is_none() && u.account() == *account))
-}

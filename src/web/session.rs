@@ -22,7 +22,7 @@ use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use super::{AppError, AppState};
-use crate::accounts::{self, password};
+use crate::accounts::password;
 use crate::db::queries::sessions;
 use crate::domain::access::{Account, Viewer};
 
@@ -147,7 +147,7 @@ pub struct Rendering(pub Visitor);
 impl FromRequestParts<AppState> for Visitor {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
         if let Some(Rendering(visitor)) = parts.extensions.get::<Rendering>() {
             return Ok(visitor.clone());
         }
@@ -175,9 +175,9 @@ impl FromRequestParts<AppState> for Visitor {
             .await
             .map_err(session_error)?
             .unwrap_or(0);
-        if now - signed_in_at > ABSOLUTE_HOURS * 3600
-            || !accounts::still_valid(&state.pool, &account).await?
-        {
+        // An account no longer what it signed in as has no live session at all (the store's
+        // load checks it: `sessions::load`).
+        if now - signed_in_at > ABSOLUTE_HOURS * 3600 {
             session.flush().await.map_err(session_error)?;
             return Ok(Visitor::default());
         }

@@ -49,12 +49,21 @@ pub struct Stored {
     pub expires_at: DateTime<Utc>,
 }
 
-/// A live session's data and expiry.
+/// A live session's data and expiry. A signed-in session whose account is no longer what it
+/// signed in as (disabled, or its email, role or council changed) is not live: one read checks
+/// both, so a signed-in request costs one round trip for who is asking.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn load(db: impl PgExecutor<'_>, id: &str) -> sqlx::Result<Option<Stored>> {
     sqlx::query_as!(
         Stored,
-        "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > now()",
+        r#"SELECT s.data, s.expires_at FROM sessions s
+           LEFT JOIN users u ON u.id = (s.data #>> '{account,id}')::bigint
+           WHERE s.id = $1 AND s.expires_at > now()
+             AND (jsonb_typeof(s.data -> 'account') IS DISTINCT FROM 'object'
+                  OR (u.disabled_at IS NULL
+                      AND u.email = s.data #>> '{account,email}'
+                      AND u.role = s.data #>> '{account,role}'
+                      AND u.ons_code IS NOT DISTINCT FROM s.data #>> '{account,council}'))"#,
         id
     )
     .fetch_optional(db)
