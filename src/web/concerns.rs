@@ -139,21 +139,24 @@ async fn earlier_evaluations(
     scope: &Scope,
 ) -> Result<Vec<Vec<Evaluation>>, AppError> {
     let available = periods::with_data(&state.pool, DataView::Internal).await?;
-    let mut earlier = Vec::new();
+    let mut before = Vec::new();
     let mut p = period;
     for _ in 0..2 {
         p = p.previous();
         if !available.contains(&p) {
             break;
         }
-        let outside = scope.outside.as_deref();
-        earlier.push(
-            super::risk::evaluate(state, p, &scope.councils, outside)
-                .await?
-                .0,
-        );
+        before.push(p);
     }
-    Ok(earlier)
+    // The years at once: their analyses run side by side on the blocking pool.
+    let outside = scope.outside.as_deref();
+    let evaluated = futures_util::future::try_join_all(
+        before
+            .into_iter()
+            .map(|p| super::risk::evaluate(state, p, &scope.councils, outside)),
+    )
+    .await?;
+    Ok(evaluated.into_iter().map(|(e, _, _)| e).collect())
 }
 
 /// A council's standing beside its grading: worse than its CIPFA neighbours, worse than the
@@ -388,9 +391,11 @@ pub(super) async fn signal(
 
 async fn computed(state: &AppState, period: Period, scope: Scope) -> Result<Signal, AppError> {
     let outside = scope.outside.as_deref();
-    let (evaluations, defs, catalogue) =
-        super::risk::evaluate(state, period, &scope.councils, outside).await?;
-    let earlier = earlier_evaluations(state, period, &scope).await?;
+    let ((evaluations, defs, catalogue), earlier, standings) = tokio::try_join!(
+        super::risk::evaluate(state, period, &scope.councils, outside),
+        earlier_evaluations(state, period, &scope),
+        standings(state, period, outside),
+    )?;
     let strict = analysed_for(
         state,
         DataView::Internal,
@@ -400,7 +405,6 @@ async fn computed(state: &AppState, period: Period, scope: Scope) -> Result<Sign
         outside,
     )
     .await?;
-    let standings = standings(state, period, outside).await?;
     // Each measure at its own data period.
     let measure_periods: Vec<(String, Period)> = strict
         .analysed

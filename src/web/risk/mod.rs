@@ -68,24 +68,25 @@ pub(super) async fn evaluate(
     outside: Option<&str>,
 ) -> Result<(Vec<Evaluation>, Vec<Trigger>, Vec<Measure>), AppError> {
     let view = DataView::Internal;
-    let strict = analysed_for(
-        state,
-        view,
-        period,
-        ComparatorKind::England,
-        Level::P998,
-        outside,
-    )
-    .await?;
-    let loose = analysed_for(
-        state,
-        view,
-        period,
-        ComparatorKind::England,
-        Level::P95,
-        outside,
-    )
-    .await?;
+    // Both analyses at once, each on the blocking pool.
+    let (strict, loose) = tokio::try_join!(
+        analysed_for(
+            state,
+            view,
+            period,
+            ComparatorKind::England,
+            Level::P998,
+            outside,
+        ),
+        analysed_for(
+            state,
+            view,
+            period,
+            ComparatorKind::England,
+            Level::P95,
+            outside,
+        ),
+    )?;
     let catalogue = measures::catalogue(&state.pool).await?;
     let defs = risk::triggers(&state.pool).await?;
     let today = Utc::now().date_naive();
