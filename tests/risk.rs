@@ -176,18 +176,24 @@ const ASSESSMENT: &str = "/risk/E06000006/assessment";
 const PROFILE: &str = "/risk/E06000006?period=2016-17";
 const CONCERNS: &str = "Admissions to residential care rising fast.";
 
-fn assessment_status(page: &str) -> String {
-    text(&Html::parse_document(page), "#assessment-status").unwrap()
-}
-
-#[tokio::test]
-async fn a_draft_assessment_is_the_analysts_until_its_concerns_are_shared() {
+/// Official data, everyone signed in, and Halton's 2016-17 assessment started by the analyst.
+async fn started() -> (PgPool, Cast) {
     let pool = official().await;
     let app = app(pool.clone());
     let mut c = Cast::signed_in(&app, &pool).await;
     c.analyst
         .post_accepted(ASSESSMENT, &step("start", &[]))
         .await;
+    (pool, c)
+}
+
+fn assessment_status(page: &str) -> String {
+    text(&Html::parse_document(page), "#assessment-status").unwrap()
+}
+
+#[tokio::test]
+async fn a_draft_assessment_is_the_analysts_until_its_concerns_are_shared() {
+    let (_, mut c) = started().await;
     // A draft is the analyst's: the council cannot see it or respond yet.
     assert_eq!(
         assessment_status(&c.halton.get(PROFILE).await.1),
@@ -226,12 +232,7 @@ async fn a_draft_assessment_is_the_analysts_until_its_concerns_are_shared() {
 
 #[tokio::test]
 async fn support_must_come_from_the_menu_and_a_judgement_must_be_a_level() {
-    let pool = official().await;
-    let app = app(pool.clone());
-    let mut c = Cast::signed_in(&app, &pool).await;
-    c.analyst
-        .post_accepted(ASSESSMENT, &step("start", &[]))
-        .await;
+    let (_, mut c) = started().await;
     let off_menu = step(
         "support",
         &[
@@ -258,12 +259,7 @@ async fn support_must_come_from_the_menu_and_a_judgement_must_be_a_level() {
 
 #[tokio::test]
 async fn the_final_view_keeps_every_step_and_the_latest_judgement_counts() {
-    let pool = official().await;
-    let app = app(pool.clone());
-    let mut c = Cast::signed_in(&app, &pool).await;
-    c.analyst
-        .post_accepted(ASSESSMENT, &step("start", &[]))
-        .await;
+    let (pool, mut c) = started().await;
     c.analyst
         .post_accepted(ASSESSMENT, &step("concerns", &[("body", CONCERNS)]))
         .await;
