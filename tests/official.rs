@@ -12,6 +12,7 @@
 mod common;
 
 use axum::http::StatusCode;
+use common::official::{OFLOG_NAME, oflog_bytes};
 use common::{
     Start, app, database, database_named, get, official_bytes, official_file, official_name,
     scorecard, text,
@@ -474,4 +475,118 @@ async fn malformed_addresses_answer_400_or_404_never_500() {
     ] {
         assert_eq!(get(&app, uri).await.0, StatusCode::NOT_FOUND, "{uri}");
     }
+}
+
+#[tokio::test]
+async fn oflogs_own_metrics_import_as_published_and_its_ascof_repeats_are_skipped() {
+    let pool = database(Start::Reference).await;
+    let report = import(&pool, OFLOG_NAME, &oflog_bytes(), None).await;
+    assert!(!report.has_errors(), "{report}");
+    assert_eq!(report.format, "Oflog adult social care metrics");
+    for (oflog, ascof) in [("ASC1", "1D"), ("ASC2", "1J"), ("ASC5", "2D")] {
+        assert!(
+            report
+                .notes
+                .iter()
+                .any(|n| n.starts_with(&format!("{oflog} repeats ASCOF {ascof}"))),
+            "{:?}",
+            report.notes
+        );
+    }
+    // Workforce turnover (ASC7) is the catalogue's RW05 (display code OFLOG_ASC7): the values
+    // are the file's, to the last digit, with their provenance.
+    for (council, expected) in [
+        ("E08000003", dec!(21.41150174)),
+        ("E06000006", dec!(25.02206054)),
+        ("E10000017", dec!(27.77314486)),
+    ] {
+        assert_eq!(
+            value(&pool, council, "RW05", "2016-17").await,
+            Some(expected),
+            "{council}"
+        );
+    }
+    assert_eq!(
+        value(&pool, "E06000007", "RW05", "2016-17").await,
+        None,
+        "blank in the file"
+    );
+    assert!(
+        value(&pool, "E08000003", "OFLOG_ASC6", "2018-19")
+            .await
+            .is_some()
+    );
+    let repeated: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM observations o JOIN submissions s ON s.id = o.submission_id
+         WHERE s.scope = 'oflog-asc' AND o.measure_code IN ('1D', '1J', '3D1', '3D2', '2D')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(repeated, 0, "nothing stored twice");
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT kind FROM submissions WHERE scope = 'oflog-asc'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(kinds, ["official"]);
+    // The page shows it as an official value.
+    let app = app(pool.clone());
+    let (status, page) = get(&app, "/measures/RW05?period=2016-17").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("21.4"), "Manchester's turnover on the page");
+}
+
+#[tokio::test]
+async fn cqc_assessments_import_as_scores_for_the_year_assessed() {
+    let pool = database(Start::Reference).await;
+    let name = "cqc-la-assessments-to-2025-10.csv";
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/cqc")
+            .join(name),
+    )
+    .unwrap();
+    let report = import(&pool, name, &bytes, None).await;
+    assert!(!report.has_errors(), "{report}");
+    assert_eq!(
+        report.format,
+        "CQC assessments of councils (Care Act duties)"
+    );
+    // Halton, assessed July 2025 (2025-26): good overall (3), statement scores as published.
+    for (measure, expected) in [
+        ("CQC_OVERALL", dec!(3)),
+        ("CQC_QS1", dec!(2)),
+        ("CQC_QS2", dec!(3)),
+        ("CQC_QS9", dec!(3)),
+        ("CQC_AVERAGE", dec!(2.56)),
+    ] {
+        assert_eq!(
+            value(&pool, "E06000006", measure, "2025-26").await,
+            Some(expected),
+            "{measure}"
+        );
+    }
+    let note: Option<String> = sqlx::query_scalar(
+        "SELECT note FROM current_observations
+         WHERE area_code = 'E06000006' AND measure_code = 'CQC_OVERALL'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(note.as_deref(), Some("assessed July 2025"));
+    // County Durham was assessed (August 2024) but not given an overall rating.
+    assert_eq!(
+        value(&pool, "E06000047", "CQC_OVERALL", "2024-25").await,
+        None
+    );
+    assert_eq!(
+        value(&pool, "E06000047", "CQC_QS1", "2024-25").await,
+        Some(dec!(2))
+    );
+    // Hertfordshire, assessed May 2024, is in 2024-25.
+    assert_eq!(
+        value(&pool, "E10000015", "CQC_OVERALL", "2024-25").await,
+        Some(dec!(3))
+    );
 }

@@ -1,12 +1,15 @@
-//! Getting figures in: official ASCOF files and the regional template, read (`decode`),
-//! parsed (`ascof`, `template`), validated (`validate`) into a report, then committed as one
+//! Getting figures in: official ASCOF files, Oflog's adult social care metrics, CQC's assessments
+//! of councils and the regional template, read (`decode`), parsed (`ascof`, `oflog`, `cqc`,
+//! `template`), validated (`validate`) into a report, then committed as one
 //! submission revision (`import`). Everything but `import` is pure.
 
 pub mod ascof;
 pub mod cells;
 pub mod councils;
+pub mod cqc;
 pub mod decode;
 pub mod import;
+pub mod oflog;
 pub mod report;
 pub mod template;
 pub mod validate;
@@ -133,6 +136,10 @@ pub struct BenchmarkArea {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     AscofOfficial,
+    /// The Office for Local Government's adult social care metrics.
+    Oflog,
+    /// CQC's assessments of councils' Care Act duties.
+    CqcAssessments,
     RegionalTemplate,
 }
 
@@ -140,7 +147,7 @@ impl Format {
     /// Where the values of a file of this format come from.
     pub fn provenance(self) -> Provenance {
         match self {
-            Format::AscofOfficial => Provenance::Official,
+            Format::AscofOfficial | Format::Oflog | Format::CqcAssessments => Provenance::Official,
             Format::RegionalTemplate => Provenance::CouncilReturn,
         }
     }
@@ -240,6 +247,10 @@ pub fn read(filename: &str, bytes: &[u8], options: Options, known: &Known) -> Fi
         report.rows_read += table.rows.len();
         let format = if ascof::recognises(table) {
             Format::AscofOfficial
+        } else if oflog::recognises(table) {
+            Format::Oflog
+        } else if cqc::recognises(table) {
+            Format::CqcAssessments
         } else if template::recognises(table) {
             Format::RegionalTemplate
         } else {
@@ -247,11 +258,11 @@ pub fn read(filename: &str, bytes: &[u8], options: Options, known: &Known) -> Fi
                 .sheet
                 .as_ref()
                 .map_or("the file".to_string(), |s| format!("sheet '{s}'"));
-            report.notes.push(format!("{where_} was skipped: its header is neither the ASCOF open-data layout nor the regional template"));
+            report.notes.push(format!("{where_} was skipped: its header is not the ASCOF open-data layout, Oflog's adult social care metrics, CQC's assessments of councils or the regional template"));
             continue;
         };
         if contents.format.is_some_and(|f| f != format) {
-            report.errors.push(Issue::file("the workbook mixes official ASCOF data and the regional template: upload them separately"));
+            report.errors.push(Issue::file("the workbook mixes files of different kinds (official ASCOF data, Oflog's metrics, the regional template): upload them separately"));
             continue;
         }
         contents.format = Some(format);
@@ -266,15 +277,29 @@ pub fn read(filename: &str, bytes: &[u8], options: Options, known: &Known) -> Fi
                 contents.new_measures.extend(official.new_measures);
                 official.rows
             }
+            Format::Oflog => {
+                let metrics = oflog::parse(table, known, &mut report);
+                contents.new_measures.extend(metrics.new_measures);
+                metrics.rows
+            }
+            Format::CqcAssessments => {
+                let assessed = cqc::parse(table, known, &mut report);
+                contents.new_measures.extend(assessed.new_measures);
+                assessed.rows
+            }
             Format::RegionalTemplate => template::parse(table, known, &mut report.errors),
         };
         contents.rows.extend(rows);
     }
     match contents.format {
         None if report.errors.is_empty() => report.errors.push(Issue::file(
-            "no sheet has a recognised header: expected the ASCOF open-data columns or the regional template (authority, measure, period, value)",
+            "no sheet has a recognised header: expected the ASCOF open-data columns, Oflog's adult social care metrics (Financial year, Local authority code, Code, Value) or the regional template (authority, measure, period, value)",
         )),
         Some(Format::AscofOfficial) => report.format = "NHS Digital ASCOF open data".into(),
+        Some(Format::Oflog) => report.format = "Oflog adult social care metrics".into(),
+        Some(Format::CqcAssessments) => {
+            report.format = "CQC assessments of councils (Care Act duties)".into();
+        }
         Some(Format::RegionalTemplate) => report.format = "regional submission template".into(),
         None => {}
     }
@@ -357,6 +382,11 @@ fn scope(contents: &FileContents, report: &mut Report) -> String {
             .iter()
             .next()
             .map_or_else(String::new, |p| format!("ascof-official:{p}")),
+        // Each edition of Oflog's file carries every year so far: a later one revises it all.
+        Some(Format::Oflog) => "oflog-asc".to_string(),
+        // A council's latest assessment replaces its earlier one; a file lists every council
+        // assessed so far.
+        Some(Format::CqcAssessments) => "cqc-la-assessments".to_string(),
         Some(Format::RegionalTemplate) => {
             let councils: BTreeSet<&str> = contents
                 .rows
@@ -387,7 +417,7 @@ fn warn_missing(contents: &FileContents, known: &Known, report: &mut Report) {
         .iter()
         .filter(|r| r.observation.value.is_some());
     match contents.format {
-        Some(Format::AscofOfficial) => {
+        Some(Format::AscofOfficial | Format::Oflog) => {
             let mut present: HashMap<&str, Vec<&str>> = HashMap::new();
             for r in with_value.filter(|r| {
                 r.observation
@@ -429,7 +459,7 @@ fn warn_missing(contents: &FileContents, known: &Known, report: &mut Report) {
                 )));
             }
         }
-        None => {}
+        Some(Format::CqcAssessments) | None => {}
     }
 }
 

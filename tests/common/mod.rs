@@ -35,7 +35,7 @@ const REFERENCE: &str = "scorecard_test_reference";
 const SEEDED: &str = "scorecard_test_seeded";
 
 #[path = "../fixtures/official.rs"]
-mod official;
+pub(crate) mod official;
 pub(crate) use official::{official_bytes, official_name};
 
 /// The official file for a year written out under its published name, for the command line.
