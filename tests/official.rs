@@ -530,11 +530,41 @@ async fn oflogs_own_metrics_import_as_published_and_its_ascof_repeats_are_skippe
             .await
             .unwrap();
     assert_eq!(kinds, ["official"]);
-    // The page shows it as an official value.
+    // The page shows it as an official value; the council page's People block has it.
     let app = app(pool.clone());
     let (status, page) = get(&app, "/measures/RW05?period=2016-17").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("21.4"), "Manchester's turnover on the page");
+    let (_, page) = get(&app, "/authorities/E08000003?period=2016-17&arrange=type").await;
+    let html = Html::parse_document(&page);
+    let people = text(&html, "#domain-type-people").unwrap_or_default();
+    assert!(people.contains("turnover"), "{people}");
+    // The workforce trigger runs on the real turnover: Cheshire East (38.2%, the region's
+    // highest) is in the region's worst quartile, Oldham (17.4%, the lowest) is not.
+    let mut analyst = common::Agent::signed_in(
+        &app,
+        &pool,
+        "analyst@example.org",
+        scorecard::domain::access::Role::Analyst,
+        None,
+    )
+    .await;
+    for (council, fires) in [("E06000049", true), ("E08000004", false)] {
+        let (status, body) = analyst
+            .get(&format!(
+                "/api/v1/authorities/{council}/triggers?period=2016-17"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let workforce = v["triggers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == "workforce" && t["measure"] == "RW05")
+            .unwrap_or_else(|| panic!("workforce evaluated on RW05 for {council}"));
+        assert_eq!(workforce["fired"], fires, "{council}: {workforce}");
+    }
 }
 
 #[tokio::test]
