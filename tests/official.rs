@@ -12,7 +12,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::official::{OFLOG_NAME, oflog_bytes};
+use common::official::{OFLOG_NAME, finance_bytes, oflog_bytes};
 use common::{
     Start, app, database, database_named, get, official_bytes, official_file, official_name,
     scorecard, text,
@@ -618,5 +618,73 @@ async fn cqc_assessments_import_as_scores_for_the_year_assessed() {
     assert_eq!(
         value(&pool, "E10000015", "CQC_OVERALL", "2024-25").await,
         Some(dec!(3))
+    );
+}
+
+#[tokio::test]
+async fn the_finance_returns_councils_as_columns_give_spend_per_adult_and_unit_costs() {
+    let pool = database(Start::Reference).await;
+    for table in ["exp-data", "unit-cost"] {
+        let (name, bytes) = finance_bytes(table);
+        let report = import(&pool, &name, &bytes, None).await;
+        assert!(!report.has_errors(), "{report}");
+        assert_eq!(
+            report.format,
+            "NHS Digital adult social care finance return (ASC-FR)"
+        );
+    }
+    let numbers = |council: &'static str, measure: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (Option<Decimal>, Option<Decimal>, Option<Decimal>)>(
+                "SELECT value, numerator, denominator FROM current_observations
+                 WHERE area_code = $1 AND measure_code = $2 AND period_code = '2014-15'",
+            )
+            .bind(council)
+            .bind(measure)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // Unit costs as published (£ per person per week), numerator in £ and weeks of care.
+    for (council, cost, spend, weeks) in [
+        ("E06000006", dec!(407.44), dec!(12662.1), dec!(31076.95)),
+        ("E08000003", dec!(521.68), dec!(47202), dec!(90481)),
+        ("E10000017", dec!(504.35), dec!(135621.69), dec!(268904.9)),
+    ] {
+        assert_eq!(
+            numbers(council, "FIN_UC_RN").await,
+            (Some(cost), Some(spend * dec!(1000)), Some(weeks)),
+            "{council}"
+        );
+    }
+    // Gross current expenditure (£ thousands, as published) over the reference's adults.
+    for (council, gross, adults) in [
+        ("E06000006", dec!(43216.75), dec!(100914)),
+        ("E08000003", dec!(180565), dec!(431869)),
+        ("E10000017", dec!(398284.78), dec!(974092)),
+    ] {
+        let pounds = gross * dec!(1000);
+        assert_eq!(
+            numbers(council, "RW01").await,
+            (
+                Some((pounds / adults).round_dp(2)),
+                Some(pounds),
+                Some(adults)
+            ),
+            "{council}"
+        );
+    }
+    // The two tables are separate revisions: the second did not supersede the first.
+    let scopes: Vec<String> = sqlx::query_scalar(
+        "SELECT scope FROM submissions WHERE scope LIKE 'asc-fr:%' ORDER BY scope",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        scopes,
+        ["asc-fr:2014-15:expenditure", "asc-fr:2014-15:unit-costs"]
     );
 }

@@ -27,6 +27,8 @@ pub struct Known {
     pub measures: HashMap<String, KnownMeasure>,
     /// Measures by their code in ASCOF's 2023-24 numbering.
     pub renumbered: HashMap<String, KnownMeasure>,
+    /// Councils' adult (18+) populations in the reference: per-adult measures' denominators.
+    pub adults: HashMap<String, i64>,
 }
 
 impl Known {

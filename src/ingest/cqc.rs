@@ -83,8 +83,19 @@ pub struct Assessments {
     pub new_measures: Vec<NewMeasure>,
 }
 
-pub fn parse(table: &Table, known: &Known, report: &mut Report) -> Assessments {
-    let mut missing = |names: &[&str]| {
+/// The columns of a file: the council, its rating, the month, each statement's score and the
+/// average (the scores may be absent).
+struct Columns {
+    ons: usize,
+    overall: usize,
+    date: usize,
+    scores: Vec<Option<usize>>,
+    average: Option<usize>,
+    name: Option<usize>,
+}
+
+fn columns(table: &Table, report: &mut Report) -> Option<Columns> {
+    let mut required = |names: &[&str]| {
         let found = table.column(names);
         if found.is_none() {
             report.errors.push(Issue {
@@ -96,93 +107,36 @@ pub fn parse(table: &Table, known: &Known, report: &mut Report) -> Assessments {
         }
         found
     };
-    let (Some(ons), Some(overall), Some(date)) = (
-        missing(&["la_code", "local authority code"]),
-        missing(&["overall_rating", "overall rating"]),
-        missing(&["assessment_date", "assessment date"]),
-    ) else {
+    let (ons, overall, date) = (
+        required(&["la_code", "local authority code"]),
+        required(&["overall_rating", "overall rating"]),
+        required(&["assessment_date", "assessment date"]),
+    );
+    Some(Columns {
+        ons: ons?,
+        overall: overall?,
+        date: date?,
+        scores: (1..=STATEMENTS)
+            .map(|n| table.column(&[&format!("qs{n}_score")]))
+            .collect(),
+        average: table.column(&["avg_score", "average score"]),
+        name: table.column(&["la_name", "authority_name_as_published"]),
+    })
+}
+
+pub fn parse(table: &Table, known: &Known, report: &mut Report) -> Assessments {
+    let Some(c) = columns(table, report) else {
         return Assessments::default();
     };
-    let scores: Vec<Option<usize>> = (1..=STATEMENTS)
-        .map(|n| table.column(&[&format!("qs{n}_score")]))
-        .collect();
-    let average = table.column(&["avg_score", "average score"]);
-    let name = table.column(&["la_name", "authority_name_as_published"]);
     let mut out = Assessments::default();
     for (number, row) in &table.rows {
         let at = Location {
             sheet: table.sheet.clone(),
             row: *number,
         };
-        let cell = |i: usize| row.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
-        let code = cell(ons);
-        let Some(area) = known.council(&code, "") else {
-            let who = name.map(cell).unwrap_or_default();
-            report.errors.push(Issue::at(
-                &at,
-                &table.header[ons],
-                &code,
-                format!("unknown council ({who}): not in the England reference"),
-            ));
-            continue;
-        };
-        let when = cell(date);
-        let Some(month) = month_of(&when) else {
-            report.errors.push(Issue::at(
-                &at,
-                &table.header[date],
-                &when,
-                "not a month (e.g. May 2024)",
-            ));
-            continue;
-        };
-        let period = financial_year(month);
-        let note = format!("assessed {}", month.format("%B %Y"));
-        let rating = cell(overall);
-        // A council assessed but not given an overall rating has its statements' scores.
-        let overall_value = match rating_score(&rating) {
-            Some(score) => score.to_string(),
-            None if rating.eq_ignore_ascii_case("not rated") || rating.is_empty() => String::new(),
-            None => {
-                report.errors.push(Issue::at(
-                    &at,
-                    &table.header[overall],
-                    &rating,
-                    "not a CQC rating (outstanding, good, requires improvement, inadequate, not rated)",
-                ));
-                continue;
-            }
-        };
-        let mut values = vec![("CQC_OVERALL".to_string(), overall_value, None)];
-        for (n, column) in scores.iter().enumerate() {
-            if let Some(i) = column {
-                values.push((format!("CQC_QS{}", n + 1), cell(*i), Some(*i)));
-            }
-        }
-        if let Some(i) = average {
-            values.push(("CQC_AVERAGE".to_string(), cell(i), Some(i)));
-        }
-        for (measure, raw, column) in values {
-            let parsed = super::cells::parse(&raw).map_err(|reason| {
-                let header = column.map_or("overall_rating", |i| table.header[i].as_str());
-                Issue::at(&at, header, &raw, reason)
-            });
-            match parsed {
-                Ok(value) => out.rows.push(Parsed::new(
-                    at.clone(),
-                    area.to_string(),
-                    known
-                        .measure(&measure)
-                        .map_or(measure.clone(), |m| m.code.clone()),
-                    period,
-                    value,
-                    None,
-                    None,
-                    None,
-                    Some(note.clone()),
-                )),
-                Err(issue) => report.errors.push(issue),
-            }
+        match assessment(table, &c, row, &at, known) {
+            Ok(rows) => out.rows.extend(rows),
+            Err(issues) => report.errors.extend(issues),
         }
     }
     out.new_measures = measures()
@@ -203,6 +157,81 @@ pub fn parse(table: &Table, known: &Known, report: &mut Report) -> Assessments {
         })
         .collect();
     out
+}
+
+/// One council's assessment: its values, or what is wrong with the row.
+fn assessment(
+    table: &Table,
+    c: &Columns,
+    row: &[String],
+    at: &Location,
+    known: &Known,
+) -> Result<Vec<Parsed>, Vec<Issue>> {
+    let cell = |i: usize| row.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+    let wrong = |column: usize, value: &str, reason: String| {
+        vec![Issue::at(at, &table.header[column], value, reason)]
+    };
+    let code = cell(c.ons);
+    let area = known.council(&code, "").ok_or_else(|| {
+        let who = c.name.map(cell).unwrap_or_default();
+        wrong(
+            c.ons,
+            &code,
+            format!("unknown council ({who}): not in the England reference"),
+        )
+    })?;
+    let when = cell(c.date);
+    let month = month_of(&when)
+        .ok_or_else(|| wrong(c.date, &when, "not a month (e.g. May 2024)".into()))?;
+    let rating = cell(c.overall);
+    // A council assessed but not given an overall rating has its statements' scores.
+    let overall = match rating_score(&rating) {
+        Some(score) => score.to_string(),
+        None if rating.eq_ignore_ascii_case("not rated") || rating.is_empty() => String::new(),
+        None => {
+            return Err(wrong(
+                c.overall,
+                &rating,
+                "not a CQC rating (outstanding, good, requires improvement, inadequate, not rated)"
+                    .into(),
+            ));
+        }
+    };
+    let mut values = vec![("CQC_OVERALL".to_string(), overall, c.overall)];
+    for (n, column) in c.scores.iter().enumerate() {
+        if let Some(i) = column {
+            values.push((format!("CQC_QS{}", n + 1), cell(*i), *i));
+        }
+    }
+    if let Some(i) = c.average {
+        values.push(("CQC_AVERAGE".to_string(), cell(i), i));
+    }
+    let note = format!("assessed {}", month.format("%B %Y"));
+    let mut rows = Vec::new();
+    let mut issues = Vec::new();
+    for (measure, raw, column) in values {
+        match super::cells::parse(&raw) {
+            Ok(value) => rows.push(Parsed::new(
+                at.clone(),
+                area.to_string(),
+                known
+                    .measure(&measure)
+                    .map_or(measure.clone(), |m| m.code.clone()),
+                financial_year(month),
+                value,
+                None,
+                None,
+                None,
+                Some(note.clone()),
+            )),
+            Err(reason) => issues.extend(wrong(column, &raw, reason)),
+        }
+    }
+    if issues.is_empty() {
+        Ok(rows)
+    } else {
+        Err(issues)
+    }
 }
 
 #[cfg(test)]

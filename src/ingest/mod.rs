@@ -1,6 +1,6 @@
-//! Getting figures in: official ASCOF files, Oflog's adult social care metrics, CQC's assessments
-//! of councils and the regional template, read (`decode`), parsed (`ascof`, `oflog`, `cqc`,
-//! `template`), validated (`validate`) into a report, then committed as one
+//! Getting figures in: official ASCOF files, the adult social care finance return, Oflog's adult
+//! social care metrics, CQC's assessments of councils and the regional template, read
+//! (`decode`), parsed (`ascof`, `finance`, `oflog`, `cqc`, `template`), validated (`validate`) into a report, then committed as one
 //! submission revision (`import`). Everything but `import` is pure.
 
 pub mod ascof;
@@ -8,6 +8,7 @@ pub mod cells;
 pub mod councils;
 pub mod cqc;
 pub mod decode;
+pub mod finance;
 pub mod import;
 pub mod oflog;
 pub mod report;
@@ -140,6 +141,8 @@ pub enum Format {
     Oflog,
     /// CQC's assessments of councils' Care Act duties.
     CqcAssessments,
+    /// NHS Digital's adult social care finance return (ASC-FR), councils as columns.
+    Finance,
     RegionalTemplate,
 }
 
@@ -147,7 +150,9 @@ impl Format {
     /// Where the values of a file of this format come from.
     pub fn provenance(self) -> Provenance {
         match self {
-            Format::AscofOfficial | Format::Oflog | Format::CqcAssessments => Provenance::Official,
+            Format::AscofOfficial | Format::Oflog | Format::CqcAssessments | Format::Finance => {
+                Provenance::Official
+            }
             Format::RegionalTemplate => Provenance::CouncilReturn,
         }
     }
@@ -245,62 +250,37 @@ pub fn read(filename: &str, bytes: &[u8], options: Options, known: &Known) -> Fi
     };
     for table in &tables {
         report.rows_read += table.rows.len();
-        let format = if ascof::recognises(table) {
-            Format::AscofOfficial
-        } else if oflog::recognises(table) {
-            Format::Oflog
-        } else if cqc::recognises(table) {
-            Format::CqcAssessments
-        } else if template::recognises(table) {
-            Format::RegionalTemplate
-        } else {
+        let Some(format) = Format::of(table) else {
             let where_ = table
                 .sheet
                 .as_ref()
                 .map_or("the file".to_string(), |s| format!("sheet '{s}'"));
-            report.notes.push(format!("{where_} was skipped: its header is not the ASCOF open-data layout, Oflog's adult social care metrics, CQC's assessments of councils or the regional template"));
+            report.notes.push(format!(
+                "{where_} was skipped: its header is not one of {KINDS}"
+            ));
             continue;
         };
         if contents.format.is_some_and(|f| f != format) {
-            report.errors.push(Issue::file("the workbook mixes files of different kinds (official ASCOF data, Oflog's metrics, the regional template): upload them separately"));
+            report.errors.push(Issue::file(
+                "the workbook mixes files of different kinds: upload them separately",
+            ));
             continue;
         }
         contents.format = Some(format);
-        let rows = match format {
-            Format::AscofOfficial => {
-                let years = ascof::YearSources {
-                    from_name: ascof::period_from_filename(filename),
-                    given: options.period,
-                };
-                let official = ascof::parse(table, years, known, &mut report);
-                contents.benchmarks.extend(official.benchmarks);
-                contents.new_measures.extend(official.new_measures);
-                official.rows
-            }
-            Format::Oflog => {
-                let metrics = oflog::parse(table, known, &mut report);
-                contents.new_measures.extend(metrics.new_measures);
-                metrics.rows
-            }
-            Format::CqcAssessments => {
-                let assessed = cqc::parse(table, known, &mut report);
-                contents.new_measures.extend(assessed.new_measures);
-                assessed.rows
-            }
-            Format::RegionalTemplate => template::parse(table, known, &mut report.errors),
+        let input = TableInput {
+            table,
+            filename,
+            options,
+            known,
         };
+        let rows = parse_table(format, &input, &mut contents, &mut report);
         contents.rows.extend(rows);
     }
     match contents.format {
-        None if report.errors.is_empty() => report.errors.push(Issue::file(
-            "no sheet has a recognised header: expected the ASCOF open-data columns, Oflog's adult social care metrics (Financial year, Local authority code, Code, Value) or the regional template (authority, measure, period, value)",
-        )),
-        Some(Format::AscofOfficial) => report.format = "NHS Digital ASCOF open data".into(),
-        Some(Format::Oflog) => report.format = "Oflog adult social care metrics".into(),
-        Some(Format::CqcAssessments) => {
-            report.format = "CQC assessments of councils (Care Act duties)".into();
-        }
-        Some(Format::RegionalTemplate) => report.format = "regional submission template".into(),
+        None if report.errors.is_empty() => report.errors.push(Issue::file(format!(
+            "no sheet has a recognised header: expected one of {KINDS}"
+        ))),
+        Some(format) => report.format = format.name().into(),
         None => {}
     }
     check_values(&contents.rows, known, &mut report);
@@ -310,6 +290,96 @@ pub fn read(filename: &str, bytes: &[u8], options: Options, known: &Known) -> Fi
     count(&contents.rows, &mut report);
     contents.report = report;
     contents
+}
+
+/// The kinds of file read, for messages.
+const KINDS: &str = "the ASCOF open-data layout, the adult social care finance return (councils as columns), Oflog's adult social care metrics (Financial year, Local authority code, Code, Value), CQC's assessments of councils, or the regional template (authority, measure, period, value)";
+
+impl Format {
+    /// The kind of a table, by its header.
+    fn of(table: &decode::Table) -> Option<Format> {
+        if ascof::recognises(table) {
+            Some(Format::AscofOfficial)
+        } else if oflog::recognises(table) {
+            Some(Format::Oflog)
+        } else if cqc::recognises(table) {
+            Some(Format::CqcAssessments)
+        } else if finance::recognises(table) {
+            Some(Format::Finance)
+        } else if template::recognises(table) {
+            Some(Format::RegionalTemplate)
+        } else {
+            None
+        }
+    }
+
+    /// What the report calls it.
+    fn name(self) -> &'static str {
+        match self {
+            Format::AscofOfficial => "NHS Digital ASCOF open data",
+            Format::Oflog => "Oflog adult social care metrics",
+            Format::CqcAssessments => "CQC assessments of councils (Care Act duties)",
+            Format::Finance => "NHS Digital adult social care finance return (ASC-FR)",
+            Format::RegionalTemplate => "regional submission template",
+        }
+    }
+}
+
+/// One table of a file, and what reading it needs.
+struct TableInput<'a> {
+    table: &'a decode::Table,
+    filename: &'a str,
+    options: Options,
+    known: &'a Known,
+}
+
+/// The values of one table of a known format; benchmark areas, new measures and a finance
+/// table's scope go into `contents`.
+fn parse_table(
+    format: Format,
+    input: &TableInput<'_>,
+    contents: &mut FileContents,
+    report: &mut Report,
+) -> Vec<Parsed> {
+    let TableInput {
+        table,
+        filename,
+        options,
+        known,
+    } = *input;
+    match format {
+        Format::AscofOfficial => {
+            let years = ascof::YearSources {
+                from_name: ascof::period_from_filename(filename),
+                given: options.period,
+            };
+            let official = ascof::parse(table, years, known, report);
+            contents.benchmarks.extend(official.benchmarks);
+            contents.new_measures.extend(official.new_measures);
+            official.rows
+        }
+        Format::Oflog => {
+            let metrics = oflog::parse(table, known, report);
+            contents.new_measures.extend(metrics.new_measures);
+            metrics.rows
+        }
+        Format::CqcAssessments => {
+            let assessed = cqc::parse(table, known, report);
+            contents.new_measures.extend(assessed.new_measures);
+            assessed.rows
+        }
+        Format::Finance => {
+            let Some(period) = finance::year(filename, options.period) else {
+                report.errors.push(Issue::file(
+                    "the year of a finance return: name it in the file name (e.g. 2014-15) or give the period",
+                ));
+                return Vec::new();
+            };
+            contents.scope = finance::scope(table, period);
+            finance::parse(table, period, known, report)
+        }
+        Format::RegionalTemplate => template::parse(table, known, &mut report.errors),
+    }
 }
 
 /// The report's counts of values, areas, measures and periods.
@@ -387,6 +457,8 @@ fn scope(contents: &FileContents, report: &mut Report) -> String {
         // A council's latest assessment replaces its earlier one; a file lists every council
         // assessed so far.
         Some(Format::CqcAssessments) => "cqc-la-assessments".to_string(),
+        // Set as the table was read: the year and which table of the return.
+        Some(Format::Finance) => contents.scope.clone(),
         Some(Format::RegionalTemplate) => {
             let councils: BTreeSet<&str> = contents
                 .rows
@@ -459,7 +531,7 @@ fn warn_missing(contents: &FileContents, known: &Known, report: &mut Report) {
                 )));
             }
         }
-        Some(Format::CqcAssessments) | None => {}
+        Some(Format::CqcAssessments | Format::Finance) | None => {}
     }
 }
 

@@ -19,7 +19,8 @@ struct MeasureRow {
 pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
     let mut known = Known::default();
     let councils = sqlx::query!(
-        "SELECT ons_code, name, cassr_code FROM authorities ORDER BY valid_to IS NULL, valid_to"
+        "SELECT ons_code, name, cassr_code, population_18_plus FROM authorities
+         ORDER BY valid_to IS NULL, valid_to"
     )
     .fetch_all(pool)
     .await?;
@@ -27,6 +28,9 @@ pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
     for c in councils {
         if let Some(cassr) = c.cassr_code {
             known.cassr.insert(cassr, c.ons_code.clone());
+        }
+        if let Some(adults) = c.population_18_plus {
+            known.adults.insert(c.ons_code.clone(), i64::from(adults));
         }
         known.councils.insert(c.ons_code, c.name);
     }
