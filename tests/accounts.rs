@@ -766,3 +766,76 @@ async fn a_kept_signed_in_page_is_its_councils_own_and_fresh_after_a_write() {
         "the page's token is the colleague's: {body}"
     );
 }
+
+#[tokio::test]
+async fn the_analyst_records_a_councils_regional_facts_and_everyone_sees_them() {
+    let pool = published_2016_17().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    let form = |value: &'static str, as_of: &'static str| {
+        vec![
+            ("kind", "savings_required"),
+            ("value", value),
+            ("source", "Halton budget report 2025-26"),
+            ("as_of", as_of),
+        ]
+    };
+    let uri = format!("/authorities/{HALTON}/facts");
+    // Read (and kept) before the facts exist.
+    let (_, page) = c.public.get(&format!("/authorities/{HALTON}")).await;
+    assert!(page.contains("No regional facts are recorded for Halton yet."));
+    c.analyst
+        .post_accepted(&uri, &form("4.5%", "1 April 2025"))
+        .await;
+    c.analyst
+        .post_accepted(
+            &uri,
+            &[
+                ("kind", "dass_since"),
+                ("value", "01/09/2021"),
+                ("source", "Halton Borough Council"),
+                ("as_of", "2025-04-01"),
+            ],
+        )
+        .await;
+    // A later recording is the current one; the earlier stays as history.
+    c.analyst
+        .post_accepted(&uri, &form("5", "1 May 2025"))
+        .await;
+    let (_, page) = c.public.get(&format!("/authorities/{HALTON}")).await;
+    let html = Html::parse_document(&page);
+    let facts = texts(&html, "#facts-list .govuk-summary-list__row");
+    assert_eq!(facts.len(), 2, "{facts:?}");
+    assert!(facts[0].contains("in post since") && facts[0].contains("1 September 2021"));
+    assert!(
+        facts[1].contains("5%")
+            && facts[1].contains("Halton budget report 2025-26, as of 1 May 2025"),
+        "{facts:?}"
+    );
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM council_facts WHERE ons_code = $1")
+        .bind(HALTON)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, 3, "every recording kept");
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'fact.record'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, ["analyst@example.org"; 3]);
+    // A bad value names its field and saves nothing; a council's user cannot record facts.
+    let (status, _, body) = c.analyst.post_form(&uri, &form("140", "1 May 2025")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains("value") && body.contains("Nothing was saved."),
+        "{body}"
+    );
+    let (status, _, _) = c.halton.post_form(&uri, &form("1", "1 May 2025")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM council_facts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, 3, "nothing saved by the refused forms");
+}

@@ -3,6 +3,7 @@
 pub mod access;
 mod codes;
 pub(crate) mod column;
+pub mod facts;
 pub mod known;
 mod period;
 pub mod reference;

@@ -90,6 +90,9 @@ struct CouncilPage {
     internal: bool,
     arrangements: Vec<Choice>,
     high_red: bool,
+    /// The analyst's regional facts about the council, and the kinds the analyst's form offers.
+    facts: Vec<super::facts::FactRow>,
+    fact_kinds: Vec<Choice>,
 }
 
 async fn show(
@@ -148,6 +151,8 @@ async fn show(
             })
             .collect(),
         high_red,
+        facts: super::facts::rows(&state, code.as_str()).await?,
+        fact_kinds: super::facts::kinds(),
     })
 }
 

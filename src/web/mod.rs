@@ -14,6 +14,7 @@ mod domains;
 mod downloads;
 mod error;
 mod extract;
+mod facts;
 mod guard;
 mod health;
 mod layout;
@@ -191,6 +192,7 @@ fn routes(state: AppState) -> Router {
         .merge(compare::router())
         .merge(downloads::router())
         .merge(authorities::router())
+        .merge(facts::router())
         .merge(measures::router())
         .merge(health::router())
         .merge(login::router())

@@ -23,6 +23,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod commentary;
 pub mod domains;
+pub mod facts;
 pub mod illustrative;
 pub mod known;
 pub mod measures;

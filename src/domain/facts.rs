@@ -1,0 +1,133 @@
+//! The regional facts the analyst keeps about each council (the Regional Account's governance
+//! facts: who leads adult social care and since when, the political control, the savings asked
+//! of the council), each with its source and the date it was true. Pure: the kinds and how a
+//! value of each is checked.
+
+use chrono::NaiveDate;
+
+/// A kind of fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind {
+    /// The date the director of adult social services (DASS) took up post.
+    DassSince,
+    /// Changes of DASS in the last three years.
+    DassChanges,
+    /// The council's political control (e.g. "Labour", "No overall control").
+    PoliticalControl,
+    /// Changes of political control in the last three years.
+    ControlChanges,
+    /// Corporate savings required, as a share (%) of the net revenue budget.
+    SavingsRequired,
+}
+
+super::column::serde_text!(FactKind);
+super::column::text_column!(FactKind);
+
+impl FactKind {
+    pub const ALL: [FactKind; 5] = [
+        FactKind::DassSince,
+        FactKind::DassChanges,
+        FactKind::PoliticalControl,
+        FactKind::ControlChanges,
+        FactKind::SavingsRequired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactKind::DassSince => "dass_since",
+            FactKind::DassChanges => "dass_changes",
+            FactKind::PoliticalControl => "political_control",
+            FactKind::ControlChanges => "control_changes",
+            FactKind::SavingsRequired => "savings_required",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FactKind::DassSince => "Director of adult social services in post since",
+            FactKind::DassChanges => "Changes of director in the last three years",
+            FactKind::PoliticalControl => "Political control",
+            FactKind::ControlChanges => "Changes of political control in the last three years",
+            FactKind::SavingsRequired => "Corporate savings required (% of net revenue budget)",
+        }
+    }
+
+    /// The value as kept, or why it is not one of this kind: a date (`2021-04-01` or
+    /// `1 April 2021`), a count (0 to 20), a share (0 to 100) or a name (at most 100 characters).
+    pub fn check(self, value: &str) -> Result<String, String> {
+        let value = value.trim();
+        match self {
+            FactKind::DassSince => date(value)
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .ok_or_else(|| format!("'{value}' is not a date (e.g. 1 April 2021)")),
+            FactKind::DassChanges | FactKind::ControlChanges => value
+                .parse::<u8>()
+                .ok()
+                .filter(|n| *n <= 20)
+                .map(|n| n.to_string())
+                .ok_or_else(|| format!("'{value}' is not a number of changes (0 to 20)")),
+            FactKind::SavingsRequired => value
+                .trim_end_matches('%')
+                .trim()
+                .parse::<rust_decimal::Decimal>()
+                .ok()
+                .filter(|p| {
+                    (rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::ONE_HUNDRED).contains(p)
+                })
+                .map(|p| p.normalize().to_string())
+                .ok_or_else(|| format!("'{value}' is not a percentage (0 to 100)")),
+            FactKind::PoliticalControl => {
+                if value.is_empty() || value.chars().count() > 100 {
+                    Err("name the political control (at most 100 characters)".into())
+                } else {
+                    Ok(value.to_string())
+                }
+            }
+        }
+    }
+
+    /// The value as a page shows it.
+    pub fn shown(self, value: &str) -> String {
+        match self {
+            FactKind::DassSince => NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                .map_or_else(|_| value.to_string(), |d| d.format("%-d %B %Y").to_string()),
+            FactKind::SavingsRequired => format!("{value}%"),
+            _ => value.to_string(),
+        }
+    }
+}
+
+/// A date as a UK user writes it: `2021-04-01`, `1/4/2021`, `1 April 2021`, `1 Apr 2021`.
+pub fn date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_checks_its_values() {
+        assert_eq!(
+            FactKind::DassSince.check("1 April 2021"),
+            Ok("2021-04-01".into())
+        );
+        assert_eq!(
+            FactKind::DassSince.check("01/04/2021"),
+            Ok("2021-04-01".into())
+        );
+        assert!(FactKind::DassSince.check("last spring").is_err());
+        assert_eq!(FactKind::DassChanges.check(" 2 "), Ok("2".into()));
+        assert!(FactKind::DassChanges.check("-1").is_err());
+        assert!(FactKind::ControlChanges.check("lots").is_err());
+        assert_eq!(FactKind::SavingsRequired.check("4.50%"), Ok("4.5".into()));
+        assert!(FactKind::SavingsRequired.check("140").is_err());
+        assert!(FactKind::PoliticalControl.check("").is_err());
+        assert_eq!(FactKind::DassSince.shown("2021-04-01"), "1 April 2021");
+        assert_eq!("savings_required".parse(), Ok(FactKind::SavingsRequired));
+    }
+}
