@@ -676,6 +676,17 @@ async fn the_finance_returns_councils_as_columns_give_spend_per_adult_and_unit_c
             "{council}"
         );
     }
+    let note: Option<String> = sqlx::query_scalar(
+        "SELECT note FROM current_observations WHERE area_code = 'E06000006' AND measure_code = 'RW01'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        note.as_deref(),
+        Some("over the reference's adults (ONS mid-2020 population estimate)"),
+        "the denominator's year is said"
+    );
     // The two tables are separate revisions: the second did not supersede the first.
     let scopes: Vec<String> = sqlx::query_scalar(
         "SELECT scope FROM submissions WHERE scope LIKE 'asc-fr:%' ORDER BY scope",

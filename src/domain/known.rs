@@ -27,8 +27,9 @@ pub struct Known {
     pub measures: HashMap<String, KnownMeasure>,
     /// Measures by their code in ASCOF's 2023-24 numbering.
     pub renumbered: HashMap<String, KnownMeasure>,
-    /// Councils' adult (18+) populations in the reference: per-adult measures' denominators.
-    pub adults: HashMap<String, i64>,
+    /// Councils' adult (18+) populations in the reference, with the estimate they come from
+    /// (`mid-2020`): per-adult measures' denominators.
+    pub adults: HashMap<String, (i64, String)>,
 }
 
 impl Known {

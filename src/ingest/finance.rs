@@ -248,11 +248,12 @@ fn unit_cost_slot(classes: &Classes<'_>) -> Option<usize> {
 
 /// Gross current expenditure (£ thousands) per adult of the council.
 fn per_adult(at: Location, area: &str, period: Period, cell: Cell, known: &Known) -> Parsed {
-    let adults = known.adults.get(area).copied();
-    let (value, numerator, note) = match (&cell, adults) {
-        (Cell::Number { value, flags, .. }, Some(adults)) if adults > 0 => {
+    let population = known.adults.get(area);
+    let adults = population.map(|(n, _)| *n);
+    let (value, numerator, note) = match (&cell, population) {
+        (Cell::Number { value, flags, .. }, Some((adults, estimate))) if *adults > 0 => {
             let pounds = *value * Decimal::ONE_THOUSAND;
-            let per = (pounds / Decimal::from(adults)).round_dp(2);
+            let per = (pounds / Decimal::from(*adults)).round_dp(2);
             (
                 Cell::Number {
                     value: per,
@@ -260,7 +261,9 @@ fn per_adult(at: Location, area: &str, period: Period, cell: Cell, known: &Known
                     flags: *flags,
                 },
                 Some(pounds),
-                None,
+                Some(format!(
+                    "over the reference's adults (ONS {estimate} population estimate)"
+                )),
             )
         }
         (Cell::Number { .. }, _) => (

@@ -19,7 +19,7 @@ struct MeasureRow {
 pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
     let mut known = Known::default();
     let councils = sqlx::query!(
-        "SELECT ons_code, name, cassr_code, population_18_plus FROM authorities
+        "SELECT ons_code, name, cassr_code, population_18_plus, population_year FROM authorities
          ORDER BY valid_to IS NULL, valid_to"
     )
     .fetch_all(pool)
@@ -30,7 +30,12 @@ pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
             known.cassr.insert(cassr, c.ons_code.clone());
         }
         if let Some(adults) = c.population_18_plus {
-            known.adults.insert(c.ons_code.clone(), i64::from(adults));
+            let estimate = c
+                .population_year
+                .unwrap_or_else(|| "an ONS estimate".into());
+            known
+                .adults
+                .insert(c.ons_code.clone(), (i64::from(adults), estimate));
         }
         known.councils.insert(c.ons_code, c.name);
     }
