@@ -833,6 +833,18 @@ async fn the_analyst_records_a_councils_regional_facts_and_everyone_sees_them() 
     );
     let (status, _, _) = c.halton.post_form(&uri, &form("1", "1 May 2025")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // A forged token, another council's facts through a malformed code, and HEAD change nothing.
+    let (status, _, _) = c
+        .analyst
+        .post_form_with_token(&uri, "forged", &form("1", "1 May 2025"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = c
+        .analyst
+        .post_form("/authorities/E06%2000006/facts", &form("1", "1 May 2025"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(c.analyst.head(&uri).await.0, StatusCode::METHOD_NOT_ALLOWED);
     let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM council_facts")
         .fetch_one(&pool)
         .await

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use super::cells::{self, Cell};
-use super::decode::Table;
+use super::decode::{Table, cell};
 use super::report::{Issue, Location, Report};
 use super::{BenchmarkArea, NewMeasure, Parsed};
 use crate::domain::known::{Known, RENUMBERED_FROM};
@@ -34,21 +34,7 @@ struct Columns {
 }
 
 fn columns(table: &Table, errors: &mut Vec<Issue>) -> Option<Columns> {
-    let mut find = |names: &[&str]| {
-        let found = table.column(names);
-        if found.is_none() {
-            errors.push(Issue {
-                sheet: table.sheet.clone(),
-                row: Some(1),
-                column: Some(names[0].to_string()),
-                ..Issue::file(format!(
-                    "the required column '{}' is missing",
-                    names.join("' or '")
-                ))
-            });
-        }
-        found
-    };
+    let mut find = |names: &[&str]| table.required(names, errors);
     Some(Columns {
         geo_code: find(&["Geographical Code"])?,
         geo_name: find(&["Geographical Description"])?,
@@ -178,10 +164,6 @@ pub fn parse(table: &Table, years: YearSources, known: &Known, report: &mut Repo
         }
     }
     reading.finish(report)
-}
-
-fn cell(row: &[String], i: usize) -> String {
-    row.get(i).map(|s| s.trim().to_string()).unwrap_or_default()
 }
 
 /// The state of reading one official table: the sibling rows (measure types) of each area,
@@ -459,26 +441,30 @@ fn slug(name: &str) -> String {
 
 /// The financial year a text names, in every form NHS Digital's file names and year columns
 /// have used: `2016-17`, `2016_17`, `2016/17`, `2016-2017`, `201617`, `20162017`, and the
-/// four-digit `1617` or `2021` (2020-21). Only consecutive years count, so `2016-18` is none.
+/// four-digit `1617` or `2021` (2020-21), and the finance return's `14-15`. Only consecutive
+/// years count, so `2016-18` is none.
 pub fn financial_year_in(text: &str) -> Option<Period> {
     let runs = digit_runs(text);
     let consecutive = |a: i32, b: i32, modulo: i32| (a + 1) % modulo == b % modulo;
     let year = |y: i32| (2000..2100).contains(&y).then(|| Period::year(y));
+    // The run after run `i`, when one separator joins them.
+    let joined_to_next = |i: usize, end: usize| {
+        runs.get(i + 1).filter(|(start, _, _)| {
+            let gap = &text[end..*start];
+            gap.len() == 1 && matches!(gap, "-" | "_" | "/" | " ")
+        })
+    };
     for (i, (_, end, run)) in runs.iter().enumerate() {
         let n = |s: &str| s.parse::<i32>().ok();
         match run.len() {
             4 => {
                 let first = n(run)?;
-                if let Some((start, _, next)) = runs.get(i + 1) {
-                    let gap = &text[*end..*start];
-                    let joined = gap.len() == 1 && matches!(gap, "-" | "_" | "/" | " ");
-                    if joined {
-                        let second = n(next)?;
-                        match next.len() {
-                            2 if consecutive(first, second, 100) => return year(first),
-                            4 if first + 1 == second => return year(first),
-                            _ => {}
-                        }
+                if let Some((_, _, next)) = joined_to_next(i, *end) {
+                    let second = n(next)?;
+                    match next.len() {
+                        2 if consecutive(first, second, 100) => return year(first),
+                        4 if first + 1 == second => return year(first),
+                        _ => {}
                     }
                 }
                 let (a, b) = (first / 100, first % 100);
@@ -501,7 +487,13 @@ pub fn financial_year_in(text: &str) -> Option<Period> {
             _ => {}
         }
     }
-    None
+    // Only when no fuller form is there: two two-digit years (`14-15`).
+    runs.iter().enumerate().find_map(|(i, (_, end, run))| {
+        let (_, _, next) = joined_to_next(i, *end)?;
+        let (first, second) = (run.parse::<i32>().ok()?, next.parse::<i32>().ok()?);
+        (run.len() == 2 && next.len() == 2 && consecutive(first, second, 100))
+            .then(|| year(2000 + first))?
+    })
 }
 
 /// The runs of ASCII digits in a text, each with its start and end byte offsets.
@@ -553,6 +545,8 @@ mod tests {
             ("ascof_2019_20_final.xlsx", 2019),
             ("ascof 2022/23.csv", 2022),
             ("meas-from-asc-of-eng-2023-24-open-data-csv.csv", 2023),
+            ("pss-exp-eng-14-15-fin-coun-lev-exp-data.csv", 2014),
+            ("ascof-v01-02-2016-17.csv", 2016),
         ] {
             assert_eq!(
                 period_from_filename(name),
@@ -565,6 +559,7 @@ mod tests {
             "v2.csv",
             "2016-2018.csv",
             "ascof-1234.csv",
+            "table-14-16.csv",
         ] {
             assert_eq!(period_from_filename(name), None, "{name}");
         }

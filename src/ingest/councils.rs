@@ -234,7 +234,7 @@ pub fn parse_neighbours(filename: &str, bytes: &[u8]) -> Result<Vec<NeighbourPai
             sheet: None,
             row: *number,
         };
-        let cell = |i: usize| row.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+        let cell = |i: usize| super::decode::cell(row, i);
         let (a, b) = (cell(la), cell(neighbour));
         let row_source = source.map(cell).unwrap_or_default();
         if *first_source

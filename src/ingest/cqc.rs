@@ -95,18 +95,7 @@ struct Columns {
 }
 
 fn columns(table: &Table, report: &mut Report) -> Option<Columns> {
-    let mut required = |names: &[&str]| {
-        let found = table.column(names);
-        if found.is_none() {
-            report.errors.push(Issue {
-                sheet: table.sheet.clone(),
-                row: Some(1),
-                column: Some(names[0].to_string()),
-                ..Issue::file(format!("the required column '{}' is missing", names[0]))
-            });
-        }
-        found
-    };
+    let mut required = |names: &[&str]| table.required(names, &mut report.errors);
     let (ons, overall, date) = (
         required(&["la_code", "local authority code"]),
         required(&["overall_rating", "overall rating"]),
@@ -167,7 +156,7 @@ fn assessment(
     at: &Location,
     known: &Known,
 ) -> Result<Vec<Parsed>, Vec<Issue>> {
-    let cell = |i: usize| row.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+    let cell = |i: usize| super::decode::cell(row, i);
     let wrong = |column: usize, value: &str, reason: String| {
         vec![Issue::at(at, &table.header[column], value, reason)]
     };

@@ -63,6 +63,29 @@ impl Table {
             .iter()
             .position(|h| names.iter().any(|n| norm(h) == norm(n)))
     }
+
+    /// As [`Table::column`], for a column the format needs: when it is missing, an error at the
+    /// header row naming it (and its other names).
+    pub fn required(&self, names: &[&str], errors: &mut Vec<Issue>) -> Option<usize> {
+        let found = self.column(names);
+        if found.is_none() {
+            errors.push(Issue {
+                sheet: self.sheet.clone(),
+                row: Some(1),
+                column: Some(names[0].to_string()),
+                ..Issue::file(format!(
+                    "the required column '{}' is missing",
+                    names.join("' or '")
+                ))
+            });
+        }
+        found
+    }
+}
+
+/// A row's cell `i`, trimmed (empty when the row is short).
+pub fn cell(row: &[String], i: usize) -> String {
+    row.get(i).map(|s| s.trim().to_string()).unwrap_or_default()
 }
 
 /// Reads a file into tables, or says why it cannot be read.

@@ -141,20 +141,7 @@ pub fn scope(table: &Table, period: Period) -> String {
 
 /// The financial year of a file: given, else in its name (`2014-15`, `14-15`).
 pub fn year(filename: &str, given: Option<Period>) -> Option<Period> {
-    given
-        .or_else(|| super::ascof::period_from_filename(filename))
-        .or_else(|| {
-            let bytes = filename.as_bytes();
-            (0..bytes.len().saturating_sub(4)).find_map(|i| {
-                let window = filename.get(i..i + 5)?;
-                let (a, b) = (window.get(..2)?, window.get(3..)?);
-                let joined = matches!(&window[2..3], "-" | "_");
-                let (a, b) = (a.parse::<i32>().ok()?, b.parse::<i32>().ok()?);
-                let alone = i == 0 || !bytes[i - 1].is_ascii_digit();
-                let after = bytes.get(i + 5).is_none_or(|c| !c.is_ascii_digit());
-                (joined && alone && after && (a + 1) % 100 == b).then(|| Period::year(2000 + a))
-            })
-        })
+    given.or_else(|| super::ascof::period_from_filename(filename))
 }
 
 pub fn parse(table: &Table, period: Period, known: &Known, report: &mut Report) -> Vec<Parsed> {

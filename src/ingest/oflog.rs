@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::cells;
-use super::decode::Table;
+use super::decode::{Table, cell};
 use super::report::{Issue, Location, Report};
 use super::{NewMeasure, Parsed};
 use crate::domain::Period;
@@ -56,23 +56,12 @@ pub struct Metrics {
 }
 
 pub fn parse(table: &Table, known: &Known, report: &mut Report) -> Metrics {
-    let required = |name: &str, report: &mut Report| {
-        let found = table.column(&[name]);
-        if found.is_none() {
-            report.errors.push(Issue {
-                sheet: table.sheet.clone(),
-                row: Some(1),
-                column: Some(name.to_string()),
-                ..Issue::file(format!("the required column '{name}' is missing"))
-            });
-        }
-        found
-    };
+    let mut required = |name: &str| table.required(&[name], &mut report.errors);
     let (Some(year), Some(ons), Some(code), Some(value)) = (
-        required("Financial year", report),
-        required("Local authority code", report),
-        required("Code", report),
-        required("Value", report),
+        required("Financial year"),
+        required("Local authority code"),
+        required("Code"),
+        required("Value"),
     ) else {
         return Metrics::default();
     };
@@ -198,10 +187,6 @@ fn title_of(measure: &str) -> String {
         .map_or(measure, |(_, rest)| rest)
         .trim()
         .to_string()
-}
-
-fn cell(row: &[String], i: usize) -> String {
-    row.get(i).map(|s| s.trim().to_string()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -216,10 +216,7 @@ impl<K: std::hash::Hash + Eq, V> Memo<K, V> {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<V, AppError>>,
     {
-        let versions = (
-            state.version.current(&state.pool).await?,
-            state.version.records(&state.pool).await?,
-        );
+        let versions = state.version.signed_in(&state.pool).await?;
         let cell = {
             let mut e = self
                 .entries

@@ -371,8 +371,6 @@ async fn scoring_of(state: &AppState) -> Result<(Scoring, i32), AppError> {
     Ok((scoring, stored.version))
 }
 
-/// The risk signal for the region's councils at `period` (and `outside`, a council beyond the
-/// region, graded on its own).
 /// The risk signal of `period` for the region's councils, or for `council` on its own when it
 /// is outside the region: computed once per data and records version and shared by the matrix,
 /// the profiles and the API.

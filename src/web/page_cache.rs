@@ -92,8 +92,7 @@ impl Page {
         let kept = tokio::task::spawn_blocking({
             let body = body.clone();
             move || {
-                if signed && let Some(spliced) = Spliced::new(&body, &[&MARKS.email, &MARKS.token])
-                {
+                if signed && let Some(spliced) = Spliced::new(&body, &MARKS.all()) {
                     return Some(Kept::Spliced(spliced));
                 }
                 Some(Kept::Whole {
@@ -512,11 +511,7 @@ async fn signed(state: &AppState, request: Request, next: Next) -> Response {
     else {
         return private(next.run(Request::from_parts(parts, body)).await);
     };
-    let versions = (
-        state.version.current(&state.pool).await,
-        state.version.records(&state.pool).await,
-    );
-    let (Ok(data), Ok(records)) = versions else {
+    let Ok(version) = state.version.signed_in(&state.pool).await else {
         return private(next.run(Request::from_parts(parts, body)).await);
     };
     let email = html_escape(&account.email);
@@ -528,7 +523,6 @@ async fn signed(state: &AppState, request: Request, next: Next) -> Response {
         }));
         return private(next.run(Request::from_parts(parts, body)).await);
     }
-    let version = (data, records);
     let key = signed_key(&account, &parts.uri);
     if let Some(page) = state.signed_pages.get(version, &key) {
         return page.respond_to(&parts.headers, head, Some(&words));
@@ -571,20 +565,23 @@ fn signed_key(account: &Account, uri: &axum::http::Uri) -> String {
     )
 }
 
-/// Text as HTML writes it (what askama would have put where the mark was).
+/// Text as the templates write it: askama's own HTML escaper, so a filled page is the page
+/// askama would have rendered.
 fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
+    askama::filters::escape(text, askama::filters::Html)
+        .map(|safe| safe.to_string())
+        .unwrap_or_default()
+}
+
+/// A rendered body read whole, or the answer when it is larger than a page may be.
+async fn collected(body: Body) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "response too large to keep",
+        )
+            .into_response()
+    })
 }
 
 /// Keeps a freshly rendered signed-in page (a 200 that sets no cookie) and answers with it; any
@@ -599,12 +596,9 @@ async fn keep_signed(
     words: &Words<'_>,
 ) -> Response {
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "response too large to keep",
-        )
-            .into_response();
+    let bytes = match collected(body).await {
+        Ok(bytes) => bytes,
+        Err(too_large) => return too_large,
     };
     let keep = parts.status == StatusCode::OK
         && !parts.headers.contains_key(header::SET_COOKIE)
@@ -614,7 +608,7 @@ async fn keep_signed(
         state.signed_pages.put(version, key, Arc::clone(&page));
         return page.respond_to(asked, head, Some(words));
     }
-    let filled = match Spliced::new(&bytes, &[&MARKS.email, &MARKS.token]) {
+    let filled = match Spliced::new(&bytes, &MARKS.all()) {
         Some(spliced) => spliced.plain(&words.0),
         None => bytes,
     };
@@ -660,12 +654,9 @@ async fn keep(
         return private(response);
     }
     let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "response too large to keep",
-        )
-            .into_response();
+    let bytes = match collected(body).await {
+        Ok(bytes) => bytes,
+        Err(too_large) => return too_large,
     };
     match Page::new(version.0, &parts.headers, bytes.clone(), false).await {
         Some(page) => {

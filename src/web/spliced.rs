@@ -22,6 +22,13 @@ pub(super) struct Marks {
     pub(super) token: String,
 }
 
+impl Marks {
+    /// Both marks, in the order a response's words fill them: the email, then the token.
+    pub(super) fn all(&self) -> [&str; 2] {
+        [&self.email, &self.token]
+    }
+}
+
 pub(super) static MARKS: LazyLock<Marks> = LazyLock::new(|| {
     let random = crate::accounts::password::token;
     Marks {

@@ -55,6 +55,11 @@ impl DataVersion {
         self.read(&self.known_records, pool, version::records).await
     }
 
+    /// The data and records versions: what signed-in pages and the risk signal are kept by.
+    pub async fn signed_in(&self, pool: &PgPool) -> sqlx::Result<(i64, i64)> {
+        Ok((self.current(pool).await?, self.records(pool).await?))
+    }
+
     async fn read<'p, F, Fut>(
         &self,
         known: &AtomicI64,
