@@ -624,8 +624,8 @@ async fn cqc_assessments_import_as_scores_for_the_year_assessed() {
 #[tokio::test]
 async fn the_finance_returns_councils_as_columns_give_spend_per_adult_and_unit_costs() {
     let pool = database(Start::Reference).await;
-    for table in ["exp-data", "unit-cost"] {
-        let (name, bytes) = finance_bytes(table);
+    for table in ["exp-data", "unit-cost", "act-data"] {
+        let (name, bytes) = finance_bytes(&format!("pss-exp-eng-14-15-fin-coun-lev-{table}.csv"));
         let report = import(&pool, &name, &bytes, None).await;
         assert!(!report.has_errors(), "{report}");
         assert_eq!(
@@ -696,6 +696,195 @@ async fn the_finance_returns_councils_as_columns_give_spend_per_adult_and_unit_c
     .unwrap();
     assert_eq!(
         scopes,
-        ["asc-fr:2014-15:expenditure", "asc-fr:2014-15:unit-costs"]
+        [
+            "asc-fr:2014-15:activity",
+            "asc-fr:2014-15:expenditure",
+            "asc-fr:2014-15:unit-costs"
+        ]
+    );
+    // The other derived measures, against figures computed independently from the published
+    // cells (Halton, Manchester, Lancashire): value, numerator (£), denominator.
+    let expected = [
+        // Net current expenditure over adults.
+        (
+            "E06000006",
+            "FIN_NET_ADULT",
+            dec!(351.22),
+            Some(dec!(35442700)),
+            Some(dec!(100914)),
+        ),
+        (
+            "E08000003",
+            "FIN_NET_ADULT",
+            dec!(370.72),
+            Some(dec!(160102000)),
+            Some(dec!(431869)),
+        ),
+        // Long- and short-term support for 65+ over the reference's people aged 65 and over.
+        (
+            "E06000006",
+            "FIN_SPEND_65",
+            dec!(567.06),
+            Some(dec!(13669050)),
+            Some(dec!(24105)),
+        ),
+        (
+            "E10000017",
+            "FIN_SPEND_65",
+            dec!(697.72),
+            Some(dec!(178363930)),
+            Some(dec!(255637)),
+        ),
+        // Shares of the total: direct payments; prevention.
+        (
+            "E06000006",
+            "FIN_DP_SHARE",
+            dec!(7.72),
+            Some(dec!(3337220)),
+            Some(dec!(43216750)),
+        ),
+        (
+            "E08000003",
+            "FIN_DP_SHARE",
+            dec!(3.84),
+            Some(dec!(6942000)),
+            Some(dec!(180565000)),
+        ),
+        (
+            "E10000017",
+            "FIN_PREV_SHARE",
+            dec!(2.96),
+            Some(dec!(11802140)),
+            Some(dec!(398284780)),
+        ),
+        // Residential and nursing unit costs by age band: the reasons' numerators over weeks.
+        (
+            "E06000006",
+            "FIN_UC_RN_1864",
+            dec!(871.22),
+            Some(dec!(2823890)),
+            Some(dec!(3241.29)),
+        ),
+        (
+            "E06000006",
+            "FIN_UC_RN_65",
+            dec!(353.44),
+            Some(dec!(9838210)),
+            Some(dec!(27835.66)),
+        ),
+        (
+            "E08000003",
+            "FIN_UC_RN_65",
+            dec!(452.07),
+            Some(dec!(32995000)),
+            Some(dec!(72987)),
+        ),
+        (
+            "E10000017",
+            "FIN_UC_RN_1864",
+            dec!(831.30),
+            Some(dec!(29372190)),
+            Some(dec!(35332.8)),
+        ),
+        // The hourly rate of external home care, as published.
+        ("E06000006", "FIN_HC_HOUR", dec!(11.52), None, None),
+        ("E10000017", "FIN_HC_HOUR", dec!(12.17), None, None),
+    ];
+    for (council, measure, value, numerator, denominator) in expected {
+        assert_eq!(
+            numbers(council, measure).await,
+            (Some(value), numerator, denominator),
+            "{council} {measure}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_finance_returns_long_layout_gives_the_bridging_years_spend_as_its_own_series() {
+    let pool = database(Start::Reference).await;
+    let (name, bytes) = finance_bytes("pss-exp-eng-15-16-fin-add-data.csv");
+    let report = import(&pool, &name, &bytes, None).await;
+    assert!(!report.has_errors(), "{report}");
+    assert_eq!(
+        report.format,
+        "NHS Digital adult social care finance return (ASC-FR)"
+    );
+    // The bridging year's PSS-EX1 service groups (£ thousands summed from the published rows,
+    // computed independently): per adult, per person aged 65+, direct payments' share.
+    let expected = [
+        (
+            "E06000006",
+            "FIN_PSS_GROSS_ADULT",
+            dec!(510.60),
+            dec!(51527000),
+            dec!(100914),
+        ),
+        (
+            "E08000003",
+            "FIN_PSS_GROSS_ADULT",
+            dec!(336.75),
+            dec!(145432000),
+            dec!(431869),
+        ),
+        (
+            "E10000017",
+            "FIN_PSS_GROSS_65",
+            dec!(957.01),
+            dec!(244646518.88),
+            dec!(255637),
+        ),
+        (
+            "E06000006",
+            "FIN_PSS_DP_SHARE",
+            dec!(8.00),
+            dec!(4123000),
+            dec!(51527000),
+        ),
+        (
+            "E10000017",
+            "FIN_PSS_DP_SHARE",
+            dec!(7.32),
+            dec!(34158212.62),
+            dec!(466910128.621),
+        ),
+    ];
+    for (council, measure, value, numerator, denominator) in expected {
+        let got: (Option<Decimal>, Option<Decimal>, Option<Decimal>) = sqlx::query_as(
+            "SELECT value, numerator, denominator FROM current_observations
+             WHERE area_code = $1 AND measure_code = $2 AND period_code = '2015-16'",
+        )
+        .bind(council)
+        .bind(measure)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            got,
+            (Some(value), Some(numerator), Some(denominator)),
+            "{council} {measure}"
+        );
+    }
+    // The classifications differ: nothing of the bridging year is an ASC-FR measure.
+    let joined: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM current_observations
+         WHERE period_code = '2015-16' AND measure_code IN ('RW01', 'FIN_DP_SHARE', 'FIN_SPEND_65')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(joined, 0);
+    // The activity table (weeks of care, no money) is recognised and says it makes no measure.
+    let (name, bytes) = finance_bytes("pss-exp-eng-15-16-fin-act.csv");
+    let report = import(&pool, &name, &bytes, None).await;
+    assert_eq!(
+        report.format,
+        "NHS Digital adult social care finance return (ASC-FR)"
+    );
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("no measure of the scorecard")),
+        "{report}"
     );
 }

@@ -27,9 +27,18 @@ pub struct Known {
     pub measures: HashMap<String, KnownMeasure>,
     /// Measures by their code in ASCOF's 2023-24 numbering.
     pub renumbered: HashMap<String, KnownMeasure>,
-    /// Councils' adult (18+) populations in the reference, with the estimate they come from
-    /// (`mid-2020`): per-adult measures' denominators.
-    pub adults: HashMap<String, (i64, String)>,
+    /// Councils' populations in the reference: per-person measures' denominators.
+    pub populations: HashMap<String, Populations>,
+}
+
+/// A council's populations in the reference, with the estimate they come from (`mid-2020`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Populations {
+    /// Aged 18 and over.
+    pub adults: Option<i64>,
+    /// Aged 65 and over.
+    pub older: Option<i64>,
+    pub estimate: String,
 }
 
 impl Known {

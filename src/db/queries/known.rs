@@ -2,7 +2,7 @@
 
 use sqlx::PgPool;
 
-use crate::domain::known::{Known, KnownMeasure};
+use crate::domain::known::{Known, KnownMeasure, Populations};
 use crate::domain::{MeasureCode, Unit};
 
 struct MeasureRow {
@@ -19,7 +19,8 @@ struct MeasureRow {
 pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
     let mut known = Known::default();
     let councils = sqlx::query!(
-        "SELECT ons_code, name, cassr_code, population_18_plus, population_year FROM authorities
+        "SELECT ons_code, name, cassr_code, population_18_plus, population_65_plus, population_year
+         FROM authorities
          ORDER BY valid_to IS NULL, valid_to"
     )
     .fetch_all(pool)
@@ -29,13 +30,15 @@ pub async fn load(pool: &PgPool) -> sqlx::Result<Known> {
         if let Some(cassr) = c.cassr_code {
             known.cassr.insert(cassr, c.ons_code.clone());
         }
-        if let Some(adults) = c.population_18_plus {
-            let estimate = c
-                .population_year
-                .unwrap_or_else(|| "an ONS estimate".into());
-            known
-                .adults
-                .insert(c.ons_code.clone(), (i64::from(adults), estimate));
+        if c.population_18_plus.is_some() || c.population_65_plus.is_some() {
+            let populations = Populations {
+                adults: c.population_18_plus.map(i64::from),
+                older: c.population_65_plus.map(i64::from),
+                estimate: c
+                    .population_year
+                    .unwrap_or_else(|| "an ONS estimate".into()),
+            };
+            known.populations.insert(c.ons_code.clone(), populations);
         }
         known.councils.insert(c.ons_code, c.name);
     }
