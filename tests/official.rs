@@ -797,6 +797,18 @@ async fn the_finance_returns_councils_as_columns_give_spend_per_adult_and_unit_c
             "{council} {measure}"
         );
     }
+    // The measure page says where the series breaks, beside its definition and its trend.
+    let app = app(pool.clone());
+    let (status, body) = get(&app, "/measures/FIN_UC_RN_65?period=2014-15").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let said = text(&html, "#series-break").unwrap_or_default();
+    assert!(
+        said.contains("2014-15") && said.contains("PSS-EX1"),
+        "{said}"
+    );
+    let (_, body) = get(&app, "/measures/1C2A").await;
+    assert!(text(&Html::parse_document(&body), "#series-break").is_none());
 }
 
 #[tokio::test]

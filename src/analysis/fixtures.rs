@@ -36,6 +36,7 @@ pub(crate) fn measure() -> Measure {
         frequency: "annual".into(),
         strategic_weight: 1,
         tags: Vec::new(),
+        series_break: None,
     }
 }
 
@@ -80,6 +81,7 @@ pub(crate) fn inputs(target: Option<Target>, counts: bool) -> Inputs {
             target,
             council_targets: Default::default(),
             tolerance: None,
+            series_from: None,
         }],
         values,
         groups: Groups {

@@ -14,7 +14,7 @@ use super::rag::{self, Rag, RagRule, Target};
 use super::ranking;
 use super::spread;
 use super::trend::{self, Direction, Point, Tolerance, Trend};
-use crate::domain::{Polarity, Provenance, Unit};
+use crate::domain::{Period, Polarity, Provenance, Unit};
 
 /// What the analysis needs to know of a measure.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +30,9 @@ pub struct Spec {
     pub council_targets: HashMap<String, Target>,
     /// The change that counts for direction of travel when there are no counts.
     pub tolerance: Option<Tolerance>,
+    /// The first period of the current series (a break in series): earlier periods are never
+    /// compared with it or joined to it.
+    pub series_from: Option<Period>,
 }
 
 /// A stored value with its counts.
@@ -480,6 +483,7 @@ mod margin_tests {
             target: None,
             council_targets: HashMap::new(),
             tolerance: None,
+            series_from: None,
         }
     }
 

@@ -86,6 +86,24 @@ pub fn council_results<'a>(
     })
 }
 
+/// A measure's values by period: with a break in series, only the side of the break its latest
+/// period is on, so that nothing is compared with or joined to the other series.
+fn series_of<V: Clone>(
+    all: &BTreeMap<Period, V>,
+    from: Option<Period>,
+) -> std::borrow::Cow<'_, BTreeMap<Period, V>> {
+    use std::borrow::Cow;
+    let Some(from) = from else {
+        return Cow::Borrowed(all);
+    };
+    let after = all.keys().next_back().is_some_and(|p| *p >= from);
+    if all.keys().all(|p| (*p >= from) == after) {
+        return Cow::Borrowed(all);
+    }
+    let kept = all.iter().filter(|(p, _)| (**p >= from) == after);
+    Cow::Owned(kept.map(|(p, v)| (*p, v.clone())).collect())
+}
+
 /// Every measure with a value for one of `councils` up to `as_at`, for those councils
 /// (usually the region's, `inputs.councils`).
 pub fn analyse(
@@ -113,7 +131,9 @@ pub fn analyse(
         .specs
         .iter()
         .filter_map(|spec| {
-            let periods = by_measure.get(spec.code.as_str()).unwrap_or(&empty);
+            let all = by_measure.get(spec.code.as_str()).unwrap_or(&empty);
+            let periods = series_of(all, spec.series_from);
+            let periods = periods.as_ref();
             let (&period, current) = periods.iter().rev().find(|(_, values)| {
                 councils
                     .iter()
@@ -161,4 +181,36 @@ pub fn analyse(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year(y: i32) -> Period {
+        Period::year(y)
+    }
+
+    #[test]
+    fn a_break_in_series_keeps_the_side_of_the_latest_period() {
+        let all: BTreeMap<Period, i32> = (2012..=2016).map(|y| (year(y), y)).collect();
+        let from = year(2014);
+        let kept: Vec<i32> = series_of(&all, Some(from)).values().copied().collect();
+        assert_eq!(kept, [2014, 2015, 2016]);
+        let before: BTreeMap<Period, i32> = (2010..=2013).map(|y| (year(y), y)).collect();
+        assert_eq!(
+            series_of(&before, Some(from)).len(),
+            4,
+            "all before the break"
+        );
+        assert_eq!(series_of(&all, None).len(), 5, "no break, no change");
+        let measure = Measure {
+            series_break: Some("2014-15: classifications changed".into()),
+            ..crate::analysis::fixtures::measure()
+        };
+        assert_eq!(measure.series_from(), Some(from));
+        assert!(!measure.comparable(year(2013), year(2014)));
+        assert!(measure.comparable(year(2014), year(2015)));
+        assert!(measure.comparable(year(2011), year(2012)));
+    }
 }

@@ -201,11 +201,25 @@ pub struct Measure {
     pub strategic_weight: i16,
     /// Catalogue tags (`staff`: a workforce measure).
     pub tags: Vec<String>,
+    /// The break in series (`2014-15: why earlier years are not comparable`), if any.
+    pub series_break: Option<String>,
 }
 
 impl Measure {
     pub fn decimals(&self) -> u32 {
         u32::try_from(self.decimals).unwrap_or(1)
+    }
+
+    /// The first period of the current series, when the measure has a break in series: nothing
+    /// before it is joined to what follows.
+    pub fn series_from(&self) -> Option<Period> {
+        series_from(self.series_break.as_deref())
+    }
+
+    /// Whether a value of `earlier` is of the same series as one of `later`.
+    pub fn comparable(&self, earlier: Period, later: Period) -> bool {
+        self.series_from()
+            .is_none_or(|from| (earlier >= from) == (later >= from))
     }
 
     pub fn format(&self, value: Decimal) -> String {
@@ -216,6 +230,11 @@ impl Measure {
     pub fn format_f64(&self, value: f64) -> String {
         Decimal::from_f64_retain(value).map_or_else(|| "–".into(), |d| self.format(d))
     }
+}
+
+/// The first period of a series from its break (`2014-15: why`).
+pub fn series_from(series_break: Option<&str>) -> Option<Period> {
+    series_break?.split(':').next()?.trim().parse().ok()
 }
 
 /// Whether a stored value is final, provisional, or absent (and why).

@@ -314,6 +314,7 @@ mod tests {
             target: None,
             council_targets: HashMap::new(),
             tolerance: None,
+            series_from: None,
         }
     }
 

@@ -176,6 +176,8 @@ pub fn evaluate(p: &PeriodData<'_>, councils: &[String], params: &Params) -> Vec
             })
             .unwrap_or_default();
         let region = RegionChange::of(&values, p.inputs, &m.code, a.period);
+        // Across a break in series there is no previous year to compare with.
+        let comparable = m.comparable(a.period.previous(), a.period);
         for council in councils {
             let Some(strict) = by_council.get(council.as_str()) else {
                 continue;
@@ -189,8 +191,12 @@ pub fn evaluate(p: &PeriodData<'_>, councils: &[String], params: &Params) -> Vec
                 strict,
                 loose: loose_by.get(council.as_str()).copied(),
                 england: a.analysis.england.and_then(|b| b.value.to_f64()),
-                previous: values.get(&m.code, council, a.period.previous()),
-                previous_counts: values.counts(&m.code, council, a.period.previous()),
+                previous: comparable
+                    .then(|| values.get(&m.code, council, a.period.previous()))
+                    .flatten(),
+                previous_counts: comparable
+                    .then(|| values.counts(&m.code, council, a.period.previous()))
+                    .flatten(),
                 region: &region,
                 rate_multiplier: multipliers.get(m.code.as_str()).copied().flatten(),
             };
@@ -617,6 +623,7 @@ mod tests {
             } else {
                 Vec::new()
             },
+            series_break: None,
         }
     }
 
@@ -656,6 +663,7 @@ mod tests {
                 target: None,
                 council_targets: HashMap::new(),
                 tolerance: None,
+                series_from: None,
             }],
             values,
             groups: Groups {

@@ -80,6 +80,9 @@ pub struct SeedMeasure {
     /// Tags, separated by `;` (`staff`: a workforce measure).
     #[serde(default)]
     pub tags: String,
+    /// The measure's break in series (`2014-15: why`), if it has one.
+    #[serde(default)]
+    pub series_break: Option<String>,
 }
 
 impl SeedMeasure {

@@ -76,6 +76,7 @@ async fn insert_measures(
                 tolerance_kind: m.tolerance_kind.as_deref(),
                 position: i32::try_from(position).unwrap_or(i32::MAX),
                 tags: m.tags(),
+                series_break: m.series_break.as_deref(),
                 aliases,
             },
         )

@@ -328,6 +328,9 @@ fn trend_lines(
         .collect();
     periods.sort();
     periods.dedup();
+    if let Some(from) = measure.series_from() {
+        periods.retain(|p| (*p >= from) == (latest >= from));
+    }
     if latest.is_quarter() {
         periods = periods.split_off(periods.len().saturating_sub(QUARTERS_SHOWN));
     }

@@ -24,6 +24,7 @@ struct SpecRow {
     rate_multiplier: Option<i32>,
     amber_tolerance: Option<rust_decimal::Decimal>,
     tolerance_kind: Option<String>,
+    series_break: Option<String>,
 }
 
 struct ValueRow {
@@ -67,7 +68,7 @@ pub async fn inputs(
     let specs = sqlx::query_as!(
         SpecRow,
         r#"SELECT m.code, m.unit AS "unit: Unit", m.polarity AS "polarity: Polarity", m.decimals,
-                  m.rate_multiplier, m.amber_tolerance, m.tolerance_kind
+                  m.rate_multiplier, m.amber_tolerance, m.tolerance_kind, m.series_break
            FROM measures m JOIN domains d ON d.slug = m.domain_slug ORDER BY d.position, m.position"#
     )
     .fetch_all(pool)
@@ -233,6 +234,7 @@ fn assemble(
                 rate_multiplier: s.rate_multiplier,
                 council_targets,
                 tolerance,
+                series_from: crate::domain::series_from(s.series_break.as_deref()),
             }
         })
         .collect();
