@@ -129,6 +129,10 @@ pub struct ImportArgs {
     /// Publish the file's periods once it is stored.
     #[arg(long)]
     pub publish: bool,
+    /// The region of focus (a comparator group), whose councils' own records are derived
+    /// afresh when publishing.
+    #[arg(long, env = "SCORECARD_REGION", default_value = "north-west")]
+    pub region: String,
     /// The largest file accepted, in bytes.
     #[arg(long, env = "SCORECARD_MAX_UPLOAD_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_bytes: usize,
@@ -185,7 +189,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Some(Command::Publish(args)) => {
                 let db = open(&args.database).await?;
-                let result = publication::publish(&db.pool, args.period).await;
+                let result = publication::publish(&db.pool, args.period, &args.region).await;
                 db.close().await?;
                 result
             }
@@ -251,7 +255,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
         }
         if args.publish {
             for period in analysis.contents.periods() {
-                publication::publish(&db.pool, period).await?;
+                publication::publish(&db.pool, period, &args.region).await?;
             }
         }
         Ok(())

@@ -12,6 +12,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{Agent, Cast, Start, app, database, official_bytes, official_name, text, texts};
+use rust_decimal::Decimal;
 use scorecard::domain::Period;
 use scorecard::domain::access::Role;
 use scraper::Html;
@@ -850,4 +851,96 @@ async fn the_analyst_records_a_councils_regional_facts_and_everyone_sees_them() 
         .await
         .unwrap();
     assert_eq!(kept, 3, "nothing saved by the refused forms");
+}
+
+#[tokio::test]
+async fn the_services_own_records_become_measures_with_their_provenance() {
+    let pool = published_2016_17().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    let uri = format!("/authorities/{HALTON}/facts");
+    for (kind, value, as_of) in [
+        ("dass_changes", "2", "1 June 2016"),
+        ("dass_changes", "1", "1 May 2016"),
+        ("control_changes", "1", "1 June 2016"),
+        ("network_attendance", "7/9", "30 June 2016"),
+        ("local_account", "2016-17", "2 October 2017"),
+        ("peer_challenge", "Safeguarding", "1 November 2015"),
+    ] {
+        c.analyst
+            .post_accepted(
+                &uri,
+                &[
+                    ("kind", kind),
+                    ("value", value),
+                    ("source", "NW ADASS records"),
+                    ("as_of", as_of),
+                ],
+            )
+            .await;
+    }
+    let value = |measure: &'static str, period: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (Option<Decimal>, Option<String>, String)>(
+                "SELECT value, note, provenance FROM current_observations
+                 WHERE area_code = $1 AND measure_code = $2 AND period_code = $3",
+            )
+            .bind(HALTON)
+            .bind(measure)
+            .bind(period)
+            .fetch_optional(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // The latest date of the year wins: two changes of director, three directors.
+    let (lg01, note, provenance) = value("LG01", "2016-17").await.expect("LG01");
+    assert_eq!(lg01, Some(Decimal::from(3)));
+    assert!(note.unwrap().contains("as of 1 June 2016"));
+    assert_eq!(provenance, "service_record");
+    assert_eq!(
+        value("LG03", "2016-17").await.unwrap().0,
+        Some(Decimal::ONE)
+    );
+    assert_eq!(
+        value("CC01", "2016-17 Q1").await.unwrap().0,
+        Some(Decimal::new(778, 1)),
+        "7 of 9 meetings in the quarter"
+    );
+    let (cc03, note, _) = value("CC03", "2016-17").await.unwrap();
+    assert_eq!(cc03, Some(Decimal::ONE));
+    assert_eq!(note.as_deref(), Some("published 2 October 2017"));
+    assert_eq!(
+        value("CC04", "2016-17").await.unwrap().0,
+        Some(Decimal::ONE),
+        "one peer challenge in the three years to March 2017"
+    );
+    // Every change of the records is a revision of the year's; the public sees none of it until
+    // the year is published again.
+    let revisions: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM submissions WHERE scope = 'service-records:2016-17'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(revisions >= 2, "{revisions}");
+    let public = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM published_observations WHERE measure_code = 'LG01'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(public(pool.clone()).await, 0);
+    c.analyst
+        .post_accepted("/publication/2016-17/publish", &[])
+        .await;
+    assert_eq!(public(pool.clone()).await, 1);
+    let (_, page) = c
+        .public
+        .get(&format!("/authorities/{HALTON}?period=2016-17"))
+        .await;
+    assert!(page.contains("LG01"), "the council page shows the measure");
 }

@@ -2,7 +2,7 @@
 
 use super::users::ACTOR;
 use crate::config::DatabaseConfig;
-use crate::db::queries::publications;
+use crate::db::queries::{publications, records};
 use crate::domain::Period;
 
 #[derive(Debug, clap::Args)]
@@ -11,10 +11,19 @@ pub struct PublishArgs {
     pub database: DatabaseConfig,
     /// The period, e.g. 2023-24 or "2024-25 Q2".
     pub period: Period,
+    /// The comparator group that is the region of focus, whose councils' own records are
+    /// derived afresh before publishing.
+    #[arg(long, env = "SCORECARD_REGION", default_value = "north-west")]
+    pub region: String,
 }
 
-pub(super) async fn publish(pool: &sqlx::PgPool, period: Period) -> anyhow::Result<()> {
+pub(super) async fn publish(
+    pool: &sqlx::PgPool,
+    period: Period,
+    region: &str,
+) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
+    records::refresh(&mut tx, &[period], region, ACTOR).await?;
     let p = publications::publish(&mut tx, period, ACTOR).await?;
     tx.commit().await?;
     println!(

@@ -19,18 +19,27 @@ pub enum FactKind {
     ControlChanges,
     /// Corporate savings required, as a share (%) of the net revenue budget.
     SavingsRequired,
+    /// Regional network meetings attended in the quarter of the date: `7 of 9`.
+    NetworkAttendance,
+    /// The Local Account for a year (`2015-16`), published on the date.
+    LocalAccount,
+    /// A peer challenge held on the date, with its focus.
+    PeerChallenge,
 }
 
 super::column::serde_text!(FactKind);
 super::column::text_column!(FactKind);
 
 impl FactKind {
-    pub const ALL: [FactKind; 5] = [
+    pub const ALL: [FactKind; 8] = [
         FactKind::DassSince,
         FactKind::DassChanges,
         FactKind::PoliticalControl,
         FactKind::ControlChanges,
         FactKind::SavingsRequired,
+        FactKind::NetworkAttendance,
+        FactKind::LocalAccount,
+        FactKind::PeerChallenge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +49,9 @@ impl FactKind {
             FactKind::PoliticalControl => "political_control",
             FactKind::ControlChanges => "control_changes",
             FactKind::SavingsRequired => "savings_required",
+            FactKind::NetworkAttendance => "network_attendance",
+            FactKind::LocalAccount => "local_account",
+            FactKind::PeerChallenge => "peer_challenge",
         }
     }
 
@@ -50,6 +62,9 @@ impl FactKind {
             FactKind::PoliticalControl => "Political control",
             FactKind::ControlChanges => "Changes of political control in the last three years",
             FactKind::SavingsRequired => "Corporate savings required (% of net revenue budget)",
+            FactKind::NetworkAttendance => "Regional network meetings attended in the quarter",
+            FactKind::LocalAccount => "Local Account published (the year it covers)",
+            FactKind::PeerChallenge => "Peer challenge held (its focus)",
         }
     }
 
@@ -77,13 +92,33 @@ impl FactKind {
                 })
                 .map(|p| p.normalize().to_string())
                 .ok_or_else(|| format!("'{value}' is not a percentage (0 to 100)")),
-            FactKind::PoliticalControl => {
+            FactKind::PoliticalControl | FactKind::PeerChallenge => {
                 if value.is_empty() || value.chars().count() > 100 {
-                    Err("name the political control (at most 100 characters)".into())
+                    Err(format!(
+                        "name the {} (at most 100 characters)",
+                        if self == FactKind::PeerChallenge {
+                            "peer challenge's focus"
+                        } else {
+                            "political control"
+                        }
+                    ))
                 } else {
                     Ok(value.to_string())
                 }
             }
+            FactKind::NetworkAttendance => attendance(value)
+                .map(|(a, b)| format!("{a} of {b}"))
+                .ok_or_else(|| {
+                    format!("'{value}' is not meetings attended of those held (e.g. 7 of 9)")
+                }),
+            FactKind::LocalAccount => value
+                .parse::<super::Period>()
+                .ok()
+                .filter(|p| !p.is_quarter())
+                .map(|p| p.to_string())
+                .ok_or_else(|| {
+                    format!("'{value}' is not the year the Local Account covers (e.g. 2015-16)")
+                }),
         }
     }
 
@@ -96,6 +131,13 @@ impl FactKind {
             _ => value.to_string(),
         }
     }
+}
+
+/// Meetings attended of those held: `7 of 9`, `7/9`; never more attended than held, at most 100.
+pub fn attendance(text: &str) -> Option<(u8, u8)> {
+    let (a, b) = text.split_once(" of ").or_else(|| text.split_once('/'))?;
+    let (a, b) = (a.trim().parse::<u8>().ok()?, b.trim().parse::<u8>().ok()?);
+    (b > 0 && a <= b && b <= 100).then_some((a, b))
 }
 
 /// A date as a UK user writes it: `2021-04-01`, `1/4/2021`, `1 April 2021`, `1 Apr 2021`.
@@ -129,5 +171,17 @@ mod tests {
         assert!(FactKind::PoliticalControl.check("").is_err());
         assert_eq!(FactKind::DassSince.shown("2021-04-01"), "1 April 2021");
         assert_eq!("savings_required".parse(), Ok(FactKind::SavingsRequired));
+        assert_eq!(
+            FactKind::NetworkAttendance.check("7/9"),
+            Ok("7 of 9".into())
+        );
+        assert!(FactKind::NetworkAttendance.check("10 of 9").is_err());
+        assert!(FactKind::NetworkAttendance.check("0 of 0").is_err());
+        assert_eq!(
+            FactKind::LocalAccount.check("2015/16"),
+            Ok("2015-16".into())
+        );
+        assert!(FactKind::LocalAccount.check("2015-16 Q1").is_err());
+        assert!(FactKind::PeerChallenge.check("").is_err());
     }
 }

@@ -6,6 +6,7 @@ pub(crate) mod column;
 pub mod facts;
 pub mod known;
 mod period;
+pub mod records;
 pub mod reference;
 pub mod round;
 
@@ -281,6 +282,9 @@ pub enum Provenance {
     CouncilReturn,
     /// The project's illustrative (synthetic) data set.
     Illustrative,
+    /// Derived from the service's own records: the analyst's regional facts, self-assessments,
+    /// returns on time.
+    ServiceRecord,
 }
 
 impl Provenance {
@@ -289,6 +293,7 @@ impl Provenance {
             Provenance::Official => "official",
             Provenance::CouncilReturn => "council_return",
             Provenance::Illustrative => "illustrative",
+            Provenance::ServiceRecord => "service_record",
         }
     }
 
@@ -297,6 +302,7 @@ impl Provenance {
             Provenance::Official => "Official statistics",
             Provenance::CouncilReturn => "Council return",
             Provenance::Illustrative => "Illustrative (synthetic)",
+            Provenance::ServiceRecord => "The service's own records",
         }
     }
 }

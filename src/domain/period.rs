@@ -32,6 +32,26 @@ impl Period {
         })
     }
 
+    /// The financial year (April to March) a date falls in.
+    pub fn year_of(date: NaiveDate) -> Self {
+        use chrono::Datelike;
+        Period::year(if date.month() >= 4 {
+            date.year()
+        } else {
+            date.year() - 1
+        })
+    }
+
+    /// The financial quarter (Q1 = April to June) a date falls in.
+    pub fn quarter_of(date: NaiveDate) -> Self {
+        use chrono::Datelike;
+        let months_in = (date.month() + 8) % 12; // April 0 … March 11
+        Period {
+            year_start: Period::year_of(date).year_start,
+            quarter: Some(u8::try_from(months_in / 3 + 1).unwrap_or(1)),
+        }
+    }
+
     pub fn year_start(self) -> i32 {
         self.year_start
     }
@@ -169,6 +189,29 @@ impl serde::Serialize for Period {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_date_falls_in_its_financial_year_and_quarter() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(Period::year_of(d(2016, 3, 31)), Period::year(2015));
+        assert_eq!(Period::year_of(d(2016, 4, 1)), Period::year(2016));
+        assert_eq!(
+            Period::quarter_of(d(2016, 4, 1)),
+            Period::quarter(2016, 1).unwrap()
+        );
+        assert_eq!(
+            Period::quarter_of(d(2016, 9, 30)),
+            Period::quarter(2016, 2).unwrap()
+        );
+        assert_eq!(
+            Period::quarter_of(d(2016, 12, 1)),
+            Period::quarter(2016, 3).unwrap()
+        );
+        assert_eq!(
+            Period::quarter_of(d(2017, 3, 31)),
+            Period::quarter(2016, 4).unwrap()
+        );
+    }
 
     #[test]
     fn parses_years_and_quarters() {

@@ -5,7 +5,7 @@
 //! assessment month falls in, noted with the month. The overall rating is scored on CQC's own
 //! four-point scale (inadequate 1, requires improvement 2, good 3, outstanding 4).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::decode::Table;
 use super::report::{Issue, Location, Report};
@@ -46,16 +46,6 @@ fn month_of(text: &str) -> Option<NaiveDate> {
         .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
         .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
         .ok()
-}
-
-/// The financial year (April to March) a date falls in.
-fn financial_year(date: NaiveDate) -> Period {
-    let start = if date.month() >= 4 {
-        date.year()
-    } else {
-        date.year() - 1
-    };
-    Period::year(start)
 }
 
 /// The measures a file gives, with what the catalogue calls them when it does not know them.
@@ -206,7 +196,7 @@ fn assessment(
                 known
                     .measure(&measure)
                     .map_or(measure.clone(), |m| m.code.clone()),
-                financial_year(month),
+                Period::year_of(month),
                 value,
                 None,
                 None,
@@ -230,13 +220,13 @@ mod tests {
     #[test]
     fn a_month_falls_in_its_financial_year() {
         let may = month_of("May 2024").unwrap();
-        assert_eq!(financial_year(may), Period::year(2024));
+        assert_eq!(Period::year_of(may), Period::year(2024));
         assert_eq!(
-            financial_year(month_of("March 2025").unwrap()),
+            Period::year_of(month_of("March 2025").unwrap()),
             Period::year(2024)
         );
         assert_eq!(
-            financial_year(month_of("2025-04").unwrap()),
+            Period::year_of(month_of("2025-04").unwrap()),
             Period::year(2025)
         );
         assert!(month_of("soon").is_none());

@@ -311,13 +311,13 @@ mod tests {
             .collect();
         assert!(
             real_only.iter().all(|code| {
-                ["2C1", "2C2", "OFLOG_ASC6"].contains(code)
+                ["2C1", "2C2", "OFLOG_ASC6", "CC04", "CC05", "CC06"].contains(code)
                     || code.starts_with("CQC_")
                     || code.starts_with("FIN_")
             }),
             "all but 2C(1), 2C(2) and the measures only real files fill: {real_only:?}"
         );
-        assert_eq!(real_only.len(), 4 + 11 + 10);
+        assert_eq!(real_only.len(), 4 + 11 + 10 + 3);
         for m in generated {
             assert!(a.iter().any(|r| r.measure_code == m.code), "{}", m.code);
         }

@@ -13,7 +13,7 @@ use super::layout::Layout;
 use super::session::Visitor;
 use super::{AppError, AppState};
 use crate::accounts;
-use crate::db::queries::{audit, publications, users};
+use crate::db::queries::{audit, publications, records, users};
 use crate::domain::Period;
 use crate::domain::access::Role;
 
@@ -73,6 +73,15 @@ async fn publish(
 ) -> Result<Redirect, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "publication")?;
     let mut tx = state.pool.begin().await?;
+    // The service's own records of the year are derived afresh, so that what is published
+    // includes the self-assessments and returns recorded since.
+    records::refresh(
+        &mut tx,
+        &[period],
+        &state.site.region,
+        visitor.viewer.actor(),
+    )
+    .await?;
     publications::publish(&mut tx, period, visitor.viewer.actor()).await?;
     tx.commit().await?;
     Ok(Redirect::to("/publication"))

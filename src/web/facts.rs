@@ -12,8 +12,10 @@ use super::session::Visitor;
 use super::values::Choice;
 use super::{AppError, AppState};
 use crate::db::queries::facts::{self, NewFact};
+use crate::db::queries::records as db_records;
 use crate::domain::OnsCode;
 use crate::domain::facts::{FactKind, date};
+use crate::domain::records;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/authorities/{ons_code}/facts", post(record))
@@ -100,6 +102,8 @@ async fn record(
         as_of,
     };
     facts::record(&mut tx, &fact, visitor.viewer.actor()).await?;
+    let years = records::years_touched(kind, &value, as_of);
+    db_records::refresh(&mut tx, &years, &state.site.region, visitor.viewer.actor()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/authorities/{}#facts",

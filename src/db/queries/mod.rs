@@ -30,6 +30,7 @@ pub mod measures;
 pub mod observations;
 pub mod periods;
 pub mod publications;
+pub mod records;
 pub mod risk;
 pub mod sessions;
 pub mod settings;
