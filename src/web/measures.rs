@@ -304,18 +304,9 @@ type TrendRows = Vec<(String, Vec<String>)>;
 /// The most recent quarters a quarterly measure's trend shows.
 pub(super) const QUARTERS_SHOWN: usize = 8;
 
-/// England and the region over the periods of the measure's kind up to its latest (for a
-/// quarterly measure, the last eight quarters, each beside the same quarter a year earlier):
-/// the chart, the table's headers and its rows.
-fn trend_lines(
-    inputs: &Inputs,
-    stored: &StoredIndex<'_>,
-    measure: &Measure,
-    latest: Option<Period>,
-) -> (Option<Lines>, Vec<String>, TrendRows) {
-    let Some(latest) = latest else {
-        return (None, Vec::new(), Vec::new());
-    };
+/// The periods of the measure's kind with values up to `latest`, on its side of a break in
+/// series (the last eight of a quarterly measure).
+fn trend_periods(inputs: &Inputs, measure: &Measure, latest: Period) -> Vec<Period> {
     let mut periods: Vec<Period> = inputs
         .values
         .iter()
@@ -334,6 +325,22 @@ fn trend_lines(
     if latest.is_quarter() {
         periods = periods.split_off(periods.len().saturating_sub(QUARTERS_SHOWN));
     }
+    periods
+}
+
+/// England and the region over the periods of the measure's kind up to its latest (for a
+/// quarterly measure, the last eight quarters, each beside the same quarter a year earlier):
+/// the chart, the table's headers and its rows.
+fn trend_lines(
+    inputs: &Inputs,
+    stored: &StoredIndex<'_>,
+    measure: &Measure,
+    latest: Option<Period>,
+) -> (Option<Lines>, Vec<String>, TrendRows) {
+    let Some(latest) = latest else {
+        return (None, Vec::new(), Vec::new());
+    };
+    let periods = trend_periods(inputs, measure, latest);
     let value_at = |area: &str, p: Period| {
         stored
             .get(&(measure.code.as_str(), area, p))
