@@ -944,3 +944,77 @@ async fn the_services_own_records_become_measures_with_their_provenance() {
         .await;
     assert!(page.contains("LG01"), "the council page shows the measure");
 }
+
+#[tokio::test]
+async fn the_analyst_enters_one_councils_cqc_assessment_through_the_importers_checks() {
+    let pool = published_2016_17().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    let uri = format!("/authorities/{HALTON}/cqc");
+    let form = |qs3: &'static str| {
+        let mut f = vec![("overall", "Good"), ("assessed", "July 2025")];
+        f.extend([
+            ("qs1", "3"),
+            ("qs2", "3"),
+            ("qs3", qs3),
+            ("qs4", "3"),
+            ("qs5", "2"),
+            ("qs6", "3"),
+            ("qs7", "3"),
+            ("qs8", ""),
+            ("qs9", "4"),
+        ]);
+        f
+    };
+    // A score off CQC's scale names its field and stores nothing.
+    let (status, _, body) = c.analyst.post_form(&uri, &form("5")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains("qs3") && body.contains("1 (inadequate) to 4"),
+        "{body}"
+    );
+    let stored = |pool: PgPool| async move {
+        sqlx::query_as::<_, (String, Option<Decimal>, Option<String>)>(
+            "SELECT measure_code, value, note FROM current_observations
+             WHERE area_code = $1 AND measure_code LIKE 'CQC_%' ORDER BY measure_code",
+        )
+        .bind(HALTON)
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+    assert!(stored(pool.clone()).await.is_empty());
+    // Refused: a council's user, a forged token.
+    let (status, _, _) = c.halton.post_form(&uri, &form("3")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = c
+        .analyst
+        .post_form_with_token(&uri, "forged", &form("3"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    c.analyst.post_accepted(&uri, &form("2")).await;
+    let values = stored(pool.clone()).await;
+    let overall = values.iter().find(|v| v.0 == "CQC_OVERALL").unwrap();
+    assert_eq!(
+        overall.1,
+        Some(Decimal::from(3)),
+        "good is 3 on CQC's scale"
+    );
+    assert_eq!(overall.2.as_deref(), Some("assessed July 2025"));
+    let qs3 = values.iter().find(|v| v.0 == "CQC_QS3").unwrap();
+    assert_eq!(qs3.1, Some(Decimal::from(2)));
+    let scope: String = sqlx::query_scalar(
+        "SELECT scope FROM submissions WHERE scope LIKE 'cqc%' AND status = 'current'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(scope, format!("cqc-la-assessment:{HALTON}"));
+    let period: String = sqlx::query_scalar(
+        "SELECT period_code FROM current_observations WHERE measure_code = 'CQC_OVERALL'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(period, "2025-26", "July 2025 is in 2025-26");
+}

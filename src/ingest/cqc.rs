@@ -37,6 +37,18 @@ fn rating_score(text: &str) -> Option<u8> {
     }
 }
 
+/// A statement's score or the average is on CQC's scale of 1 to 4.
+fn on_the_scale(measure: &str, cell: super::cells::Cell) -> Result<super::cells::Cell, String> {
+    let outside = cell
+        .number()
+        .is_some_and(|v| v < rust_decimal::Decimal::ONE || v > rust_decimal::Decimal::from(4));
+    if outside && measure != "CQC_OVERALL" {
+        Err("a score is 1 (inadequate) to 4 (outstanding)".into())
+    } else {
+        Ok(cell)
+    }
+}
+
 /// "May 2024" (or "2024-05", or a date) → the first of that month.
 fn month_of(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
@@ -189,7 +201,7 @@ fn assessment(
     let mut rows = Vec::new();
     let mut issues = Vec::new();
     for (measure, raw, column) in values {
-        match super::cells::parse(&raw) {
+        match super::cells::parse(&raw).and_then(|v| on_the_scale(&measure, v)) {
             Ok(value) => rows.push(Parsed::new(
                 at.clone(),
                 area.to_string(),

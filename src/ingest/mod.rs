@@ -455,8 +455,19 @@ fn scope(contents: &FileContents, report: &mut Report) -> String {
         // Each edition of Oflog's file carries every year so far: a later one revises it all.
         Some(Format::Oflog) => "oflog-asc".to_string(),
         // A council's latest assessment replaces its earlier one; a file lists every council
-        // assessed so far.
-        Some(Format::CqcAssessments) => "cqc-la-assessments".to_string(),
+        // assessed so far. One council's entry (the analyst's form) is a scope of its own, so
+        // that it touches no other council's.
+        Some(Format::CqcAssessments) => {
+            let councils: BTreeSet<&str> = contents
+                .rows
+                .iter()
+                .map(|r| r.observation.area_code.as_str())
+                .collect();
+            match councils.iter().next() {
+                Some(one) if councils.len() == 1 => format!("cqc-la-assessment:{one}"),
+                _ => "cqc-la-assessments".to_string(),
+            }
+        }
         // Set as the table was read: the year and which table of the return.
         Some(Format::Finance) => contents.scope.clone(),
         Some(Format::RegionalTemplate) => {

@@ -93,6 +93,7 @@ struct CouncilPage {
     /// The analyst's regional facts about the council, and the kinds the analyst's form offers.
     facts: Vec<super::facts::FactRow>,
     fact_kinds: Vec<Choice>,
+    cqc_ratings: Vec<Choice>,
 }
 
 async fn show(
@@ -153,6 +154,7 @@ async fn show(
         high_red,
         facts: super::facts::rows(&state, code.as_str()).await?,
         fact_kinds: super::facts::kinds(),
+        cqc_ratings: super::cqc::ratings(),
     })
 }
 

@@ -10,6 +10,7 @@ pub mod client;
 mod commentary;
 mod compare;
 mod concerns;
+mod cqc;
 mod domains;
 mod downloads;
 mod error;
@@ -193,6 +194,7 @@ fn routes(state: AppState) -> Router {
         .merge(downloads::router())
         .merge(authorities::router())
         .merge(facts::router())
+        .merge(cqc::router())
         .merge(measures::router())
         .merge(health::router())
         .merge(login::router())
