@@ -697,9 +697,9 @@ async fn the_finance_returns_councils_as_columns_give_spend_per_adult_and_unit_c
     assert_eq!(
         scopes,
         [
-            "asc-fr:2014-15:activity",
-            "asc-fr:2014-15:expenditure",
-            "asc-fr:2014-15:unit-costs"
+            "asc-fr:2014-15:FIN_DP_SHARE+FIN_NET_ADULT+FIN_PREV_SHARE+FIN_SPEND_65+RW01",
+            "asc-fr:2014-15:FIN_HC_HOUR",
+            "asc-fr:2014-15:FIN_UC_RN+FIN_UC_RN_1864+FIN_UC_RN_65"
         ]
     );
     // The other derived measures, against figures computed independently from the published
@@ -885,18 +885,29 @@ async fn the_finance_returns_long_layout_gives_the_bridging_years_spend_as_its_o
     .await
     .unwrap();
     assert_eq!(joined, 0);
-    // The activity table (weeks of care, no money) is recognised and says it makes no measure.
+    // The activity table (weeks of care, no money) is recognised, says it makes no measure
+    // and stores nothing: an empty revision would replace another table's values with none.
+    let submissions = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM submissions")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let before = submissions(pool.clone()).await;
     let (name, bytes) = finance_bytes("pss-exp-eng-15-16-fin-act.csv");
     let report = import(&pool, &name, &bytes, None).await;
     assert_eq!(
         report.format,
         "NHS Digital adult social care finance return (ASC-FR)"
     );
+    let noted = |n: &String| n.contains("no measure of the scorecard");
+    assert!(report.notes.iter().any(noted), "{report}");
     assert!(
         report
-            .notes
+            .errors
             .iter()
-            .any(|n| n.contains("no measure of the scorecard")),
+            .any(|e| e.reason.starts_with("nothing to store")),
         "{report}"
     );
+    assert_eq!(before, submissions(pool.clone()).await);
 }

@@ -280,7 +280,15 @@ pub fn read(filename: &str, bytes: &[u8], options: Options, known: &Known) -> Fi
         None if report.errors.is_empty() => report.errors.push(Issue::file(format!(
             "no sheet has a recognised header: expected one of {KINDS}"
         ))),
-        Some(format) => report.format = format.name().into(),
+        Some(format) => {
+            report.format = format.name().into();
+            // A revision with no values would replace its scope's values with nothing.
+            if contents.rows.is_empty() && report.errors.is_empty() {
+                report.errors.push(Issue::file(
+                    "nothing to store: no value of the scorecard's measures is in this file",
+                ));
+            }
+        }
         None => {}
     }
     check_values(&contents.rows, known, &mut report);
@@ -375,8 +383,9 @@ fn parse_table(
                 ));
                 return Vec::new();
             };
-            contents.scope = finance::scope(table, period);
-            finance::parse(table, period, known, report)
+            let rows = finance::parse(table, period, known, report);
+            contents.scope = finance::scope(period, &rows);
+            rows
         }
         Format::RegionalTemplate => template::parse(table, known, &mut report.errors),
     }

@@ -49,23 +49,18 @@ pub fn recognises(table: &Table) -> bool {
     Layout::of(table).is_some()
 }
 
-/// What a table's scope is: the year and which table of the return it is (expenditure, unit
-/// costs, additional data or activity), so that each table's revisions replace only its own.
-pub fn scope(table: &Table, period: Period) -> String {
-    let names = Layout::of(table)
-        .map(|l| l.class_names())
-        .unwrap_or_default();
-    let has = |n: &str| names.iter().any(|x| x == n);
-    let kind = if has("unit cost category") {
-        "unit-costs"
-    } else if has("accounting category") {
-        "expenditure"
-    } else if has("data source") || has("comparative totals") {
-        "additional-data"
-    } else {
-        "activity"
-    };
-    format!("asc-fr:{period}:{kind}")
+/// What a table's scope is: the year and the measures it gives, so that a table's revision
+/// replaces only what that table gave (two tables of the same return never supersede each
+/// other, whatever their names).
+pub fn scope(period: Period, rows: &[Parsed]) -> String {
+    let codes: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r.observation.measure_code.as_str())
+        .collect();
+    format!(
+        "asc-fr:{period}:{}",
+        codes.into_iter().collect::<Vec<_>>().join("+")
+    )
 }
 
 /// The financial year of a file: given, else in its name (`2014-15`, `14-15`).
