@@ -911,3 +911,58 @@ async fn the_finance_returns_long_layout_gives_the_bridging_years_spend_as_its_o
     );
     assert_eq!(before, submissions(pool.clone()).await);
 }
+
+/// Issue 18's "done when": from the official files alone (no illustrative data), 2015-16's
+/// Resource and workforce domain has spend in £, the council page's balanced view has a Finance
+/// block of real values, and a domain still without values says which sources would fill it.
+#[tokio::test]
+async fn official_files_alone_fill_the_resource_domain_and_say_what_fills_the_rest() {
+    let pool = database(Start::Reference).await;
+    for name in [
+        "pss-exp-eng-14-15-fin-coun-lev-exp-data.csv",
+        "pss-exp-eng-14-15-fin-coun-lev-unit-cost.csv",
+        "pss-exp-eng-15-16-fin-add-data.csv",
+    ] {
+        let (name, bytes) = finance_bytes(name);
+        let report = import(&pool, &name, &bytes, None).await;
+        assert!(!report.has_errors(), "{report}");
+    }
+    let report = import(&pool, OFLOG_NAME, &oflog_bytes(), None).await;
+    assert!(!report.has_errors(), "{report}");
+    let app = app(pool.clone());
+    let (status, body) = get(&app, "/regional-account?period=2015-16").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let headlines = common::texts(&html, "#headlines p");
+    let of = |domain: &str| {
+        headlines
+            .iter()
+            .find(|h| h.starts_with(domain))
+            .unwrap_or_else(|| panic!("{domain}: {headlines:?}"))
+            .clone()
+    };
+    assert!(
+        of("Resource and workforce: of ").contains("council values"),
+        "{headlines:?}"
+    );
+    assert!(
+        of("Culture and challenge").contains("Its measures come from: ")
+            && of("Culture and challenge").contains("The service's own records;"),
+        "{headlines:?}"
+    );
+    let (_, body) = get(&app, "/authorities/E06000006?period=2015-16&arrange=type").await;
+    let html = Html::parse_document(&body);
+    let finance = common::texts(&html, "#domain-type-financial tbody tr");
+    assert!(
+        finance
+            .iter()
+            .any(|r| r.contains("FIN_PSS_GROSS_ADULT") && r.contains("£511")),
+        "the bridging year's spend per adult, £510.60: {finance:?}"
+    );
+    assert!(
+        finance
+            .iter()
+            .any(|r| r.contains("FIN_UC_RN_65") && r.contains("£353")),
+        "{finance:?}"
+    );
+}

@@ -270,6 +270,23 @@ pub struct PeriodHeadlines {
 
 /// The headlines of every analysed measure of `catalogue` (in domain order), with councils
 /// named from `names`.
+/// What would fill a domain without values: its measures' sources (without their
+/// parenthetical detail), each once, in catalogue order.
+fn fill_from(domain: &[&crate::domain::Measure]) -> String {
+    let mut sources: Vec<&str> = Vec::new();
+    for m in domain {
+        let source = m.source.split(" (").next().unwrap_or_default().trim();
+        if !sources.contains(&source) && !source.is_empty() {
+            sources.push(source);
+        }
+    }
+    if sources.is_empty() {
+        String::new()
+    } else {
+        format!(" Its measures come from: {}.", sources.join("; "))
+    }
+}
+
 pub fn of_period(
     catalogue: &[crate::domain::Measure],
     all: &[crate::analysis::scorecard::Analysed],
@@ -283,15 +300,23 @@ pub fn of_period(
         if domains.iter().any(|d| d.slug == m.domain_slug) {
             continue;
         }
-        let in_domain = catalogue
+        let domain: Vec<&crate::domain::Measure> = catalogue
             .iter()
             .filter(|x| x.domain_slug == m.domain_slug)
+            .collect();
+        let in_domain: Vec<&MeasureAnalysis> = domain
+            .iter()
             .filter_map(|x| by_code.get(x.code.as_str()))
-            .map(|a| &a.analysis);
+            .map(|a| &a.analysis)
+            .collect();
+        let mut headline = for_measures(&m.domain_name, in_domain.iter().copied());
+        if in_domain.is_empty() {
+            headline.sentence.push_str(&fill_from(&domain));
+        }
         domains.push(DomainHeadline {
             slug: m.domain_slug.clone(),
             name: m.domain_name.clone(),
-            headline: for_measures(&m.domain_name, in_domain),
+            headline,
         });
     }
     let measures = catalogue
@@ -357,6 +382,27 @@ mod tests {
             national: false,
             councils,
         }
+    }
+
+    #[test]
+    fn a_domain_without_values_says_which_sources_fill_it() {
+        let measure = |code: &str, source: &str| crate::domain::Measure {
+            code: code.into(),
+            domain_slug: "culture".into(),
+            domain_name: "Culture and challenge".into(),
+            source: source.into(),
+            ..crate::analysis::fixtures::measure()
+        };
+        let catalogue = [
+            measure("CC01", "The service's own records"),
+            measure("CC02", "Peer challenge records"),
+            measure("CC03", "The service's own records (Local Accounts)"),
+        ];
+        let h = of_period(&catalogue, &[], &HashMap::new());
+        assert_eq!(
+            h.domains[0].headline.sentence,
+            "Culture and challenge: no measure has values for this period. Its measures come from: The service's own records; Peer challenge records."
+        );
     }
 
     #[test]
