@@ -456,6 +456,11 @@ fn check_duplicates(rows: &[Parsed], report: &mut Report) {
 /// One official year, or one council's period for the template (which must hold only that).
 fn scope(contents: &FileContents, report: &mut Report) -> String {
     let periods: BTreeSet<Period> = contents.rows.iter().map(|r| r.observation.period).collect();
+    let councils: BTreeSet<&str> = contents
+        .rows
+        .iter()
+        .map(|r| r.observation.area_code.as_str())
+        .collect();
     match contents.format {
         Some(Format::AscofOfficial) => periods
             .iter()
@@ -466,25 +471,13 @@ fn scope(contents: &FileContents, report: &mut Report) -> String {
         // A council's latest assessment replaces its earlier one; a file lists every council
         // assessed so far. One council's entry (the analyst's form) is a scope of its own, so
         // that it touches no other council's.
-        Some(Format::CqcAssessments) => {
-            let councils: BTreeSet<&str> = contents
-                .rows
-                .iter()
-                .map(|r| r.observation.area_code.as_str())
-                .collect();
-            match councils.iter().next() {
-                Some(one) if councils.len() == 1 => format!("cqc-la-assessment:{one}"),
-                _ => "cqc-la-assessments".to_string(),
-            }
-        }
+        Some(Format::CqcAssessments) => match councils.iter().next() {
+            Some(one) if councils.len() == 1 => format!("cqc-la-assessment:{one}"),
+            _ => "cqc-la-assessments".to_string(),
+        },
         // Set as the table was read: the year and which table of the return.
         Some(Format::Finance) => contents.scope.clone(),
         Some(Format::RegionalTemplate) => {
-            let councils: BTreeSet<&str> = contents
-                .rows
-                .iter()
-                .map(|r| r.observation.area_code.as_str())
-                .collect();
             if councils.len() > 1 || periods.len() > 1 {
                 report.errors.push(Issue::file(format!(
                     "a template holds one council's figures for one period; this one has {} councils and {} periods",

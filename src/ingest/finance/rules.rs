@@ -214,6 +214,20 @@ struct Sum {
     missing: Option<Missing>,
 }
 
+impl Sum {
+    /// The sum as a published value: missing if any of its rows was.
+    fn cell(&self) -> Cell {
+        match self.missing {
+            Some(why) => Cell::Missing(why),
+            None => Cell::Number {
+                value: self.total,
+                decimals: self.decimals,
+                flags: Default::default(),
+            },
+        }
+    }
+}
+
 /// The sums of a file, per council.
 #[derive(Debug, Default)]
 pub(super) struct Sums {
@@ -445,16 +459,8 @@ impl Derive<'_> {
             .map(|s| s.total * Decimal::ONE_THOUSAND);
         let weeks = d.filter(|s| s.missing.is_none()).map(|s| s.total);
         if let Some(p) = published.and_then(|p| self.sum(p)) {
-            let value = match p.missing {
-                Some(why) => Cell::Missing(why),
-                None => Cell::Number {
-                    value: p.total,
-                    decimals: p.decimals,
-                    flags: Default::default(),
-                },
-            };
             let note = Some("ASC-FR unit cost: £ per person per week".to_string());
-            return Some(self.parsed(code, &p.at, value, (pounds, weeks), note));
+            return Some(self.parsed(code, &p.at, p.cell(), (pounds, weeks), note));
         }
         let at = &n.or(d)?.at;
         let value = match (pounds, weeks) {
@@ -475,15 +481,7 @@ impl Derive<'_> {
     /// A value the return publishes as it is.
     fn published(&self, code: &str, part: Part, note: &str) -> Option<Parsed> {
         let s = self.sum(part)?;
-        let value = match s.missing {
-            Some(why) => Cell::Missing(why),
-            None => Cell::Number {
-                value: s.total,
-                decimals: s.decimals,
-                flags: Default::default(),
-            },
-        };
-        Some(self.parsed(code, &s.at, value, (None, None), Some(note.into())))
+        Some(self.parsed(code, &s.at, s.cell(), (None, None), Some(note.into())))
     }
 }
 
