@@ -364,6 +364,156 @@ async fn the_final_view_keeps_every_step_and_the_latest_judgement_counts() {
 }
 
 #[tokio::test]
+async fn steps_out_of_order_are_refused_and_a_final_year_opens_only_as_a_new_revision() {
+    let (pool, mut c) = started().await;
+    // A judgement before sharing is provisional where the council sees it.
+    let judge = |level: &'static str| {
+        step(
+            "judgement",
+            &[
+                ("domain", "performance-outcomes"),
+                ("level", level),
+                ("body", "Early view"),
+            ],
+        )
+    };
+    c.analyst.post_accepted(ASSESSMENT, &judge("some")).await;
+    // No discussion and no final view before the concerns are shared.
+    let discussion = step(
+        "discussion",
+        &[("date", "2017-06-01"), ("who", "DASS"), ("body", "Met")],
+    );
+    let final_view = step("final", &[("body", "Some concern")]);
+    for early in [&discussion, &final_view] {
+        let (status, _, page) = c.analyst.post_form(ASSESSMENT, early).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{early:?}");
+        assert!(
+            page.contains("share the concerns") || page.contains("after the concerns are shared"),
+            "{page}"
+        );
+    }
+    c.analyst
+        .post_accepted(ASSESSMENT, &step("concerns", &[("body", CONCERNS)]))
+        .await;
+    let (_, page) = c.halton.get(PROFILE).await;
+    let judgements = texts(&Html::parse_document(&page), "#judgements td.judgement");
+    assert_eq!(
+        judgements[1], "Some concern (provisional)",
+        "{judgements:?}"
+    );
+    // Shared but not discussed: a final view is refused, a final view without discussion
+    // (with the reason) is taken.
+    let (status, _, page) = c.analyst.post_form(ASSESSMENT, &final_view).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("without discussion"), "{page}");
+    c.analyst
+        .post_accepted(
+            ASSESSMENT,
+            &step(
+                "final_without_discussion",
+                &[("body", "The council declined to meet twice.")],
+            ),
+        )
+        .await;
+    assert_eq!(assessment_status(&c.halton.get(PROFILE).await.1), "final");
+    // Closed: sharing again, a judgement, a response are refused; nothing silently reverts.
+    for late in [step("concerns", &[("body", "More")]), judge("low")] {
+        let (status, _, page) = c.analyst.post_form(ASSESSMENT, &late).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{late:?}");
+        assert!(page.contains("new revision"), "{page}");
+    }
+    let (status, _, _) = c
+        .halton
+        .post_form(ASSESSMENT, &step("respond", &[("body", "Late")]))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(assessment_status(&c.halton.get(PROFILE).await.1), "final");
+    // Reopened, with its reason: a new revision, audited; then the steps again.
+    c.analyst
+        .post_accepted(
+            ASSESSMENT,
+            &step(
+                "reopen",
+                &[("body", "New evidence from the CQC assessment.")],
+            ),
+        )
+        .await;
+    assert_eq!(
+        assessment_status(&c.halton.get(PROFILE).await.1),
+        "shared, revision 2"
+    );
+    c.analyst.post_accepted(ASSESSMENT, &discussion).await;
+    c.analyst.post_accepted(ASSESSMENT, &final_view).await;
+    assert_eq!(
+        assessment_status(&c.halton.get(PROFILE).await.1),
+        "final, revision 2"
+    );
+    let audited: Vec<(String, serde_json::Value)> = sqlx::query_as(
+        "SELECT action, after FROM audit_log WHERE action LIKE 'assessment.%' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let actions: Vec<&str> = audited.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "assessment.start",
+            "assessment.judgement",
+            "assessment.concerns",
+            "assessment.final_without_discussion",
+            "assessment.reopen",
+            "assessment.discussion",
+            "assessment.final",
+        ]
+    );
+    assert_eq!(audited[4].1["revision"], 2, "{:?}", audited[4].1);
+    assert_eq!(audited[4].1["status"], "shared");
+}
+
+#[tokio::test]
+async fn an_offer_off_its_tier_is_named_in_the_forms_error() {
+    let (_, mut c) = started().await;
+    let (status, _, page) = c
+        .analyst
+        .post_form(
+            ASSESSMENT,
+            &step(
+                "support",
+                &[
+                    ("tier", "support"),
+                    ("offer", "LGA peer review"),
+                    ("owner", "x"),
+                    ("follow_up", "2017-09-30"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.contains("is not an offer of Support (self-help)") && page.contains("Buddying"),
+        "{page}"
+    );
+    let (status, _, page) = c
+        .analyst
+        .post_form(
+            ASSESSMENT,
+            &step(
+                "support",
+                &[
+                    ("tier", "gold"),
+                    ("offer", "Buddying"),
+                    ("owner", "x"),
+                    ("follow_up", "2017-09-30"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("not a tier of the menu of support"), "{page}");
+}
+
+#[tokio::test]
 async fn intelligence_is_seen_as_its_visibility_says_and_only_qualitative_triggers_by_hand() {
     let pool = official().await;
     let app = app(pool.clone());

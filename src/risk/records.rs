@@ -82,14 +82,143 @@ impl AssessmentStage {
         }
     }
 
-    /// The stage an entry of `kind` moves the assessment to, if it moves it.
-    pub fn after(kind: &str) -> Option<AssessmentStage> {
-        match kind {
-            "concerns" => Some(AssessmentStage::Shared),
-            "discussion" => Some(AssessmentStage::Discussed),
-            "final" => Some(AssessmentStage::Final),
-            _ => None,
+    /// Where `step` takes the assessment from this stage, or why it may not be taken now
+    /// (MoU 2.1 b: concerns shared, then discussed, then the final view; a final assessment is
+    /// changed only through a new revision).
+    pub fn then(self, step: Step) -> Result<AssessmentStage, &'static str> {
+        use AssessmentStage::{Discussed, Draft, Final, Shared};
+        match (self, step) {
+            (Final, Step::Reopen) => Ok(Shared),
+            (_, Step::Reopen) => Err("only a final assessment is reopened as a new revision"),
+            (Final, _) => Err(
+                "the year's assessment is final: open a new revision, with its reason, to change it",
+            ),
+            (Draft, Step::Concerns) => Ok(Shared),
+            (Draft, Step::Response) => Err("the concerns have not been shared with the council"),
+            (Draft, Step::Discussion | Step::FinalWithoutDiscussion) => {
+                Err("share the concerns with the council first (MoU 2.1 b)")
+            }
+            (Draft | Shared, Step::Final) => Err(
+                "a final view comes after the concerns are shared and the discussion recorded (MoU 2.1 b); where the council declines to engage, record a final view without discussion, with the reason",
+            ),
+            (Shared, Step::FinalWithoutDiscussion) => Ok(Final),
+            (Discussed, Step::FinalWithoutDiscussion) => {
+                Err("the discussion is recorded: record the final view")
+            }
+            (Shared | Discussed, Step::Discussion) | (Discussed, Step::Final) => {
+                Ok(if step == Step::Final {
+                    Final
+                } else {
+                    Discussed
+                })
+            }
+            (stage, Step::Concerns | Step::Response | Step::Judgement | Step::Support) => Ok(stage),
         }
+    }
+}
+
+/// A step of the annual assessment: the analyst's, or the council's response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Concerns,
+    Response,
+    Discussion,
+    Judgement,
+    Support,
+    Final,
+    /// Where the council declines to engage: final, with the reason, without a discussion.
+    FinalWithoutDiscussion,
+    /// A final assessment opened again as a new revision, with the reason.
+    Reopen,
+}
+
+impl Step {
+    /// The kind of the entry the step records.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Step::Concerns => "concerns",
+            Step::Response => "response",
+            Step::Discussion => "discussion",
+            Step::Judgement => "judgement",
+            Step::Support => "support",
+            Step::Final => "final",
+            Step::FinalWithoutDiscussion => "final_without_discussion",
+            Step::Reopen => "reopen",
+        }
+    }
+
+    pub fn of_kind(kind: &str) -> Option<Step> {
+        [
+            Step::Concerns,
+            Step::Response,
+            Step::Discussion,
+            Step::Judgement,
+            Step::Support,
+            Step::Final,
+            Step::FinalWithoutDiscussion,
+            Step::Reopen,
+        ]
+        .into_iter()
+        .find(|s| s.kind() == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AssessmentStage::{Discussed, Draft, Final, Shared};
+    use super::Step;
+
+    #[test]
+    fn the_assessment_goes_from_shared_concerns_through_discussion_to_final() {
+        assert_eq!(
+            Draft.then(Step::Judgement),
+            Ok(Draft),
+            "a provisional judgement"
+        );
+        assert!(Draft.then(Step::Discussion).is_err());
+        assert!(Draft.then(Step::Final).is_err());
+        assert!(Draft.then(Step::Response).is_err());
+        assert_eq!(Draft.then(Step::Concerns), Ok(Shared));
+        assert!(
+            Shared
+                .then(Step::Final)
+                .unwrap_err()
+                .contains("without discussion")
+        );
+        assert_eq!(Shared.then(Step::Response), Ok(Shared));
+        assert_eq!(Shared.then(Step::Discussion), Ok(Discussed));
+        assert_eq!(
+            Discussed.then(Step::Concerns),
+            Ok(Discussed),
+            "never back to shared"
+        );
+        assert_eq!(Discussed.then(Step::Final), Ok(Final));
+    }
+
+    #[test]
+    fn final_without_discussion_and_a_closed_year() {
+        assert_eq!(Shared.then(Step::FinalWithoutDiscussion), Ok(Final));
+        assert!(Draft.then(Step::FinalWithoutDiscussion).is_err());
+        assert!(Discussed.then(Step::FinalWithoutDiscussion).is_err());
+        for step in [
+            Step::Concerns,
+            Step::Response,
+            Step::Discussion,
+            Step::Judgement,
+            Step::Support,
+            Step::Final,
+        ] {
+            assert!(
+                Final.then(step).unwrap_err().contains("new revision"),
+                "{step:?}"
+            );
+        }
+        assert_eq!(Final.then(Step::Reopen), Ok(Shared));
+        assert!(Shared.then(Step::Reopen).is_err());
+        assert_eq!(
+            Step::of_kind("final_without_discussion"),
+            Some(Step::FinalWithoutDiscussion)
+        );
     }
 }
 

@@ -36,10 +36,28 @@ pub const MENU: [(&str, &str, &[&str]); 3] = [
     ),
 ];
 
-/// Whether `offer` is on the menu under `tier`.
-pub fn on_menu(tier: &str, offer: &str) -> bool {
-    MENU.iter()
-        .any(|(t, _, offers)| *t == tier && offers.contains(&offer))
+/// Whether `offer` is on the menu under `tier`, or which field is wrong and why (naming the
+/// tier's offers).
+pub fn check_offer(tier: &str, offer: &str) -> Result<(), (&'static str, String)> {
+    let Some((_, label, offers)) = MENU.iter().find(|(t, _, _)| *t == tier) else {
+        return Err((
+            "tier",
+            format!(
+                "'{tier}' is not a tier of the menu of support: support, targeted or intervention"
+            ),
+        ));
+    };
+    if offers.contains(&offer) {
+        Ok(())
+    } else {
+        Err((
+            "offer",
+            format!(
+                "'{offer}' is not an offer of {label} (Table 1): choose one of {}",
+                offers.join("; ")
+            ),
+        ))
+    }
 }
 
 /// The analyst's judgement per domain: never computed from the triggers.
@@ -62,13 +80,15 @@ mod tests {
 
     #[test]
     fn offers_belong_to_their_tiers() {
-        assert!(on_menu("intervention", "LGA peer review"));
-        assert!(on_menu("support", "Buddying"));
+        assert!(check_offer("intervention", "LGA peer review").is_ok());
+        assert_eq!(check_offer("support", "Buddying"), Ok(()));
+        let (field, why) = check_offer("support", "LGA peer review").unwrap_err();
+        assert_eq!(field, "offer");
         assert!(
-            !on_menu("support", "LGA peer review"),
-            "a targeted offer, not self-help"
+            why.contains("Support (self-help)") && why.contains("Shadowing"),
+            "{why}"
         );
-        assert!(!on_menu("other", "Buddying"));
+        assert_eq!(check_offer("other", "Buddying").unwrap_err().0, "tier");
         assert_eq!(level_label("some"), "Some concern");
         assert_eq!(level_label("x"), "Not judged");
     }

@@ -309,6 +309,8 @@ pub struct Assessment {
     pub ons_code: String,
     pub year: String,
     pub status: AssessmentStage,
+    /// 1, and one more each time the final assessment is reopened.
+    pub revision: i32,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
@@ -335,12 +337,33 @@ pub async fn assessment(
 ) -> sqlx::Result<Option<Assessment>> {
     sqlx::query_as!(
         Assessment,
-        r#"SELECT id, ons_code, year, status AS "status: AssessmentStage", created_by, created_at
+        r#"SELECT id, ons_code, year, status AS "status: AssessmentStage", revision, created_by,
+                  created_at
            FROM assessments WHERE ons_code = $1 AND year = $2"#,
         council,
         year as Period
     )
     .fetch_optional(db)
+    .await
+}
+
+/// The council's assessment for the year, locked until the transaction ends (so that two steps
+/// at once are checked one after the other).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn assessment_locked(
+    conn: &mut PgConnection,
+    council: &str,
+    year: Period,
+) -> sqlx::Result<Option<Assessment>> {
+    sqlx::query_as!(
+        Assessment,
+        r#"SELECT id, ons_code, year, status AS "status: AssessmentStage", revision, created_by,
+                  created_at
+           FROM assessments WHERE ons_code = $1 AND year = $2 FOR UPDATE"#,
+        council,
+        year as Period
+    )
+    .fetch_optional(conn)
     .await
 }
 
@@ -401,8 +424,8 @@ pub async fn start(
     let a = sqlx::query_as!(
         Assessment,
         r#"INSERT INTO assessments (ons_code, year, created_by) VALUES ($1, $2, $3)
-           RETURNING id, ons_code, year, status AS "status: AssessmentStage", created_by,
-                     created_at"#,
+           RETURNING id, ons_code, year, status AS "status: AssessmentStage", revision,
+                     created_by, created_at"#,
         council,
         year as Period,
         by
@@ -430,19 +453,26 @@ pub struct NewEntry<'a> {
     pub details: serde_json::Value,
 }
 
-/// Records an entry and moves the assessment on: concerns → shared, discussion → discussed,
-/// final → final.
+/// Records an entry and moves the assessment to `to` (the stage its step leads to, checked by
+/// `AssessmentStage::then`); reopening a final assessment starts its next revision.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_entry(
     conn: &mut PgConnection,
     a: &Assessment,
     entry: &NewEntry<'_>,
+    to: AssessmentStage,
     by: &str,
 ) -> sqlx::Result<Entry> {
+    let revision = if entry.kind == "reopen" {
+        a.revision + 1
+    } else {
+        a.revision
+    };
     let added = sqlx::query_as!(
         Entry,
-        "INSERT INTO assessment_entries (assessment_id, kind, domain_slug, level, body, details, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO assessment_entries
+             (assessment_id, kind, domain_slug, level, body, details, recorded_by, revision)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING id, kind, domain_slug, level, body, details, recorded_by, recorded_at",
         a.id,
         entry.kind,
@@ -450,27 +480,26 @@ pub async fn add_entry(
         entry.level,
         entry.body,
         entry.details,
-        by
+        by,
+        revision
     )
     .fetch_one(&mut *conn)
     .await?;
-    let status = AssessmentStage::after(entry.kind);
-    if let Some(status) = status {
-        sqlx::query!(
-            "UPDATE assessments SET status = $2 WHERE id = $1",
-            a.id,
-            status as AssessmentStage
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
+    sqlx::query!(
+        "UPDATE assessments SET status = $2, revision = $3 WHERE id = $1",
+        a.id,
+        to as AssessmentStage,
+        revision
+    )
+    .execute(&mut *conn)
+    .await?;
     audit::record(
         conn,
         by,
         &format!("assessment.{}", entry.kind),
         &format!("assessment of {} for {}", a.ons_code, a.year),
-        Some(serde_json::json!({ "status": a.status })),
-        Some(serde_json::json!({ "status": status.unwrap_or(a.status), "entry": added })),
+        Some(serde_json::json!({ "status": a.status, "revision": a.revision })),
+        Some(serde_json::json!({ "status": to, "revision": revision, "entry": added })),
     )
     .await?;
     Ok(added)

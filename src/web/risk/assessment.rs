@@ -2,7 +2,7 @@
 //! thematic self-assessment.
 
 use super::*;
-use crate::risk::records::AssessmentStage;
+use crate::risk::records::{AssessmentStage, Step};
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct IntelligenceForm {
@@ -182,12 +182,8 @@ async fn support_agreed<'a>(
     state: &AppState,
     f: &'a AssessmentForm,
 ) -> Result<NewEntry<'a>, AppError> {
-    if !support::on_menu(&f.tier, &f.offer) {
-        return Err(AppError::bad_request(
-            "offer",
-            "choose an offer from the menu of support",
-        ));
-    }
+    support::check_offer(&f.tier, &f.offer)
+        .map_err(|(field, why)| AppError::bad_request(field, why))?;
     let offered_by = f.offered_by.trim();
     if !offered_by.is_empty() && areas::authority(&state.pool, offered_by).await?.is_none() {
         return Err(AppError::bad_request(
@@ -207,8 +203,8 @@ async fn support_agreed<'a>(
     })
 }
 
-/// The entry a step of the assessment records (none for "start"), checked; a step the
-/// visitor may not take is refused.
+/// The step and the entry it records (none for "start"), checked; a step the visitor may not
+/// take is refused.
 async fn step<'a>(
     state: &AppState,
     visitor: &Visitor,
@@ -216,18 +212,27 @@ async fn step<'a>(
     f: &'a AssessmentForm,
     analyst: bool,
     own: bool,
-) -> Result<Option<NewEntry<'a>>, AppError> {
+) -> Result<Option<(Step, NewEntry<'a>)>, AppError> {
     Ok(Some(match f.action.as_str() {
         "start" if analyst => return Ok(None),
-        "respond" if own => response(state, f).await?,
-        "concerns" if analyst => plain("concerns", f)?,
-        "final" if analyst => plain("final", f)?,
-        "discussion" if analyst => NewEntry {
-            details: serde_json::json!({ "date": date(&f.date, "date")?, "who": required("who", &f.who, 500)? }),
-            ..plain("discussion", f)?
-        },
-        "judgement" if analyst => judgement(state, f).await?,
-        "support" if analyst => support_agreed(state, f).await?,
+        "respond" if own => (Step::Response, response(state, f).await?),
+        "concerns" if analyst => (Step::Concerns, plain("concerns", f)?),
+        "final" if analyst => (Step::Final, plain("final", f)?),
+        // The reason is the entry's body: a council that declines to engage, or what changed.
+        "final_without_discussion" if analyst => (
+            Step::FinalWithoutDiscussion,
+            plain("final_without_discussion", f)?,
+        ),
+        "reopen" if analyst => (Step::Reopen, plain("reopen", f)?),
+        "discussion" if analyst => (
+            Step::Discussion,
+            NewEntry {
+                details: serde_json::json!({ "date": date(&f.date, "date")?, "who": required("who", &f.who, 500)? }),
+                ..plain("discussion", f)?
+            },
+        ),
+        "judgement" if analyst => (Step::Judgement, judgement(state, f).await?),
+        "support" if analyst => (Step::Support, support_agreed(state, f).await?),
         _ => {
             visitor.require(false, format!("the assessment of {code}"))?;
             return Err(AppError::bad_request(
@@ -253,7 +258,7 @@ pub(super) async fn assess(
     let by = visitor.viewer.actor();
     let entry = step(&state, &visitor, &code, &f, analyst, own).await?;
     let mut tx = state.pool.begin().await?;
-    let existing = risk::assessment(&mut *tx, &authority.ons_code, year).await?;
+    let existing = risk::assessment_locked(&mut tx, &authority.ons_code, year).await?;
     let assessment = match existing {
         Some(a) => a,
         None if analyst => risk::start(&mut tx, &authority.ons_code, year, by).await?,
@@ -263,13 +268,22 @@ pub(super) async fn assess(
             )));
         }
     };
-    if let Some(entry) = entry {
-        if entry.kind == "response" && assessment.status == AssessmentStage::Draft {
+    if let Some((step, mut entry)) = entry {
+        if step == Step::Response && assessment.status == AssessmentStage::Draft {
+            // The council does not see a draft: as if there were none.
             return Err(AppError::NotFound(format!(
                 "an assessment of {code} for {year}"
             )));
         }
-        risk::add_entry(&mut tx, &assessment, &entry, by).await?;
+        let to = assessment
+            .status
+            .then(step)
+            .map_err(|why| AppError::bad_request("action", why))?;
+        if step == Step::Judgement && assessment.status == AssessmentStage::Draft {
+            // Made before the concerns were shared: the council sees it as provisional.
+            entry.details = serde_json::json!({ "provisional": true });
+        }
+        risk::add_entry(&mut tx, &assessment, &entry, to, by).await?;
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!(

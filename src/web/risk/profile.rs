@@ -181,12 +181,18 @@ fn judgement_rows(
                 .iter()
                 .rev()
                 .find(|e| e.kind == "judgement" && e.domain_slug.as_deref() == Some(slug));
+            let level = latest
+                .and_then(|e| e.level.as_deref())
+                .map_or("Not judged", support::level_label);
+            // A judgement made before the concerns were shared is provisional.
+            let provisional = latest.is_some_and(|e| e.details["provisional"] == true);
             (
                 name.clone(),
-                latest
-                    .and_then(|e| e.level.as_deref())
-                    .map_or("Not judged", support::level_label)
-                    .to_string(),
+                if provisional {
+                    format!("{level} (provisional)")
+                } else {
+                    level.to_string()
+                },
                 latest.map(|e| e.body.clone()).unwrap_or_default(),
             )
         })
@@ -300,7 +306,13 @@ pub(super) async fn profile(
         analyst,
         intelligence,
         criteria,
-        status: assessment.map_or_else(|| "not started".to_string(), |a| a.status.to_string()),
+        status: assessment.map_or_else(
+            || "not started".to_string(),
+            |a| match a.revision {
+                1 => a.status.to_string(),
+                n => format!("{}, revision {n}", a.status),
+            },
+        ),
         judgements: judgement_rows(&domains, &entries),
         entries: entry_rows(&domains, &entries),
         domains,
