@@ -438,7 +438,7 @@ async function checkPhoneLayout(browser) {
 // ---------------------------------------------------------------------------
 // The analyst walks through one council's annual risk assessment: from the
 // matrix to Halton's profile; shares concerns, judges a domain, agrees support
-// from the menu, records the final view.
+// from the menu, records the discussion, then the final view.
 // ---------------------------------------------------------------------------
 async function checkRiskAssessment(browser) {
   const name = 'risk assessment';
@@ -474,11 +474,16 @@ async function checkRiskAssessment(browser) {
     await page.fill('#support-owner', 'NW ADASS');
     await page.fill('#support-follow-up', '2031-03-31');
     await submit(page, '#support-form button[type=submit]');
+    // The final view comes after the discussion is recorded (MoU 2.1 b).
+    await page.fill('#discussion-who', 'DASS, analyst');
+    await page.fill('#discussion-body', 'Discussed the plan (browser test).');
+    await submit(page, '#discussion-form button[type=submit]');
+    expect(`${name}: the discussion is recorded`, (await page.locator('#assessment-status').innerText()).trim() === 'discussed');
     await page.fill('#final-body', 'Some concern; peer mentoring agreed.');
     await submit(page, '#final-form button[type=submit]');
     expect(`${name}: the final view is recorded`, (await page.locator('#assessment-status').innerText()).trim() === 'final');
     const entries = await page.locator('#entries li').count();
-    expect(`${name}: every step is kept`, entries === 4, `${entries} entries`);
+    expect(`${name}: every step is kept`, entries === 5, `${entries} entries`);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'risk-profile.png'), fullPage: true });
     blocking = await runAxe(page, 'risk-profile');
     expect(`${name}: the profile has no serious/critical axe violations`, blocking.length === 0, blocking.map((v) => v.id).join(', '));
