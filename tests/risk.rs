@@ -694,3 +694,323 @@ async fn editing_a_triggers_parameters_keeps_the_earlier_version_and_checks_them
         StatusCode::BAD_REQUEST
     );
 }
+
+/// The Board's year for Halton, as each role sees and writes it.
+#[tokio::test]
+async fn the_boards_decisions_escalations_and_requests_per_role() {
+    let (pool, mut c) = started().await;
+    let year = [("year", "2016-17")];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut f = year.to_vec();
+        f.extend_from_slice(extra);
+        f
+    };
+    let decision = with(&[
+        ("decision", "targeted_support"),
+        ("reason", "Admissions rising; peer mentoring proposed."),
+        ("decided_on", "2016-11-20"),
+    ]);
+    let uri = format!("/risk/{HALTON}/decisions");
+    // Only the analyst records the Board's decision; the council and a neighbour cannot.
+    assert_eq!(
+        c.halton.post_form(&uri, &decision).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.warrington.post_form(&uri, &decision).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _, page) = c
+        .analyst
+        .post_form(
+            &uri,
+            &with(&[
+                ("decision", "praise"),
+                ("reason", "x"),
+                ("decided_on", "2016-11-20"),
+            ]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("targeted support or intervention"), "{page}");
+    c.analyst.post_accepted(&uri, &decision).await;
+    let (_, page) = c.halton.get(PROFILE).await;
+    let html = Html::parse_document(&page);
+    assert_eq!(
+        text(&html, "#decisions td.decision").unwrap(),
+        "Targeted support"
+    );
+    assert!(page.contains("awaiting the council"));
+    // The council answers once; Warrington cannot see Halton's profile or answer.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM board_decisions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let answer = format!("/risk/{HALTON}/decisions/{id}/answer");
+    let yes = with(&[("accepted", "yes")]);
+    assert_eq!(c.warrington.get(PROFILE).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.warrington.post_form(&answer, &yes).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.analyst.post_form(&answer, &yes).await.0,
+        StatusCode::NOT_FOUND
+    );
+    c.halton.post_accepted(&answer, &yes).await;
+    assert_eq!(
+        c.halton.post_form(&answer, &yes).await.0,
+        StatusCode::NOT_FOUND,
+        "once"
+    );
+    assert!(
+        c.halton
+            .get(PROFILE)
+            .await
+            .1
+            .contains("accepted by the council")
+    );
+    // An escalation, seen by the council.
+    c.analyst
+        .post_accepted(
+            &format!("/risk/{HALTON}/escalations"),
+            &with(&[
+                ("to", "lga"),
+                ("reason", "Problems persist."),
+                ("escalated_on", "2017-02-01"),
+            ]),
+        )
+        .await;
+    let (_, page) = c.halton.get(PROFILE).await;
+    assert!(
+        page.contains("The Local Government Association") && page.contains("Problems persist.")
+    );
+    // The council asks for support: off the menu is refused; the request is routed.
+    let requests = format!("/risk/{HALTON}/support-requests");
+    let (status, _, _) = c
+        .halton
+        .post_form(
+            &requests,
+            &with(&[
+                ("tier", "support"),
+                ("offer", "LGA peer review"),
+                ("reason", "x"),
+            ]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let ask = with(&[
+        ("tier", "targeted"),
+        ("offer", "Peer mentoring"),
+        ("reason", "A new DASS wants a mentor."),
+    ]);
+    assert_eq!(
+        c.analyst.post_form(&requests, &ask).await.0,
+        StatusCode::NOT_FOUND
+    );
+    c.halton.post_accepted(&requests, &ask).await;
+    assert!(
+        c.halton
+            .get(PROFILE)
+            .await
+            .1
+            .contains("A new DASS wants a mentor.")
+    );
+    let (_, page) = c.analyst.get("/risk/cycle?year=2016-17").await;
+    assert!(
+        page.contains("A new DASS wants a mentor."),
+        "the analyst sees it on the cycle"
+    );
+    let routed: serde_json::Value =
+        sqlx::query_scalar("SELECT after FROM audit_log WHERE action = 'support.request'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let to: Vec<&str> = routed["routed_to"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(to.contains(&"analyst@example.org"), "{to:?}");
+    assert!(
+        !to.contains(&"dass@halton.example"),
+        "not to itself: {to:?}"
+    );
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'board.%' OR action LIKE 'support.%' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "board.decision",
+            "board.answer",
+            "board.escalation",
+            "support.request"
+        ]
+    );
+}
+
+/// Peer challenges with their action plans, the follow-ups overdue first, and the year's page.
+#[tokio::test]
+async fn peer_challenges_follow_ups_and_the_years_timetable_per_role() {
+    let (pool, mut c) = started().await;
+    let challenge = |origin: &'static str| {
+        vec![
+            ("year", "2016-17"),
+            ("origin", origin),
+            ("scope", "Safeguarding adults"),
+            ("starts_on", "2016-09-12"),
+            ("ends_on", "2016-09-15"),
+            (
+                "team",
+                "A. Peer (DASS, Wigan); B. Member (Lead member, Bury)",
+            ),
+            ("findings", "Strong front door; slow reviews."),
+            ("recommendations", "Clear the review backlog."),
+        ]
+    };
+    let uri = format!("/risk/{HALTON}/peer-challenges");
+    // A council records the challenge it asked for, never one "proposed by the Board".
+    let (status, _, _) = c.halton.post_form(&uri, &challenge("board")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    c.halton.post_accepted(&uri, &challenge("council")).await;
+    c.analyst.post_accepted(&uri, &challenge("board")).await;
+    assert_eq!(
+        c.warrington.post_form(&uri, &challenge("council")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM peer_challenges ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let actions = format!("/risk/{HALTON}/peer-challenges/{}/actions", ids[0]);
+    let action = |what: &'static str, due: &'static str| {
+        vec![
+            ("year", "2016-17"),
+            ("action", what),
+            ("owner", "Head of safeguarding"),
+            ("due_on", due),
+        ]
+    };
+    c.halton
+        .post_accepted(&actions, &action("Clear the backlog", "2099-01-31"))
+        .await;
+    c.halton
+        .post_accepted(&actions, &action("Audit 50 reviews", "2017-01-31"))
+        .await;
+    // Warrington cannot add to Halton's plan, even naming Halton's challenge under its own code.
+    let theirs = format!("/risk/{WARRINGTON}/peer-challenges/{}/actions", ids[0]);
+    assert_eq!(
+        c.warrington
+            .post_form(&theirs, &action("x", "2017-01-31"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    // Follow-ups: the overdue action first; the council sees its own, a neighbour none of them.
+    let (status, page) = c.halton.get("/risk/follow-ups").await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = texts(&Html::parse_document(&page), "#follow-ups tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].contains("Audit 50 reviews") && rows[0].contains("Overdue"),
+        "{rows:?}"
+    );
+    let (_, page) = c.warrington.get("/risk/follow-ups").await;
+    assert!(!page.contains("Audit 50 reviews"));
+    assert_eq!(
+        c.public.get("/risk/follow-ups").await.0,
+        StatusCode::SEE_OTHER
+    );
+    // A follow-up review marks it done: it goes last.
+    let action_id: i64 =
+        sqlx::query_scalar("SELECT id FROM peer_actions WHERE action = 'Audit 50 reviews'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    c.halton
+        .post_accepted(
+            &format!("/risk/{HALTON}/actions/{action_id}/review"),
+            &[
+                ("year", "2016-17"),
+                ("review", "50 audited."),
+                ("done_on", "2017-01-20"),
+            ],
+        )
+        .await;
+    let (_, page) = c.analyst.get("/risk/follow-ups").await;
+    let rows = texts(&Html::parse_document(&page), "#follow-ups tbody tr");
+    assert!(
+        rows.last().unwrap().contains("done 20 January 2017"),
+        "{rows:?}"
+    );
+    // The year's page: the analyst's only.
+    assert_eq!(
+        c.halton.get("/risk/cycle?year=2016-17").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.public.get("/risk/cycle?year=2016-17").await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (status, page) = c.analyst.get("/risk/cycle?year=2016-17").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&page);
+    let timetable = texts(&html, "#timetable tbody tr");
+    assert!(
+        timetable
+            .iter()
+            .any(|r| r.contains("Annual review") && r.contains("1 July 2016 to 31 October 2016")),
+        "{timetable:?}"
+    );
+    assert!(
+        timetable
+            .iter()
+            .any(|r| r.contains("final views") && r.contains("Overdue")),
+        "the year is past: no council is final: {timetable:?}"
+    );
+    // The window is editable; a window that closes before it opens is refused.
+    let window = |opens: &'static str, closes: &'static str| {
+        vec![("year", "2016-17"), ("opens", opens), ("closes", closes)]
+    };
+    assert_eq!(
+        c.analyst
+            .post_form("/risk/cycle/window", &window("2016-10-01", "2016-07-01"))
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        c.halton
+            .post_form("/risk/cycle/window", &window("2016-07-01", "2016-11-30"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    c.analyst
+        .post_accepted("/risk/cycle/window", &window("2016-07-01", "2016-11-30"))
+        .await;
+    let (_, page) = c.analyst.get("/risk/cycle?year=2016-17").await;
+    assert!(page.contains("1 July 2016 to 30 November 2016"));
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'peer.%' OR action LIKE 'cycle.%' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "peer.challenge",
+            "peer.challenge",
+            "peer.action",
+            "peer.action",
+            "peer.review",
+            "cycle.window"
+        ]
+    );
+}

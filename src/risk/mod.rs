@@ -2,11 +2,13 @@
 //! values into queries (`screen`), the grading of what the rules found into one concern per
 //! council and measure (`concerns`), what could not be evaluated (`coverage`), the regional
 //! matrix (`matrix`) and a council's evidence in words (`evidence`), the menu of support of
-//! Table 1 (`support`), and the records the analyst keeps (`records`). Loading and pages are
-//! `web::risk` and `web::concerns`.
+//! Table 1 (`support`), the records the analyst keeps (`records`), and the year's cycle: its
+//! timetable, follow-ups and the annual report (`cycle`). Loading and pages are `web::risk` and
+//! `web::concerns`.
 
 pub mod concerns;
 pub mod coverage;
+pub mod cycle;
 pub mod evidence;
 pub mod matrix;
 pub mod records;

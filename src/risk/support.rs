@@ -36,6 +36,13 @@ pub const MENU: [(&str, &str, &[&str]); 3] = [
     ),
 ];
 
+/// A tier's words ("Targeted support"), or the tier itself when it is not on the menu.
+pub fn tier_label(tier: &str) -> &str {
+    MENU.iter()
+        .find(|(t, _, _)| *t == tier)
+        .map_or(tier, |(_, label, _)| label)
+}
+
 /// Whether `offer` is on the menu under `tier`, or which field is wrong and why (naming the
 /// tier's offers).
 pub fn check_offer(tier: &str, offer: &str) -> Result<(), (&'static str, String)> {

@@ -22,6 +22,7 @@ pub mod areas;
 pub mod audit;
 pub mod catalogue;
 pub mod commentary;
+pub mod cycle;
 pub mod domains;
 pub mod facts;
 pub mod illustrative;

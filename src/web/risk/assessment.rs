@@ -46,8 +46,7 @@ pub(super) async fn add_intelligence(
         ));
     }
     let year = year_of(&f.year)?;
-    let recorded_on = NaiveDate::parse_from_str(f.recorded_on.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::bad_request("recorded_on", "give the date as YYYY-MM-DD"))?;
+    let recorded_on = iso_date(&f.recorded_on, "recorded_on")?;
     if !["low", "medium", "high"].contains(&f.severity.as_str()) {
         return Err(AppError::bad_request("severity", "low, medium or high"));
     }
@@ -122,12 +121,6 @@ pub(super) struct AssessmentForm {
     concern: String,
 }
 
-/// A date field as `YYYY-MM-DD`, or an error naming the field.
-fn date(text: &str, field: &'static str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::bad_request(field, "give the date as YYYY-MM-DD"))
-}
-
 /// An entry with a body and nothing else of the kind `kind`.
 fn plain<'a>(kind: &'a str, f: &'a AssessmentForm) -> Result<NewEntry<'a>, AppError> {
     Ok(NewEntry {
@@ -198,7 +191,7 @@ async fn support_agreed<'a>(
         body: &f.offer,
         details: serde_json::json!({
             "tier": f.tier, "owner": required("owner", &f.owner, 300)?,
-            "follow_up": date(&f.follow_up, "follow_up")?, "offered_by": offered_by,
+            "follow_up": iso_date(&f.follow_up, "follow_up")?, "offered_by": offered_by,
         }),
     })
 }
@@ -227,7 +220,7 @@ async fn step<'a>(
         "discussion" if analyst => (
             Step::Discussion,
             NewEntry {
-                details: serde_json::json!({ "date": date(&f.date, "date")?, "who": required("who", &f.who, 500)? }),
+                details: serde_json::json!({ "date": iso_date(&f.date, "date")?, "who": required("who", &f.who, 500)? }),
                 ..plain("discussion", f)?
             },
         ),

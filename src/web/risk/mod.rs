@@ -7,10 +7,13 @@
 //! previous period; `/risk/{code}` a council's profile: the evidence, intelligence, thematic
 //! self-assessment, and the annual assessment from draft to final view with support agreed;
 //! `/risk/themes` the thematic reviews and their strengths report; `/risk/triggers` the
-//! catalogue, editable.
+//! catalogue, editable; `/risk/cycle` the year's timetable (`cycle`), `/risk/follow-ups`; the
+//! Board's decisions, escalations, peer challenges and requests for support (`board`).
 
 mod assessment;
+mod board;
 mod catalogue;
+mod cycle;
 mod matrix;
 mod profile;
 mod themes;
@@ -47,7 +50,26 @@ pub(super) fn router() -> Router<AppState> {
         .route("/risk/triggers", get(catalogue::catalogue))
         .route("/risk/triggers/{id}", post(catalogue::edit_trigger))
         .route("/risk/scoring", post(catalogue::edit_scoring))
+        .route("/risk/cycle", get(cycle::page))
+        .route("/risk/cycle/window", post(cycle::set_window))
+        .route("/risk/follow-ups", get(cycle::follow_ups))
         .route("/risk/{code}", get(profile::profile))
+        .route("/risk/{code}/decisions", post(board::decide))
+        .route("/risk/{code}/decisions/{id}/answer", post(board::answer))
+        .route("/risk/{code}/escalations", post(board::escalate))
+        .route("/risk/{code}/peer-challenges", post(board::add_challenge))
+        .route(
+            "/risk/{code}/peer-challenges/{id}/actions",
+            post(board::add_action),
+        )
+        .route(
+            "/risk/{code}/actions/{id}/review",
+            post(board::review_action),
+        )
+        .route(
+            "/risk/{code}/support-requests",
+            post(board::ask_for_support),
+        )
         .route(
             "/risk/{code}/intelligence",
             post(assessment::add_intelligence),
@@ -136,6 +158,12 @@ pub(super) async fn council_of(
     areas::authority(&state.pool, code.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("a risk profile for {code}")))
+}
+
+/// A date field as `YYYY-MM-DD`, or an error naming the field.
+pub(super) fn iso_date(text: &str, field: &'static str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::bad_request(field, "give the date as YYYY-MM-DD"))
 }
 
 pub(super) fn year_of(text: &str) -> Result<Period, AppError> {

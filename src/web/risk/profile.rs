@@ -69,6 +69,7 @@ pub(super) struct ProfilePage {
     levels: Vec<(&'static str, &'static str)>,
     menu: Vec<(&'static str, &'static str, Vec<&'static str>)>,
     today: String,
+    board: super::board::BoardRecords,
 }
 
 /// The council's graded concerns, highest grade then heaviest measure first.
@@ -306,18 +307,24 @@ pub(super) async fn profile(
         analyst,
         intelligence,
         criteria,
-        status: assessment.map_or_else(
-            || "not started".to_string(),
-            |a| match a.revision {
-                1 => a.status.to_string(),
-                n => format!("{}, revision {n}", a.status),
-            },
-        ),
+        status: status_text(assessment.as_ref()),
         judgements: judgement_rows(&domains, &entries),
         entries: entry_rows(&domains, &entries),
         domains,
         levels: LEVELS.to_vec(),
         menu: MENU.iter().map(|(t, l, o)| (*t, *l, o.to_vec())).collect(),
         today: Utc::now().date_naive().to_string(),
+        board: super::board::records(&state, code.as_str(), year).await?,
     })
+}
+
+/// The assessment's status as the page says it ("final, revision 2").
+fn status_text(assessment: Option<&crate::db::queries::risk::Assessment>) -> String {
+    assessment.map_or_else(
+        || "not started".to_string(),
+        |a| match a.revision {
+            1 => a.status.to_string(),
+            n => format!("{}, revision {n}", a.status),
+        },
+    )
 }
