@@ -1014,3 +1014,100 @@ async fn peer_challenges_follow_ups_and_the_years_timetable_per_role() {
         ]
     );
 }
+
+/// The annual report: issued as it stands, kept as issued, each issue a revision; the public
+/// reads only the summary the Board published, never a council's judgement.
+#[tokio::test]
+async fn the_annual_report_is_kept_once_issued_and_its_summary_published_without_judgements() {
+    let (pool, mut c) = started().await;
+    let judge = |domain: &'static str| {
+        step(
+            "judgement",
+            &[
+                ("domain", domain),
+                ("level", "significant"),
+                ("body", "Rising admissions"),
+            ],
+        )
+    };
+    c.analyst
+        .post_accepted(ASSESSMENT, &judge("performance-outcomes"))
+        .await;
+    let report = "/risk/annual-report?year=2016-17";
+    assert_eq!(c.halton.get(report).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(c.public.get(report).await.0, StatusCode::SEE_OTHER);
+    let (status, page) = c.analyst.get(report).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("draft, not issued"));
+    let issue = |publish: &'static str| {
+        vec![
+            ("year", "2016-17"),
+            ("reviewer", "J. Consultant"),
+            ("members", "Chair; the sub-regions' DASSs"),
+            ("publish", publish),
+        ]
+    };
+    assert_eq!(
+        c.analyst
+            .post_form(
+                "/risk/annual-report",
+                &[("year", "2016-17"), ("reviewer", ""), ("members", "x")]
+            )
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    c.analyst
+        .post_accepted("/risk/annual-report", &issue(""))
+        .await;
+    assert_eq!(
+        c.public.get("/annual-report?period=2016-17").await.0,
+        StatusCode::NOT_FOUND,
+        "not published"
+    );
+    // Kept as issued: a decision recorded afterwards is not in issue 1.
+    c.analyst
+        .post_accepted(
+            &format!("/risk/{HALTON}/decisions"),
+            &[
+                ("year", "2016-17"),
+                ("decision", "intervention"),
+                ("reason", "x"),
+                ("decided_on", "2016-12-01"),
+            ],
+        )
+        .await;
+    let (_, page) = c.analyst.get(report).await;
+    let html = Html::parse_document(&page);
+    let halton = texts(&html, "#report-councils .council-part")
+        .into_iter()
+        .find(|p| p.contains("Halton"))
+        .unwrap();
+    assert!(
+        halton.contains("Significant concern") && !halton.contains("Intervention"),
+        "{halton}"
+    );
+    c.analyst
+        .post_accepted("/risk/annual-report", &issue("yes"))
+        .await;
+    let (_, page) = c.analyst.get(report).await;
+    assert!(page.contains("Intervention"), "issue 2 has it");
+    assert_eq!(
+        texts(&Html::parse_document(&page), "#issues tbody tr").len(),
+        2
+    );
+    // The public summary: the themes and recurring concerns, nothing of Halton's judgement.
+    let (status, page) = c.public.get("/annual-report?period=2016-17").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        !page.contains("Significant concern") && !page.contains("Intervention"),
+        "{page}"
+    );
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action = 'board.report' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited.len(), 2);
+}

@@ -6,6 +6,7 @@
 //! timetable, follow-ups and the annual report (`cycle`). Loading and pages are `web::risk` and
 //! `web::concerns`.
 
+pub mod annual_report;
 pub mod concerns;
 pub mod coverage;
 pub mod cycle;

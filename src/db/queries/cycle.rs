@@ -520,6 +520,7 @@ pub async fn request(
 #[derive(Debug, Clone)]
 pub struct Issued {
     pub revision: i32,
+    pub published: bool,
     pub reviewer: String,
     pub members: String,
     pub contents: serde_json::Value,
@@ -532,24 +533,68 @@ pub struct Issued {
 pub async fn reports(db: impl PgExecutor<'_>, year: Period) -> sqlx::Result<Vec<Issued>> {
     sqlx::query_as!(
         Issued,
-        "SELECT revision, reviewer, members, contents, issued_by, issued_at FROM annual_reports
-         WHERE year = $1 ORDER BY revision DESC",
+        "SELECT revision, published, reviewer, members, contents, issued_by, issued_at
+         FROM annual_reports WHERE year = $1 ORDER BY revision DESC",
         year as Period
     )
     .fetch_all(db)
     .await
 }
 
+/// The latest issue of the year's report the Board published, if any.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn published_report(
+    db: impl PgExecutor<'_>,
+    year: Period,
+) -> sqlx::Result<Option<Issued>> {
+    sqlx::query_as!(
+        Issued,
+        "SELECT revision, published, reviewer, members, contents, issued_by, issued_at
+         FROM annual_reports WHERE year = $1 AND published ORDER BY revision DESC LIMIT 1",
+        year as Period
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The support agreed in the year's assessments: (council, tier, offer).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn support_agreed(
+    db: impl PgExecutor<'_>,
+    year: Period,
+) -> sqlx::Result<Vec<(String, String, String)>> {
+    Ok(sqlx::query!(
+        r#"SELECT a.ons_code, coalesce(e.details->>'tier', '') AS "tier!", e.body
+           FROM assessment_entries e JOIN assessments a ON a.id = e.assessment_id
+           WHERE a.year = $1 AND e.kind = 'support' ORDER BY e.id"#,
+        year as Period
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| (r.ons_code, r.tier, r.body))
+    .collect())
+}
+
+/// What an issue of the report records.
+pub struct NewIssue<'a> {
+    pub year: Period,
+    pub reviewer: &'a str,
+    pub members: &'a str,
+    pub contents: &'a serde_json::Value,
+    pub published: bool,
+}
+
 /// Issues the year's report as its next revision.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn issue(
-    conn: &mut PgConnection,
-    year: Period,
-    reviewer: &str,
-    members: &str,
-    contents: &serde_json::Value,
-    by: &str,
-) -> sqlx::Result<i32> {
+pub async fn issue(conn: &mut PgConnection, new: &NewIssue<'_>, by: &str) -> sqlx::Result<i32> {
+    let NewIssue {
+        year,
+        reviewer,
+        members,
+        contents,
+        published,
+    } = *new;
     super::submissions::ensure_periods(&mut *conn, &[year].into()).await?;
     sqlx::query!(
         "SELECT pg_advisory_xact_lock(hashtextextended('annual-report:' || $1, 0))",
@@ -558,15 +603,17 @@ pub async fn issue(
     .execute(&mut *conn)
     .await?;
     let revision = sqlx::query_scalar!(
-        r#"INSERT INTO annual_reports (year, revision, reviewer, members, contents, issued_by)
-           SELECT $1, coalesce(max(revision), 0) + 1, $2, $3, $4, $5
+        r#"INSERT INTO annual_reports (year, revision, reviewer, members, contents, issued_by,
+               published)
+           SELECT $1, coalesce(max(revision), 0) + 1, $2, $3, $4, $5, $6
            FROM annual_reports WHERE year = $1
            RETURNING revision"#,
         year as Period,
         reviewer,
         members,
         contents,
-        by
+        by,
+        published
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -576,7 +623,9 @@ pub async fn issue(
         "board.report",
         &format!("annual report {year} revision {revision}"),
         None,
-        Some(serde_json::json!({ "reviewer": reviewer, "members": members })),
+        Some(
+            serde_json::json!({ "reviewer": reviewer, "members": members, "published": published }),
+        ),
     )
     .await?;
     Ok(revision)

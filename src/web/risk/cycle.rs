@@ -6,15 +6,18 @@ use super::*;
 use crate::db::queries::cycle;
 use crate::risk::cycle::{self as rules, Milestone, Theme, Year, follow_up_order};
 
-/// `?year=` (a financial year; this year by default).
+/// `?year=` (a financial year; this year by default); public pages take it as `?period=`, the
+/// parameter every public page reads.
 #[derive(Debug, Default, serde::Deserialize)]
 pub(super) struct YearQuery {
     pub year: Option<String>,
+    pub period: Option<String>,
 }
 
 /// The year asked for, or the financial year of today.
 pub(super) fn asked_year(q: &YearQuery) -> Result<Period, AppError> {
-    match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+    let asked = q.year.as_deref().or(q.period.as_deref());
+    match asked.map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => year_of(y),
         None => Ok(Period::year_of(Utc::now().date_naive())),
     }

@@ -16,6 +16,7 @@ mod catalogue;
 mod cycle;
 mod matrix;
 mod profile;
+mod report;
 mod themes;
 
 use std::collections::{BTreeSet, HashMap};
@@ -53,6 +54,8 @@ pub(super) fn router() -> Router<AppState> {
         .route("/risk/cycle", get(cycle::page))
         .route("/risk/cycle/window", post(cycle::set_window))
         .route("/risk/follow-ups", get(cycle::follow_ups))
+        .route("/risk/annual-report", get(report::page).post(report::issue))
+        .route("/annual-report", get(report::summary))
         .route("/risk/{code}", get(profile::profile))
         .route("/risk/{code}/decisions", post(board::decide))
         .route("/risk/{code}/decisions/{id}/answer", post(board::answer))
