@@ -1111,3 +1111,116 @@ async fn the_annual_report_is_kept_once_issued_and_its_summary_published_without
     .unwrap();
     assert_eq!(audited.len(), 2);
 }
+
+/// Reciprocity: the analyst records; councils read the directory, match a concern, and see who
+/// gives how many days; the public sees none of it.
+#[tokio::test]
+async fn reciprocity_the_directory_matching_days_and_signing_per_role() {
+    let (pool, mut c) = started().await;
+    let page = "/risk/reciprocity";
+    assert_eq!(c.public.get(page).await.0, StatusCode::SEE_OTHER);
+    let entry = [
+        ("record", "excellence"),
+        ("council", WARRINGTON),
+        ("area", "Reablement"),
+        (
+            "summary",
+            "Nine in ten older people at home 91 days after reablement",
+        ),
+        ("contact", "reablement@warrington.example"),
+    ];
+    assert_eq!(
+        c.halton.post_form(page, &entry).await.0,
+        StatusCode::NOT_FOUND
+    );
+    c.analyst.post_accepted(page, &entry).await;
+    let days = |giver: &'static str, receiver: &'static str, n: &'static str| {
+        [
+            ("record", "contribution"),
+            ("council", giver),
+            ("other", receiver),
+            ("kind", "officer"),
+            ("days", n),
+            ("on", "2016-10-01"),
+            ("summary", "Peer challenge team"),
+        ]
+    };
+    c.analyst
+        .post_accepted(page, &days(WARRINGTON, HALTON, "12"))
+        .await;
+    let (status, _, _) = c.analyst.post_form(page, &days(HALTON, HALTON, "1")).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a council gives to another"
+    );
+    let (status, _, _) = c
+        .analyst
+        .post_form(page, &days(HALTON, WARRINGTON, "-3"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    c.analyst
+        .post_accepted(
+            page,
+            &[
+                ("record", "event"),
+                ("council", WARRINGTON),
+                ("on", "2016-11-10"),
+                ("topic", "Reablement that lasts"),
+                ("funding", "NW ADASS"),
+            ],
+        )
+        .await;
+    c.analyst
+        .post_accepted(
+            page,
+            &[
+                ("record", "signup"),
+                ("council", HALTON),
+                ("dass", "A. Director"),
+                ("lead_member", "Cllr B. Member"),
+                ("chief_executive", "C. Chief"),
+                ("on", "2016-05-01"),
+                ("until", "2019-05-01"),
+            ],
+        )
+        .await;
+    // Halton's director matches its concern with Warrington's strength and sees the days.
+    let (status, body) = c.halton.get("/risk/reciprocity?concern=reablement").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let found = texts(&html, "#match-table tbody tr");
+    assert!(
+        found
+            .iter()
+            .any(|r| r.contains("Warrington") && r.contains("reablement@warrington.example")),
+        "{found:?}"
+    );
+    let balances = texts(&html, "#balances tbody tr");
+    let warrington = balances.iter().find(|r| r.contains("Warrington")).unwrap();
+    assert!(
+        warrington.contains("12") && warrington.contains("Disproportionate"),
+        "{warrington}"
+    );
+    assert!(body.contains("Reablement that lasts") && body.contains("review due 1 May 2019"));
+    let (_, body) = c
+        .halton
+        .get("/risk/reciprocity?concern=nothing%20like%20this")
+        .await;
+    assert!(body.contains("No council in the directory for that"));
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'reciprocity.%' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "reciprocity.excellence",
+            "reciprocity.contribution",
+            "reciprocity.event",
+            "reciprocity.signup"
+        ]
+    );
+}

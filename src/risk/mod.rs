@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod cycle;
 pub mod evidence;
 pub mod matrix;
+pub mod reciprocity;
 pub mod records;
 pub mod screen;
 pub mod support;

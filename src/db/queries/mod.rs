@@ -31,6 +31,7 @@ pub mod measures;
 pub mod observations;
 pub mod periods;
 pub mod publications;
+pub mod reciprocity;
 pub mod records;
 pub mod risk;
 pub mod sessions;

@@ -233,6 +233,7 @@ pub async fn add_theme(
     year: Period,
     title: &str,
     criteria: &[(String, bool)],
+    due_on: Option<chrono::NaiveDate>,
     by: &str,
 ) -> sqlx::Result<Option<i64>> {
     super::submissions::ensure_periods(&mut *conn, &[year].into()).await?;
@@ -246,9 +247,10 @@ pub async fn add_theme(
         return Ok(None);
     }
     let id: i64 = sqlx::query_scalar!(
-        "INSERT INTO themes (year, title) VALUES ($1, $2) RETURNING id",
+        "INSERT INTO themes (year, title, due_on) VALUES ($1, $2, $3) RETURNING id",
         year as Period,
-        title
+        title,
+        due_on
     )
     .fetch_one(&mut *conn)
     .await?;

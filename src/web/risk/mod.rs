@@ -16,6 +16,7 @@ mod catalogue;
 mod cycle;
 mod matrix;
 mod profile;
+mod reciprocity;
 mod report;
 mod themes;
 
@@ -56,6 +57,10 @@ pub(super) fn router() -> Router<AppState> {
         .route("/risk/follow-ups", get(cycle::follow_ups))
         .route("/risk/annual-report", get(report::page).post(report::issue))
         .route("/annual-report", get(report::summary))
+        .route(
+            "/risk/reciprocity",
+            get(reciprocity::page).post(reciprocity::record),
+        )
         .route("/risk/{code}", get(profile::profile))
         .route("/risk/{code}/decisions", post(board::decide))
         .route("/risk/{code}/decisions/{id}/answer", post(board::answer))

@@ -74,6 +74,9 @@ pub(super) struct ThemeForm {
     title: String,
     #[serde(default)]
     criteria: String,
+    /// When self-assessments on it are due (optional: the review window's opening).
+    #[serde(default)]
+    due_on: String,
 }
 
 pub(super) async fn add_theme(
@@ -101,10 +104,21 @@ pub(super) async fn add_theme(
             "one to thirty criteria, one a line",
         ));
     }
+    let due_on = match f.due_on.trim() {
+        "" => None,
+        d => Some(iso_date(d, "due_on")?),
+    };
     let mut tx = state.pool.begin().await?;
-    if risk::add_theme(&mut tx, year, title, &criteria, visitor.viewer.actor())
-        .await?
-        .is_none()
+    if risk::add_theme(
+        &mut tx,
+        year,
+        title,
+        &criteria,
+        due_on,
+        visitor.viewer.actor(),
+    )
+    .await?
+    .is_none()
     {
         return Err(AppError::bad_request(
             "title",
