@@ -43,6 +43,12 @@ const PAGES = [
   { name: 'risk-triggers', path: '/risk/triggers', as: 'analyst' },
   { name: 'risk-themes', path: '/risk/themes', as: 'analyst' },
   { name: 'own-risk-profile', path: '/risk/E06000006', as: 'council' },
+  { name: 'risk-cycle', path: '/risk/cycle?year=2022-23', as: 'analyst' },
+  { name: 'risk-follow-ups', path: '/risk/follow-ups', as: 'analyst' },
+  { name: 'annual-report', path: '/risk/annual-report?year=2022-23', as: 'analyst' },
+  { name: 'reciprocity', path: '/risk/reciprocity?concern=2B(1)', as: 'analyst' },
+  { name: 'own-follow-ups', path: '/risk/follow-ups', as: 'council' },
+  { name: 'council-reciprocity', path: '/risk/reciprocity', as: 'council' },
   { name: 'returns', path: '/returns', as: 'council' },
   { name: 'commentary', path: '/authorities/E06000006/commentary', as: 'council' },
   { name: 'own-council', path: '/authorities/E06000006', as: 'council' },
@@ -57,6 +63,7 @@ const PAGES = [
 const USERS = {
   analyst: process.env.ANALYST_EMAIL || 'analyst@example.org',
   council: process.env.COUNCIL_EMAIL || 'dass@halton.example',
+  neighbour: process.env.NEIGHBOUR_EMAIL || 'dass@warrington.example',
 };
 const PASSWORD = process.env.TEST_PASSWORD || '';
 
@@ -495,6 +502,108 @@ async function checkRiskAssessment(browser) {
 }
 
 // ---------------------------------------------------------------------------
+// One year of the improvement cycle (2022-23 of the illustrative data): the
+// analyst opens a theme; Halton and Warrington self-assess; the analyst shares
+// Halton's concerns, records the discussion and the final view, the Board's
+// decision of targeted support and a peer challenge with an action plan (one
+// action overdue), and issues the annual report; the follow-ups list the
+// overdue action first; Halton asks for support from its own page. Axe on each.
+// ---------------------------------------------------------------------------
+async function checkImprovementYear(browser) {
+  const name = 'improvement year';
+  if (!PASSWORD) {
+    skipped += 1;
+    console.log('SKIP improvement year: needs the test users (set TEST_PASSWORD)');
+    return;
+  }
+  const submit = (page, selector) => Promise.all([page.waitForEvent('load'), page.click(selector)]);
+  const open = (page, summary) => page.click(`summary:has-text("${summary}")`);
+  const contexts = [];
+  const as = async (role) => {
+    const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, bypassCSP: true });
+    contexts.push(context);
+    expect(`${name}: ${role} signs in`, await signIn(context, role));
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    return page;
+  };
+  const axeClean = async (page, label) => {
+    const blocking = await runAxe(page, label);
+    expect(`${name}: ${label} has no serious/critical axe violations`, blocking.length === 0, blocking.map((v) => v.id).join(', '));
+  };
+  try {
+    const analyst = await as('analyst');
+    await gotoPage(analyst, '/risk/themes?period=2022-23');
+    await analyst.fill('#title', 'Prevention (browser test)');
+    await analyst.fill('#criteria', 'A prevention strategy is in place\nCarers are identified early');
+    await analyst.fill('#due-on', '2022-06-30');
+    await submit(analyst, 'form[action="/risk/themes"] button[type=submit]');
+    for (const [role, code] of [['council', 'E06000006'], ['neighbour', 'E06000007']]) {
+      const page = await as(role);
+      await gotoPage(page, `/risk/${code}?period=2022-23`);
+      const form = page.locator('#criteria form').first();
+      await form.locator('select').selectOption('4');
+      await Promise.all([page.waitForEvent('load'), form.locator('button').click()]);
+      expect(`${name}: ${role} self-assesses`, (await page.locator('#criteria select').first().inputValue()) === '4');
+    }
+    await gotoPage(analyst, '/risk/cycle?year=2022-23');
+    const timetable = await analyst.locator('#timetable').innerText();
+    expect(`${name}: the cycle counts two councils self-assessed`, timetable.includes('2 of'), timetable.slice(0, 200));
+    await axeClean(analyst, 'risk-cycle');
+    await gotoPage(analyst, '/risk/E06000006?period=2022-23');
+    await analyst.fill('#concerns-body', 'Carers assessments falling (browser test).');
+    await submit(analyst, '#share-form button[type=submit]');
+    await analyst.fill('#discussion-who', 'DASS, analyst');
+    await analyst.fill('#discussion-body', 'Agreed a carers plan.');
+    await submit(analyst, '#discussion-form button[type=submit]');
+    await analyst.fill('#final-body', 'Some concern on carers; targeted support.');
+    await submit(analyst, '#final-form button[type=submit]');
+    expect(`${name}: the final view`, (await analyst.locator('#assessment-status').innerText()).trim() === 'final');
+    await open(analyst, "Record the Board's decision");
+    await analyst.selectOption('#decision-decision', 'targeted_support');
+    await analyst.fill('#decision-reason', 'Peer mentoring for the carers plan.');
+    await submit(analyst, '#decision-form button[type=submit]');
+    expect(`${name}: the Board's decision`, (await analyst.locator('#decisions').innerText()).includes('Targeted support'));
+    await open(analyst, 'Record a peer challenge');
+    await analyst.selectOption('#challenge-origin', 'board');
+    await analyst.fill('#challenge-scope', 'Carers (browser test)');
+    await analyst.fill('#challenge-starts', '2022-09-12');
+    await analyst.fill('#challenge-ends', '2022-09-14');
+    await analyst.fill('#challenge-team', 'A. Peer (DASS, Wigan)');
+    await analyst.fill('#challenge-findings', 'Carers are found late.');
+    await submit(analyst, '#challenge-form button[type=submit]');
+    const plan = analyst.locator('.peer-challenge .action-form').last();
+    await plan.locator('input[name=action]').fill('Identify carers at first contact (browser test)');
+    await plan.locator('input[name=owner]').fill('Head of adult social care');
+    await plan.locator('input[name=due_on]').fill('2023-01-31');
+    await Promise.all([analyst.waitForEvent('load'), plan.locator('button').click()]);
+    await axeClean(analyst, 'risk-profile-board');
+    await gotoPage(analyst, '/risk/annual-report?year=2022-23');
+    await analyst.fill('#issue-reviewer', 'J. Consultant');
+    await analyst.fill('#issue-members', 'The Board (browser test)');
+    await submit(analyst, '#issue-form button[type=submit]');
+    expect(`${name}: the annual report is issued`, (await analyst.locator('.govuk-caption-l').first().innerText()).includes('issue 1'));
+    await axeClean(analyst, 'annual-report');
+    await gotoPage(analyst, '/risk/follow-ups');
+    const first = await analyst.locator('#follow-ups tbody tr').first().innerText();
+    expect(`${name}: the overdue action comes first`, first.includes('Identify carers') && first.includes('Overdue'), first);
+    await axeClean(analyst, 'follow-ups');
+    const halton = await as('council');
+    await gotoPage(halton, '/risk/E06000006?period=2022-23');
+    await halton.selectOption('#request-tier', 'support');
+    await halton.selectOption('#request-offer', 'Buddying');
+    await halton.fill('#request-reason', 'A buddy for our carers lead (browser test).');
+    await submit(halton, '#request-form button[type=submit]');
+    expect(`${name}: Halton asks for support`, (await halton.locator('#requests-list').innerText()).includes('A buddy for our carers lead'));
+    await axeClean(halton, 'own-risk-profile-board');
+  } catch (err) {
+    fail(name, err.message.split('\n')[0]);
+  } finally {
+    for (const c of contexts) await c.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The collection journey: a council user signs in, uploads a return and writes
 // commentary; the public cannot see either; the analyst accepts the return and
 // publishes the quarter; the public now sees both. Runs last: an accepted real
@@ -610,6 +719,7 @@ async function main() {
     await checkSkipLink(browser);
     await checkPhoneLayout(browser);
     await checkRiskAssessment(browser);
+    await checkImprovementYear(browser);
     await checkCollectionJourney(browser);
   } finally {
     await browser.close();
