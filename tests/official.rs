@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use common::official::{OFLOG_NAME, finance_bytes, oflog_bytes};
 use common::{
     Start, app, database, database_named, get, official_bytes, official_file, official_name,
-    scorecard, text,
+    scorecard, text, texts,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -539,6 +539,22 @@ async fn oflogs_own_metrics_import_as_published_and_its_ascof_repeats_are_skippe
     let html = Html::parse_document(&page);
     let people = text(&html, "#domain-type-people").unwrap_or_default();
     assert!(people.contains("turnover"), "{people}");
+    // The four blocks are always there: one without values says so (no finance file here).
+    let headings = texts(&html, "h2.govuk-heading-m");
+    assert!(headings.iter().any(|h| h == "Finance"), "{headings:?}");
+    let page_text = common::collapse(&page);
+    assert!(page_text.contains("No measures of this type have values yet."));
+    assert!(
+        text(&html, "caption#caption-type-people").is_some(),
+        "a block with values is a table"
+    );
+    // A data page uses the window's width; every page names its feed.
+    assert!(page.contains("govuk-width-container govuk-width-container--wide"));
+    assert!(
+        page.contains(
+            r#"<link rel="alternate" type="application/atom+xml" href="/whats-new.atom""#
+        )
+    );
     // The workforce trigger runs on the real turnover: Cheshire East (38.2%, the region's
     // highest) is in the region's worst quartile, Oldham (17.4%, the lowest) is not.
     let mut analyst = common::Agent::signed_in(
@@ -933,7 +949,7 @@ async fn official_files_alone_fill_the_resource_domain_and_say_what_fills_the_re
     let (status, body) = get(&app, "/regional-account?period=2015-16").await;
     assert_eq!(status, StatusCode::OK);
     let html = Html::parse_document(&body);
-    let headlines = common::texts(&html, "#headlines p");
+    let headlines = texts(&html, "#headlines p");
     let of = |domain: &str| {
         headlines
             .iter()
@@ -952,7 +968,7 @@ async fn official_files_alone_fill_the_resource_domain_and_say_what_fills_the_re
     );
     let (_, body) = get(&app, "/authorities/E06000006?period=2015-16&arrange=type").await;
     let html = Html::parse_document(&body);
-    let finance = common::texts(&html, "#domain-type-financial tbody tr");
+    let finance = texts(&html, "#domain-type-financial tbody tr");
     assert!(
         finance
             .iter()

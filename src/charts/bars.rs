@@ -7,6 +7,9 @@ pub const LABEL_WIDTH: f64 = 190.0;
 pub const ROW: f64 = 22.0;
 pub const TOP: f64 = 8.0;
 const RIGHT_PAD: f64 = 70.0;
+/// Each benchmark's label has a line of its own above the bars, so that labels never sit on a
+/// bar or on one another.
+const LABEL_LINE: f64 = 14.0;
 
 /// One council's bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +28,12 @@ pub struct Bar {
 pub struct BenchmarkLine {
     pub label: String,
     pub x: f64,
+    /// The label's baseline, in the band above the bars.
+    pub label_y: f64,
+    /// `start` (right of the line), or `end` (left of it) near the chart's right edge.
+    pub anchor: &'static str,
+    /// Where the line starts: just below its label.
+    pub y1: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +61,7 @@ pub fn bars(
         .chain([0.0]);
     let scale = Linear::fit(extent, LABEL_WIDTH, WIDTH - RIGHT_PAD)?;
     let zero = scale.at(0.0f64.max(scale.d0));
+    let top = TOP + benchmarks.len() as f64 * LABEL_LINE;
     let bars = rows
         .iter()
         .enumerate()
@@ -61,7 +71,7 @@ pub fn bars(
                 label: label.clone(),
                 value_text: text.clone(),
                 css,
-                y: TOP + i as f64 * ROW,
+                y: top + i as f64 * ROW,
                 width: (scale.at(*v) - zero).max(0.0),
                 label_x: scale.at(*v).max(ci.map_or(0.0, |c| c.1)) + 4.0,
                 ci,
@@ -69,13 +79,20 @@ pub fn bars(
         })
         .collect();
     Some(Bars {
-        height: TOP * 2.0 + rows.len() as f64 * ROW + 20.0,
+        height: top + TOP + rows.len() as f64 * ROW + 20.0,
         bars,
         lines: benchmarks
             .iter()
-            .map(|(l, v)| BenchmarkLine {
-                label: l.clone(),
-                x: scale.at(*v),
+            .enumerate()
+            .map(|(i, (l, v))| {
+                let x = scale.at(*v);
+                BenchmarkLine {
+                    label: l.clone(),
+                    x,
+                    label_y: TOP + (i as f64 + 1.0) * LABEL_LINE - 4.0,
+                    anchor: if x > WIDTH - 120.0 { "end" } else { "start" },
+                    y1: TOP + (i as f64 + 1.0) * LABEL_LINE - 2.0,
+                }
             })
             .collect(),
         ticks: scale.labelled_ticks(5, format),
@@ -97,12 +114,27 @@ mod tests {
         let full = WIDTH - RIGHT_PAD - LABEL_WIDTH;
         assert!((b.bars[0].width - full * 50.0 / 55.0).abs() < 1e-9);
         assert!((b.bars[1].width - full * 25.0 / 55.0).abs() < 1e-9);
-        assert_eq!(b.bars[1].y, TOP + ROW);
+        assert_eq!(b.bars[1].y, TOP + LABEL_LINE + ROW);
         assert!(b.lines[0].x > LABEL_WIDTH);
-        assert!(!b.ticks.is_empty());
+        assert!(
+            b.lines[0].label_y < b.bars[0].y,
+            "the label is above the first bar"
+        );
         assert!(
             bars(&[], &[], |v| v.to_string()).is_some(),
             "zero alone still makes an axis"
         );
+    }
+
+    #[test]
+    fn benchmark_labels_never_share_a_line_or_run_off_the_chart() {
+        let rows: Vec<BarInput> = vec![("A".into(), 50.0, "50%".into(), "better", None)];
+        let benchmarks = [("England".to_string(), 49.0), ("Region".to_string(), 50.0)];
+        let b = bars(&rows, &benchmarks, |v| format!("{v}")).unwrap();
+        // Close values: the two labels are on lines of their own, both above the bars.
+        assert!((b.lines[1].label_y - b.lines[0].label_y - LABEL_LINE).abs() < 1e-9);
+        assert!(b.lines[1].label_y < b.bars[0].y);
+        // Near the right edge a label reads leftwards from its line.
+        assert_eq!(b.lines[1].anchor, "end");
     }
 }

@@ -252,13 +252,10 @@ impl Arrangement {
                 m.domain_name.clone(),
             ),
             Arrangement::Type => {
-                let (order, name) = match m.measure_type.as_str() {
-                    "outcome" => (1, "Outcomes"),
-                    "output" => (2, "Outputs"),
-                    "people" => (3, "People"),
-                    "financial" => (4, "Finance"),
-                    _ => (5, "Other measures"),
-                };
+                let (order, name) = TYPES
+                    .iter()
+                    .find(|(t, _, _)| *t == m.measure_type)
+                    .map_or((5, "Other measures"), |(_, o, n)| (*o, *n));
                 (order, format!("type-{}", m.measure_type), name.to_string())
             }
             Arrangement::Teasc => match (&m.teasc_section_name, m.teasc_position) {
@@ -268,6 +265,15 @@ impl Arrangement {
         }
     }
 }
+
+/// The balanced scorecard's four blocks (seed 002): the type, its place and its name. Always
+/// shown, an empty one saying so.
+const TYPES: [(&str, i32, &str); 4] = [
+    ("outcome", 1, "Outcomes"),
+    ("output", 2, "Outputs"),
+    ("people", 3, "People"),
+    ("financial", 4, "Finance"),
+];
 
 /// Only the measures of strategic weight 3 or more rated red ("high weight, red").
 pub(super) const HIGH_WEIGHT: i16 = 3;
@@ -302,12 +308,32 @@ pub(super) fn council_domains(
             )),
         }
     }
+    if arrangement == Arrangement::Type && !high_red {
+        for (kind, order, name) in TYPES {
+            let slug = format!("type-{kind}");
+            if !blocks.iter().any(|(_, b)| b.slug == slug) {
+                let summary = "No measures of this type have values yet.".to_string();
+                let (name, rows) = (name.to_string(), Vec::new());
+                blocks.push((
+                    order,
+                    CouncilDomain {
+                        slug,
+                        name,
+                        rows,
+                        summary,
+                    },
+                ));
+            }
+        }
+    }
     blocks.sort_by_key(|(order, _)| *order);
     blocks
         .into_iter()
         .map(|(_, mut b)| {
             b.rows.sort_by_key(|r| std::cmp::Reverse(r.weight));
-            b.summary = Summary::of(b.rows.iter().map(|r| r.rag)).sentence();
+            if !b.rows.is_empty() {
+                b.summary = Summary::of(b.rows.iter().map(|r| r.rag)).sentence();
+            }
             b
         })
         .collect()
