@@ -1018,3 +1018,73 @@ async fn the_analyst_enters_one_councils_cqc_assessment_through_the_importers_ch
     .unwrap();
     assert_eq!(period, "2025-26", "July 2025 is in 2025-26");
 }
+
+#[tokio::test]
+async fn a_councils_users_keep_its_improvement_themes_and_only_they_and_the_analyst_see_them() {
+    let pool = published_2016_17().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    let uri = format!("/authorities/{HALTON}/improvement-themes");
+    let theme = |measures: &'static str, progress: &'static str| {
+        vec![
+            ("title", "Home first"),
+            ("measures", measures),
+            ("director", "A. Director"),
+            ("plan", "Discharge to assess from every ward by March."),
+            ("progress", progress),
+        ]
+    };
+    // A measure the catalogue does not know is named; nothing is saved.
+    let (status, _, body) = c.halton.post_form(&uri, &theme("2A2, ZZ9", "")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("ZZ9"), "{body}");
+    // Another council and the public cannot write Halton's themes.
+    assert_eq!(
+        c.warrington.post_form(&uri, &theme("2A2", "")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    c.halton
+        .post_accepted(&uri, &theme("2A(2), 2B(1)", ""))
+        .await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM improvement_themes")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    c.halton
+        .post_accepted(&format!("{uri}/{id}"), &theme("2A2", "Ten wards live."))
+        .await;
+    let (_, page) = c.halton.get(&format!("/authorities/{HALTON}")).await;
+    let html = Html::parse_document(&page);
+    let card = text(&html, ".improvement-theme").unwrap();
+    assert!(
+        card.contains("Ten wards live.") && card.contains("version 2"),
+        "{card}"
+    );
+    assert!(
+        card.contains("2A2"),
+        "the codes as the catalogue has them: {card}"
+    );
+    let (_, page) = c.analyst.get(&format!("/authorities/{HALTON}")).await;
+    assert!(page.contains("Ten wards live."), "the analyst sees them");
+    for agent in [&mut c.public, &mut c.warrington] {
+        let (_, page) = agent.get(&format!("/authorities/{HALTON}")).await;
+        assert!(!page.contains("Ten wards live.") && !page.contains("improvement-themes"));
+    }
+    // Warrington cannot edit Halton's theme through its own code either.
+    let theirs = format!("/authorities/{WARRINGTON}/improvement-themes/{id}");
+    assert_eq!(
+        c.warrington.post_form(&theirs, &theme("2A2", "x")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM improvement_theme_versions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, 2, "every edit kept");
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'improvement.theme'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, 2);
+}

@@ -94,6 +94,8 @@ struct CouncilPage {
     facts: Vec<super::facts::FactRow>,
     fact_kinds: Vec<Choice>,
     cqc_ratings: Vec<Choice>,
+    /// The council's improvement themes, for its users and the analyst.
+    improvement: Option<Vec<super::improvement::ThemeRow>>,
 }
 
 async fn show(
@@ -155,6 +157,7 @@ async fn show(
         facts: super::facts::rows(&state, code.as_str()).await?,
         fact_kinds: super::facts::kinds(),
         cqc_ratings: super::cqc::ratings(),
+        improvement: super::improvement::rows(&state, &visitor, code.as_str()).await?,
     })
 }
 

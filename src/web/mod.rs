@@ -18,6 +18,7 @@ mod extract;
 mod facts;
 mod guard;
 mod health;
+mod improvement;
 mod layout;
 pub mod listener;
 mod login;
@@ -195,6 +196,7 @@ fn routes(state: AppState) -> Router {
         .merge(authorities::router())
         .merge(facts::router())
         .merge(cqc::router())
+        .merge(improvement::router())
         .merge(measures::router())
         .merge(health::router())
         .merge(login::router())

@@ -26,6 +26,7 @@ pub mod cycle;
 pub mod domains;
 pub mod facts;
 pub mod illustrative;
+pub mod improvement;
 pub mod known;
 pub mod measures;
 pub mod observations;
