@@ -982,3 +982,62 @@ async fn official_files_alone_fill_the_resource_domain_and_say_what_fills_the_re
         "{finance:?}"
     );
 }
+
+/// The Regional Account's sentences of seed 004 on real data, recomputed here from the stored
+/// values: 1C(2A)'s range across the North West, councils above and below England, and the
+/// national quartiles (rank among every English council with a value, ties sharing the better
+/// rank).
+#[tokio::test]
+async fn the_regional_accounts_range_sentence_is_the_published_values_counted() {
+    let pool = database(Start::Reference).await;
+    for year in ["2015-16", "2016-17"] {
+        let report = import(&pool, &official_name(year), &official_bytes(year), None).await;
+        assert!(!report.has_errors(), "{report}");
+    }
+    let values: Vec<(String, Decimal, bool)> = sqlx::query_as(
+        "SELECT o.area_code, o.value,
+                EXISTS (SELECT 1 FROM comparator_group_members m
+                        WHERE m.group_slug = 'north-west' AND m.ons_code = o.area_code)
+         FROM current_observations o JOIN authorities a ON a.ons_code = o.area_code
+         WHERE o.measure_code = '1C2A' AND o.period_code = '2016-17'
+           AND o.disaggregation = 'Total' AND o.value IS NOT NULL",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let england: Decimal = sqlx::query_scalar(
+        "SELECT value FROM current_observations
+         WHERE measure_code = '1C2A' AND period_code = '2016-17' AND area_code = 'E92000001'
+           AND disaggregation = 'Total'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let region: Vec<Decimal> = values.iter().filter(|v| v.2).map(|v| v.1).collect();
+    assert_eq!(region.len(), 23);
+    let (low, high) = (region.iter().min().unwrap(), region.iter().max().unwrap());
+    let above = region.iter().filter(|v| **v > england).count();
+    let below = region.iter().filter(|v| **v < england).count();
+    let n = values.len();
+    let quartile = |v: Decimal| {
+        let rank = 1 + values.iter().filter(|o| o.1 > v).count();
+        (4 * rank).div_ceil(n)
+    };
+    let upper = region.iter().filter(|v| quartile(**v) == 1).count();
+    let lower = region.iter().filter(|v| quartile(**v) == 4).count();
+    let expected = format!(
+        "1C(2A) Proportion of people using social care who receive direct payments: a variation between {low:.1}% and {high:.1}% with {above} councils above England average ({england:.1}%) and {below} below; {upper} councils in the upper quartile and {lower} in the lower when compared nationally."
+    );
+    let app = app(pool.clone());
+    let (status, body) = get(&app, "/regional-account?period=2016-17").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let details = texts(&html, "#details-performance-outcomes li");
+    assert!(details.contains(&expected), "{expected}\n{details:#?}");
+    // The councils' direction of travel, counted over the domain's ASCOF measures.
+    assert!(
+        details[0].ends_with("static or negative."),
+        "{:?}",
+        details.first()
+    );
+}

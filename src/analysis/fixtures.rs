@@ -104,3 +104,71 @@ pub(crate) fn analysed(inputs: &Inputs) -> Analysed {
     )
     .remove(0)
 }
+
+/// A council's result with a value and a direction, nothing else decided.
+pub(crate) fn council(
+    code: &str,
+    value: f64,
+    direction: crate::analysis::trend::Direction,
+) -> crate::analysis::measure::CouncilResult {
+    use crate::analysis::comparison::Comparison;
+    use crate::analysis::rag::{Rag, RagRule};
+    crate::analysis::measure::CouncilResult {
+        code: code.into(),
+        value: Some(value),
+        numerator: None,
+        denominator: None,
+        base: None,
+        ci_low: None,
+        ci_high: None,
+        interval_method: None,
+        benchmark: None,
+        comparison: Comparison::NotCompared,
+        rank: None,
+        quartile: None,
+        rank_national: None,
+        quartile_national: None,
+        mads: None,
+        distance: "",
+        outlier: false,
+        direction_of_travel: direction,
+        trend: crate::analysis::trend::Trend::NotEnoughData,
+        rag: Rag::NotRated,
+        rag_rule: RagRule::None,
+        target: None,
+        source: None,
+    }
+}
+
+/// An analysis of the given councils against England, no benchmark values.
+pub(crate) fn analysis(
+    councils: Vec<crate::analysis::measure::CouncilResult>,
+) -> crate::analysis::measure::MeasureAnalysis {
+    crate::analysis::measure::MeasureAnalysis {
+        comparator: ComparatorKind::England,
+        level: Level::P95,
+        england: None,
+        region: None,
+        national: false,
+        councils,
+    }
+}
+
+/// An analysis of councils with these values (no direction assessed).
+pub(crate) fn analysis_of(values: &[(&str, f64)]) -> crate::analysis::measure::MeasureAnalysis {
+    analysis(
+        values
+            .iter()
+            .map(|(c, v)| council(c, *v, crate::analysis::trend::Direction::NotAssessed))
+            .collect(),
+    )
+}
+
+/// A published benchmark value.
+pub(crate) fn benchmark(value: f64) -> crate::analysis::benchmark::Benchmark {
+    crate::analysis::benchmark::Benchmark {
+        value: Decimal::from_f64_retain(value).unwrap_or_default(),
+        method: crate::analysis::benchmark::Method::Published,
+        members: 0,
+    }
+}

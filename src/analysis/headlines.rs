@@ -251,6 +251,10 @@ pub struct DomainHeadline {
     pub slug: String,
     pub name: String,
     pub headline: Headline,
+    /// The Regional Account's sentences (seed 004): the councils' direction of travel, then
+    /// each measure's range against England and the national quartiles; rules in `detail_rules`.
+    pub details: Vec<String>,
+    pub detail_rules: Vec<String>,
 }
 
 /// A measure's headline.
@@ -313,10 +317,32 @@ pub fn of_period(
         if in_domain.is_empty() {
             headline.sentence.push_str(&fill_from(&domain));
         }
+        let pairs: Vec<(&crate::domain::Measure, &MeasureAnalysis)> = domain
+            .iter()
+            .filter_map(|x| Some((*x, &by_code.get(x.code.as_str())?.analysis)))
+            .collect();
+        let details: Vec<String> = super::account::councils_direction(&pairs)
+            .into_iter()
+            .chain(
+                pairs
+                    .iter()
+                    .filter_map(|(m, a)| super::account::range(m, a)),
+            )
+            .collect();
+        let detail_rules = if details.is_empty() {
+            Vec::new()
+        } else {
+            vec![
+                super::account::DIRECTION_RULE.to_string(),
+                super::account::RANGE_RULE.to_string(),
+            ]
+        };
         domains.push(DomainHeadline {
             slug: m.domain_slug.clone(),
             name: m.domain_name.clone(),
             headline,
+            details,
+            detail_rules,
         });
     }
     let measures = catalogue
@@ -339,50 +365,7 @@ pub fn of_period(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::comparison::Comparison;
-    use crate::analysis::intervals::Level;
-    use crate::analysis::measure::{ComparatorKind, CouncilResult};
-    use crate::analysis::rag::{Rag, RagRule};
-    use crate::analysis::trend::Trend;
-
-    fn council(code: &str, value: f64, direction: Direction) -> CouncilResult {
-        CouncilResult {
-            code: code.into(),
-            value: Some(value),
-            numerator: None,
-            denominator: None,
-            base: None,
-            ci_low: None,
-            ci_high: None,
-            interval_method: None,
-            benchmark: None,
-            comparison: Comparison::NotCompared,
-            rank: None,
-            quartile: None,
-            rank_national: None,
-            quartile_national: None,
-            mads: None,
-            distance: "",
-            outlier: false,
-            direction_of_travel: direction,
-            trend: Trend::NotEnoughData,
-            rag: Rag::NotRated,
-            rag_rule: RagRule::None,
-            target: None,
-            source: None,
-        }
-    }
-
-    fn analysis(councils: Vec<CouncilResult>) -> MeasureAnalysis {
-        MeasureAnalysis {
-            comparator: ComparatorKind::England,
-            level: Level::P95,
-            england: None,
-            region: None,
-            national: false,
-            councils,
-        }
-    }
+    use crate::analysis::fixtures::{analysis, council};
 
     #[test]
     fn a_domain_without_values_says_which_sources_fill_it() {

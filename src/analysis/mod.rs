@@ -1,5 +1,6 @@
 //! The statistics of `METHODS.md`: pure functions over plain values, no I/O.
 
+pub mod account;
 pub mod benchmark;
 pub mod comparison;
 #[cfg(test)]
