@@ -123,6 +123,31 @@ async fn the_teasc_report_has_ten_sections_against_three_comparators() {
     assert_eq!(sections[0], "1. Access to services");
     assert_eq!(sections[9], "10. Views of users and carers");
     let mut outside = 0;
+    // Every item of the catalogue's ten sections is listed, with or without a value.
+    assert_eq!(texts(&html, "section.teasc-section tbody tr").len(), 80);
+    let (mut all, mut at, mut sustained) = (0, 0, 0);
+    for row in html.select(&scraper::Selector::parse("section.teasc-section tbody tr").unwrap()) {
+        let cell = |class: &str| -> Vec<String> {
+            row.select(&scraper::Selector::parse(&format!("td.{class}")).unwrap())
+                .map(|c| c.text().collect::<String>())
+                .collect()
+        };
+        let (now, before) = (cell("against"), cell("before"));
+        assert_eq!(before.len(), 3, "the previous year against the same three");
+        let well = |c: &str| c.contains("Better") || c.contains("Similar");
+        if !now[0].contains("Not compared") {
+            all += 1;
+            at += usize::from(well(&now[0]));
+            sustained += usize::from(well(&now[0]) && well(&before[0]));
+        }
+    }
+    // The overall picture is the cells counted.
+    let overall = text(&html, "#overall").unwrap();
+    assert!(
+        overall.contains(&format!("{at} of {all} items at or above the North West"))
+            && overall.contains(&format!("{sustained} of them also the previous year")),
+        "{overall} ({at}, {all}, {sustained})"
+    );
     for section in html.select(&scraper::Selector::parse("section.teasc-section").unwrap()) {
         let rows: Vec<_> = section
             .select(&scraper::Selector::parse("tbody tr").unwrap())
