@@ -1088,3 +1088,31 @@ async fn a_councils_users_keep_its_improvement_themes_and_only_they_and_the_anal
             .unwrap();
     assert_eq!(audited, 2);
 }
+
+#[tokio::test]
+async fn the_regional_account_states_the_political_make_up_from_the_analysts_facts() {
+    let pool = published_2016_17().await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    for (council, control) in [(HALTON, "Labour"), (WARRINGTON, "Labour")] {
+        c.analyst
+            .post_accepted(
+                &format!("/authorities/{council}/facts"),
+                &[
+                    ("kind", "political_control"),
+                    ("value", control),
+                    ("source", "Election results"),
+                    ("as_of", "2016-05-06"),
+                ],
+            )
+            .await;
+    }
+    let (_, page) = c.public.get("/regional-account?period=2016-17").await;
+    let html = Html::parse_document(&page);
+    let details = texts(&html, "#details-leadership-governance li");
+    assert_eq!(
+        details.first().map(String::as_str),
+        Some("Political control of the region's councils: Labour 2; not recorded for 21."),
+        "{details:?}"
+    );
+}

@@ -80,7 +80,55 @@ pub fn range(m: &Measure, a: &MeasureAnalysis) -> Option<String> {
         ));
     }
     sentence.push('.');
+    if let Some(total) = total_pounds(m, a) {
+        sentence.push_str(&format!(" The region's councils' total: {total}."));
+    }
     Some(sentence)
+}
+
+/// For a financial measure in £ whose numerators are money: their sum over the region's councils
+/// with a value ("£2.31bn"), when every such council publishes one.
+fn total_pounds(m: &Measure, a: &MeasureAnalysis) -> Option<String> {
+    if m.measure_type != "financial" || m.unit != crate::domain::Unit::Currency {
+        return None;
+    }
+    let with_value: Vec<_> = a.councils.iter().filter(|c| c.value.is_some()).collect();
+    let numerators: Option<Vec<f64>> = with_value.iter().map(|c| c.numerator).collect();
+    let total: f64 = numerators.filter(|n| !n.is_empty())?.iter().sum();
+    Some(if total >= 1e9 {
+        format!("£{:.2}bn", total / 1e9)
+    } else {
+        format!("£{:.1}m", total / 1e6)
+    })
+}
+
+/// The rule of the political make-up sentence.
+pub const CONTROL_RULE: &str = "the latest political control the analyst recorded for each of the region's councils (regional facts)";
+
+/// "Political control of the region's councils: Labour 15, Conservative 4, No overall control 2;
+/// not recorded for 2." None when nothing is recorded.
+pub fn political_makeup(recorded: &[(String, String)], councils: &[String]) -> Option<String> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (_, control) in recorded.iter().filter(|(c, _)| councils.contains(c)) {
+        *counts.entry(control.as_str()).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<(&str, usize)> = counts.into_iter().collect();
+    parts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let known: usize = parts.iter().map(|(_, n)| n).sum();
+    let listed: Vec<String> = parts.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    let missing = councils.len().saturating_sub(known);
+    Some(format!(
+        "Political control of the region's councils: {}{}.",
+        listed.join(", "),
+        if missing > 0 {
+            format!("; not recorded for {missing}")
+        } else {
+            String::new()
+        }
+    ))
 }
 
 #[cfg(test)]
@@ -108,6 +156,44 @@ mod tests {
             ..m
         };
         assert_eq!(councils_direction(&[(&regional, &a)]), None, "ASCOF only");
+    }
+
+    #[test]
+    fn the_political_makeup_counts_the_latest_recorded_control() {
+        let councils: Vec<String> = ["A", "B", "C", "D"].map(String::from).to_vec();
+        let recorded = [
+            ("A".to_string(), "Labour".to_string()),
+            ("B".to_string(), "Labour".to_string()),
+            ("C".to_string(), "No overall control".to_string()),
+            ("Z".to_string(), "Conservative".to_string()),
+        ];
+        assert_eq!(
+            political_makeup(&recorded, &councils).unwrap(),
+            "Political control of the region's councils: Labour 2, No overall control 1; not recorded for 1."
+        );
+        assert_eq!(political_makeup(&[], &councils), None);
+    }
+
+    #[test]
+    fn a_financial_measure_totals_its_numerators() {
+        let m = Measure {
+            measure_type: "financial".into(),
+            unit: crate::domain::Unit::Currency,
+            ..fixtures::measure()
+        };
+        let mut a = fixtures::analysis_of(&[("A", 400.0), ("B", 500.0)]);
+        a.councils[0].numerator = Some(1.2e9);
+        a.councils[1].numerator = Some(0.9e9);
+        assert!(
+            range(&m, &a)
+                .unwrap()
+                .ends_with("The region's councils' total: £2.10bn.")
+        );
+        a.councils[1].numerator = None;
+        assert!(
+            !range(&m, &a).unwrap().contains("total"),
+            "every council or none"
+        );
     }
 
     #[test]

@@ -184,6 +184,35 @@ impl CouncilSheet {
     }
 }
 
+/// The Leadership and governance domain's sentence from the analyst's regional facts: the
+/// political make-up of the region's councils as of the period's end.
+async fn governance_facts(
+    state: &AppState,
+    domains: &mut [DomainHeadline],
+    councils: &[String],
+    period: crate::domain::Period,
+) -> Result<(), AppError> {
+    use crate::domain::facts::FactKind;
+    let recorded = crate::db::queries::facts::latest_of_kind(
+        &state.pool,
+        FactKind::PoliticalControl,
+        period.ends_on(),
+    )
+    .await?;
+    let Some(sentence) = crate::analysis::account::political_makeup(&recorded, councils) else {
+        return Ok(());
+    };
+    if let Some(d) = domains
+        .iter_mut()
+        .find(|d| d.slug == "leadership-governance")
+    {
+        d.details.insert(0, sentence);
+        d.detail_rules
+            .push(crate::analysis::account::CONTROL_RULE.to_string());
+    }
+    Ok(())
+}
+
 async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -196,7 +225,8 @@ async fn show(
     let analysis = analysed(&state, view, period, comparator, level).await?;
     let (inputs, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
-    let headlines = headlines::of_period(&catalogue, all, &names);
+    let mut headlines = headlines::of_period(&catalogue, all, &names);
+    governance_facts(&state, &mut headlines.domains, &inputs.councils, period).await?;
     let notable = crate::analysis::notable::of_period(&catalogue, all, &names, comparator.label());
     let boundary = super::overview::boundary_note(&inputs.councils);
     let (overall, domain_headlines) = (headlines.overall, headlines.domains);

@@ -52,6 +52,26 @@ pub async fn record(conn: &mut PgConnection, fact: &NewFact<'_>, by: &str) -> sq
     .await
 }
 
+/// Every council's latest recorded value of one kind of fact, as of `until`: (council, value).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn latest_of_kind(
+    db: impl PgExecutor<'_>,
+    kind: FactKind,
+    until: NaiveDate,
+) -> sqlx::Result<Vec<(String, String)>> {
+    Ok(sqlx::query!(
+        "SELECT DISTINCT ON (ons_code) ons_code, value FROM council_facts
+         WHERE kind = $1 AND as_of <= $2 ORDER BY ons_code, as_of DESC, id DESC",
+        kind as FactKind,
+        until
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| (r.ons_code, r.value))
+    .collect())
+}
+
 /// A council's current facts (the latest recording of each kind).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn current(db: impl PgExecutor<'_>, ons_code: &str) -> sqlx::Result<Vec<Fact>> {
