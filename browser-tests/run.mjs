@@ -389,6 +389,56 @@ async function checkSkipLink(browser) {
 // Council page on a phone: screenshot and no horizontal overflow of main
 // (tables scroll inside their own .table-scroll wrapper).
 // ---------------------------------------------------------------------------
+// The data pages on a 1,400-pixel screen use the window's width with a readable measure
+// column, and on a phone stay inside it; screenshots of both, and the Regional Account's
+// print preview one council a page.
+const WIDE_VIEWPORT = { width: 1400, height: 900 };
+const DATA_PAGES = [
+  ['council', '/authorities/E06000006'],
+  ['teasc', '/authorities/E06000006/teasc'],
+  ['regional-account', '/regional-account'],
+];
+
+async function checkWideTables(browser) {
+  for (const [viewport, label] of [[WIDE_VIEWPORT, '1400'], [PHONE_VIEWPORT, '390']]) {
+    const context = await browser.newContext({ viewport, bypassCSP: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.setDefaultNavigationTimeout(60_000);
+    try {
+      for (const [name, path] of DATA_PAGES) {
+        const res = await gotoPage(page, path);
+        if (!expect(`${name} at ${label}px: HTTP 200`, res && res.status() === 200)) continue;
+        const file = join(SCREENSHOT_DIR, `${name}-${label}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        expect(`${name} at ${label}px: screenshot ${file}`, existsSync(file));
+        if (label === '1400') {
+          const width = await page.evaluate(() => document.querySelector('main').getBoundingClientRect().width);
+          expect(`${name} at 1400px: the page uses the window's width`, width > 1300, `${Math.round(width)}px`);
+        }
+      }
+      if (label === '1400') {
+        await gotoPage(page, '/authorities/E06000006');
+        const heights = await page.evaluate(() => [...document.querySelectorAll('tbody th.measure-col')].map((th) => {
+          const lines = th.getBoundingClientRect().height / (parseFloat(getComputedStyle(th).lineHeight) || 25);
+          return Math.round(lines * 10) / 10;
+        }));
+        const tallest = Math.max(...heights);
+        expect('council page at 1400px: the measure column reads in at most five lines', heights.length > 0 && tallest <= 5, `${tallest} lines`);
+        await gotoPage(page, '/regional-account');
+        await page.emulateMedia({ media: 'print' });
+        const breaks = await page.evaluate(() => [...document.querySelectorAll('.council-sheet')].map((s) => getComputedStyle(s).breakBefore));
+        expect('regional account in print: one council a page', breaks.length >= 23 && breaks.every((b) => b === 'page'), breaks.slice(0, 3).join(', '));
+        await page.emulateMedia({ media: 'screen' });
+      }
+    } catch (err) {
+      fail(`data pages at ${label}px`, err.message.split('\n')[0]);
+    } finally {
+      await context.close();
+    }
+  }
+}
+
 async function checkPhoneLayout(browser) {
   const name = `authority ${AUTHORITY_PATH} at ${PHONE_VIEWPORT.width}x${PHONE_VIEWPORT.height}`;
   const context = await browser.newContext({ viewport: PHONE_VIEWPORT, bypassCSP: true });
@@ -718,6 +768,7 @@ async function main() {
     await checkDomainFilter(browser);
     await checkSkipLink(browser);
     await checkPhoneLayout(browser);
+    await checkWideTables(browser);
     await checkRiskAssessment(browser);
     await checkImprovementYear(browser);
     await checkCollectionJourney(browser);
