@@ -419,8 +419,12 @@ async function checkWideTables(browser) {
       }
       if (label === '1400') {
         await gotoPage(page, '/authorities/E06000006');
+        // The text's own height (a row is as tall as its tallest cell: the charts, the earlier
+        // values), in lines of the column's line height.
         const heights = await page.evaluate(() => [...document.querySelectorAll('tbody th.measure-col')].map((th) => {
-          const lines = th.getBoundingClientRect().height / (parseFloat(getComputedStyle(th).lineHeight) || 25);
+          const range = document.createRange();
+          range.selectNodeContents(th);
+          const lines = range.getBoundingClientRect().height / (parseFloat(getComputedStyle(th).lineHeight) || 25);
           return Math.round(lines * 10) / 10;
         }));
         const tallest = Math.max(...heights);

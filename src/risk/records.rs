@@ -147,20 +147,16 @@ impl Step {
         }
     }
 
-    pub fn of_kind(kind: &str) -> Option<Step> {
-        [
-            Step::Concerns,
-            Step::Response,
-            Step::Discussion,
-            Step::Judgement,
-            Step::Support,
-            Step::Final,
-            Step::FinalWithoutDiscussion,
-            Step::Reopen,
-        ]
-        .into_iter()
-        .find(|s| s.kind() == kind)
-    }
+    pub const ALL: [Step; 8] = [
+        Step::Concerns,
+        Step::Response,
+        Step::Discussion,
+        Step::Judgement,
+        Step::Support,
+        Step::Final,
+        Step::FinalWithoutDiscussion,
+        Step::Reopen,
+    ];
 }
 
 #[cfg(test)]
@@ -200,14 +196,10 @@ mod tests {
         assert_eq!(Shared.then(Step::FinalWithoutDiscussion), Ok(Final));
         assert!(Draft.then(Step::FinalWithoutDiscussion).is_err());
         assert!(Discussed.then(Step::FinalWithoutDiscussion).is_err());
-        for step in [
-            Step::Concerns,
-            Step::Response,
-            Step::Discussion,
-            Step::Judgement,
-            Step::Support,
-            Step::Final,
-        ] {
+        for step in Step::ALL
+            .into_iter()
+            .filter(|s| !matches!(s, Step::FinalWithoutDiscussion | Step::Reopen))
+        {
             assert!(
                 Final.then(step).unwrap_err().contains("new revision"),
                 "{step:?}"
@@ -215,9 +207,11 @@ mod tests {
         }
         assert_eq!(Final.then(Step::Reopen), Ok(Shared));
         assert!(Shared.then(Step::Reopen).is_err());
+        let kinds: std::collections::BTreeSet<&str> = Step::ALL.iter().map(|s| s.kind()).collect();
         assert_eq!(
-            Step::of_kind("final_without_discussion"),
-            Some(Step::FinalWithoutDiscussion)
+            kinds.len(),
+            Step::ALL.len(),
+            "each step its own kind of entry"
         );
     }
 }

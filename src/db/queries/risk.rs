@@ -337,17 +337,24 @@ pub async fn assessment(
     council: &str,
     year: Period,
 ) -> sqlx::Result<Option<Assessment>> {
-    sqlx::query_as!(
-        Assessment,
-        r#"SELECT id, ons_code, year, status AS "status: AssessmentStage", revision, created_by,
-                  created_at
-           FROM assessments WHERE ons_code = $1 AND year = $2"#,
-        council,
-        year as Period
-    )
-    .fetch_optional(db)
-    .await
+    assessment_query!("WHERE ons_code = $1 AND year = $2", council, year as Period)
+        .fetch_optional(db)
+        .await
 }
+
+/// Assessments with `$rest` (a `WHERE`, a lock) and its arguments: one checked statement.
+macro_rules! assessment_query {
+    ($rest:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            Assessment,
+            r#"SELECT id, ons_code, year, status AS "status: AssessmentStage", revision, created_by,
+                      created_at
+               FROM assessments "# + $rest
+            $(, $arg)*
+        )
+    };
+}
+use assessment_query;
 
 /// The council's assessment for the year, locked until the transaction ends (so that two steps
 /// at once are checked one after the other).
@@ -357,11 +364,8 @@ pub async fn assessment_locked(
     council: &str,
     year: Period,
 ) -> sqlx::Result<Option<Assessment>> {
-    sqlx::query_as!(
-        Assessment,
-        r#"SELECT id, ons_code, year, status AS "status: AssessmentStage", revision, created_by,
-                  created_at
-           FROM assessments WHERE ons_code = $1 AND year = $2 FOR UPDATE"#,
+    assessment_query!(
+        "WHERE ons_code = $1 AND year = $2 FOR UPDATE",
         council,
         year as Period
     )

@@ -148,7 +148,7 @@ async fn response<'a>(state: &AppState, f: &'a AssessmentForm) -> Result<NewEntr
     };
     Ok(NewEntry {
         details,
-        ..plain("response", f)?
+        ..plain(Step::Response.kind(), f)?
     })
 }
 
@@ -166,7 +166,7 @@ async fn judgement<'a>(state: &AppState, f: &'a AssessmentForm) -> Result<NewEnt
     Ok(NewEntry {
         domain: Some(&f.domain),
         level: Some(&f.level),
-        ..plain("judgement", f)?
+        ..plain(Step::Judgement.kind(), f)?
     })
 }
 
@@ -185,7 +185,7 @@ async fn support_agreed<'a>(
         ));
     }
     Ok(NewEntry {
-        kind: "support",
+        kind: Step::Support.kind(),
         domain: None,
         level: None,
         body: &f.offer,
@@ -209,19 +209,19 @@ async fn step<'a>(
     Ok(Some(match f.action.as_str() {
         "start" if analyst => return Ok(None),
         "respond" if own => (Step::Response, response(state, f).await?),
-        "concerns" if analyst => (Step::Concerns, plain("concerns", f)?),
-        "final" if analyst => (Step::Final, plain("final", f)?),
+        "concerns" if analyst => (Step::Concerns, plain(Step::Concerns.kind(), f)?),
+        "final" if analyst => (Step::Final, plain(Step::Final.kind(), f)?),
         // The reason is the entry's body: a council that declines to engage, or what changed.
         "final_without_discussion" if analyst => (
             Step::FinalWithoutDiscussion,
-            plain("final_without_discussion", f)?,
+            plain(Step::FinalWithoutDiscussion.kind(), f)?,
         ),
-        "reopen" if analyst => (Step::Reopen, plain("reopen", f)?),
+        "reopen" if analyst => (Step::Reopen, plain(Step::Reopen.kind(), f)?),
         "discussion" if analyst => (
             Step::Discussion,
             NewEntry {
                 details: serde_json::json!({ "date": iso_date(&f.date, "date")?, "who": required("who", &f.who, 500)? }),
-                ..plain("discussion", f)?
+                ..plain(Step::Discussion.kind(), f)?
             },
         ),
         "judgement" if analyst => (Step::Judgement, judgement(state, f).await?),
