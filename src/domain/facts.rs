@@ -126,7 +126,7 @@ impl FactKind {
     pub fn shown(self, value: &str) -> String {
         match self {
             FactKind::DassSince => NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                .map_or_else(|_| value.to_string(), |d| d.format("%-d %B %Y").to_string()),
+                .map_or_else(|_| value.to_string(), super::long_date),
             FactKind::SavingsRequired => format!("{value}%"),
             _ => value.to_string(),
         }

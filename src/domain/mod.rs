@@ -233,6 +233,11 @@ impl Measure {
     }
 }
 
+/// A date as the pages write it: "1 April 2025".
+pub fn long_date(date: chrono::NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
 /// The first period of a series from its break (`2014-15: why`).
 pub fn series_from(series_break: Option<&str>) -> Option<Period> {
     series_break?.split(':').next()?.trim().parse().ok()

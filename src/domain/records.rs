@@ -21,8 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::Period;
 use super::facts::{FactKind, attendance};
+use super::{Period, long_date};
 
 /// A fact as recorded: council, kind, value and the date it was true (latest recording first
 /// for the same council, kind and date).
@@ -142,7 +142,7 @@ impl Records {
                         "{}: {} (as of {})",
                         kind.label(),
                         kind.shown(&f.value),
-                        day(f.as_of)
+                        long_date(f.as_of)
                     ),
                 });
             }
@@ -177,7 +177,7 @@ impl Records {
                 denominator: Some(h),
                 note: format!(
                     "{attended} of {held} meetings, as recorded on {}",
-                    day(f.as_of)
+                    long_date(f.as_of)
                 ),
             });
         }
@@ -200,7 +200,7 @@ impl Records {
                 value: Decimal::ONE,
                 numerator: None,
                 denominator: None,
-                note: format!("published {}", day(on)),
+                note: format!("published {}", long_date(on)),
             });
         }
     }
@@ -229,7 +229,7 @@ impl Records {
                 numerator: None,
                 denominator: None,
                 note: match last {
-                    Some(on) => format!("the latest held {}", day(on)),
+                    Some(on) => format!("the latest held {}", long_date(on)),
                     None => "none in the three years".to_string(),
                 },
             });
@@ -298,10 +298,6 @@ fn three_years_to(end: NaiveDate) -> NaiveDate {
     end.checked_sub_months(Months::new(36))
         .and_then(|d| d.succ_opt())
         .unwrap_or(NaiveDate::MIN)
-}
-
-fn day(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
 }
 
 #[cfg(test)]

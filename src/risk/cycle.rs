@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Months, NaiveDate};
 
-use crate::domain::Period;
+use crate::domain::{Period, long_date};
 
 /// The Board's decisions (MoU 2.1 i) and where an escalation goes (MoU 7.4), with their words.
 pub const DECISIONS: [(&str, &str); 3] = [
@@ -73,10 +73,6 @@ pub struct Milestone {
     pub overdue: bool,
 }
 
-fn day(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
-}
-
 impl Year {
     /// When a theme's self-assessments are due: its own date, else the review window's opening.
     fn due(&self, theme: &Theme) -> NaiveDate {
@@ -111,7 +107,7 @@ impl Year {
         let missing = self.missing(&t.councils);
         Milestone {
             what: format!("Thematic review: {} (self-assessments in)", t.title),
-            when: format!("opened {}, due {}", day(t.opened_on), day(due)),
+            when: format!("opened {}, due {}", long_date(t.opened_on), long_date(due)),
             state: if missing.is_empty() {
                 format!("all {total} councils self-assessed")
             } else {
@@ -130,7 +126,7 @@ impl Year {
         let (opens, closes) = self.window;
         out.push(Milestone {
             what: "Annual review".into(),
-            when: format!("{} to {}", day(opens), day(closes)),
+            when: format!("{} to {}", long_date(opens), long_date(closes)),
             state: if self.today < opens {
                 "not yet open".into()
             } else if self.today <= closes {
@@ -159,7 +155,7 @@ impl Year {
         let not_final = self.missing(&finals);
         out.push(Milestone {
             what: "Annual assessments: final views".into(),
-            when: format!("by {}", day(closes)),
+            when: format!("by {}", long_date(closes)),
             state: counts
                 .iter()
                 .map(|(s, n)| format!("{s} {n}"))
@@ -175,10 +171,11 @@ impl Year {
         let due = self.report_due();
         out.push(Milestone {
             what: "The consultant's annual report to the Board".into(),
-            when: format!("by {}", day(due)),
-            state: self
-                .report_issued
-                .map_or_else(|| "not issued".into(), |d| format!("issued {}", day(d))),
+            when: format!("by {}", long_date(due)),
+            state: self.report_issued.map_or_else(
+                || "not issued".into(),
+                |d| format!("issued {}", long_date(d)),
+            ),
             overdue: self.today > due && self.report_issued.is_none(),
         });
         out

@@ -38,7 +38,7 @@ pub(super) async fn rows(state: &AppState, council: &str) -> Result<Vec<FactRow>
         .map(|f| FactRow {
             label: f.kind.label(),
             value: f.kind.shown(&f.value),
-            provenance: format!("{}, as of {}", f.source, f.as_of.format("%-d %B %Y")),
+            provenance: format!("{}, as of {}", f.source, crate::domain::long_date(f.as_of)),
         })
         .collect())
 }

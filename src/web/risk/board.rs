@@ -7,6 +7,7 @@
 use super::*;
 use crate::db::queries::{cycle, users};
 use crate::domain::access::Role;
+use crate::domain::long_date;
 use crate::risk::cycle::{DECISIONS, ESCALATIONS, label};
 
 /// A peer challenge as the profile shows it, with its actions.
@@ -32,10 +33,6 @@ pub(super) struct BoardRecords {
     pub escalation_choices: Vec<(&'static str, &'static str)>,
 }
 
-fn day(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
-}
-
 pub(super) async fn records(
     state: &AppState,
     council: &str,
@@ -46,8 +43,10 @@ pub(super) async fn records(
         .into_iter()
         .map(|d| {
             let answer = match (d.accepted, d.answered_on) {
-                (Some(true), Some(on)) => format!("accepted by the council, {}", day(on)),
-                (Some(false), Some(on)) => format!("not accepted by the council, {}", day(on)),
+                (Some(true), Some(on)) => format!("accepted by the council, {}", long_date(on)),
+                (Some(false), Some(on)) => {
+                    format!("not accepted by the council, {}", long_date(on))
+                }
                 _ => "awaiting the council's answer".to_string(),
             };
             let open = d.accepted.is_none();
@@ -55,7 +54,7 @@ pub(super) async fn records(
                 d.id,
                 label(&DECISIONS, &d.decision),
                 d.reason,
-                day(d.decided_on),
+                long_date(d.decided_on),
                 answer,
                 open,
             )
@@ -68,7 +67,7 @@ pub(super) async fn records(
             (
                 label(&ESCALATIONS, &e.escalated_to),
                 e.reason,
-                day(e.escalated_on),
+                long_date(e.escalated_on),
             )
         })
         .collect();
@@ -79,7 +78,7 @@ pub(super) async fn records(
             (
                 format!("{}: {}", support::tier_label(&r.tier), r.offer),
                 r.reason,
-                day(r.requested_at.date_naive()),
+                long_date(r.requested_at.date_naive()),
             )
         })
         .collect();
@@ -110,15 +109,21 @@ async fn challenge_rows(
             } else {
                 "proposed by the Board"
             },
-            dates: format!("{} to {}", day(c.starts_on), day(c.ends_on)),
+            dates: format!("{} to {}", long_date(c.starts_on), long_date(c.ends_on)),
             actions: follow_ups
                 .iter()
                 .filter(|f| f.challenge == Some(c.id))
                 .map(|f| {
                     let state = f
                         .done_on
-                        .map_or_else(|| "open".into(), |d| format!("done {}", day(d)));
-                    (f.id, f.what.clone(), f.owner.clone(), day(f.due_on), state)
+                        .map_or_else(|| "open".into(), |d| format!("done {}", long_date(d)));
+                    (
+                        f.id,
+                        f.what.clone(),
+                        f.owner.clone(),
+                        long_date(f.due_on),
+                        state,
+                    )
                 })
                 .collect(),
             scope: c.scope,

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::db::queries::cycle;
+use crate::domain::long_date;
 use crate::risk::cycle::{self as rules, Milestone, Theme, Year, follow_up_order};
 
 /// `?year=` (a financial year; this year by default); public pages take it as `?period=`, the
@@ -85,7 +86,7 @@ pub(super) async fn page(
                 names.get(&r.ons_code).cloned().unwrap_or(r.ons_code),
                 format!("{}: {}", support::tier_label(&r.tier), r.offer),
                 r.reason,
-                r.requested_at.format("%-d %B %Y").to_string(),
+                long_date(r.requested_at.date_naive()),
             )
         })
         .collect();
@@ -183,9 +184,9 @@ pub(super) async fn follow_ups(
                 },
                 what: f.what,
                 owner: f.owner,
-                due: f.due_on.format("%-d %B %Y").to_string(),
+                due: long_date(f.due_on),
                 state: match f.done_on {
-                    Some(d) => format!("done {}", d.format("%-d %B %Y")),
+                    Some(d) => format!("done {}", long_date(d)),
                     None if overdue => "overdue".into(),
                     None => "open".into(),
                 },

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use super::*;
 use crate::db::queries::reciprocity::{self, Record};
 use crate::db::queries::users;
+use crate::domain::long_date;
 use crate::risk::reciprocity::{Strength, balances, matches};
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -108,7 +109,6 @@ pub(super) async fn page(
             .map(|s| (name(&s.council), s.clone()))
             .collect()
     });
-    let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
     let codes: Vec<String> = region.iter().map(|a| a.ons_code.clone()).collect();
     let given = reciprocity::contributions(&state.pool).await?;
     let days = |d: Decimal| d.normalize().to_string();
@@ -124,7 +124,7 @@ pub(super) async fn page(
         events: reciprocity::events(&state.pool)
             .await?
             .into_iter()
-            .map(|(host, on, topic, funding)| (name(&host), day(on), topic, funding))
+            .map(|(host, on, topic, funding)| (name(&host), long_date(on), topic, funding))
             .collect(),
         balances: balances(&codes, &given)
             .into_iter()
@@ -144,7 +144,11 @@ pub(super) async fn page(
                 (
                     name(&c),
                     format!("{dass} (DASS), {member} (lead member), {chief} (chief executive)"),
-                    format!("signed {}, review due {}", day(signed), day(review)),
+                    format!(
+                        "signed {}, review due {}",
+                        long_date(signed),
+                        long_date(review)
+                    ),
                 )
             })
             .collect(),
