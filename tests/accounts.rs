@@ -1094,25 +1094,74 @@ async fn the_regional_account_states_the_political_make_up_from_the_analysts_fac
     let pool = published_2016_17().await;
     let app = app(pool.clone());
     let mut c = Cast::signed_in(&app, &pool).await;
-    for (council, control) in [(HALTON, "Labour"), (WARRINGTON, "Labour")] {
+    // Halton and Warrington as the analyst recorded them; the other 21 councils have no facts.
+    let facts = [
+        (HALTON, "political_control", "Labour", "2016-05-06"),
+        (WARRINGTON, "political_control", "Labour", "2016-05-06"),
+        (
+            HALTON,
+            "dass_remit",
+            "children and public health",
+            "2016-04-01",
+        ),
+        (WARRINGTON, "dass_remit", "none", "2016-04-01"),
+        (HALTON, "dass_since", "1 September 2016", "2016-09-01"),
+        (WARRINGTON, "dass_since", "2013-01-07", "2016-04-01"),
+        (HALTON, "network_attendance", "2 of 3", "2016-06-30"),
+        (HALTON, "network_attendance", "3 of 3", "2016-12-01"),
+        (WARRINGTON, "network_attendance", "1 of 3", "2016-06-30"),
+        (HALTON, "thematic_contacts", "10 of 10", "2016-07-01"),
+        (WARRINGTON, "thematic_contacts", "6/10", "2016-07-01"),
+        (HALTON, "personalisation", "good", "2017-03-01"),
+        (WARRINGTON, "personalisation", "slow progress", "2017-03-01"),
+        (HALTON, "local_account", "2016-17", "2017-10-02"),
+        (HALTON, "peer_challenge", "Safeguarding", "2016-11-14"),
+        (WARRINGTON, "peer_challenge", "Reablement", "2017-10-09"),
+    ];
+    for (council, kind, value, as_of) in facts {
         c.analyst
             .post_accepted(
                 &format!("/authorities/{council}/facts"),
                 &[
-                    ("kind", "political_control"),
-                    ("value", control),
-                    ("source", "Election results"),
-                    ("as_of", "2016-05-06"),
+                    ("kind", kind),
+                    ("value", value),
+                    ("source", "Regional network records"),
+                    ("as_of", as_of),
                 ],
             )
             .await;
     }
     let (_, page) = c.public.get("/regional-account?period=2016-17").await;
     let html = Html::parse_document(&page);
-    let details = texts(&html, "#details-leadership-governance li");
+    let governance = texts(&html, "#details-leadership-governance li");
     assert_eq!(
-        details.first().map(String::as_str),
-        Some("Political control of the region's councils: Labour 2; not recorded for 21."),
-        "{details:?}"
+        governance[..3],
+        [
+            // Halton's director also has children and public health, Warrington's has neither.
+            "Of 2 directors recorded: 1 jointly responsible for adults and children and 1 for public health; not recorded for 21.",
+            // Halton's started on 1 September 2016, in the year; Warrington's in 2013.
+            "Turnover of directors in 2016-17: 1 of 2 councils (50%) appointed a new director; not recorded for 21.",
+            "Political control of the region's councils: Labour 2; not recorded for 21.",
+        ],
+        "{governance:#?}"
+    );
+    let culture = texts(&html, "#details-culture-challenge li");
+    assert_eq!(
+        culture[..5],
+        [
+            // Halton's in November 2016; Warrington's in October 2017, after the year.
+            "1 of 23 councils held a peer challenge in 2016-17 and 1 in the three years to 31 March 2017; 1 committed to one after the year.",
+            "1 of 23 councils published a Local Account for 2016-17.",
+            // Halton 2 + 3 = 5 of 6, Warrington 1 of 3: 6 of 9 meetings.
+            "1 of 23 councils were represented at 3 or more regional network meetings in 2016-17 (6 of 9 meetings attended, 67%); not recorded for 21.",
+            "1 of 23 councils have a named point of contact for every thematic improvement area, 1 for some; not recorded for 21.",
+            "Personalisation progress: 1 councils had an action plan and were making good progress, 1 had an action plan but progress was slow, 0 showed no action plan or were not engaged in regional activity; not recorded for 21.",
+        ],
+        "{culture:#?}"
+    );
+    let rules = texts(&html, "#details-culture-challenge + details p").join(" ");
+    assert!(
+        rules.contains("the latest personalisation band the analyst recorded"),
+        "each sentence's rule is on the page: {rules}"
     );
 }

@@ -548,6 +548,27 @@ async fn oflogs_own_metrics_import_as_published_and_its_ascof_repeats_are_skippe
         text(&html, "caption#caption-type-people").is_some(),
         "a block with values is a table"
     );
+    // An ASCOF measure is an outcome unless the catalogue says why not, on its page and in the
+    // database (a non-outcome ASCOF measure without a reason is refused).
+    let (_, measure) = get(&app, "/measures/1C2A?period=2016-17").await;
+    assert_eq!(
+        text(&Html::parse_document(&measure), "#measure-type dd").as_deref(),
+        Some(
+            "Output (a measure of process). It counts how support is paid for (direct payments), a process the council controls, rather than what the support achieves for the person."
+        )
+    );
+    let without_reason: Vec<String> = sqlx::query_scalar(
+        "SELECT code FROM measures WHERE tier = 'ascof' AND measure_type <> 'outcome'
+           AND type_reason IS NULL",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(without_reason.is_empty(), "{without_reason:?}");
+    let refused = sqlx::query("UPDATE measures SET type_reason = NULL WHERE code = '1C2A'")
+        .execute(&pool)
+        .await;
+    assert!(refused.is_err(), "the catalogue's rule is the database's");
     // A data page uses the window's width; every page names its feed.
     assert!(page.contains("govuk-width-container govuk-width-container--wide"));
     assert!(
@@ -1040,4 +1061,139 @@ async fn the_regional_accounts_range_sentence_is_the_published_values_counted() 
         "{:?}",
         details.first()
     );
+}
+
+/// The Regional Account's change in net spend: the 2014-15 finance return as published, and a
+/// 2015-16 return of the same measure in the service's own layout (no second ASC-FR year of
+/// net expenditure is in the repository: 2015-16 is the bridging year), recomputed here from
+/// the stored numerators.
+#[tokio::test]
+async fn the_regional_accounts_net_spend_change_names_the_councils_at_the_ends() {
+    let pool = database(Start::Reference).await;
+    let (name, bytes) = finance_bytes("pss-exp-eng-14-15-fin-coun-lev-exp-data.csv");
+    let report = import(&pool, &name, &bytes, None).await;
+    assert!(!report.has_errors(), "{report}");
+    let before: Vec<(String, String, Decimal, Decimal)> = sqlx::query_as(
+        "SELECT o.area_code, a.name, o.numerator, o.denominator
+         FROM current_observations o
+         JOIN authorities a ON a.ons_code = o.area_code
+         JOIN comparator_group_members m ON m.ons_code = o.area_code AND m.group_slug = 'north-west'
+         WHERE o.measure_code = 'FIN_NET_ADULT' AND o.period_code = '2014-15'
+           AND o.numerator IS NOT NULL
+         ORDER BY o.area_code",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(before.len() >= 20, "{}", before.len());
+    // Each council's net spend changed by a different share: -6%, -5.5%, … in half-point steps,
+    // sent as each council's return in the service's template (one council a file).
+    for (i, (code, name, net, adults)) in before.iter().enumerate() {
+        let factor = Decimal::ONE + (Decimal::from(i as i64) - dec!(12)) / dec!(200);
+        let after = (net * factor).round_dp(0);
+        let value = (after / adults).round_dp(2);
+        let file = format!(
+            "authority,authority name,measure,measure title,period,value,numerator,denominator,note\n\
+             {code},{name},FIN_NET_ADULT,,2015-16,{value},{after},{adults},\n"
+        );
+        let analysis = analyse(&pool, "net.csv", file.as_bytes(), Options::default())
+            .await
+            .unwrap();
+        assert!(!analysis.report().has_errors(), "{}", analysis.report());
+        commit(&pool, &analysis, "test").await.unwrap();
+    }
+    common::publish(&pool, Period::year(2015)).await;
+    let after: Vec<(String, Decimal)> = sqlx::query_as(
+        "SELECT area_code, numerator FROM current_observations
+         WHERE measure_code = 'FIN_NET_ADULT' AND period_code = '2015-16'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut changes: Vec<(f64, &str)> = before
+        .iter()
+        .filter_map(|(code, name, net, _)| {
+            let (_, now) = after.iter().find(|(c, _)| c == code)?;
+            let ratio = now / net;
+            Some((
+                (ratio.to_string().parse::<f64>().unwrap() - 1.0) * 100.0,
+                name.as_str(),
+            ))
+        })
+        .collect();
+    changes.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let rises: Vec<_> = changes.iter().filter(|c| c.0 > 0.0).collect();
+    let falls: Vec<_> = changes.iter().filter(|c| c.0 < 0.0).collect();
+    let expected = format!(
+        "{} of {} councils increased net expenditure on adult social care from 2014-15 to 2015-16, with increases ranging from {:.1}% at {} to {:.1}% at {}; {} reduced it, the largest being {} with a reduction of {:.1}%.",
+        rises.len(),
+        changes.len(),
+        rises[0].0,
+        rises[0].1,
+        rises[rises.len() - 1].0,
+        rises[rises.len() - 1].1,
+        falls.len(),
+        falls[falls.len() - 1].1,
+        -falls[falls.len() - 1].0
+    );
+    let app = app(pool.clone());
+    let (status, body) = get(&app, "/regional-account?period=2015-16").await;
+    assert_eq!(status, StatusCode::OK);
+    let details = texts(
+        &Html::parse_document(&body),
+        "#details-resource-workforce li",
+    );
+    assert!(details.contains(&expected), "{expected}\n{details:#?}");
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("The share of council spending")),
+        "what the share would need is said: {details:#?}"
+    );
+}
+
+/// The TEASC report shows each value's interval and, for a survey measure, that it is the
+/// publisher's margin of error its comparisons rest on (value ± the published margin).
+#[tokio::test]
+async fn the_teasc_report_shows_the_published_margin_of_error_behind_a_survey_item() {
+    let pool = database(Start::Reference).await;
+    let report = import(
+        &pool,
+        &official_name("2016-17"),
+        &official_bytes("2016-17"),
+        None,
+    )
+    .await;
+    assert!(!report.has_errors(), "{report}");
+    let surveyed: Vec<(String, Decimal, Decimal, i16)> = sqlx::query_as(
+        "SELECT o.measure_code, o.value, o.margin_of_error, m.decimals
+         FROM current_observations o JOIN measures m ON m.code = o.measure_code
+         WHERE o.area_code = 'E06000006' AND o.period_code = '2016-17'
+           AND o.disaggregation = 'Total' AND o.margin_of_error IS NOT NULL
+           AND m.teasc_section IS NOT NULL AND m.unit = 'percent'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        !surveyed.is_empty(),
+        "a survey item with a published margin"
+    );
+    let app = app(pool.clone());
+    let (status, body) = get(&app, "/authorities/E06000006/teasc?period=2016-17").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    for (code, value, moe, decimals) in surveyed {
+        let cell = texts(&html, &format!("tr[data-measure='{code}'] td .interval"));
+        let d = usize::try_from(decimals).unwrap();
+        let expected = format!(
+            "95% CI {:.d$}% to {:.d$}% (published margin of error",
+            value - moe,
+            value + moe
+        );
+        assert!(
+            cell.first().is_some_and(|c| c.starts_with(&expected)),
+            "{code}: {expected} in {cell:?}"
+        );
+    }
 }

@@ -37,6 +37,7 @@ pub(crate) fn measure() -> Measure {
         strategic_weight: 1,
         tags: Vec::new(),
         series_break: None,
+        type_reason: None,
     }
 }
 

@@ -272,8 +272,28 @@ pub struct PeriodHeadlines {
     pub measures: Vec<MeasureHeadline>,
 }
 
-/// The headlines of every analysed measure of `catalogue` (in domain order), with councils
-/// named from `names`.
+/// A domain with staff measures ("people") but no value for any of them: which sources would
+/// give the workforce figures (seed 004's Workforce headlines).
+fn staff_missing(
+    domain: &[&crate::domain::Measure],
+    pairs: &[(&crate::domain::Measure, &MeasureAnalysis)],
+) -> Option<String> {
+    let staff: Vec<&crate::domain::Measure> = domain
+        .iter()
+        .copied()
+        .filter(|m| m.measure_type == "people" && m.domain_slug == "resource-workforce")
+        .collect();
+    let with_values = pairs
+        .iter()
+        .any(|(m, _)| m.measure_type == "people" && m.domain_slug == "resource-workforce");
+    (!staff.is_empty() && !with_values).then(|| {
+        format!(
+            "Workforce: no figures for this period.{}",
+            fill_from(&staff)
+        )
+    })
+}
+
 /// What would fill a domain without values: its measures' sources (without their
 /// parenthetical detail), each once, in catalogue order.
 fn fill_from(domain: &[&crate::domain::Measure]) -> String {
@@ -291,6 +311,8 @@ fn fill_from(domain: &[&crate::domain::Measure]) -> String {
     }
 }
 
+/// The headlines of every analysed measure of `catalogue` (in domain order), with councils
+/// named from `names`.
 pub fn of_period(
     catalogue: &[crate::domain::Measure],
     all: &[crate::analysis::scorecard::Analysed],
@@ -321,7 +343,7 @@ pub fn of_period(
             .iter()
             .filter_map(|x| Some((*x, &by_code.get(x.code.as_str())?.analysis)))
             .collect();
-        let details: Vec<String> = super::account::councils_direction(&pairs)
+        let mut details: Vec<String> = super::account::councils_direction(&pairs)
             .into_iter()
             .chain(
                 pairs
@@ -329,6 +351,7 @@ pub fn of_period(
                     .filter_map(|(m, a)| super::account::range(m, a)),
             )
             .collect();
+        details.extend(staff_missing(&domain, &pairs));
         let detail_rules = if details.is_empty() {
             Vec::new()
         } else {
@@ -385,6 +408,32 @@ mod tests {
         assert_eq!(
             h.domains[0].headline.sentence,
             "Culture and challenge: no measure has values for this period. Its measures come from: The service's own records; Peer challenge records."
+        );
+    }
+
+    #[test]
+    fn workforce_without_figures_names_its_sources() {
+        let measure = |code: &str, kind: &str, source: &str| crate::domain::Measure {
+            code: code.into(),
+            measure_type: kind.into(),
+            domain_slug: "resource-workforce".into(),
+            domain_name: "Resource and workforce".into(),
+            source: source.into(),
+            ..crate::analysis::fixtures::measure()
+        };
+        let catalogue = [
+            measure("RW01", "financial", "Finance return"),
+            measure("RW05", "people", "Skills for Care (Oflog ASC7)"),
+        ];
+        let spend = crate::analysis::scorecard::Analysed {
+            measure: "RW01".into(),
+            period: crate::analysis::fixtures::period("2016-17"),
+            analysis: analysis(vec![council("A", 1.0, Direction::Increased)]),
+        };
+        let h = of_period(&catalogue, &[spend], &HashMap::new());
+        assert_eq!(
+            h.domains[0].details.last().map(String::as_str),
+            Some("Workforce: no figures for this period. Its measures come from: Skills for Care.")
         );
     }
 

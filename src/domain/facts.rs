@@ -25,13 +25,20 @@ pub enum FactKind {
     LocalAccount,
     /// A peer challenge held on the date, with its focus.
     PeerChallenge,
+    /// The director's responsibilities besides adult social care: `children`, `public health`,
+    /// `housing`, a list of them, or `none`.
+    DassRemit,
+    /// Thematic improvement areas with a named point of contact at the council: `10 of 10`.
+    ThematicContacts,
+    /// Personalisation progress, in the region's three bands (seed 004).
+    Personalisation,
 }
 
 super::column::serde_text!(FactKind);
 super::column::text_column!(FactKind);
 
 impl FactKind {
-    pub const ALL: [FactKind; 8] = [
+    pub const ALL: [FactKind; 11] = [
         FactKind::DassSince,
         FactKind::DassChanges,
         FactKind::PoliticalControl,
@@ -40,6 +47,9 @@ impl FactKind {
         FactKind::NetworkAttendance,
         FactKind::LocalAccount,
         FactKind::PeerChallenge,
+        FactKind::DassRemit,
+        FactKind::ThematicContacts,
+        FactKind::Personalisation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +62,9 @@ impl FactKind {
             FactKind::NetworkAttendance => "network_attendance",
             FactKind::LocalAccount => "local_account",
             FactKind::PeerChallenge => "peer_challenge",
+            FactKind::DassRemit => "dass_remit",
+            FactKind::ThematicContacts => "thematic_contacts",
+            FactKind::Personalisation => "personalisation",
         }
     }
 
@@ -65,6 +78,11 @@ impl FactKind {
             FactKind::NetworkAttendance => "Regional network meetings attended in the quarter",
             FactKind::LocalAccount => "Local Account published (the year it covers)",
             FactKind::PeerChallenge => "Peer challenge held (its focus)",
+            FactKind::DassRemit => "The director's responsibilities besides adult social care",
+            FactKind::ThematicContacts => {
+                "Thematic improvement areas with a named point of contact"
+            }
+            FactKind::Personalisation => "Personalisation progress",
         }
     }
 
@@ -111,6 +129,21 @@ impl FactKind {
                 .ok_or_else(|| {
                     format!("'{value}' is not meetings attended of those held (e.g. 7 of 9)")
                 }),
+            FactKind::ThematicContacts => attendance(value)
+                .map(|(a, b)| format!("{a} of {b}"))
+                .ok_or_else(|| {
+                    format!("'{value}' is not areas with a contact of those in the programme (e.g. 10 of 10)")
+                }),
+            FactKind::DassRemit => remit(value).ok_or_else(|| {
+                format!(
+                    "'{value}' is not the director's other responsibilities: children, public health, housing (or a list of them), or none"
+                )
+            }),
+            FactKind::Personalisation => Progress::parse(value)
+                .map(|p| p.as_str().to_string())
+                .ok_or_else(|| {
+                    format!("'{value}' is not one of: good progress, slow progress, no plan")
+                }),
             FactKind::LocalAccount => value
                 .parse::<super::Period>()
                 .ok()
@@ -128,7 +161,79 @@ impl FactKind {
             FactKind::DassSince => NaiveDate::parse_from_str(value, "%Y-%m-%d")
                 .map_or_else(|_| value.to_string(), super::long_date),
             FactKind::SavingsRequired => format!("{value}%"),
+            FactKind::Personalisation => {
+                Progress::parse(value).map_or_else(|| value.to_string(), |p| p.label().to_string())
+            }
             _ => value.to_string(),
+        }
+    }
+}
+
+/// The director's responsibilities besides adult social care, as kept: the recognised areas
+/// in a fixed order joined by " and " (`children and public health`), or `none`.
+pub fn remit(text: &str) -> Option<String> {
+    const AREAS: [&str; 3] = ["children", "public health", "housing"];
+    let text = text.trim().to_lowercase();
+    if text == "none" || text == "adults only" {
+        return Some("none".into());
+    }
+    let named: Vec<String> = text
+        .replace(" and ", ",")
+        .replace(['&', ';', '/'], ",")
+        .split(',')
+        .map(|p| {
+            p.trim()
+                .trim_end_matches("'s services")
+                .trim_end_matches(" services")
+                .to_string()
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    if named.is_empty() || named.iter().any(|p| !AREAS.contains(&p.as_str())) {
+        return None;
+    }
+    let kept: Vec<&str> = AREAS
+        .into_iter()
+        .filter(|a| named.iter().any(|p| p == a))
+        .collect();
+    Some(kept.join(" and "))
+}
+
+/// Personalisation progress in the region's three bands (seed 004: "had an action plan and
+/// were making good progress", "had an action plan but progress was slow", "not able to
+/// demonstrate an action plan and/or lacked engagement").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Progress {
+    Good,
+    Slow,
+    NoPlan,
+}
+
+impl Progress {
+    pub const ALL: [Progress; 3] = [Progress::Good, Progress::Slow, Progress::NoPlan];
+
+    pub fn parse(text: &str) -> Option<Progress> {
+        match text.trim().to_lowercase().as_str() {
+            "good" | "good progress" => Some(Progress::Good),
+            "slow" | "slow progress" => Some(Progress::Slow),
+            "none" | "no plan" | "no action plan" => Some(Progress::NoPlan),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Progress::Good => "good progress",
+            Progress::Slow => "slow progress",
+            Progress::NoPlan => "no plan",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Progress::Good => "an action plan and making good progress",
+            Progress::Slow => "an action plan but progress is slow",
+            Progress::NoPlan => "no action plan shown, or not engaged in regional activity",
         }
     }
 }
@@ -183,5 +288,24 @@ mod tests {
         );
         assert!(FactKind::LocalAccount.check("2015-16 Q1").is_err());
         assert!(FactKind::PeerChallenge.check("").is_err());
+        assert_eq!(
+            FactKind::DassRemit.check("Public health & Children's services"),
+            Ok("children and public health".into())
+        );
+        assert_eq!(FactKind::DassRemit.check("None"), Ok("none".into()));
+        assert!(FactKind::DassRemit.check("highways").is_err());
+        assert_eq!(
+            FactKind::ThematicContacts.check("9/10"),
+            Ok("9 of 10".into())
+        );
+        assert_eq!(
+            FactKind::Personalisation.check("Slow"),
+            Ok("slow progress".into())
+        );
+        assert_eq!(
+            FactKind::Personalisation.shown("no plan"),
+            "no action plan shown, or not engaged in regional activity"
+        );
+        assert!(FactKind::Personalisation.check("fine").is_err());
     }
 }

@@ -204,9 +204,22 @@ pub struct Measure {
     pub tags: Vec<String>,
     /// The break in series (`2014-15: why earlier years are not comparable`), if any.
     pub series_break: Option<String>,
+    /// Why an ASCOF measure counts as other than an outcome (seed 002's balanced scorecard).
+    pub type_reason: Option<String>,
 }
 
 impl Measure {
+    /// The measure's type in the balanced scorecard (seed 002 §2), as a reader reads it.
+    pub fn type_label(&self) -> &'static str {
+        match self.measure_type.as_str() {
+            "outcome" => "Outcome (what people who use services experience)",
+            "output" => "Output (a measure of process)",
+            "people" => "People (staff)",
+            "financial" => "Financial (the budget)",
+            _ => "Not classified",
+        }
+    }
+
     pub fn decimals(&self) -> u32 {
         u32::try_from(self.decimals).unwrap_or(1)
     }

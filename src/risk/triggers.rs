@@ -624,6 +624,7 @@ mod tests {
                 Vec::new()
             },
             series_break: None,
+            type_reason: None,
         }
     }
 

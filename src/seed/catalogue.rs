@@ -83,6 +83,9 @@ pub struct SeedMeasure {
     /// The measure's break in series (`2014-15: why`), if it has one.
     #[serde(default)]
     pub series_break: Option<String>,
+    /// Why an ASCOF measure counts as other than an outcome in the balanced scorecard.
+    #[serde(default)]
+    pub type_reason: Option<String>,
 }
 
 impl SeedMeasure {

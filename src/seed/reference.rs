@@ -77,6 +77,7 @@ async fn insert_measures(
                 position: i32::try_from(position).unwrap_or(i32::MAX),
                 tags: m.tags(),
                 series_break: m.series_break.as_deref(),
+                type_reason: m.type_reason.as_deref(),
                 aliases,
             },
         )

@@ -184,31 +184,43 @@ impl CouncilSheet {
     }
 }
 
-/// The Leadership and governance domain's sentence from the analyst's regional facts: the
-/// political make-up of the region's councils as of the period's end.
-async fn governance_facts(
+/// The Regional Account's sentences beyond each measure's own: governance and culture from the
+/// analyst's regional facts (public: every council page shows them), and resources from the
+/// finance values across years; each domain's come first, with their rules.
+async fn add_details(
     state: &AppState,
     domains: &mut [DomainHeadline],
-    councils: &[String],
+    catalogue: &[Measure],
+    inputs: &crate::analysis::scorecard::Inputs,
+    names: &std::collections::HashMap<String, String>,
     period: crate::domain::Period,
 ) -> Result<(), AppError> {
-    use crate::domain::facts::FactKind;
-    let recorded = crate::db::queries::facts::latest_of_kind(
-        &state.pool,
-        FactKind::PoliticalControl,
-        period.ends_on(),
-    )
-    .await?;
-    let Some(sentence) = crate::analysis::account::political_makeup(&recorded, councils) else {
-        return Ok(());
-    };
-    if let Some(d) = domains
-        .iter_mut()
-        .find(|d| d.slug == "leadership-governance")
-    {
-        d.details.insert(0, sentence);
-        d.detail_rules
-            .push(crate::analysis::account::CONTROL_RULE.to_string());
+    use crate::analysis::account::{Detail, facts::Recorded, resources};
+    let facts = crate::db::queries::facts::all(&state.pool).await?;
+    let recorded = Recorded::new(&facts, period, &inputs.councils);
+    let resource: Vec<Detail> = catalogue
+        .iter()
+        .filter_map(|m| {
+            resources::net_spend_change(m, &inputs.values, &inputs.councils, names, period)
+        })
+        .collect();
+    for (slug, details) in [
+        ("leadership-governance", recorded.governance()),
+        ("culture-challenge", recorded.culture()),
+        ("resource-workforce", resource),
+    ] {
+        let Some(d) = domains.iter_mut().find(|d| d.slug == slug) else {
+            continue;
+        };
+        for (at, detail) in details.into_iter().enumerate() {
+            d.details.insert(at, detail.sentence);
+            if !d.detail_rules.iter().any(|r| r == detail.rule) {
+                d.detail_rules.push(detail.rule.to_string());
+            }
+        }
+        if slug == "resource-workforce" {
+            d.details.push(resources::COUNCIL_SHARE_MISSING.to_string());
+        }
     }
     Ok(())
 }
@@ -226,7 +238,15 @@ async fn show(
     let (inputs, all) = (&analysis.inputs, &analysis.analysed);
     let names = council_names(&state).await?;
     let mut headlines = headlines::of_period(&catalogue, all, &names);
-    governance_facts(&state, &mut headlines.domains, &inputs.councils, period).await?;
+    add_details(
+        &state,
+        &mut headlines.domains,
+        &catalogue,
+        inputs,
+        &names,
+        period,
+    )
+    .await?;
     let notable = crate::analysis::notable::of_period(&catalogue, all, &names, comparator.label());
     let boundary = super::overview::boundary_note(&inputs.councils);
     let (overall, domain_headlines) = (headlines.overall, headlines.domains);

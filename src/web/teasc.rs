@@ -45,6 +45,9 @@ pub(super) struct Item {
     pub title: String,
     pub period: String,
     pub value: String,
+    /// The value's interval and its method ("95% CI 57.0% to 63.0% (published margin of
+    /// error; 412 people answered)"): what the comparisons' significance rests on.
+    pub interval: Option<String>,
     /// This year's comparisons, then the previous year's (same comparators).
     pub against: Vec<Against>,
     pub before: Vec<Against>,
@@ -134,9 +137,14 @@ fn item(
     period: &str,
 ) -> Item {
     let first = now[0].iter().find(|a| a.measure == m.code);
-    let value = first
-        .and_then(|a| a.analysis.councils.iter().find(|c| c.code == council))
-        .and_then(|c| c.value);
+    let result = first.and_then(|a| {
+        let c = a.analysis.councils.iter().find(|c| c.code == council)?;
+        Some((c, a.analysis.level))
+    });
+    let value = result.and_then(|(c, _)| c.value);
+    let interval = result
+        .filter(|(c, _)| c.value.is_some() && c.ci_low.is_some())
+        .map(|(c, level)| super::values::interval_text(m, c, level));
     let against: Vec<Against> = now.iter().map(|all| stands(m, all, council)).collect();
     let before: Vec<Against> = before.iter().map(|all| stands(m, all, council)).collect();
     Item {
@@ -144,6 +152,7 @@ fn item(
         title: format!("{} {}", m.display_code, m.title),
         period: first.map_or_else(|| period.to_string(), |a| a.period.to_string()),
         value: value.map_or_else(|| format!("no data for {period}"), |v| m.format_f64(v)),
+        interval,
         picture: picture(against[0].comparison, before[0].comparison),
         interest: of_interest(m),
         against,

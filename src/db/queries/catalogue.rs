@@ -29,6 +29,7 @@ pub struct MeasureRecord<'a> {
     pub position: i32,
     pub tags: Vec<&'a str>,
     pub series_break: Option<&'a str>,
+    pub type_reason: Option<&'a str>,
     /// Other codes: (scheme, alias).
     pub aliases: Vec<(&'a str, &'a str)>,
 }
@@ -39,9 +40,9 @@ pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> s
         "INSERT INTO measures (code, display_code, title, definition, unit, unit_label,
              rate_multiplier, polarity, decimals, domain_slug, teasc_section, tier,
              measure_type, source, frequency, strategic_weight, amber_tolerance,
-             tolerance_kind, position, tags, series_break)
+             tolerance_kind, position, tags, series_break, type_reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-             $17, $18, $19, $20, $21)
+             $17, $18, $19, $20, $21, $22)
          ON CONFLICT DO NOTHING",
         m.code,
         m.display_code,
@@ -63,7 +64,8 @@ pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> s
         m.tolerance_kind,
         m.position,
         &m.tags[..] as &[&str],
-        m.series_break
+        m.series_break,
+        m.type_reason
     )
     .execute(&mut *conn)
     .await?;

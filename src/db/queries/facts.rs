@@ -52,24 +52,16 @@ pub async fn record(conn: &mut PgConnection, fact: &NewFact<'_>, by: &str) -> sq
     .await
 }
 
-/// Every council's latest recorded value of one kind of fact, as of `until`: (council, value).
+/// Every fact of every council as recorded, the latest recording first.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn latest_of_kind(
-    db: impl PgExecutor<'_>,
-    kind: FactKind,
-    until: NaiveDate,
-) -> sqlx::Result<Vec<(String, String)>> {
-    Ok(sqlx::query!(
-        "SELECT DISTINCT ON (ons_code) ons_code, value FROM council_facts
-         WHERE kind = $1 AND as_of <= $2 ORDER BY ons_code, as_of DESC, id DESC",
-        kind as FactKind,
-        until
+pub async fn all(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<crate::domain::records::Fact>> {
+    sqlx::query_as!(
+        crate::domain::records::Fact,
+        r#"SELECT ons_code AS council, kind AS "kind: FactKind", value, as_of FROM council_facts
+           ORDER BY recorded_at DESC, id DESC"#
     )
     .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|r| (r.ons_code, r.value))
-    .collect())
+    .await
 }
 
 /// A council's current facts (the latest recording of each kind).

@@ -7,20 +7,13 @@ use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
 use super::submissions::{self, NewSubmission, RecordOutcome};
-use crate::domain::facts::FactKind;
-use crate::domain::records::{Due, Fact, Records};
+use crate::domain::records::{Due, Records};
 use crate::domain::{NewObservation, Period, Provenance, ValueStatus};
 
 /// The records of the region's councils (`region`: a comparator group slug).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn load(conn: &mut PgConnection, region: &str) -> sqlx::Result<Records> {
-    let facts = sqlx::query_as!(
-        Fact,
-        r#"SELECT ons_code AS council, kind AS "kind: FactKind", value, as_of FROM council_facts
-           ORDER BY recorded_at DESC, id DESC"#
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let facts = super::facts::all(&mut *conn).await?;
     let self_assessed = sqlx::query!(
         r#"SELECT DISTINCT s.ons_code, t.title AS theme, t.year AS "year: Period"
            FROM self_assessments s

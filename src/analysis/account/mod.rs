@@ -1,13 +1,30 @@
 //! The Regional Account's kinds of sentence (seed 004), computed per domain, each with its rule:
 //! how many councils moved in a generally positive direction, and per measure the range across
 //! the region's councils with how many sit above and below England and in the national upper
-//! and lower quartiles.
+//! and lower quartiles; from the analyst's facts, governance and culture (`facts`); from the
+//! finance values across years, the change in net spend (`resources`).
+
+pub mod facts;
+pub mod resources;
 
 use rust_decimal::prelude::ToPrimitive;
 
 use super::measure::MeasureAnalysis;
 use super::trend::Direction;
 use crate::domain::{Measure, Polarity};
+
+/// A sentence of the Regional Account and the rule it was counted by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub sentence: String,
+    pub rule: &'static str,
+}
+
+impl Detail {
+    pub fn new(sentence: String, rule: &'static str) -> Self {
+        Detail { sentence, rule }
+    }
+}
 
 /// The rule of the councils' direction sentence.
 pub const DIRECTION_RULE: &str = "a council's direction over the domain's ASCOF measures: generally positive when more of them improved significantly than declined; static or negative otherwise (councils with no assessed change are not counted)";
@@ -102,35 +119,6 @@ fn total_pounds(m: &Measure, a: &MeasureAnalysis) -> Option<String> {
     })
 }
 
-/// The rule of the political make-up sentence.
-pub const CONTROL_RULE: &str = "the latest political control the analyst recorded for each of the region's councils (regional facts)";
-
-/// "Political control of the region's councils: Labour 15, Conservative 4, No overall control 2;
-/// not recorded for 2." None when nothing is recorded.
-pub fn political_makeup(recorded: &[(String, String)], councils: &[String]) -> Option<String> {
-    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
-    for (_, control) in recorded.iter().filter(|(c, _)| councils.contains(c)) {
-        *counts.entry(control.as_str()).or_default() += 1;
-    }
-    if counts.is_empty() {
-        return None;
-    }
-    let mut parts: Vec<(&str, usize)> = counts.into_iter().collect();
-    parts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let known: usize = parts.iter().map(|(_, n)| n).sum();
-    let listed: Vec<String> = parts.iter().map(|(c, n)| format!("{c} {n}")).collect();
-    let missing = councils.len().saturating_sub(known);
-    Some(format!(
-        "Political control of the region's councils: {}{}.",
-        listed.join(", "),
-        if missing > 0 {
-            format!("; not recorded for {missing}")
-        } else {
-            String::new()
-        }
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,22 +144,6 @@ mod tests {
             ..m
         };
         assert_eq!(councils_direction(&[(&regional, &a)]), None, "ASCOF only");
-    }
-
-    #[test]
-    fn the_political_makeup_counts_the_latest_recorded_control() {
-        let councils: Vec<String> = ["A", "B", "C", "D"].map(String::from).to_vec();
-        let recorded = [
-            ("A".to_string(), "Labour".to_string()),
-            ("B".to_string(), "Labour".to_string()),
-            ("C".to_string(), "No overall control".to_string()),
-            ("Z".to_string(), "Conservative".to_string()),
-        ];
-        assert_eq!(
-            political_makeup(&recorded, &councils).unwrap(),
-            "Political control of the region's councils: Labour 2, No overall control 1; not recorded for 1."
-        );
-        assert_eq!(political_makeup(&[], &councils), None);
     }
 
     #[test]
