@@ -265,9 +265,27 @@ async fn an_unknown_code_imports_as_an_uncatalogued_measure_and_symbols_keep_the
         "'12.5 [u]' keeps its value and its flag"
     );
 
-    // No better or worse is claimed for it until an analyst sets its unit and polarity.
+    // No better or worse is claimed for it until an analyst sets its unit and polarity; until
+    // then it is internal: the public finds no such measure.
     let app = app(pool.clone());
-    let (status, body) = get(&app, "/api/v1/measures/9Z1/values?period=2019-20").await;
+    for page in [
+        "/api/v1/measures/9Z1/values?period=2019-20",
+        "/measures/9Z1",
+        "/download/measures/9Z1.csv",
+    ] {
+        assert_eq!(get(&app, page).await.0, StatusCode::NOT_FOUND, "{page}");
+    }
+    let mut analyst = common::Agent::signed_in(
+        &app,
+        &pool,
+        "analyst@example.org",
+        scorecard::domain::access::Role::Analyst,
+        None,
+    )
+    .await;
+    let (status, body) = analyst
+        .get("/api/v1/measures/9Z1/values?period=2019-20")
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     let halton = json["councils"]
@@ -313,6 +331,10 @@ async fn an_unknown_code_imports_as_an_uncatalogued_measure_and_symbols_keep_the
         (unit.as_str(), polarity.as_str(), catalogued),
         ("percent", "higher_is_better", true)
     );
+    // Completed, it is public (a new app: the page cache of the one above is per process, and
+    // the measure's change bumped the published version anyway).
+    let (status, body) = get(&app, "/api/v1/measures/9Z1/values?period=2019-20").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 
     // The 2023-24 renumbering: `3D2A` is the old 1C(2A), and `1B` now means the old 1J.
     let renumbered = official(&[

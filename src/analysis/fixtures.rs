@@ -38,6 +38,8 @@ pub(crate) fn measure() -> Measure {
         tags: Vec::new(),
         series_break: None,
         type_reason: None,
+        catalogued: true,
+        plain_title: None,
     }
 }
 

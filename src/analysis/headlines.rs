@@ -428,6 +428,7 @@ mod tests {
         let spend = crate::analysis::scorecard::Analysed {
             measure: "RW01".into(),
             period: crate::analysis::fixtures::period("2016-17"),
+            trend_from: crate::analysis::fixtures::period("2016-17"),
             analysis: analysis(vec![council("A", 1.0, Direction::Increased)]),
         };
         let h = of_period(&catalogue, &[spend], &HashMap::new());

@@ -64,6 +64,9 @@ impl Inputs {
 pub struct Analysed {
     pub measure: String,
     pub period: Period,
+    /// The first period the recent trend looks at (the last is `period`): consecutive periods
+    /// of one series, at most the trend's number of points.
+    pub trend_from: Period,
     pub analysis: MeasureAnalysis,
 }
 
@@ -170,6 +173,7 @@ pub fn analyse(
             Some(Analysed {
                 measure: spec.code.clone(),
                 period,
+                trend_from: chain[0],
                 analysis: measure::analyse(
                     spec,
                     &data,

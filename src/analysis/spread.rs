@@ -37,8 +37,10 @@ pub fn is_outlier(mads: Option<f64>) -> bool {
 }
 
 /// Oflog's words for a distance from the median, polarity deciding better or worse; beyond 7.5
-/// MADs the value is flagged for a person to check.
+/// MADs, "far above" or "far below" whatever the polarity (a value so far out is unusual
+/// before it is good or bad: the importer warns the analyst to check it).
 pub fn words(mads: Option<f64>, polarity: Polarity) -> &'static str {
+    let far = |m: f64| if m > 0.0 { "far above" } else { "far below" };
     let Some(m) = mads else {
         return "not measured (no spread)";
     };
@@ -49,7 +51,7 @@ pub fn words(mads: Option<f64>, polarity: Polarity) -> &'static str {
         Polarity::NoJudgement => {
             return match a {
                 a if a < 0.5 => "broadly similar to",
-                a if a > 7.5 => "far from the median: check this value",
+                a if a > 7.5 => far(m),
                 _ if m > 0.0 => "higher than",
                 _ => "lower than",
             };
@@ -63,7 +65,7 @@ pub fn words(mads: Option<f64>, polarity: Polarity) -> &'static str {
         (a, false) if a < 3.0 => "worse than",
         (a, true) if a <= 7.5 => "much better than",
         (a, false) if a <= 7.5 => "much worse than",
-        _ => "far from the median: check this value",
+        _ => far(m),
     }
 }
 
@@ -129,10 +131,8 @@ mod tests {
         assert_eq!(words(Some(-2.0), hib), "worse than");
         assert_eq!(words(Some(-2.0), Polarity::LowerIsBetter), "better than");
         assert_eq!(words(Some(5.0), hib), "much better than");
-        assert_eq!(
-            words(Some(8.0), hib),
-            "far from the median: check this value"
-        );
+        assert_eq!(words(Some(8.0), hib), "far above");
+        assert_eq!(words(Some(-8.0), Polarity::LowerIsBetter), "far below");
         assert_eq!(words(Some(2.0), Polarity::NoJudgement), "higher than");
     }
 

@@ -4,11 +4,13 @@ pub mod access;
 mod codes;
 pub(crate) mod column;
 pub mod facts;
+pub mod glossary;
 pub mod known;
 mod period;
 pub mod records;
 pub mod reference;
 pub mod round;
+pub mod search;
 
 pub use codes::{MeasureCode, MeasureCodeError, OnsCode, OnsCodeError};
 pub use period::{Period, PeriodError};
@@ -206,6 +208,12 @@ pub struct Measure {
     pub series_break: Option<String>,
     /// Why an ASCOF measure counts as other than an outcome (seed 002's balanced scorecard).
     pub type_reason: Option<String>,
+    /// False for a measure an official file brought in that the catalogue did not know, until
+    /// an analyst completes it: internal only until then.
+    pub catalogued: bool,
+    /// The title in plain words ("Permanent admissions of older people to care homes"), where
+    /// the official one is jargon.
+    pub plain_title: Option<String>,
 }
 
 impl Measure {

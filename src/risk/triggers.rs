@@ -625,6 +625,8 @@ mod tests {
             },
             series_break: None,
             type_reason: None,
+            catalogued: true,
+            plain_title: None,
         }
     }
 

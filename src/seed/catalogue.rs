@@ -86,6 +86,9 @@ pub struct SeedMeasure {
     /// Why an ASCOF measure counts as other than an outcome in the balanced scorecard.
     #[serde(default)]
     pub type_reason: Option<String>,
+    /// The title in plain words, where the official one is jargon.
+    #[serde(default)]
+    pub plain_title: Option<String>,
 }
 
 impl SeedMeasure {

@@ -78,6 +78,7 @@ async fn insert_measures(
                 tags: m.tags(),
                 series_break: m.series_break.as_deref(),
                 type_reason: m.type_reason.as_deref(),
+                plain_title: m.plain_title.as_deref(),
                 aliases,
             },
         )

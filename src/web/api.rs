@@ -321,9 +321,7 @@ async fn measure_values(
 ) -> Result<Json<MeasureValues>, ApiError> {
     let view = visitor.viewer.data_view();
     let (period, comparator, level) = resolve(&state, view, &q).await?;
-    let measure = measures::by_code_or_alias(&state.pool, code.trim())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
+    let measure = super::values::measure(&state, view, &code).await?;
     let analysis = analysed(&state, view, period, comparator, level).await?;
     let names = council_names(&state).await?;
     let Some(a) = analysis.analysed.iter().find(|a| a.measure == measure.code) else {

@@ -82,7 +82,7 @@ fn choices(query: &str) -> Result<(Vec<OnsCode>, Vec<MeasureCode>), AppError> {
 
 impl ComparedMeasure {
     /// One measure's table: its periods down (oldest first), one cell per area across ("–" for
-    /// no row, "[x]" for a row without a number).
+    /// no row, "not available" for a row without a number).
     pub(super) fn build(m: &Measure, rows: &[CurrentValue], areas: &[String]) -> ComparedMeasure {
         let mut periods: Vec<Period> = rows
             .iter()
@@ -101,7 +101,10 @@ impl ComparedMeasure {
                             .find(|r| r.measure == m.code && r.area == *area && r.period == *p)
                             .map_or_else(
                                 || "–".to_string(),
-                                |r| r.value.map_or_else(|| "[x]".into(), |v| m.format(v)),
+                                |r| {
+                                    r.value
+                                        .map_or_else(|| "not available".into(), |v| m.format(v))
+                                },
                             )
                     })
                     .collect();
@@ -124,12 +127,16 @@ async fn show(
     let view = visitor.viewer.data_view();
     let query = query.unwrap_or_default();
     let (councils, codes) = choices(&query)?;
-    let catalogue = measures::catalogue(&state.pool).await?;
+    // Only measures with values in the viewer's view are offered.
+    let with_values = observations::measures_with_values(&state.pool, view).await?;
+    let catalogue: Vec<_> = measures::catalogue(&state.pool)
+        .await?
+        .into_iter()
+        .filter(|m| with_values.contains(&m.code))
+        .collect();
     let mut chosen_measures = Vec::new();
     for code in &codes {
-        let m = measures::by_code_or_alias(&state.pool, code.as_str())
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
+        let m = super::values::measure(&state, visitor.viewer.data_view(), code.as_str()).await?;
         chosen_measures.push(m);
     }
     let mut chosen_councils = Vec::new();
@@ -217,7 +224,7 @@ mod tests {
             table.rows,
             [
                 expect("2021-22", ["50.0%", "–", "–"]),
-                expect("2022-23", ["[x]", "41.2%", "45.5%"]),
+                expect("2022-23", ["not available", "41.2%", "45.5%"]),
             ]
         );
     }

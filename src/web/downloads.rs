@@ -28,7 +28,7 @@ pub(super) fn router() -> Router<AppState> {
 
 pub(super) const LICENCE: &str = "Source: NHS England (Measures from the Adult Social Care Outcomes Framework) and councils' regional returns, via the regional adult social care scorecard; the source column says which (official, council_return, or illustrative: synthetic values that are not statistics about any council). Contains public sector information licensed under the Open Government Licence v3.0.";
 
-const HEADER: [&str; 19] = [
+const HEADER: [&str; 20] = [
     "indicator_id",
     "indicator_name",
     "area_code",
@@ -45,6 +45,7 @@ const HEADER: [&str; 19] = [
     "comparison",
     "rank",
     "quartile",
+    "quartile_among",
     "direction_of_travel",
     "rag",
     "source",
@@ -61,6 +62,30 @@ pub(super) fn safe_text(s: &str) -> String {
 
 fn number(v: Option<f64>) -> String {
     v.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+/// A value, interval end or benchmark with the measure's published decimals (halves away
+/// from zero, as NHS England rounds): `18.8`, never `18.799999999999997`.
+fn measured(m: &Measure, v: Option<f64>) -> String {
+    v.and_then(rust_decimal::Decimal::from_f64_retain)
+        .map(|d| {
+            d.round_dp_with_strategy(
+                m.decimals(),
+                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+            )
+            .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// The quartile the pages show (among English councils where there are values for them, else
+/// among the region's) and which it is.
+fn quartile(c: &crate::analysis::measure::CouncilResult) -> (String, &'static str) {
+    match (c.quartile_national, c.quartile) {
+        (Some(q), _) => (q.to_string(), "England"),
+        (None, Some(q)) => (q.to_string(), "region"),
+        _ => (String::new(), ""),
+    }
 }
 
 /// The CSV for the analysed measures `keep` accepts and the councils `council` accepts.
@@ -81,26 +106,29 @@ fn csv(
             continue;
         };
         for c in a.analysis.councils.iter().filter(|c| council(&c.code)) {
+            let (quartile, among) = quartile(c);
             let record = [
                 safe_text(&m.display_code),
                 safe_text(&m.title),
                 safe_text(&c.code),
                 safe_text(names.get(&c.code).map_or("", String::as_str)),
                 a.period.to_string(),
-                number(c.value),
-                number(c.ci_low),
-                number(c.ci_high),
+                measured(m, c.value),
+                measured(m, c.ci_low),
+                measured(m, c.ci_high),
                 a.analysis.level.label().to_string(),
                 number(c.numerator),
                 number(c.denominator),
                 a.analysis.comparator.label().to_string(),
-                number(
+                measured(
+                    m,
                     c.benchmark
                         .and_then(|b| rust_decimal::prelude::ToPrimitive::to_f64(&b.value)),
                 ),
                 c.comparison.label().to_string(),
                 c.rank.map(|r| r.to_string()).unwrap_or_default(),
-                c.quartile.map(|q| q.to_string()).unwrap_or_default(),
+                quartile,
+                among.to_string(),
                 c.direction_of_travel.label().to_string(),
                 c.rag.label().to_string(),
                 c.source.map_or("", Provenance::as_str).to_string(),
@@ -176,9 +204,7 @@ async fn measure(
     Params(q): Params<AnalysisQuery>,
 ) -> Result<Response, AppError> {
     let code = file.strip_suffix(".csv").unwrap_or(&file);
-    let m = measures::by_code_or_alias(&state.pool, code)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
+    let m = super::values::measure(&state, visitor.viewer.data_view(), code).await?;
     download(
         &state,
         visitor.viewer.data_view().into(),

@@ -27,7 +27,6 @@ use crate::analysis::trend::{Direction, Trend};
 use crate::charts::bars::{BarInput, Bars, bars};
 use crate::charts::funnel::{Funnel, Kind as FunnelKind, funnel};
 use crate::charts::line::{Lines, lines};
-use crate::db::queries::measures;
 use crate::domain::{Measure, Period, Unit, format_value};
 use rust_decimal::prelude::ToPrimitive;
 
@@ -64,6 +63,8 @@ struct MeasurePage {
     region: String,
     period: String,
     data_period: Option<String>,
+    /// The periods the ranked table's changes use: (previous period, first of the recent trend).
+    changes_from: Option<(String, String)>,
     periods: Vec<PeriodOption>,
     comparators: Vec<Choice>,
     comparator: &'static str,
@@ -91,11 +92,17 @@ async fn show(
     Params(query): Params<AnalysisQuery>,
 ) -> Result<MeasurePage, AppError> {
     let view = visitor.viewer.data_view();
-    let measure = measures::by_code_or_alias(&state.pool, code.trim())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))?;
+    let measure = super::values::measure(&state, view, &code).await?;
     let (comparator, level) = query.choices()?;
-    let (period, periods) = choose_period(&state.pool, view, &query.period_query()).await?;
+    // Without a period asked for, the page opens on the measure's latest period with values.
+    let mut asked = query.period_query();
+    if asked.period.as_deref().is_none_or(|p| p.trim().is_empty()) {
+        asked.period =
+            crate::db::queries::observations::latest_period_of(&state.pool, view, &measure.code)
+                .await?
+                .map(|p| p.to_string());
+    }
+    let (period, periods) = choose_period(&state.pool, view, &asked).await?;
     let region = region_name(&state).await?;
     let analysis = analysed(&state, view, period, comparator, level).await?;
     let (inputs, all) = (&analysis.inputs, &analysis.analysed);
@@ -137,6 +144,7 @@ async fn show(
         region,
         period: period.to_string(),
         data_period: analysed.map(|a| a.period.to_string()),
+        changes_from: analysed.map(|a| (a.period.previous().to_string(), a.trend_from.to_string())),
         periods,
         comparators: comparator_choices(comparator),
         comparator: comparator.label(),
@@ -188,9 +196,11 @@ pub(super) fn ranked_rows(
             };
             let distance = match c.mads {
                 Some(m) => format!(
-                    "{} the median ({m:+.1} MADs){}",
+                    "{} the median ({:.1} times the typical distance {}){}",
                     c.distance,
-                    if c.outlier { ", outlier" } else { "" }
+                    m.abs(),
+                    if m >= 0.0 { "above" } else { "below" },
+                    if c.outlier { "; unusual" } else { "" }
                 ),
                 None => c.distance.to_string(),
             };
@@ -462,7 +472,10 @@ mod tests {
                 ("–", "Bromley")
             ]
         );
-        assert_eq!(rows[2].value, "[x]", "a stored value without a number");
+        assert_eq!(
+            rows[2].value, "not available",
+            "a stored value without a number"
+        );
     }
 
     #[test]

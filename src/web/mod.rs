@@ -16,6 +16,7 @@ mod downloads;
 mod error;
 mod extract;
 mod facts;
+mod glossary;
 mod guard;
 mod health;
 mod improvement;
@@ -28,6 +29,7 @@ pub mod page_cache;
 mod regional_account;
 mod returns;
 mod risk;
+mod search;
 pub mod session;
 mod spliced;
 mod submissions;
@@ -205,11 +207,14 @@ fn routes(state: AppState) -> Router {
         .merge(concerns::router())
         .merge(whats_new::router())
         .merge(teasc::router())
+        .merge(glossary::router())
+        .merge(search::router())
         .merge(commentary::router())
         .merge(returns::router(state.site.max_upload_bytes))
         .merge(submissions::router(state.site.max_upload_bytes))
         .nest("/static", static_files)
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(glossary::link_terms))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::require_token,

@@ -389,6 +389,7 @@ pub const PARAMETERS: &[&str] = &[
     "filter",
     "authorities",
     "measures",
+    "q",
 ];
 
 /// Whether a path's responses may be kept at all (static files have their own validators; the

@@ -58,6 +58,19 @@ pub(super) async fn authority(
         .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))
 }
 
+/// A measure by its code or any alias, as `view` may see it: a measure not yet catalogued (an
+/// official file brought it in unknown) is internal until an analyst completes it.
+pub(super) async fn measure(
+    state: &AppState,
+    view: crate::domain::access::DataView,
+    code: &str,
+) -> Result<Measure, AppError> {
+    crate::db::queries::measures::by_code_or_alias(&state.pool, code.trim())
+        .await?
+        .filter(|m| m.catalogued || view == crate::domain::access::DataView::Internal)
+        .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))
+}
+
 /// A council's analysis as the viewer may see it (the council's own users and the analyst see its
 /// unpublished values): the council, the period asked for (and the periods on offer), the
 /// comparator and level, and the analysis. The council's page, its sheet of the Regional Account
@@ -197,7 +210,7 @@ pub(super) fn stored_text(
 ) -> String {
     match v.and_then(|v| v.value) {
         Some(d) => measure.format(d),
-        None if v.is_some() => "[x]".into(),
+        None if v.is_some() => "not available".into(),
         None => "–".into(),
     }
 }

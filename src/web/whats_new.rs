@@ -73,7 +73,7 @@ struct ShowPage {
     layout: Layout,
     title: String,
     when: String,
-    by: String,
+    by: Option<String>,
     period: String,
     first: bool,
     new_measures: Vec<publications::NewMeasure>,
@@ -125,7 +125,11 @@ async fn show(
         layout: Layout::new(&state, &visitor, title(&p)).await?,
         title: title(&p),
         when: when(&p),
-        by: p.published_by.clone(),
+        // Who published is for the analysts; the public reads when.
+        by: visitor
+            .viewer
+            .can_manage_data()
+            .then(|| p.published_by.clone()),
         period: p.period.to_string(),
         first: p.first,
         new_measures: publications::new_measures(&state.pool, p.id).await?,
@@ -167,9 +171,8 @@ async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
                 .summary(Some(
                     TextBuilder::default()
                         .value(format!(
-                            "{} by {}: {} submissions, {} commentaries.",
+                            "{}: {} submissions, {} commentaries.",
                             title(p),
-                            p.published_by,
                             p.submissions,
                             p.commentary
                         ))

@@ -30,6 +30,7 @@ pub struct MeasureRecord<'a> {
     pub tags: Vec<&'a str>,
     pub series_break: Option<&'a str>,
     pub type_reason: Option<&'a str>,
+    pub plain_title: Option<&'a str>,
     /// Other codes: (scheme, alias).
     pub aliases: Vec<(&'a str, &'a str)>,
 }
@@ -40,9 +41,9 @@ pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> s
         "INSERT INTO measures (code, display_code, title, definition, unit, unit_label,
              rate_multiplier, polarity, decimals, domain_slug, teasc_section, tier,
              measure_type, source, frequency, strategic_weight, amber_tolerance,
-             tolerance_kind, position, tags, series_break, type_reason)
+             tolerance_kind, position, tags, series_break, type_reason, plain_title)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-             $17, $18, $19, $20, $21, $22)
+             $17, $18, $19, $20, $21, $22, $23)
          ON CONFLICT DO NOTHING",
         m.code,
         m.display_code,
@@ -65,7 +66,8 @@ pub async fn insert_measure(conn: &mut PgConnection, m: &MeasureRecord<'_>) -> s
         m.position,
         &m.tags[..] as &[&str],
         m.series_break,
-        m.type_reason
+        m.type_reason,
+        m.plain_title
     )
     .execute(&mut *conn)
     .await?;

@@ -15,7 +15,7 @@ macro_rules! measure_query {
                  d.name AS domain_name, d.position AS domain_position,
                  t.name AS "teasc_section_name?", t.position AS "teasc_position?", m.tier,
                  m.measure_type, m.source, m.frequency, m.strategic_weight, m.tags,
-                 m.series_break, m.type_reason
+                 m.series_break, m.type_reason, m.catalogued, m.plain_title
                FROM measures m JOIN domains d ON d.slug = m.domain_slug
                LEFT JOIN teasc_sections t ON t.slug = m.teasc_section "# + $rest
             $(, $arg)*

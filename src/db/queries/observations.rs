@@ -140,6 +140,59 @@ pub async fn values_of(
     )
 }
 
+/// A measure with at least one value in the view.
+#[derive(Debug, Clone)]
+pub struct WithValues {
+    pub measure: String,
+}
+
+/// The measures with at least one Total value in the view (what a choice of measures offers).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn measures_with_values(pool: &PgPool, view: DataView) -> sqlx::Result<Vec<String>> {
+    let rows = query_as_in_view!(
+        view,
+        WithValues,
+        [
+            r#"SELECT DISTINCT o.measure_code AS "measure!" FROM "#,
+            "current_observations",
+            "published_observations",
+            " o WHERE o.disaggregation = 'Total' AND o.value IS NOT NULL"
+        ];
+        .fetch_all(pool).await
+    )?;
+    Ok(rows.into_iter().map(|r| r.measure).collect())
+}
+
+/// A period with a value.
+#[derive(Debug, Clone)]
+pub struct WithValue {
+    pub period: Period,
+}
+
+/// The latest period with a Total value of `measure` in the view (a measure's page opens on it).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn latest_period_of(
+    pool: &PgPool,
+    view: DataView,
+    measure: &str,
+) -> sqlx::Result<Option<Period>> {
+    let row = query_as_in_view!(
+        view,
+        WithValue,
+        [
+            r#"SELECT o.period_code AS "period!: Period" FROM "#,
+            "current_observations",
+            "published_observations",
+            " o JOIN periods p ON p.code = o.period_code
+             WHERE o.measure_code = $1 AND o.disaggregation = 'Total' AND o.value IS NOT NULL
+             ORDER BY p.sort_key DESC LIMIT 1"
+        ],
+        measure;
+        .fetch_optional(pool).await
+    )?;
+    Ok(row.map(|r| r.period))
+}
+
 /// The importer's warning about a current Total value.
 #[derive(Debug, Clone)]
 pub struct ValueWarning {
