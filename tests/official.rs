@@ -14,14 +14,14 @@ mod common;
 use axum::http::StatusCode;
 use common::official::{OFLOG_NAME, finance_bytes, oflog_bytes};
 use common::{
-    Start, app, database, database_named, get, official_bytes, official_file, official_name,
-    scorecard, text, texts,
+    OFFICIAL_HEADER, Start, app, database, database_named, get, import, official_bytes,
+    official_file, official_name, official_rows as official, scorecard, text, texts,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use scorecard::domain::Period;
+use scorecard::ingest::Options;
 use scorecard::ingest::import::{analyse, commit};
-use scorecard::ingest::{Options, report::Report};
 use scraper::Html;
 use sqlx::PgPool;
 
@@ -51,27 +51,6 @@ async fn coverage(pool: &PgPool, period: &str) -> (i64, bool, i64) {
     .fetch_one(pool)
     .await
     .unwrap()
-}
-
-async fn import(pool: &PgPool, name: &str, bytes: &[u8], period: Option<Period>) -> Report {
-    let analysis = analyse(
-        pool,
-        name,
-        bytes,
-        Options {
-            period,
-            ..Options::default()
-        },
-    )
-    .await
-    .unwrap();
-    if !analysis.report().has_errors() {
-        commit(pool, &analysis, "test").await.unwrap();
-        for period in analysis.contents.periods() {
-            common::publish(pool, period).await;
-        }
-    }
-    analysis.contents.report
 }
 
 /// An official file's Total rows as a workbook, with a notes sheet before the data.
@@ -177,20 +156,6 @@ async fn every_official_layout_imports_on_a_fresh_install() {
             .await
             .unwrap();
     assert_eq!(kinds, ["official"]);
-}
-
-const OFFICIAL_HEADER: &str = "Geographical Code,Geographical Description,Geographical Level,ONS Area Code,ASCOF Measure Code,Disaggregation Level,Measure Type,Measure Value,Measure Group,Measure Group Description\n";
-
-/// An official-layout file: (council ONS code, CASSR number, name, code, value) per row, the
-/// group description named after the code.
-fn official(rows: &[(&str, &str, &str, &str, &str)]) -> Vec<u8> {
-    let mut s = OFFICIAL_HEADER.to_string();
-    for (ons, cassr, name, code, value) in rows {
-        s.push_str(&format!(
-            "{cassr},{name},Council,{ons},{code},Total,Outcome,{value},{code},{code}: Measure {code} as published\n"
-        ));
-    }
-    s.into_bytes()
 }
 
 #[tokio::test]

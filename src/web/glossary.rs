@@ -60,10 +60,16 @@ async fn about(State(state): State<AppState>, visitor: Visitor) -> Result<AboutP
 /// The largest page the layer rewrites; a larger one is sent as it is.
 const LARGEST: usize = 16 * 1024 * 1024;
 
-/// Links each glossary term's first use in an HTML page's main content (not on the glossary
-/// itself, which is where the links lead).
+/// Links each glossary term's first use in a public HTML page's main content (not on the
+/// glossary itself, which is where the links lead; not for signed-in staff, whose pages show
+/// what councils and analysts wrote as written).
 pub(super) async fn link_terms(request: Request, next: Next) -> Response {
-    let on_glossary = request.uri().path() == "/glossary";
+    let session = request
+        .extensions()
+        .get::<tower_sessions::Session>()
+        .cloned();
+    let as_written =
+        request.uri().path() == "/glossary" || !super::session::anonymous(session.as_ref()).await;
     let response = next.run(request).await;
     let html = response
         .headers()
@@ -71,7 +77,7 @@ pub(super) async fn link_terms(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     let size = axum::body::HttpBody::size_hint(response.body()).upper();
-    if on_glossary || !html || size.is_none_or(|s| s > LARGEST as u64) {
+    if as_written || !html || size.is_none_or(|s| s > LARGEST as u64) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -85,8 +91,9 @@ pub(super) async fn link_terms(request: Request, next: Next) -> Response {
 }
 
 /// Elements whose text is never linked: links and controls (a link inside one is invalid or
-/// confusing), and text that is not read as prose.
-const UNLINKED: &str = "a, button, label, option, select, textarea, summary, script, style, svg";
+/// confusing), text that is not read as prose, and what councils wrote (their commentary is
+/// theirs, shown as written).
+const UNLINKED: &str = "a, button, label, option, select, textarea, summary, script, style, svg, .commentary, .user-text";
 
 /// `html` with the first use of each glossary term inside `<main>` (outside links and controls)
 /// made a link to its entry.
@@ -167,7 +174,8 @@ mod tests {
         let page = r#"<html><head><title>RAG</title></head><body><header>RAG</header><main>
             <p>The RAG rating and the <b>quartile</b>; RAG again.</p>
             <a href="/x">quartile</a><label>polarity</label><p>Polarity &amp; more</p>
-            <svg><text>funnel plot</text></svg><p>A funnel plot.</p></main></body></html>"#;
+            <svg><text>funnel plot</text></svg><div class="commentary"><p>Our TEASC work.</p></div>
+            <p>A funnel plot.</p></main></body></html>"#;
         let out = link_first_uses(page).unwrap();
         assert!(out.contains(
             r#"The <a class="govuk-link glossary-link" href="/glossary#rag">RAG</a> rating"#
@@ -183,6 +191,10 @@ mod tests {
         assert!(out.contains("<label>polarity</label>"), "nor a control");
         assert!(out.contains(r#"<a class="govuk-link glossary-link" href="/glossary#polarity">Polarity</a> &amp; more"#));
         assert!(out.contains("<text>funnel plot</text>"), "nor a chart");
+        assert!(
+            out.contains("<p>Our TEASC work.</p>"),
+            "nor what a council wrote"
+        );
         assert!(out.contains(
             r#"A <a class="govuk-link glossary-link" href="/glossary#funnel-plot">funnel plot</a>."#
         ));

@@ -610,3 +610,45 @@ pub(crate) async fn sign_in_request(
         .body(Body::from(form))
         .expect("sign-in form")
 }
+
+pub(crate) async fn import(
+    pool: &PgPool,
+    name: &str,
+    bytes: &[u8],
+    period: Option<scorecard::domain::Period>,
+) -> scorecard::ingest::report::Report {
+    let analysis = scorecard::ingest::import::analyse(
+        pool,
+        name,
+        bytes,
+        scorecard::ingest::Options {
+            period,
+            ..scorecard::ingest::Options::default()
+        },
+    )
+    .await
+    .unwrap();
+    if !analysis.report().has_errors() {
+        scorecard::ingest::import::commit(pool, &analysis, "test")
+            .await
+            .unwrap();
+        for period in analysis.contents.periods() {
+            publish(pool, period).await;
+        }
+    }
+    analysis.contents.report
+}
+
+pub(crate) const OFFICIAL_HEADER: &str = "Geographical Code,Geographical Description,Geographical Level,ONS Area Code,ASCOF Measure Code,Disaggregation Level,Measure Type,Measure Value,Measure Group,Measure Group Description\n";
+
+/// An official-layout file: (council ONS code, CASSR number, name, code, value) per row, the
+/// group description named after the code.
+pub(crate) fn official_rows(rows: &[(&str, &str, &str, &str, &str)]) -> Vec<u8> {
+    let mut s = OFFICIAL_HEADER.to_string();
+    for (ons, cassr, name, code, value) in rows {
+        s.push_str(&format!(
+            "{cassr},{name},Council,{ons},{code},Total,Outcome,{value},{code},{code}: Measure {code} as published\n"
+        ));
+    }
+    s.into_bytes()
+}

@@ -1,0 +1,287 @@
+//! The public reader (issue 25), over HTTP and a real database with five official sources
+//! loaded: no internal text on a public page, every glossary term on a page linked to its
+//! entry, downloads in the measure's decimals, search, the measure page's years, compare.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
+
+mod common;
+
+use std::collections::{BTreeSet, VecDeque};
+
+use axum::http::StatusCode;
+use common::official::{OFLOG_NAME, oflog_bytes};
+use common::{Start, app, database, get, import, official_bytes, official_name, official_rows};
+use scorecard::domain::glossary::{TERMS, find};
+use scraper::{ElementRef, Html, Node, Selector};
+use sqlx::PgPool;
+
+/// Three ASCOF years, Oflog's metrics and a measure the catalogue does not know, published.
+async fn five_years() -> PgPool {
+    let pool = database(Start::Reference).await;
+    for year in ["2014-15", "2015-16", "2016-17"] {
+        let report = import(&pool, &official_name(year), &official_bytes(year), None).await;
+        assert!(!report.has_errors(), "{report}");
+    }
+    let report = import(&pool, OFLOG_NAME, &oflog_bytes(), None).await;
+    assert!(!report.has_errors(), "{report}");
+    // A later year's file (a file is its year's whole revision: not 2016-17's).
+    let unknown = official_rows(&[("E06000006", "321", "Halton", "9Z(1)", "41.2")]);
+    let report = import(
+        &pool,
+        "meas-from-asc-of-eng-2019-20-open-data.csv",
+        &unknown,
+        None,
+    )
+    .await;
+    assert!(!report.has_errors(), "{report}");
+    pool
+}
+
+/// Elements whose text the glossary never links (as `web::glossary` skips them).
+fn unlinked(el: ElementRef<'_>) -> bool {
+    matches!(
+        el.value().name(),
+        "a" | "button"
+            | "label"
+            | "option"
+            | "select"
+            | "textarea"
+            | "summary"
+            | "script"
+            | "style"
+            | "svg"
+    ) || el
+        .value()
+        .classes()
+        .any(|c| c == "commentary" || c == "user-text")
+}
+
+/// Glossary terms used in `main`'s text (outside links, controls and councils' words) that
+/// no link in `main` leads to.
+fn unlinked_terms(html: &Html) -> Vec<&'static str> {
+    let main = Selector::parse("main").unwrap();
+    let Some(main) = html.select(&main).next() else {
+        return Vec::new();
+    };
+    let links: BTreeSet<String> = main
+        .select(&Selector::parse("a[href^='/glossary#']").unwrap())
+        .filter_map(|a| a.value().attr("href"))
+        .map(|h| h.trim_start_matches("/glossary#").to_string())
+        .collect();
+    let mut missing = BTreeSet::new();
+    for node in main.descendants() {
+        let Node::Text(text) = node.value() else {
+            continue;
+        };
+        if node.ancestors().filter_map(ElementRef::wrap).any(unlinked) {
+            continue;
+        }
+        for term in TERMS {
+            if find(term, text).is_some() && !links.contains(term.slug) {
+                missing.insert(term.slug);
+            }
+        }
+    }
+    missing.into_iter().collect()
+}
+
+#[tokio::test]
+async fn public_pages_carry_no_internal_text_and_link_every_glossary_term() {
+    let pool = five_years().await;
+    let app = app(pool.clone());
+    let mut queue: VecDeque<String> = [
+        "/",
+        "/?period=2016-17",
+        "/about",
+        "/search?q=care+home+admissions",
+        "/regional-account?period=2016-17",
+        "/measures/1C2A?period=2016-17",
+        "/authorities/E08000003?period=2016-17",
+        "/authorities/E08000003/teasc?period=2016-17",
+        "/authorities/E08000003/summary?period=2016-17",
+        "/compare?authorities=E08000003,E06000006&measures=1C2A,2A2",
+        "/?comparator=banana",
+    ]
+    .map(String::from)
+    .into();
+    let mut seen = BTreeSet::new();
+    let mut failures = Vec::new();
+    while let Some(page) = queue.pop_front() {
+        if seen.len() >= 70 || !seen.insert(page.clone()) {
+            continue;
+        }
+        let (status, body) = get(&app, &page).await;
+        assert!(
+            status.is_success() || status == StatusCode::BAD_REQUEST,
+            "{page}: {status}"
+        );
+        for internal in [
+            "uncatalogued",
+            "Not yet in the catalogue",
+            "MADs",
+            "check this value",
+            "command line",
+            "&amp;#",
+            "&amp;amp;",
+            "[x]",
+        ] {
+            if body.contains(internal) {
+                failures.push(format!("{page}: contains {internal:?}"));
+            }
+        }
+        let html = Html::parse_document(&body);
+        let missing = if page == "/glossary" {
+            Vec::new()
+        } else {
+            unlinked_terms(&html)
+        };
+        if !missing.is_empty() {
+            failures.push(format!(
+                "{page}: terms without a glossary link: {missing:?}"
+            ));
+        }
+        for a in html.select(&Selector::parse("main a[href^='/']").unwrap()) {
+            let href = a.value().attr("href").unwrap();
+            let path = href.split('#').next().unwrap();
+            if !["/download", "/api", "/static", "/login", "/whats-new.atom"]
+                .iter()
+                .any(|p| path.starts_with(p))
+                && !path.is_empty()
+            {
+                queue.push_back(path.to_string());
+            }
+        }
+    }
+    assert!(seen.len() >= 40, "crawled {} pages", seen.len());
+    assert!(failures.is_empty(), "{failures:#?}");
+    // The glossary itself has every entry, and the uncatalogued measure does not exist for
+    // the public.
+    let (_, glossary) = get(&app, "/glossary").await;
+    let html = Html::parse_document(&glossary);
+    for term in TERMS {
+        assert!(
+            html.select(&Selector::parse(&format!("#{}", term.slug)).unwrap())
+                .next()
+                .is_some(),
+            "{}",
+            term.slug
+        );
+    }
+    assert_eq!(get(&app, "/measures/9Z1").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn downloads_have_the_measures_decimals_and_name_the_quartiles_comparator() {
+    let pool = five_years().await;
+    let app = app(pool);
+    let (status, csv) = get(&app, "/download/measures/1C2A.csv?period=2016-17").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (value, low, high) = (column("value"), column("lower_ci"), column("upper_ci"));
+    let (quartile, among) = (column("quartile"), column("quartile_among"));
+    let mut rows = 0;
+    for record in reader.records().map(Result::unwrap) {
+        if record.get(0) != Some("1C(2A)") {
+            continue;
+        }
+        rows += 1;
+        for i in [value, low, high] {
+            let cell = &record[i];
+            let decimals = cell.split_once('.').map_or(0, |(_, d)| d.len());
+            assert!(decimals <= 1, "{cell}: 1C(2A) is published to one decimal");
+        }
+        if !record[quartile].is_empty() {
+            assert_eq!(&record[among], "England", "as the page says '(England)'");
+        }
+    }
+    assert_eq!(rows, 23);
+}
+
+#[tokio::test]
+async fn search_finds_measures_in_plain_words_and_councils_by_name() {
+    let pool = five_years().await;
+    let app = app(pool);
+    let (status, body) = get(&app, "/search?q=care+home+admissions").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let found = common::texts(&html, "#measure-results li a");
+    assert!(
+        found
+            .iter()
+            .any(|t| t == "2A(2) Permanent admissions of older people to care homes"),
+        "{found:?}"
+    );
+    let (_, body) = get(&app, "/search?q=wigan").await;
+    let councils = common::texts(&Html::parse_document(&body), "#council-results li a");
+    assert_eq!(councils, ["Wigan"]);
+    let (_, body) = get(&app, "/search?q=9Z1").await;
+    assert!(
+        !body.contains("9Z(1)"),
+        "an uncatalogued measure is not found by the public"
+    );
+    // The measure page opens on its latest year with values and names the years its changes
+    // use; the plain title is under the official one.
+    let (_, body) = get(&app, "/measures/2A2").await;
+    let html = Html::parse_document(&body);
+    assert_eq!(
+        common::text(&html, "#plain-title").as_deref(),
+        Some("In plain words: Permanent admissions of older people to care homes.")
+    );
+    assert_eq!(
+        common::text(&html, "#since-heading").as_deref(),
+        Some("Since previous period (2015-16 to 2016-17)")
+    );
+    assert_eq!(
+        common::text(&html, "#trend-heading").as_deref(),
+        Some("Recent trend (2014-15 to 2016-17)")
+    );
+}
+
+#[tokio::test]
+async fn compare_offers_only_measures_with_values_and_says_when_a_table_is_empty() {
+    let pool = five_years().await;
+    let app = app(pool.clone());
+    let (_, body) = get(&app, "/compare").await;
+    let html = Html::parse_document(&body);
+    let offered: Vec<String> = html
+        .select(&Selector::parse("input[name=measures]").unwrap())
+        .map(|i| i.value().attr("value").unwrap().to_string())
+        .collect();
+    let with_values: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT measure_code FROM published_observations
+         WHERE disaggregation = 'Total' AND value IS NOT NULL",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(!offered.is_empty());
+    for code in &offered {
+        assert!(
+            with_values.contains(code),
+            "{code} has no values but is offered"
+        );
+    }
+    assert!(
+        !offered.contains(&"9Z1".to_string()),
+        "uncatalogued: internal"
+    );
+    // A measure without values for the councils chosen says so, with no empty table.
+    let (_, body) = get(&app, "/compare?authorities=E06000006&measures=CC01").await;
+    let html = Html::parse_document(&body);
+    assert_eq!(
+        common::text(&html, ".compare-empty").as_deref(),
+        Some("No values of this measure for the councils chosen, nor for England.")
+    );
+    assert!(
+        html.select(&Selector::parse("table.compare-table").unwrap())
+            .next()
+            .is_none()
+    );
+}
