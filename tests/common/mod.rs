@@ -611,6 +611,7 @@ pub(crate) async fn sign_in_request(
         .expect("sign-in form")
 }
 
+/// Checks and stores a file as the importer does, and publishes its periods: its report.
 pub(crate) async fn import(
     pool: &PgPool,
     name: &str,
@@ -627,11 +628,11 @@ pub(crate) async fn import(
         },
     )
     .await
-    .unwrap();
+    .expect("the file is checked");
     if !analysis.report().has_errors() {
         scorecard::ingest::import::commit(pool, &analysis, "test")
             .await
-            .unwrap();
+            .expect("the file is stored");
         for period in analysis.contents.periods() {
             publish(pool, period).await;
         }
