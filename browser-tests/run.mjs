@@ -9,6 +9,7 @@
 // ./screenshots), CHROMIUM (default /usr/bin/chromium; never downloaded).
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -57,6 +58,9 @@ const PAGES = [
   { name: 'domain', path: '/domains/performance-outcomes' },
   { name: 'compare', path: '/compare?authorities=E06000006,E06000007&measures=1C2A,2A2' },
   { name: 'regional-account', path: '/regional-account?period=2023-24' },
+  { name: 'about', path: '/about' },
+  { name: 'glossary', path: '/glossary' },
+  { name: 'search', path: '/search?q=care+home' },
 ];
 
 // The users .ci/run creates before starting the service (scorecard user add …).
@@ -497,6 +501,99 @@ async function checkPhoneLayout(browser) {
 }
 
 // ---------------------------------------------------------------------------
+// The public reader (issue 25): at 320, 390 and 1,280 pixels no public page scrolls
+// sideways, every table wider than its box scrolls inside a .table-scroll box, and chart text
+// is at least 12px; axe is clean on a phone; the council page and the Regional Account print
+// every column (the PDF's text, read with pdftotext, has the last column's heading).
+// ---------------------------------------------------------------------------
+const READER_WIDTHS = [320, 390, 1280];
+
+async function checkPublicReader(browser) {
+  const pages = PAGES.filter((p) => !p.as && p.html !== false);
+  for (const width of READER_WIDTHS) {
+    const context = await browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.setDefaultNavigationTimeout(60_000);
+    try {
+      for (const p of pages) {
+        const res = await gotoPage(page, p.path);
+        if (!res || res.status() !== 200) continue;
+        const layout = await page.evaluate(() => {
+          const vw = window.innerWidth;
+          const main = document.querySelector('main');
+          const loose = [...document.querySelectorAll('main table')]
+            .filter((t) => t.getBoundingClientRect().width > main.clientWidth + 1)
+            .filter((t) => {
+              const box = t.closest('.table-scroll');
+              return !box || !['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+            })
+            .map((t) => t.id || t.className);
+          let smallest = Infinity;
+          for (const text of document.querySelectorAll('main svg text')) {
+            const ctm = text.getScreenCTM();
+            if (!ctm || !text.getBBox().width) continue;
+            smallest = Math.min(smallest, parseFloat(getComputedStyle(text).fontSize) * ctm.a);
+          }
+          return { doc: document.documentElement.scrollWidth, vw, loose, smallest };
+        });
+        expect(`${p.name} at ${width}px: no sideways page scroll`, layout.doc <= layout.vw + 1, `page ${layout.doc}px wide`);
+        expect(`${p.name} at ${width}px: wide tables scroll in their own box`, layout.loose.length === 0, layout.loose.join(', '));
+        if (Number.isFinite(layout.smallest)) {
+          expect(`${p.name} at ${width}px: chart text at least 12px`, layout.smallest >= 11.9, `${layout.smallest.toFixed(1)}px`);
+        }
+        if (width === 390) await runAxe(page, `${p.name}@390`);
+      }
+      if (width === 390) {
+        const menu = await page.evaluate(() => {
+          const summary = document.querySelector('.nav-narrow summary');
+          return summary ? getComputedStyle(summary).display !== 'none' : false;
+        });
+        expect('the header menu folds under "Menu" at 390px', menu);
+        const file = join(SCREENSHOT_DIR, 'measure-390.png');
+        await gotoPage(page, '/measures/1C2A');
+        await page.screenshot({ path: file, fullPage: true });
+        expect(`measure page at 390px: screenshot ${file}`, existsSync(file));
+      }
+    } catch (err) {
+      fail(`public pages at ${width}px`, err.message.split('\n')[0]);
+    } finally {
+      await context.close();
+    }
+  }
+  await checkPrintedColumns(browser);
+}
+
+// The printed council page and Regional Account keep every column: the text of the PDF
+// Chromium prints has each table's last column heading.
+async function checkPrintedColumns(browser) {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  page.setDefaultNavigationTimeout(60_000);
+  const pdfText = async (path, name) => {
+    await gotoPage(page, path);
+    await page.emulateMedia({ media: 'print' });
+    const file = join(SCREENSHOT_DIR, `${name}.pdf`);
+    await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
+    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  };
+  try {
+    const council = await pdfText(AUTHORITY_PATH, 'council-print');
+    expect('council page in print: the RAG column is on the page', /\bRAG\b/.test(council));
+    const pages = council.split('\f').filter((t) => t.trim()).length;
+    console.log(`  council page prints on ${pages} A4 landscape page(s)`);
+    const account = await pdfText('/regional-account', 'regional-account-print');
+    const overview = account.split('\f').find((t) => t.includes('Overview of councils and measures') && t.includes('Measure'));
+    expect('regional account in print: the overview has the last council\'s column (Wirral)', !!overview && overview.includes('Wirral'));
+    expect('regional account in print: each sheet has its Commentary column', (account.match(/Commentary/g) || []).length >= 23);
+  } catch (err) {
+    fail('print to PDF', err.message.split('\n')[0]);
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The analyst walks through one council's annual risk assessment: from the
 // matrix to Halton's profile; shares concerns, judges a domain, agrees support
 // from the menu, records the discussion, then the final view.
@@ -773,6 +870,7 @@ async function main() {
     await checkSkipLink(browser);
     await checkPhoneLayout(browser);
     await checkWideTables(browser);
+    await checkPublicReader(browser);
     await checkRiskAssessment(browser);
     await checkImprovementYear(browser);
     await checkCollectionJourney(browser);

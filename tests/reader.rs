@@ -285,3 +285,69 @@ async fn compare_offers_only_measures_with_values_and_says_when_a_table_is_empty
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn the_one_page_summary_lists_the_red_measures_and_the_council_page_names_its_neighbours() {
+    let pool = five_years().await;
+    let app = app(pool.clone());
+    // The red measures are the scorecard's (the API's reading of the same analysis).
+    let (_, json) = get(
+        &app,
+        "/api/v1/authorities/E08000003/scorecard?period=2016-17",
+    )
+    .await;
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut red: Vec<String> = json["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["result"]["rag"] == "red")
+        .map(|m| m["measure"]["code"].as_str().unwrap().to_string())
+        .collect();
+    red.sort();
+    assert!(!red.is_empty(), "Manchester has red measures in 2016-17");
+    let (status, body) = get(&app, "/authorities/E08000003/summary?period=2016-17").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = Html::parse_document(&body);
+    let rows = Selector::parse("#red-E08000003 tbody tr").unwrap();
+    let mut listed: Vec<String> = html
+        .select(&rows)
+        .map(|r| r.value().attr("data-measure").unwrap().to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, red);
+    let headings = common::texts(&html, "#red-E08000003 thead th");
+    assert_eq!(
+        headings,
+        ["Measure", "Value", "England", "CIPFA neighbours"],
+        "value, benchmark and the neighbours' column"
+    );
+    for row in html.select(&rows) {
+        let cells: Vec<String> = row
+            .select(&Selector::parse("td").unwrap())
+            .map(|c| common::collapse(&c.text().collect::<String>()))
+            .collect();
+        assert!(
+            cells[0].contains("95% CI") || cells[0].contains("no confidence interval"),
+            "{cells:?}"
+        );
+        assert!(cells[1] != "–", "a benchmark: {cells:?}");
+    }
+    // "Similar councils" are named: the council page lists its CIPFA neighbours.
+    let mut expected: Vec<String> = sqlx::query_scalar(
+        "SELECT a.name FROM comparator_groups g
+         JOIN comparator_group_members m ON m.group_slug = g.slug
+         JOIN authorities a ON a.ons_code = m.ons_code
+         WHERE g.kind = 'nearest_neighbours' AND g.owner_ons_code = 'E08000003'
+           AND m.ons_code <> 'E08000003'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    expected.sort();
+    let (_, body) = get(&app, "/authorities/E08000003?period=2016-17").await;
+    let mut named = common::texts(&Html::parse_document(&body), "#neighbours dd a");
+    named.sort();
+    assert!(!expected.is_empty());
+    assert_eq!(named, expected);
+}

@@ -96,6 +96,8 @@ struct CouncilPage {
     cqc_ratings: Vec<Choice>,
     /// The council's improvement themes, for its users and the analyst.
     improvement: Option<Vec<super::improvement::ThemeRow>>,
+    /// Its CIPFA nearest neighbours ("similar councils"), by code and name.
+    neighbours: Vec<(String, String)>,
 }
 
 async fn show(
@@ -158,7 +160,33 @@ async fn show(
         fact_kinds: super::facts::kinds(),
         cqc_ratings: super::cqc::ratings(),
         improvement: super::improvement::rows(&state, &visitor, code.as_str()).await?,
+        neighbours: neighbours_of(&state, &analysis.inputs, code.as_str()).await?,
     })
+}
+
+/// A council's CIPFA nearest neighbours in the period, named.
+pub(super) async fn neighbours_of(
+    state: &AppState,
+    inputs: &Inputs,
+    council: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    let names = super::values::council_names(state).await?;
+    Ok(inputs
+        .groups
+        .neighbours_of
+        .get(council)
+        .map(|g| {
+            g.members
+                .iter()
+                .map(|c| {
+                    (
+                        c.clone(),
+                        names.get(c).cloned().unwrap_or_else(|| c.clone()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 /// A value of the council that a later revision replaced.

@@ -51,10 +51,20 @@ async fn summary(
         scope,
         period,
         comparator,
+        level,
         analysis,
         ..
     } = super::values::council_analysis(&state, &visitor.viewer, &code, &q).await?;
     let view = scope.view();
+    let neighbours = super::cache::analysed_for(
+        &state,
+        scope.clone(),
+        period,
+        crate::analysis::measure::ComparatorKind::Neighbours,
+        level,
+        Some(&authority.ons_code),
+    )
+    .await?;
     let catalogue = measures::catalogue(&state.pool).await?;
     let notes = commentary::published(
         &state.pool,
@@ -68,7 +78,7 @@ async fn summary(
         &authority.ons_code,
         authority.name.clone(),
         &catalogue,
-        &analysis.analysed,
+        (&analysis.analysed, &neighbours.analysed),
         &notes,
     );
     Ok(SummaryPage {
@@ -93,11 +103,64 @@ pub(super) struct DomainLine {
     pub commentary: Option<String>,
 }
 
+/// A measure the council is rated red on: its value and interval, the benchmark it was
+/// compared with, and its CIPFA neighbours' value with how it compares with them.
+pub(super) struct RedLine {
+    pub code: String,
+    pub title: String,
+    pub value: String,
+    pub interval: String,
+    pub benchmark: String,
+    pub neighbours: String,
+    pub against_neighbours: Comparison,
+}
+
 pub(super) struct CouncilSheet {
     pub code: String,
     pub name: String,
     pub rag: String,
     pub domains: Vec<DomainLine>,
+    /// The measures rated red, heaviest first.
+    pub red: Vec<RedLine>,
+}
+
+/// The measures `code` is rated red on in `analysed`, each with the same measure's analysis
+/// against the CIPFA neighbours (`neighbours`), heaviest first.
+fn red_lines(
+    code: &str,
+    catalogue: &[Measure],
+    analysed: &[Analysed],
+    neighbours: &[Analysed],
+) -> Vec<RedLine> {
+    let mut red: Vec<(i16, RedLine)> =
+        crate::analysis::scorecard::council_results(catalogue, analysed, code)
+            .filter(|(_, _, c)| c.rag == Rag::Red)
+            .map(|(m, a, c)| {
+                let near = neighbours
+                    .iter()
+                    .find(|n| n.measure == m.code)
+                    .and_then(|n| n.analysis.councils.iter().find(|x| x.code == code));
+                let line = RedLine {
+                    code: m.code.clone(),
+                    title: format!(
+                        "{} {}",
+                        m.display_code,
+                        m.plain_title.as_ref().unwrap_or(&m.title)
+                    ),
+                    value: c.value.map_or_else(|| "–".into(), |v| m.format_f64(v)),
+                    interval: super::values::interval_text(m, c, a.analysis.level),
+                    benchmark: super::values::benchmark_text(m, c.benchmark),
+                    neighbours: near.map_or_else(
+                        || "–".into(),
+                        |n| super::values::benchmark_text(m, n.benchmark),
+                    ),
+                    against_neighbours: near.map_or(Comparison::NotCompared, |n| n.comparison),
+                };
+                (m.strategic_weight, line)
+            })
+            .collect();
+    red.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
+    red.into_iter().map(|(_, line)| line).collect()
 }
 
 #[derive(Template, WebTemplate)]
@@ -125,7 +188,7 @@ impl CouncilSheet {
         code: &str,
         name: String,
         catalogue: &[Measure],
-        analysed: &[Analysed],
+        (analysed, neighbours): (&[Analysed], &[Analysed]),
         notes: &[Commentary],
     ) -> CouncilSheet {
         let mut lines: Vec<(&str, DomainLine, Vec<Rag>)> = Vec::new();
@@ -171,6 +234,7 @@ impl CouncilSheet {
         let overall = Summary::of(lines.iter().flat_map(|(_, _, r)| r.iter().copied()));
         CouncilSheet {
             code: code.to_string(),
+            red: red_lines(code, catalogue, analysed, neighbours),
             name,
             rag: overall.sentence(),
             domains: lines
@@ -253,12 +317,20 @@ async fn show(
     let Rug { councils, domains } = rug(&catalogue, inputs, all, &names, level, |_| true);
     let notes =
         commentary::published(&state.pool, view, period.financial_year(), None, None).await?;
+    let neighbours = analysed(
+        &state,
+        view,
+        period,
+        crate::analysis::measure::ComparatorKind::Neighbours,
+        level,
+    )
+    .await?;
     let sheets = inputs
         .councils
         .iter()
         .map(|code| {
             let name = names.get(code).cloned().unwrap_or_default();
-            CouncilSheet::build(code, name, &catalogue, all, &notes)
+            CouncilSheet::build(code, name, &catalogue, (all, &neighbours.analysed), &notes)
         })
         .collect();
     Ok(AccountPage {
@@ -305,7 +377,7 @@ mod tests {
             "E1",
             "Dover".into(),
             &[measure()],
-            std::slice::from_ref(&a),
+            (std::slice::from_ref(&a), &[]),
             &notes,
         );
         assert_eq!((sheet.code.as_str(), sheet.name.as_str()), ("E1", "Dover"));
@@ -319,7 +391,13 @@ mod tests {
         // 60.0% of 1,000 (95% CI about 57% to 63%) against the regional median of 52.5%.
         assert_eq!(e1.comparison, Comparison::Better);
         assert_eq!((line.better, line.worse), (1, 0));
-        let other = CouncilSheet::build("E2", "Ashford".into(), &[measure()], &[a], &notes);
+        let other = CouncilSheet::build(
+            "E2",
+            "Ashford".into(),
+            &[measure()],
+            (std::slice::from_ref(&a), &[]),
+            &notes,
+        );
         assert_eq!(
             other.domains[0].commentary, None,
             "E1's commentary is not E2's"
