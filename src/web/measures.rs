@@ -85,6 +85,24 @@ struct MeasurePage {
     trend_rows: Vec<(String, Vec<String>)>,
 }
 
+/// The period asked for; without one, the measure's latest period with values (not the latest
+/// of any measure, where it may have none).
+async fn opening_period(
+    state: &AppState,
+    view: crate::domain::access::DataView,
+    measure: &Measure,
+    query: &AnalysisQuery,
+) -> Result<super::layout::PeriodQuery, AppError> {
+    let mut asked = query.period_query();
+    if asked.period.as_deref().is_none_or(|p| p.trim().is_empty()) {
+        asked.period =
+            crate::db::queries::observations::latest_period_of(&state.pool, view, &measure.code)
+                .await?
+                .map(|p| p.to_string());
+    }
+    Ok(asked)
+}
+
 async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -94,14 +112,7 @@ async fn show(
     let view = visitor.viewer.data_view();
     let measure = super::values::measure(&state, view, &code).await?;
     let (comparator, level) = query.choices()?;
-    // Without a period asked for, the page opens on the measure's latest period with values.
-    let mut asked = query.period_query();
-    if asked.period.as_deref().is_none_or(|p| p.trim().is_empty()) {
-        asked.period =
-            crate::db::queries::observations::latest_period_of(&state.pool, view, &measure.code)
-                .await?
-                .map(|p| p.to_string());
-    }
+    let asked = opening_period(&state, view, &measure, &query).await?;
     let (period, periods) = choose_period(&state.pool, view, &asked).await?;
     let region = region_name(&state).await?;
     let analysis = analysed(&state, view, period, comparator, level).await?;
