@@ -1,5 +1,14 @@
 //! Linear scales and tick values.
 
+/// The number a label shows ("£1,234.5" → 1234.5), if it shows one.
+fn number_in(label: &str) -> Option<f64> {
+    let digits: String = label
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | '-'))
+        .collect();
+    digits.parse().ok()
+}
+
 /// Maps a domain `[d0, d1]` onto a range `[r0, r1]` (either may be reversed).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Linear {
@@ -38,16 +47,34 @@ impl Linear {
         self.r0 + t * (self.r1 - self.r0)
     }
 
-    /// The ticks with their positions and labels, as the chart templates draw them.
+    /// The ticks with their positions and labels, as the chart templates draw them: about
+    /// `count` of them, fewer and coarser when the labels (a measure's decimals) would not say
+    /// the tick's value ("0.8 0.8 0.9" for 0.82, 0.84, 0.86), so that every label is distinct
+    /// and exact.
     pub fn labelled_ticks(
         &self,
         count: usize,
         label: impl Fn(f64) -> String,
     ) -> Vec<(f64, String)> {
-        self.ticks(count)
-            .into_iter()
-            .map(|t| (self.at(t), label(t)))
-            .collect()
+        let mut labelled = Vec::new();
+        for n in (1..=count.max(1)).rev() {
+            labelled = self
+                .ticks(n)
+                .into_iter()
+                .map(|t| (self.at(t), label(t)))
+                .collect::<Vec<_>>();
+            let ticks = self.ticks(n);
+            let step = ticks.windows(2).map(|w| w[1] - w[0]).next().unwrap_or(1.0);
+            let exact = ticks.iter().zip(&labelled).all(|(t, (_, l))| {
+                number_in(l).is_none_or(|shown| (shown - t).abs() <= step * 1e-3)
+            });
+            let mut texts: Vec<&String> = labelled.iter().map(|(_, l)| l).collect();
+            texts.dedup();
+            if exact && texts.len() == labelled.len() {
+                break;
+            }
+        }
+        labelled
     }
 
     /// About `count` round tick values inside the domain (1, 2 or 5 × a power of ten apart).
@@ -119,6 +146,21 @@ mod tests {
             r1: 100.0,
         };
         let t = s.labelled_ticks(2, |v| format!("{v}%"));
+        // Labels to one decimal never repeat: fewer, coarser ticks instead.
+        let narrow = Linear::fit([0.81, 0.93], 0.0, 100.0).unwrap();
+        let labels: Vec<String> = narrow
+            .labelled_ticks(5, |v| format!("{v:.1}"))
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        assert_eq!(labels, ["0.9"], "0.8 and 0.85 are not what '0.8' says");
+        let wider = Linear::fit([0.71, 0.93], 0.0, 100.0).unwrap();
+        let labels: Vec<String> = wider
+            .labelled_ticks(5, |v| format!("{v:.1}"))
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        assert_eq!(labels, ["0.8", "0.9"]);
         assert_eq!(
             t,
             vec![
