@@ -351,3 +351,51 @@ async fn the_one_page_summary_lists_the_red_measures_and_the_council_page_names_
     assert!(!expected.is_empty());
     assert_eq!(named, expected);
 }
+
+#[tokio::test]
+async fn the_measure_page_has_every_councils_years_and_the_change_since_the_first() {
+    let pool = five_years().await;
+    let app = app(pool.clone());
+    let (_, body) = get(&app, "/measures/1C2A?period=2016-17").await;
+    let html = Html::parse_document(&body);
+    let periods = common::texts(&html, "#council-series thead th");
+    assert_eq!(
+        periods,
+        [
+            "Council",
+            "2014-15",
+            "2015-16",
+            "2016-17",
+            "Change since its first year shown"
+        ]
+    );
+    let rows = Selector::parse("#council-series tbody tr").unwrap();
+    assert_eq!(html.select(&rows).count(), 23);
+    let manchester = html
+        .select(&rows)
+        .find(|r| r.value().attr("data-area") == Some("E08000003"))
+        .unwrap();
+    let cells: Vec<String> = manchester
+        .select(&Selector::parse("td").unwrap())
+        .map(|c| common::collapse(&c.text().collect::<String>()))
+        .collect();
+    let stored: Vec<rust_decimal::Decimal> = sqlx::query_scalar(
+        "SELECT value FROM published_observations
+         WHERE measure_code = '1C2A' AND area_code = 'E08000003' AND disaggregation = 'Total'
+           AND period_code IN ('2014-15', '2015-16', '2016-17') ORDER BY period_code",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let expected: Vec<String> = stored.iter().map(|v| format!("{v:.1}%")).collect();
+    assert_eq!(cells[..3], expected[..]);
+    assert!(
+        [
+            "Improved since 2014-15",
+            "Declined since 2014-15",
+            "No significant change since 2014-15"
+        ]
+        .contains(&cells[3].as_str()),
+        "{cells:?}"
+    );
+}

@@ -311,6 +311,15 @@ fn rag_of(
     (rag, rule, target.filter(|_| rule == RagRule::Target))
 }
 
+/// Whether `later` differs significantly from `earlier` (the direction of travel's test, without
+/// a tolerance): improved or declined by `polarity`, or no significant change.
+pub fn change(earlier: &Value, later: &Value, polarity: Polarity) -> Direction {
+    match (earlier.point(), later.point()) {
+        (Some(e), Some(l)) => trend::direction(e, l, polarity, None),
+        _ => Direction::NotAssessed,
+    }
+}
+
 /// A council's direction of travel since the period before, and its recent trend.
 fn movement(spec: &Spec, data: &Data<'_>, code: &str, v: &Value) -> (Direction, trend::Trend) {
     let direction = match (data.previous.get(code).and_then(Value::point), v.point()) {

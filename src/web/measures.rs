@@ -83,6 +83,8 @@ struct MeasurePage {
     lines: Option<Lines>,
     trend_header: Vec<String>,
     trend_rows: Vec<(String, Vec<String>)>,
+    /// Every council of the region across the years, with the change since its first shown.
+    series: Option<super::council_series::CouncilSeries>,
 }
 
 /// The period asked for; without one, the measure's latest period with values (not the latest
@@ -177,6 +179,9 @@ async fn show(
         lines,
         trend_header,
         trend_rows,
+        series: analysed.and_then(|a| {
+            super::council_series::build(&measure, &inputs.values, &inputs.councils, &names, a.period)
+        }),
         measure,
     })
 }

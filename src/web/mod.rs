@@ -10,6 +10,7 @@ pub mod client;
 mod commentary;
 mod compare;
 mod concerns;
+mod council_series;
 mod cqc;
 mod domains;
 mod downloads;
