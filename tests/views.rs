@@ -297,6 +297,14 @@ async fn a_council_has_a_one_page_summary() {
     // The same sheet as in the Regional Account.
     assert_eq!(
         texts(&html, "#summary-domains tbody tr"),
-        texts(&account, "#council-E06000006 tbody tr")
+        texts(
+            &account,
+            "#council-E06000006 table:not(.red-measures) tbody tr"
+        )
+    );
+    // Its red measures too.
+    assert_eq!(
+        texts(&html, "#red-E06000006 tbody tr"),
+        texts(&account, "#council-E06000006 #red-E06000006 tbody tr")
     );
 }

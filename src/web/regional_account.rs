@@ -120,9 +120,13 @@ pub(super) struct CouncilSheet {
     pub name: String,
     pub rag: String,
     pub domains: Vec<DomainLine>,
-    /// The measures rated red, heaviest first.
+    /// The measures rated red, heaviest first: at most [`RED_LISTED`], and how many more.
     pub red: Vec<RedLine>,
+    pub more_red: usize,
 }
+
+/// The red measures a sheet lists (the heaviest), so that it stays one printed page.
+const RED_LISTED: usize = 10;
 
 /// The measures `code` is rated red on in `analysed`, each with the same measure's analysis
 /// against the CIPFA neighbours (`neighbours`), heaviest first.
@@ -232,9 +236,13 @@ impl CouncilSheet {
             }
         }
         let overall = Summary::of(lines.iter().flat_map(|(_, _, r)| r.iter().copied()));
+        let mut red = red_lines(code, catalogue, analysed, neighbours);
+        let more_red = red.len().saturating_sub(RED_LISTED);
+        red.truncate(RED_LISTED);
         CouncilSheet {
             code: code.to_string(),
-            red: red_lines(code, catalogue, analysed, neighbours),
+            red,
+            more_red,
             name,
             rag: overall.sentence(),
             domains: lines
