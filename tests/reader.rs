@@ -414,3 +414,64 @@ async fn the_measure_page_has_every_councils_years_and_the_change_since_the_firs
         "{cells:?}"
     );
 }
+
+#[tokio::test]
+async fn the_measure_pages_map_has_a_shape_per_council_coloured_as_the_ranked_list() {
+    let pool = five_years().await;
+    let app = app(pool);
+    for period in ["2016-17", "2014-15"] {
+        let (_, body) = get(&app, &format!("/measures/1C2A?period={period}")).await;
+        let html = Html::parse_document(&body);
+        let ranked: Vec<(String, String)> = html
+            .select(&Selector::parse("#ranking tbody tr").unwrap())
+            .map(|r| {
+                let area = r.value().attr("data-area").unwrap().to_string();
+                let word = common::collapse(
+                    &r.select(&Selector::parse("td.comparison").unwrap())
+                        .next()
+                        .unwrap()
+                        .text()
+                        .collect::<String>(),
+                );
+                (area, word)
+            })
+            .collect();
+        assert_eq!(ranked.len(), 23, "{period}");
+        let shapes: Vec<(String, String, String)> = html
+            .select(&Selector::parse("svg.map a").unwrap())
+            .map(|a| {
+                let path = a.select(&Selector::parse("path").unwrap()).next().unwrap();
+                (
+                    a.value().attr("data-area").unwrap().to_string(),
+                    path.value().attr("class").unwrap().to_string(),
+                    a.value().attr("href").unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shapes.len(),
+            23,
+            "{period}: one shape per council of the region"
+        );
+        for (area, word) in &ranked {
+            let (_, class, href) = shapes.iter().find(|s| &s.0 == area).unwrap();
+            let expected = match word.as_str() {
+                "Better" => "better",
+                "Worse" => "worse",
+                "Similar" => "similar",
+                "Higher" | "Lower" => "neutral",
+                _ => "none",
+            };
+            assert_eq!(
+                class,
+                &format!("map-area map-area--{expected}"),
+                "{period} {area}"
+            );
+            assert_eq!(href, &format!("/authorities/{area}?period={period}"));
+        }
+        // Cumbria is in both years' region (its successors' merged shape); the attribution is on
+        // the page.
+        assert!(shapes.iter().any(|s| s.0 == "E10000006"), "{period}");
+        assert!(body.contains("Contains OS data © Crown copyright and database right 2023."));
+    }
+}

@@ -83,6 +83,8 @@ struct MeasurePage {
     lines: Option<Lines>,
     trend_header: Vec<String>,
     trend_rows: Vec<(String, Vec<String>)>,
+    /// The region's councils on a map, coloured by the comparison.
+    map: Option<crate::maps::choropleth::Map>,
     /// Every council of the region across the years, with the change since its first shown.
     series: Option<super::council_series::CouncilSeries>,
 }
@@ -126,16 +128,10 @@ async fn show(
         ranked_rows(&measure, a, &stored, &names, level)
     });
     let benchmark_lines = analysed.map_or_else(Vec::new, benchmark_lines);
-    let charts = analysed.map(|a| {
-        charts(
-            &measure,
-            a,
-            &rows,
-            &benchmark_lines,
-            measure_multiplier(inputs, &measure.code),
-        )
+    let multiplier = measure_multiplier(inputs, &measure.code);
+    let (bars, funnel) = analysed.map_or((None, None), |a| {
+        charts(&measure, a, &rows, &benchmark_lines, multiplier)
     });
-    let (bars, funnel) = charts.unwrap_or((None, None));
     let (lines, trend_header, trend_rows) =
         trend_lines(inputs, &stored, &measure, analysed.map(|a| a.period));
     let headline = analysed.map(|a| {
@@ -169,6 +165,7 @@ async fn show(
         national: analysed.is_some_and(|a| a.analysis.national),
         england: benchmark_text(&measure, analysed.and_then(|a| a.analysis.england)),
         region_value: benchmark_text(&measure, analysed.and_then(|a| a.analysis.region)),
+        map: region_map(&rows),
         rows,
         chart_title: format!("{} by council, {}", measure.title, analysed.map(|a| a.period.to_string()).unwrap_or_default()),
         bars,
@@ -263,6 +260,25 @@ fn benchmark_lines(a: &Analysed) -> Vec<(String, f64)> {
 
 /// The bar chart of the rows (in their order) and, for percentages and rates with counts, the
 /// funnel plot against the first benchmark.
+/// The map of the region's councils coloured by the page's comparison, each titled with its
+/// value, interval and comparison (the ranked table below is its text alternative).
+fn region_map(rows: &[RankedRow]) -> Option<crate::maps::choropleth::Map> {
+    let focus: Vec<(String, &'static str, String)> = rows
+        .iter()
+        .map(|r| {
+            let title = format!(
+                "{}: {} ({}); {}",
+                r.name,
+                r.value,
+                r.interval,
+                r.comparison.label()
+            );
+            (r.ons_code.clone(), r.comparison.css(), title)
+        })
+        .collect();
+    crate::maps::choropleth::map(&focus, (420.0, 520.0))
+}
+
 pub(super) fn charts(
     measure: &Measure,
     a: &Analysed,

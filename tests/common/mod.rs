@@ -38,13 +38,21 @@ const SEEDED: &str = "scorecard_test_seeded";
 pub(crate) mod official;
 pub(crate) use official::{official_bytes, official_name};
 
-/// The official file for a year written out under its published name, for the command line.
+/// The official file for a year written out under its published name, for the command line:
+/// once, in cargo's scratch directory for tests (never a new copy per test process: those
+/// filled /tmp), written whole under a temporary name and renamed into place.
 pub(crate) fn official_file(year: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("scorecard-fixtures-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("official-fixtures");
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
     let path = dir.join(official_name(year));
     if !path.exists() {
-        std::fs::write(&path, official_bytes(year)).expect("the fixture is written");
+        let partial = dir.join(format!(
+            "{}.{}.partial",
+            official_name(year),
+            std::process::id()
+        ));
+        std::fs::write(&partial, official_bytes(year)).expect("the fixture is written");
+        std::fs::rename(&partial, &path).expect("the fixture is in place");
     }
     path
 }

@@ -1,0 +1,177 @@
+//! A map of the region's councils as SVG paths (pure): each council of the focus coloured by
+//! its class, neighbouring councils in grey for context, scaled to a width in pixels with
+//! north up. Coordinates are rounded to whole pixels and repeated points dropped: at a map's
+//! scale that is the only simplification the super-generalised boundaries need, and a border
+//! two councils share is rounded the same in both, so it stays shared.
+
+use super::boundaries::{Point, Shape, shapes};
+
+/// One council on the map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Area {
+    pub code: String,
+    pub name: String,
+    /// The SVG path (`M…L…Z` per ring, whole pixels).
+    pub d: String,
+    /// Its CSS class (`better`, `worse`, …); `context` for a neighbour outside the focus.
+    pub class: &'static str,
+    /// What a pointer or screen reader reads: name, value, interval, comparison.
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Map {
+    pub width: f64,
+    pub height: f64,
+    /// Context first (drawn underneath), then the focus in the order given.
+    pub areas: Vec<Area>,
+    /// Focus councils without a boundary (none for English councils since 2019).
+    pub missing: Vec<String>,
+}
+
+/// The councils of `focus` (code, class, title) drawn within `width` by `height` pixels, with
+/// the councils around them in grey.
+pub fn map(focus: &[(String, &'static str, String)], (width, height): (f64, f64)) -> Option<Map> {
+    let all = shapes();
+    let drawn: Vec<(&Shape, &'static str, &String)> = focus
+        .iter()
+        .filter_map(|(code, class, title)| all.get(code).map(|s| (s, *class, title)))
+        .collect();
+    let missing = focus
+        .iter()
+        .filter(|(code, _, _)| !all.contains_key(code))
+        .map(|(code, _, _)| code.clone())
+        .collect();
+    let (x0, y0, x1, y1) = drawn
+        .iter()
+        .map(|(s, _, _)| s.extent())
+        .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)))?;
+    let pad = (x1 - x0).max(y1 - y0) * 0.04;
+    let (x0, y0, x1, y1) = (x0 - pad, y0 - pad, x1 + pad, y1 + pad);
+    let scale = (width / (x1 - x0)).min(height / (y1 - y0));
+    let to_px = |(x, y): Point| (((x - x0) * scale).round(), ((y1 - y) * scale).round());
+    // Context: councils around the focus, never a former council, nor a successor of a former
+    // council in the focus (its shape is the merged one's).
+    let formers = super::boundaries::abolished_councils();
+    let mut hidden: Vec<&str> = drawn.iter().map(|(s, _, _)| s.code.as_str()).collect();
+    hidden.extend(formers.iter().map(|(code, _, _)| code.as_str()));
+    for (code, _, successors) in formers {
+        if drawn.iter().any(|(s, _, _)| &s.code == code) {
+            hidden.extend(successors.iter().map(String::as_str));
+        }
+    }
+    let mut areas: Vec<Area> = all
+        .values()
+        .filter(|s| !hidden.contains(&s.code.as_str()))
+        .filter(|s| {
+            let e = s.extent();
+            e.0 < x1 && e.2 > x0 && e.1 < y1 && e.3 > y0
+        })
+        .map(|s| Area {
+            code: s.code.clone(),
+            name: s.name.clone(),
+            d: path(&s.rings, to_px),
+            class: "context",
+            title: s.name.clone(),
+        })
+        .collect();
+    areas.sort_by(|a, b| a.code.cmp(&b.code));
+    areas.extend(drawn.iter().map(|(s, class, title)| Area {
+        code: s.code.clone(),
+        name: s.name.clone(),
+        d: path(&s.rings, to_px),
+        class,
+        title: (*title).clone(),
+    }));
+    Some(Map {
+        width: ((x1 - x0) * scale).round(),
+        height: ((y1 - y0) * scale).round(),
+        areas,
+        missing,
+    })
+}
+
+/// Rings as an SVG path in whole pixels, repeated points dropped.
+pub fn path(rings: &[Vec<Point>], to_px: impl Fn(Point) -> Point) -> String {
+    let mut d = String::new();
+    for ring in rings {
+        let mut points: Vec<Point> = ring.iter().map(|p| to_px(*p)).collect();
+        points.dedup();
+        if points.len() < 3 {
+            continue;
+        }
+        for (i, (x, y)) in points.iter().enumerate() {
+            d.push(if i == 0 { 'M' } else { 'L' });
+            d.push_str(&format!("{x:.0} {y:.0}"));
+        }
+        d.push('Z');
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn focus(codes: &[&str]) -> Vec<(String, &'static str, String)> {
+        codes
+            .iter()
+            .map(|c| (c.to_string(), "better", format!("{c}: 1.0")))
+            .collect()
+    }
+
+    #[test]
+    fn each_focus_council_is_one_area_with_its_class_and_context_is_grey() {
+        let m = map(&focus(&["E08000003", "E08000009"]), (400.0, 400.0)).unwrap();
+        let focus: Vec<&Area> = m.areas.iter().filter(|a| a.class != "context").collect();
+        assert_eq!(focus.len(), 2);
+        assert_eq!(focus[0].name, "Manchester");
+        assert!(focus[0].d.starts_with('M') && focus[0].d.ends_with('Z'));
+        assert!(
+            m.areas
+                .iter()
+                .any(|a| a.class == "context" && a.name == "Stockport")
+        );
+        assert!(m.height > 0.0 && m.width > 0.0 && m.width.max(m.height) == 400.0);
+    }
+
+    #[test]
+    fn a_border_two_councils_share_is_the_same_pixels_in_both() {
+        // Manchester and Trafford share a border: the points of one path that lie on the
+        // other's are many, and each is exactly a point of the other (no gap, no sliver).
+        let m = map(&focus(&["E08000003", "E08000009"]), (600.0, 600.0)).unwrap();
+        let points = |code: &str| -> Vec<(i64, i64)> {
+            let area = m.areas.iter().find(|a| a.code == code).unwrap();
+            area.d
+                .split(['M', 'L', 'Z'])
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    let (x, y) = s.split_once(' ').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        };
+        let (manchester, trafford) = (points("E08000003"), points("E08000009"));
+        let shared = manchester.iter().filter(|p| trafford.contains(p)).count();
+        assert!(shared >= 10, "{shared} shared points");
+    }
+
+    #[test]
+    fn cumbria_before_2023_is_drawn_from_its_successors() {
+        let m = map(&focus(&["E10000006"]), (400.0, 400.0)).unwrap();
+        let cumbria = m.areas.iter().find(|a| a.code == "E10000006").unwrap();
+        assert_eq!(cumbria.name, "Cumbria");
+        assert!(
+            !m.areas
+                .iter()
+                .any(|a| a.code == "E06000063" || a.code == "E06000064"),
+            "its successors are not drawn over it"
+        );
+    }
+
+    #[test]
+    fn a_council_without_a_boundary_is_listed_not_drawn() {
+        let m = map(&focus(&["E08000003", "E99999999"]), (400.0, 400.0)).unwrap();
+        assert_eq!(m.missing, ["E99999999"]);
+    }
+}
