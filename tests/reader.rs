@@ -475,3 +475,54 @@ async fn the_measure_pages_map_has_a_shape_per_council_coloured_as_the_ranked_li
         assert!(body.contains("Contains OS data © Crown copyright and database right 2023."));
     }
 }
+
+#[tokio::test]
+async fn the_council_page_locates_the_council_and_outlines_its_neighbours() {
+    let pool = five_years().await;
+    let app = app(pool);
+    let page = "/authorities/E08000003?period=2016-17";
+    let (_, body) = get(&app, page).await;
+    let html = Html::parse_document(&body);
+    let class_of = |html: &Html, class: &str| -> Vec<String> {
+        html.select(&Selector::parse(&format!("#locator a path.map-area--{class}")).unwrap())
+            .map(|p| {
+                ElementRef::wrap(p.parent().unwrap())
+                    .unwrap()
+                    .value()
+                    .attr("data-area")
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(class_of(&html, "focus"), ["E08000003"]);
+    assert_eq!(
+        class_of(&html, "region").len(),
+        22,
+        "the other councils of the region"
+    );
+    assert!(
+        class_of(&html, "neighbour").is_empty(),
+        "England is the comparator"
+    );
+    // With its CIPFA neighbours as the comparator, they are outlined: the same councils the
+    // page names as its neighbours.
+    let (_, body) = get(&app, &format!("{page}&comparator=neighbours")).await;
+    let html = Html::parse_document(&body);
+    let mut outlined = class_of(&html, "neighbour");
+    outlined.sort();
+    let mut named: Vec<String> = html
+        .select(&Selector::parse("#neighbours dd a").unwrap())
+        .map(|a| {
+            a.value().attr("href").unwrap()["/authorities/".len()..]
+                .split('?')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    named.sort();
+    assert!(!named.is_empty());
+    assert_eq!(outlined, named);
+    assert!(body.contains("Contains OS data © Crown copyright and database right 2023."));
+}

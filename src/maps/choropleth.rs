@@ -27,7 +27,29 @@ pub struct Map {
     pub areas: Vec<Area>,
     /// Focus councils without a boundary (none for English councils since 2019).
     pub missing: Vec<String>,
+    /// The key: each class drawn and its words, in a fixed order.
+    pub key: Vec<(&'static str, &'static str)>,
+    /// What the map shows, for its title and description (set by the page).
+    pub title: String,
+    pub description: String,
 }
+
+/// Every class a map may use and its words (colour is never the only signal: the key names
+/// each, the titles say each council's, and worse is also hatched).
+pub const CLASSES: [(&str, &str); 12] = [
+    ("better", "Significantly better"),
+    ("similar", "Similar"),
+    ("worse", "Significantly worse (hatched)"),
+    ("neutral", "Higher or lower (no polarity)"),
+    ("q1", "Quartile 1 (highest)"),
+    ("q2", "Quartile 2"),
+    ("q3", "Quartile 3"),
+    ("q4", "Quartile 4 (lowest)"),
+    ("focus", "This council"),
+    ("neighbour", "Its CIPFA neighbours (outlined)"),
+    ("region", "Other councils of the region"),
+    ("none", "Not compared, or no value"),
+];
 
 /// The councils of `focus` (code, class, title) drawn within `width` by `height` pixels, with
 /// the councils around them in grey.
@@ -83,12 +105,44 @@ pub fn map(focus: &[(String, &'static str, String)], (width, height): (f64, f64)
         class,
         title: (*title).clone(),
     }));
+    let key = CLASSES
+        .iter()
+        .filter(|(class, _)| areas.iter().any(|a| a.class == *class))
+        .copied()
+        .collect();
     Some(Map {
         width: ((x1 - x0) * scale).round(),
         height: ((y1 - y0) * scale).round(),
         areas,
         missing,
+        key,
+        title: String::new(),
+        description: String::new(),
     })
+}
+
+/// A small locator map: the region's councils, `council` highlighted and its CIPFA
+/// `neighbours` outlined (wherever in England they are), drawn last so they lie on top.
+pub fn locator(region: &[String], council: &str, neighbours: &[String]) -> Option<Map> {
+    let name = |code: &str| {
+        shapes()
+            .get(code)
+            .map_or_else(|| code.to_string(), |s| s.name.clone())
+    };
+    let mut focus: Vec<(String, &'static str, String)> = region
+        .iter()
+        .filter(|c| *c != council && !neighbours.contains(c))
+        .map(|c| (c.clone(), "region", name(c)))
+        .collect();
+    focus.extend(neighbours.iter().filter(|c| *c != council).map(|c| {
+        (
+            c.clone(),
+            "neighbour",
+            format!("{}: a CIPFA neighbour", name(c)),
+        )
+    }));
+    focus.push((council.to_string(), "focus", name(council)));
+    map(&focus, (260.0, 300.0))
 }
 
 /// Rings as an SVG path in whole pixels, repeated points dropped.
@@ -166,6 +220,25 @@ mod tests {
                 .iter()
                 .any(|a| a.code == "E06000063" || a.code == "E06000064"),
             "its successors are not drawn over it"
+        );
+    }
+
+    #[test]
+    fn the_locator_highlights_the_council_and_outlines_its_neighbours() {
+        let region = ["E08000003", "E08000009", "E08000007"].map(String::from);
+        let m = locator(&region, "E08000003", &["E08000035".to_string()]).unwrap();
+        let class = |code: &str| m.areas.iter().find(|a| a.code == code).map(|a| a.class);
+        assert_eq!(class("E08000003"), Some("focus"));
+        assert_eq!(class("E08000009"), Some("region"));
+        assert_eq!(
+            class("E08000035"),
+            Some("neighbour"),
+            "Leeds, outside the region"
+        );
+        assert_eq!(m.areas.last().unwrap().code, "E08000003", "drawn on top");
+        assert!(
+            m.key
+                .contains(&("neighbour", "Its CIPFA neighbours (outlined)"))
         );
     }
 

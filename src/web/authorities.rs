@@ -98,6 +98,9 @@ struct CouncilPage {
     improvement: Option<Vec<super::improvement::ThemeRow>>,
     /// Its CIPFA nearest neighbours ("similar councils"), by code and name.
     neighbours: Vec<(String, String)>,
+    /// Where it is: the region with the council highlighted (and its neighbours outlined when
+    /// they are the comparator).
+    locator: Option<crate::maps::choropleth::Map>,
 }
 
 async fn show(
@@ -160,7 +163,30 @@ async fn show(
         fact_kinds: super::facts::kinds(),
         cqc_ratings: super::cqc::ratings(),
         improvement: super::improvement::rows(&state, &visitor, code.as_str()).await?,
+        locator: locator(&analysis.inputs, code.as_str(), comparator),
         neighbours: neighbours_of(&state, &analysis.inputs, code.as_str()).await?,
+    })
+}
+
+/// The council's locator map (pure).
+fn locator(
+    inputs: &Inputs,
+    council: &str,
+    comparator: crate::analysis::measure::ComparatorKind,
+) -> Option<crate::maps::choropleth::Map> {
+    let neighbours = match comparator {
+        crate::analysis::measure::ComparatorKind::Neighbours => inputs
+            .groups
+            .neighbours_of
+            .get(council)
+            .map(|g| g.members.clone())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    crate::maps::choropleth::locator(&inputs.councils, council, &neighbours).map(|mut m| {
+        m.title = "Where the council is".into();
+        m.description = "The region's councils with this council highlighted; with CIPFA neighbours as the comparator, its neighbours are outlined. Each council links to its page.".into();
+        m
     })
 }
 

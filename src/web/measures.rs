@@ -165,7 +165,10 @@ async fn show(
         national: analysed.is_some_and(|a| a.analysis.national),
         england: benchmark_text(&measure, analysed.and_then(|a| a.analysis.england)),
         region_value: benchmark_text(&measure, analysed.and_then(|a| a.analysis.region)),
-        map: region_map(&rows),
+        map: region_map(&rows, measure.polarity == crate::domain::Polarity::NoJudgement).map(|mut m| {
+            m.title = format!("{} by council, {}", measure.title, period);
+            m
+        }),
         rows,
         chart_title: format!("{} by council, {}", measure.title, analysed.map(|a| a.period.to_string()).unwrap_or_default()),
         bars,
@@ -260,23 +263,39 @@ fn benchmark_lines(a: &Analysed) -> Vec<(String, f64)> {
 
 /// The bar chart of the rows (in their order) and, for percentages and rates with counts, the
 /// funnel plot against the first benchmark.
-/// The map of the region's councils coloured by the page's comparison, each titled with its
-/// value, interval and comparison (the ranked table below is its text alternative).
-fn region_map(rows: &[RankedRow]) -> Option<crate::maps::choropleth::Map> {
+/// The map of the region's councils coloured by the page's comparison (by quartile for a
+/// measure without polarity), each titled with its value, interval and comparison (the ranked
+/// table below is its text alternative).
+fn region_map(rows: &[RankedRow], by_quartile: bool) -> Option<crate::maps::choropleth::Map> {
     let focus: Vec<(String, &'static str, String)> = rows
         .iter()
         .map(|r| {
             let title = format!(
-                "{}: {} ({}); {}",
+                "{}: {} ({}); {}; quartile {}",
                 r.name,
                 r.value,
                 r.interval,
-                r.comparison.label()
+                r.comparison.label(),
+                r.quartile
             );
-            (r.ons_code.clone(), r.comparison.css(), title)
+            let class = if by_quartile {
+                match r.quartile.chars().next() {
+                    Some('1') => "q1",
+                    Some('2') => "q2",
+                    Some('3') => "q3",
+                    Some('4') => "q4",
+                    _ => "none",
+                }
+            } else {
+                r.comparison.css()
+            };
+            (r.ons_code.clone(), class, title)
         })
         .collect();
-    crate::maps::choropleth::map(&focus, (420.0, 520.0))
+    crate::maps::choropleth::map(&focus, (420.0, 520.0)).map(|mut m| {
+        m.description = "The region's councils coloured as the key below says; neighbouring councils in grey. Each council links to its page. The same values are in the ranked table below.".into();
+        m
+    })
 }
 
 pub(super) fn charts(
