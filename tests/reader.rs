@@ -526,3 +526,69 @@ async fn the_council_page_locates_the_council_and_outlines_its_neighbours() {
     assert_eq!(outlined, named);
     assert!(body.contains("Contains OS data © Crown copyright and database right 2023."));
 }
+
+#[tokio::test]
+async fn the_overview_maps_each_domain_by_the_share_of_measures_worse_than_england() {
+    let pool = five_years().await;
+    let app = app(pool);
+    let (_, body) = get(&app, "/?period=2016-17").await;
+    let html = Html::parse_document(&body);
+    let domains = common::texts(&html, ".small-multiple figcaption");
+    assert!(!domains.is_empty());
+    let headings = common::texts(&html, "#domain-maps-table thead th");
+    assert_eq!(
+        headings[1..],
+        domains[..],
+        "the table has the maps' domains"
+    );
+    // Manchester's cell in each domain, recomputed from its scorecard against England.
+    let (_, json) = get(
+        &app,
+        "/api/v1/authorities/E08000003/scorecard?period=2016-17&comparator=england",
+    )
+    .await;
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let row = html
+        .select(&Selector::parse("#domain-maps-table tbody tr").unwrap())
+        .find(|r| r.text().any(|t| t == "Manchester"))
+        .unwrap();
+    let cells: Vec<String> = row
+        .select(&Selector::parse("td").unwrap())
+        .map(|c| c.text().collect())
+        .collect();
+    for (domain, cell) in domains.iter().zip(&cells) {
+        // The API names a domain by its slug: "Performance and outcomes" is
+        // "performance-outcomes".
+        let slug = domain.to_lowercase().replace(" and", "").replace(' ', "-");
+        let (mut worse, mut compared) = (0, 0);
+        for m in json["measures"].as_array().unwrap() {
+            if m["measure"]["domain"].as_str() != Some(slug.as_str()) {
+                continue;
+            }
+            match m["result"]["comparison"].as_str() {
+                Some("worse") => {
+                    worse += 1;
+                    compared += 1;
+                }
+                Some("better" | "similar") => compared += 1,
+                _ => {}
+            }
+        }
+        let expected = if compared == 0 {
+            "none compared".to_string()
+        } else {
+            format!(
+                "{worse} of {compared} ({}%)",
+                (worse * 100 + compared / 2) / compared
+            )
+        };
+        assert_eq!(cell, &expected, "{domain}");
+    }
+    // Each small map has one linked shape per council of the region.
+    for figure in html.select(&Selector::parse(".small-multiple").unwrap()) {
+        let shapes = figure
+            .select(&Selector::parse("svg.map a path").unwrap())
+            .count();
+        assert_eq!(shapes, 23);
+    }
+}

@@ -29,14 +29,18 @@ pub struct Map {
     pub missing: Vec<String>,
     /// The key: each class drawn and its words, in a fixed order.
     pub key: Vec<(&'static str, &'static str)>,
-    /// What the map shows, for its title and description (set by the page).
+    /// What the map shows, for its title and description, and the prefix of its element ids
+    /// (set by the page: several maps on one page have their own).
     pub title: String,
     pub description: String,
+    pub id: String,
+    /// Whether any area is hatched (the page defines the hatching once per map that uses it).
+    pub hatched: bool,
 }
 
 /// Every class a map may use and its words (colour is never the only signal: the key names
 /// each, the titles say each council's, and worse is also hatched).
-pub const CLASSES: [(&str, &str); 12] = [
+pub const CLASSES: [(&str, &str); 16] = [
     ("better", "Significantly better"),
     ("similar", "Similar"),
     ("worse", "Significantly worse (hatched)"),
@@ -48,6 +52,10 @@ pub const CLASSES: [(&str, &str); 12] = [
     ("focus", "This council"),
     ("neighbour", "Its CIPFA neighbours (outlined)"),
     ("region", "Other councils of the region"),
+    ("w0", "No measure significantly worse"),
+    ("w1", "Up to 10% of measures significantly worse"),
+    ("w2", "10% to 25% significantly worse"),
+    ("w3", "Over 25% significantly worse"),
     ("none", "Not compared, or no value"),
 ];
 
@@ -110,7 +118,9 @@ pub fn map(focus: &[(String, &'static str, String)], (width, height): (f64, f64)
         .filter(|(class, _)| areas.iter().any(|a| a.class == *class))
         .copied()
         .collect();
+    let hatched = areas.iter().any(|a| a.class == "worse");
     Some(Map {
+        hatched,
         width: ((x1 - x0) * scale).round(),
         height: ((y1 - y0) * scale).round(),
         areas,
@@ -118,6 +128,7 @@ pub fn map(focus: &[(String, &'static str, String)], (width, height): (f64, f64)
         key,
         title: String::new(),
         description: String::new(),
+        id: "map".into(),
     })
 }
 

@@ -12,6 +12,7 @@ mod compare;
 mod concerns;
 mod council_series;
 mod cqc;
+mod domain_maps;
 mod domains;
 mod downloads;
 mod error;

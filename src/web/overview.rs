@@ -20,6 +20,7 @@ use super::{AppError, AppState};
 use crate::analysis::comparison::Comparison;
 use crate::analysis::headlines::Headline;
 use crate::analysis::intervals::Level;
+use crate::analysis::measure::ComparatorKind;
 use crate::analysis::scorecard::{Analysed, Inputs};
 use crate::analysis::trend::Direction;
 use crate::db::queries::measures;
@@ -108,6 +109,9 @@ struct OverviewPage {
     comparator: &'static str,
     level: &'static str,
     domain_filter: Vec<Choice>,
+    /// Per domain, the region shaded by each council's share of measures significantly worse
+    /// than England, with the same numbers as a table.
+    domain_maps: super::domain_maps::DomainMaps,
     overall: Headline,
     domain_headlines: Vec<Headline>,
     councils: Vec<Council>,
@@ -241,6 +245,10 @@ async fn show(
             .filter(|d| domain.is_none_or(|x| x == d.slug))
             .collect();
     let boundary = boundary_note(&inputs.councils);
+    let england =
+        super::cache::analysed(&state, view, period, ComparatorKind::England, level).await?;
+    let domain_maps =
+        super::domain_maps::domain_maps(&catalogue, &england.analysed, &inputs.councils, &names);
     let layout = Layout::new(&state, &visitor, format!("Regional overview, {period}"))
         .await?
         .showing(analysis.inputs.illustrative());
@@ -254,6 +262,7 @@ async fn show(
         comparator: comparator.label(),
         level: level.label(),
         domain_filter: domain_choices(&catalogue, domain),
+        domain_maps,
         overall: headlines.overall,
         domain_headlines: headlines
             .domains
