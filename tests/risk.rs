@@ -120,6 +120,53 @@ async fn triggers_are_evaluated_on_official_data_and_seen_by_the_council_and_ana
     assert_eq!(status, StatusCode::OK);
     let html = Html::parse_document(&page);
     assert_eq!(texts(&html, "#matrix tbody tr").len(), 23);
+    // The map shades each council by its score's band: none, or the lower, middle or upper
+    // third of the scores of councils with concerns (recomputed here from the matrix).
+    let rows = scraper::Selector::parse("#matrix tbody tr").unwrap();
+    let score_of: Vec<(String, f64)> = html
+        .select(&rows)
+        .map(|r| {
+            let code = r.value().attr("data-council").unwrap().to_string();
+            let score = r
+                .select(&scraper::Selector::parse("td.score").unwrap())
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>()
+                .trim()
+                .parse()
+                .unwrap();
+            (code, score)
+        })
+        .collect();
+    let mut positive: Vec<f64> = score_of.iter().map(|s| s.1).filter(|s| *s > 0.0).collect();
+    positive.sort_by(f64::total_cmp);
+    let cut = |k: usize| positive[(positive.len() * k).saturating_sub(1) / 3];
+    for (code, score) in &score_of {
+        let expected = if *score <= 0.0 {
+            "s0"
+        } else if *score <= cut(1) {
+            "s1"
+        } else if *score <= cut(2) {
+            "s2"
+        } else {
+            "s3"
+        };
+        let path =
+            scraper::Selector::parse(&format!("svg.map a[data-area='{code}'] path")).unwrap();
+        let class = html
+            .select(&path)
+            .next()
+            .unwrap()
+            .value()
+            .attr("class")
+            .unwrap();
+        assert_eq!(
+            class,
+            format!("map-area map-area--{expected}"),
+            "{code} scored {score}"
+        );
+    }
     let cells = texts(&html, "#matrix td.domain-cell");
     let concerns: usize = cells
         .iter()

@@ -40,7 +40,7 @@ pub struct Map {
 
 /// Every class a map may use and its words (colour is never the only signal: the key names
 /// each, the titles say each council's, and worse is also hatched).
-pub const CLASSES: [(&str, &str); 16] = [
+pub const CLASSES: [(&str, &str); 20] = [
     ("better", "Significantly better"),
     ("similar", "Similar"),
     ("worse", "Significantly worse (hatched)"),
@@ -56,6 +56,10 @@ pub const CLASSES: [(&str, &str); 16] = [
     ("w1", "Up to 10% of measures significantly worse"),
     ("w2", "10% to 25% significantly worse"),
     ("w3", "Over 25% significantly worse"),
+    ("s0", "No concern"),
+    ("s1", "Score in the lower third"),
+    ("s2", "Score in the middle third"),
+    ("s3", "Score in the upper third (most concern)"),
     ("none", "Not compared, or no value"),
 ];
 

@@ -19,6 +19,42 @@ pub(super) struct MatrixPage {
     scoring: String,
     scoring_version: i32,
     regional_share: String,
+    /// The region coloured by each council's score band.
+    map: Option<crate::maps::choropleth::Map>,
+}
+
+/// The region on a map, each council in its score's band: no concern, or the lower, middle or
+/// upper third of the scores of the councils with concerns (pure).
+fn score_map(rows: &[crate::risk::matrix::MatrixRow]) -> Option<crate::maps::choropleth::Map> {
+    let mut scores: Vec<f64> = rows.iter().map(|r| r.score).filter(|s| *s > 0.0).collect();
+    scores.sort_by(f64::total_cmp);
+    let third = |k: usize| {
+        scores
+            .get((scores.len() * k).saturating_sub(1) / 3)
+            .copied()
+    };
+    let (low, mid) = (third(1).unwrap_or(0.0), third(2).unwrap_or(0.0));
+    let focus: Vec<(String, &'static str, String)> = rows
+        .iter()
+        .map(|r| {
+            let (class, words) = match r.score {
+                s if s <= 0.0 => ("s0", "no concern"),
+                s if s <= low => ("s1", "lower third"),
+                s if s <= mid => ("s2", "middle third"),
+                _ => ("s3", "upper third"),
+            };
+            (
+                r.code.clone(),
+                class,
+                format!("{}: score {:.0} ({words})", r.name, r.score),
+            )
+        })
+        .collect();
+    crate::maps::choropleth::map(&focus, (420.0, 520.0)).map(|mut m| {
+        m.title = "The region's councils by risk score".into();
+        m.description = "Each council shaded by its risk score: no concern, or the lower, middle or upper third of the scores of the councils with concerns. The same scores are in the matrix below.".into();
+        m
+    })
 }
 
 /// (council, domain) pairs with at least one value in the period's analysis.
@@ -123,6 +159,7 @@ pub(super) async fn matrix(
         domains,
         heading_names: headings.into_iter().map(|(_, n)| n).collect(),
         regional: regional_rows(&signal),
+        map: score_map(&rows),
         rows,
         scoring: signal.scoring.explained(),
         scoring_version: signal.scoring_version,
