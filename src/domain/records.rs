@@ -151,18 +151,10 @@ impl Records {
 
     /// `CC01`: meetings attended of those held, per quarter of the year.
     fn attendance(&self, year: Period, out: &mut Vec<RecordValue>) {
-        let mut by_quarter: BTreeMap<(&str, Period), &Fact> = BTreeMap::new();
-        for f in self
-            .facts(FactKind::NetworkAttendance)
-            .filter(|f| in_period(f.as_of, year))
-        {
-            let slot = by_quarter
-                .entry((f.council.as_str(), Period::quarter_of(f.as_of)))
-                .or_insert(f);
-            if f.as_of > slot.as_of {
-                *slot = f;
-            }
-        }
+        let by_quarter = latest_by_quarter(
+            self.facts(FactKind::NetworkAttendance)
+                .filter(|f| in_period(f.as_of, year)),
+        );
         for ((council, quarter), f) in by_quarter {
             let Some((attended, held)) = attendance(&f.value) else {
                 continue;
@@ -289,12 +281,29 @@ impl Records {
     }
 }
 
+/// Each council's fact of each quarter: the one dated latest in it (of two for one date, the
+/// first given, which is the later recording).
+pub(crate) fn latest_by_quarter<'a>(
+    facts: impl IntoIterator<Item = &'a Fact>,
+) -> BTreeMap<(&'a str, Period), &'a Fact> {
+    let mut by_quarter: BTreeMap<(&str, Period), &Fact> = BTreeMap::new();
+    for f in facts {
+        let slot = by_quarter
+            .entry((f.council.as_str(), Period::quarter_of(f.as_of)))
+            .or_insert(f);
+        if f.as_of > slot.as_of {
+            *slot = f;
+        }
+    }
+    by_quarter
+}
+
 fn in_period(date: NaiveDate, period: Period) -> bool {
     period.starts_on() <= date && date <= period.ends_on()
 }
 
 /// The first day of the three years ending on `end`.
-fn three_years_to(end: NaiveDate) -> NaiveDate {
+pub(crate) fn three_years_to(end: NaiveDate) -> NaiveDate {
     end.checked_sub_months(Months::new(36))
         .and_then(|d| d.succ_opt())
         .unwrap_or(NaiveDate::MIN)

@@ -12,7 +12,6 @@ use super::layout::{Layout, choose_period};
 use super::session::Visitor;
 use super::{AppError, AppState};
 use crate::db::queries::{areas, measures};
-use crate::domain::access::DataView;
 use crate::domain::search;
 
 pub(super) fn router() -> Router<AppState> {
@@ -54,7 +53,7 @@ async fn show(
         let catalogue: Vec<_> = measures::catalogue(&state.pool)
             .await?
             .into_iter()
-            .filter(|m| m.catalogued || view == DataView::Internal)
+            .filter(|m| super::values::shown_in(m, view))
             .collect();
         found = search::measures(&catalogue, &query)
             .into_iter()

@@ -58,6 +58,11 @@ pub(super) async fn authority(
         .ok_or_else(|| AppError::NotFound(format!("a council with the code {code}")))
 }
 
+/// Whether `view` may see a measure: one not yet catalogued is internal.
+pub(super) fn shown_in(m: &Measure, view: crate::domain::access::DataView) -> bool {
+    m.catalogued || view == crate::domain::access::DataView::Internal
+}
+
 /// A measure by its code or any alias, as `view` may see it: a measure not yet catalogued (an
 /// official file brought it in unknown) is internal until an analyst completes it.
 pub(super) async fn measure(
@@ -67,7 +72,7 @@ pub(super) async fn measure(
 ) -> Result<Measure, AppError> {
     crate::db::queries::measures::by_code_or_alias(&state.pool, code.trim())
         .await?
-        .filter(|m| m.catalogued || view == crate::domain::access::DataView::Internal)
+        .filter(|m| shown_in(m, view))
         .ok_or_else(|| AppError::NotFound(format!("a measure with the code {code}")))
 }
 

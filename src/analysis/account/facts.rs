@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use super::Detail;
 use crate::domain::Period;
 use crate::domain::facts::{FactKind, Progress, attendance};
-use crate::domain::records::Fact;
+use crate::domain::records::{Fact, latest_by_quarter, three_years_to};
 
 /// The facts of the region's councils as of a year's end.
 pub struct Recorded<'a> {
@@ -158,9 +158,7 @@ impl<'a> Recorded<'a> {
     /// 5 have one planned after the year."
     fn peer_challenges(&self) -> Option<Detail> {
         let end = self.year.ends_on();
-        let start = end
-            .checked_sub_months(chrono::Months::new(36))
-            .and_then(|d| d.succ_opt())?;
+        let start = three_years_to(end);
         let councils = |keep: &dyn Fn(&Fact) -> bool| {
             let mut held: Vec<&str> = self
                 .of_region(FactKind::PeerChallenge)
@@ -214,18 +212,10 @@ impl<'a> Recorded<'a> {
     /// "Directors of 14 of 23 councils were represented at 3 or more regional network meetings in
     /// 2016-17 (87 of 104 meetings attended, 84%)."
     fn attendance(&self) -> Option<Detail> {
-        let mut by_quarter: BTreeMap<(&str, Period), &Fact> = BTreeMap::new();
-        for f in self
-            .of_region(FactKind::NetworkAttendance)
-            .filter(|f| self.in_year(f))
-        {
-            let slot = by_quarter
-                .entry((f.council.as_str(), Period::quarter_of(f.as_of)))
-                .or_insert(f);
-            if f.as_of > slot.as_of {
-                *slot = f;
-            }
-        }
+        let by_quarter = latest_by_quarter(
+            self.of_region(FactKind::NetworkAttendance)
+                .filter(|f| self.in_year(f)),
+        );
         let mut per_council: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for ((council, _), f) in by_quarter {
             if let Some((a, h)) = attendance(&f.value) {
