@@ -221,6 +221,25 @@ async fn search_finds_measures_in_plain_words_and_councils_by_name() {
     let (_, body) = get(&app, "/search?q=wigan").await;
     let councils = common::texts(&Html::parse_document(&body), "#council-results li a");
     assert_eq!(councils, ["Wigan"]);
+    // What an attacker sends: markup is escaped, a long query is read to its first 100
+    // characters, an endless address is refused, and HEAD answers.
+    let (status, body) = get(&app, "/search?q=%3Cscript%3Ealert(1)%3C/script%3E").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("<script>alert(1)") && body.contains("&#60;script&#62;"));
+    let long = "a".repeat(150);
+    let (status, body) = get(&app, &format!("/search?q={long}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&"a".repeat(100)) && !body.contains(&"a".repeat(101)));
+    let endless = "a".repeat(10_000);
+    let (status, _) = get(&app, &format!("/search?q={endless}")).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "an address that long is refused"
+    );
+    let mut public = common::Agent::public(&app);
+    let (status, _) = public.head("/search?q=wigan").await;
+    assert_eq!(status, StatusCode::OK);
     let (_, body) = get(&app, "/search?q=9Z1").await;
     assert!(
         !body.contains("9Z(1)"),
