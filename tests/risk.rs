@@ -166,6 +166,13 @@ async fn triggers_are_evaluated_on_official_data_and_seen_by_the_council_and_ana
             format!("map-area map-area--{expected}"),
             "{code} scored {score}"
         );
+        // Each shape leads to the council's risk profile, where the score is explained.
+        let link = scraper::Selector::parse(&format!("svg.map a[data-area='{code}']")).unwrap();
+        let href = html.select(&link).next().unwrap().value().attr("href");
+        assert!(
+            href.unwrap().starts_with(&format!("/risk/{code}?period=")),
+            "{href:?}"
+        );
     }
     let cells = texts(&html, "#matrix td.domain-cell");
     let concerns: usize = cells

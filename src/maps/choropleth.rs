@@ -36,6 +36,9 @@ pub struct Map {
     pub id: String,
     /// Whether any area is hatched (the page defines the hatching once per map that uses it).
     pub hatched: bool,
+    /// Where each council's shape links: its page ("/authorities/") unless the page says
+    /// otherwise (the risk matrix links to the council's risk profile).
+    pub links_to: &'static str,
 }
 
 /// Every class a map may use and its words (colour is never the only signal: the key names
@@ -133,6 +136,7 @@ pub fn map(focus: &[(String, &'static str, String)], (width, height): (f64, f64)
         title: String::new(),
         description: String::new(),
         id: "map".into(),
+        links_to: "/authorities/",
     })
 }
 

@@ -52,6 +52,7 @@ fn score_map(rows: &[crate::risk::matrix::MatrixRow]) -> Option<crate::maps::cho
         .collect();
     crate::maps::choropleth::map(&focus, (420.0, 520.0)).map(|mut m| {
         m.title = "The region's councils by risk score".into();
+        m.links_to = "/risk/";
         m.description = "Each council shaded by its risk score: no concern, or the lower, middle or upper third of the scores of the councils with concerns. The same scores are in the matrix below.".into();
         m
     })
