@@ -9,6 +9,7 @@
 // ./screenshots), CHROMIUM (default /usr/bin/chromium; never downloaded).
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,9 @@ const PAGES = [
   { name: 'about', path: '/about' },
   { name: 'glossary', path: '/glossary' },
   { name: 'search', path: '/search?q=care+home' },
+  { name: 'analyst-home', path: '/home', as: 'analyst' },
+  { name: 'council-home', path: '/home', as: 'council' },
+  { name: 'email-settings', path: '/settings', as: 'council' },
 ];
 
 // The users .ci/run creates before starting the service (scorecard user add …).
@@ -70,6 +74,73 @@ const USERS = {
   neighbour: process.env.NEIGHBOUR_EMAIL || 'dass@warrington.example',
 };
 const PASSWORD = process.env.TEST_PASSWORD || '';
+
+// The port of the SMTP server the service sends email to (SCORECARD_SMTP_URL): this script
+// listens on it and keeps each message, as a mail system would.
+const SMTP_PORT = Number(process.env.SMTP_PORT || 0);
+const mailbox = [];
+
+function startSmtp(port) {
+  const server = createServer((socket) => {
+    socket.setEncoding('latin1');
+    let buffer = '';
+    let inData = false;
+    let data = '';
+    let to = [];
+    socket.on('error', () => {});
+    socket.write('220 test ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      let end;
+      while ((end = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            mailbox.push({ to, raw: data });
+            to = [];
+            data = '';
+            socket.write('250 queued\r\n');
+          } else {
+            data += `${line.startsWith('.') ? line.slice(1) : line}\r\n`;
+          }
+          continue;
+        }
+        const command = line.toUpperCase();
+        if (command.startsWith('EHLO') || command.startsWith('HELO')) socket.write('250-test\r\n250 8BITMIME\r\n');
+        else if (command.startsWith('RCPT TO')) {
+          to.push(line.slice(8).trim().replace(/^<|>$/g, ''));
+          socket.write('250 OK\r\n');
+        } else if (command === 'DATA') {
+          inData = true;
+          socket.write('354 go on\r\n');
+        } else if (command === 'QUIT') socket.end('221 bye\r\n');
+        else socket.write('250 OK\r\n');
+      }
+    });
+  });
+  server.listen(port, '127.0.0.1');
+  return server;
+}
+
+// A message's readable text: quoted-printable undone and base64 parts decoded.
+function readable(raw) {
+  const qp = raw.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  const decoded = [...raw.matchAll(/Content-Transfer-Encoding: base64\r\n(?:[^\r\n]+\r\n)*\r\n([A-Za-z0-9+/=\r\n]+)/gi)]
+    .map((m) => Buffer.from(m[1].replace(/\r\n/g, ''), 'base64').toString('utf8'));
+  return [qp, ...decoded].join('\n');
+}
+
+// Waits (up to 20 s) for an email to `address` whose text includes `words`.
+async function emailTo(address, words) {
+  for (let i = 0; i < 80; i += 1) {
+    const found = mailbox.find((m) => m.to.includes(address) && readable(m.raw).includes(words));
+    if (found) return readable(found.raw);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return null;
+}
 
 const OVERVIEW_PATH = '/';
 const AUTHORITY_PATH = '/authorities/E06000006';
@@ -586,6 +657,18 @@ async function checkPrintedColumns(browser) {
     const overview = account.split('\f').find((t) => t.includes('Overview of councils and measures') && t.includes('Measure'));
     expect('regional account in print: the overview has the last council\'s column (Wirral)', !!overview && overview.includes('Wirral'));
     expect('regional account in print: each sheet has its Commentary column', (account.match(/Commentary/g) || []).length >= 23);
+    // Maps print: drawn (not hidden by the print style), within the page's width, with their
+    // key and the ONS attribution in the printed text.
+    for (const [path, name] of [['/measures/1C2A', 'measure'], [AUTHORITY_PATH, 'council'], ['/', 'overview']]) {
+      const text = await pdfText(path, `${name}-map-print`);
+      const drawn = await page.evaluate(() => [...document.querySelectorAll('svg.map')].map((svg) => {
+        const box = svg.getBoundingClientRect();
+        return { shown: getComputedStyle(svg).display !== 'none' && box.width > 0 && box.height > 0, right: box.right };
+      }));
+      const width = await page.evaluate(() => document.documentElement.clientWidth);
+      expect(`${name} page in print: its maps are drawn within the page`, drawn.length > 0 && drawn.every((m) => m.shown && m.right <= width + 1), JSON.stringify(drawn));
+      expect(`${name} page in print: the boundaries' attribution is printed`, /Office\s+for\s+National\s+Statistics/.test(text), text.slice(0, 200));
+    }
   } catch (err) {
     fail('print to PDF', err.message.split('\n')[0]);
   } finally {
@@ -630,7 +713,7 @@ async function checkRiskAssessment(browser) {
     await page.selectOption('#support-tier', 'targeted');
     await page.selectOption('#support-offer', 'Peer mentoring');
     await page.fill('#support-owner', 'NW ADASS');
-    await page.fill('#support-follow-up', '2031-03-31');
+    await fillDate(page, (part) => `#support-follow-up-${part}`, '2031-03-31');
     await submit(page, '#support-form button[type=submit]');
     // The final view comes after the discussion is recorded (MoU 2.1 b).
     await page.fill('#discussion-who', 'DASS, analyst');
@@ -687,7 +770,7 @@ async function checkImprovementYear(browser) {
     await gotoPage(analyst, '/risk/themes?period=2022-23');
     await analyst.fill('#title', 'Prevention (browser test)');
     await analyst.fill('#criteria', 'A prevention strategy is in place\nCarers are identified early');
-    await analyst.fill('#due-on', '2022-06-30');
+    await fillDate(analyst, (part) => `#due-on-${part}`, '2022-06-30');
     await submit(analyst, 'form[action="/risk/themes"] button[type=submit]');
     for (const [role, code] of [['council', 'E06000006'], ['neighbour', 'E06000007']]) {
       const page = await as(role);
@@ -718,15 +801,15 @@ async function checkImprovementYear(browser) {
     await open(analyst, 'Record a peer challenge');
     await analyst.selectOption('#challenge-origin', 'board');
     await analyst.fill('#challenge-scope', 'Carers (browser test)');
-    await analyst.fill('#challenge-starts', '2022-09-12');
-    await analyst.fill('#challenge-ends', '2022-09-14');
+    await fillDate(analyst, (part) => `#challenge-starts-${part}`, '2022-09-12');
+    await fillDate(analyst, (part) => `#challenge-ends-${part}`, '2022-09-14');
     await analyst.fill('#challenge-team', 'A. Peer (DASS, Wigan)');
     await analyst.fill('#challenge-findings', 'Carers are found late.');
     await submit(analyst, '#challenge-form button[type=submit]');
     const plan = analyst.locator('.peer-challenge .action-form').last();
     await plan.locator('input[name=action]').fill('Identify carers at first contact (browser test)');
     await plan.locator('input[name=owner]').fill('Head of adult social care');
-    await plan.locator('input[name=due_on]').fill('2023-01-31');
+    await fillDate(plan, (part) => `input[name=due_on-${part}]`, '2023-01-31');
     await Promise.all([analyst.waitForEvent('load'), plan.locator('button').click()]);
     await axeClean(analyst, 'risk-profile-board');
     await gotoPage(analyst, '/risk/annual-report?year=2022-23');
@@ -781,14 +864,35 @@ async function checkCollectionJourney(browser) {
     const a = await analyst.newPage();
     a.setDefaultTimeout(30_000);
     await gotoPage(a, '/rounds');
-    await a.fill('#period', JOURNEY_QUARTER);
-    await a.fill('#due', '2030-08-15');
+    await a.selectOption('#period', JOURNEY_QUARTER);
+    await a.fill('#due-day', '15');
+    await a.fill('#due-month', '8');
+    await a.fill('#due-year', '2030');
     await submit(a, 'form.round-form button[type=submit]');
     expect(`${name}: the analyst opens the round`, (await h1Text(a)) === `Collection round ${JOURNEY_QUARTER}`, await h1Text(a));
 
-    expect(`${name}: the council user signs in`, await signIn(council, 'council'));
     const c = await council.newPage();
     c.setDefaultTimeout(30_000);
+    if (SMTP_PORT) {
+      // The council's director gets the round's email, follows its link, signs in, and finds
+      // the return on their home page.
+      const mail = await emailTo(USERS.council, `The ${JOURNEY_QUARTER} collection round is open`);
+      expect(`${name}: the council gets the round's email`, mail !== null, `${mailbox.length} message(s) received`);
+      const link = mail && mail.match(/https?:\/\/\S+\/returns\b/);
+      expect(`${name}: the email links to the returns page`, Boolean(link), mail || '');
+      await gotoPage(c, link ? link[0].replace(/^https?:\/\/[^/]+/, '') : '/returns');
+      expect(`${name}: the link asks the council to sign in`, (await h1Text(c)) === 'Sign in', await h1Text(c));
+      await c.fill('#email', USERS.council);
+      await c.fill('#password', PASSWORD);
+      await submit(c, 'main button[type=submit]');
+      expect(`${name}: sign-in lands on the home page`, new URL(c.url()).pathname === '/home', c.url());
+      const item = c.locator('#todo a', { hasText: `Return for ${JOURNEY_QUARTER}` });
+      expect(`${name}: the home page lists the return`, (await item.count()) === 1, (await c.locator('#todo').innerText().catch(() => '')));
+      await homeAxe(c, 'journey-council-home');
+      await submit(c, `#todo a:has-text("Return for ${JOURNEY_QUARTER}")`);
+    } else {
+      expect(`${name}: the council user signs in`, await signIn(council, 'council'));
+    }
     await gotoPage(c, '/returns');
     await c.selectOption('#period', JOURNEY_QUARTER);
     const csv = 'authority,authority name,measure,measure title,period,value,numerator,denominator,note\n'
@@ -819,6 +923,10 @@ async function checkCollectionJourney(browser) {
     res = await gotoPage(p, `/returns`);
     expect(`${name}: the public is asked to sign in for returns`, (await h1Text(p)) === 'Sign in', await h1Text(p));
 
+    await gotoPage(a, '/home');
+    const waiting = a.locator('#todo a', { hasText: `Halton: return for ${JOURNEY_QUARTER} submitted` });
+    expect(`${name}: the analyst's home shows the return waiting`, (await waiting.count()) === 1, await a.locator('#todo').innerText().catch(() => ''));
+    await homeAxe(a, 'journey-analyst-home');
     await gotoPage(a, `/rounds/${quarter}`);
     const halton = (await a.locator("tr[data-council='E06000006'] td.status").innerText()).trim();
     expect(`${name}: the round shows Halton's return as submitted`, halton.startsWith('Submitted'), halton);
@@ -846,6 +954,27 @@ async function checkCollectionJourney(browser) {
   }
 }
 
+// A GOV.UK date input's day, month and year boxes (each found by `box(part)`), from YYYY-MM-DD.
+async function fillDate(scope, box, iso) {
+  const [year, month, day] = iso.split('-');
+  await scope.locator(box('day')).fill(String(Number(day)));
+  await scope.locator(box('month')).fill(String(Number(month)));
+  await scope.locator(box('year')).fill(year);
+}
+
+// Axe on a home page at 1,280 and 390 pixels, with a screenshot of each.
+async function homeAxe(page, label) {
+  for (const [viewport, width] of [[DESKTOP_VIEWPORT, '1280'], [PHONE_VIEWPORT, '390']]) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${label}-${width}.png`), fullPage: true });
+    const blocking = await runAxe(page, `${label}-${width}`);
+    expect(`${label} at ${width}: no serious/critical axe violations`, blocking.length === 0, blocking.map((v) => v.id).join(', '));
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(`${label} at ${width}: no sideways scroll`, wide <= 0, `${wide}px too wide`);
+  }
+  await page.setViewportSize(DESKTOP_VIEWPORT);
+}
+
 async function main() {
   if (!existsSync(CHROMIUM)) {
     console.error(`Chromium not found at ${CHROMIUM}. Install Debian's chromium package (apt-get install chromium) or set CHROMIUM; no browser is downloaded.`);
@@ -860,6 +989,7 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
+  const smtp = SMTP_PORT ? startSmtp(SMTP_PORT) : null;
   try {
     console.log(`Chromium ${browser.version()}`);
     const present = await checkPages(browser);
@@ -876,6 +1006,7 @@ async function main() {
     await checkCollectionJourney(browser);
   } finally {
     await browser.close();
+    if (smtp) smtp.close();
   }
 
   if (violations.length > 0) {

@@ -63,6 +63,20 @@ pub struct ServeConfig {
     #[arg(long, env = "SCORECARD_PER_CLIENT_IN_FLIGHT", default_value_t = crate::web::admission::PER_CLIENT)]
     pub per_client_in_flight: usize,
 
+    /// The SMTP server email is sent through: `smtp://host:25`, `smtp://user:password@host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:password@host` (TLS). Unset: mail is off (it waits in the
+    /// queue).
+    #[arg(long, env = "SCORECARD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The address email comes from, e.g. `North West scorecard <scorecard@example.org>`.
+    #[arg(long, env = "SCORECARD_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// Seconds between the sender's passes over the email queue (and the reminders' check).
+    #[arg(long, env = "SCORECARD_MAIL_EVERY", default_value_t = 30)]
+    pub mail_every: u64,
+
     /// Load the illustrative seed data when the database has no data yet.
     #[arg(long, env = "SCORECARD_SEED", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed: bool,
@@ -90,7 +104,15 @@ impl Default for SiteConfig {
     }
 }
 
+/// Where links point when the service's public address is not configured.
+pub const LOCAL_ADDRESS: &str = "http://127.0.0.1:3000";
+
 impl SiteConfig {
+    /// How emails address their links (the public address) and sign off.
+    pub fn letterhead(&self) -> crate::mail::Letterhead {
+        crate::mail::Letterhead::new(self.public_url.as_deref().unwrap_or(LOCAL_ADDRESS))
+    }
+
     /// Session cookies are `Secure` when the service is reached over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url

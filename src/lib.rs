@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod ingest;
+pub mod mail;
 pub mod maps;
 pub mod risk;
 pub mod seed;

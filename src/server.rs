@@ -56,6 +56,7 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
         let (version, pool) = (state.version.clone(), db.pool.clone());
         async move { version.follow(pool).await }
     });
+    start_mail(config, &state)?;
     tokio::spawn(warm(app.clone(), state));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -68,6 +69,31 @@ async fn run(db: &Database, config: &ServeConfig) -> anyhow::Result<()> {
     tracing::info!(max_connections = limits.max_connections, "connection limit");
     web::listener::serve(listener, app, limits, shutdown_signal()).await?;
     tracing::info!("shutting down");
+    Ok(())
+}
+
+/// Starts the email sender when SMTP is configured; otherwise says mail is off.
+fn start_mail(config: &ServeConfig, state: &AppState) -> anyhow::Result<()> {
+    let (Some(url), Some(from)) = (&config.smtp_url, &config.mail_from) else {
+        tracing::info!(
+            "mail is off: set SCORECARD_SMTP_URL and SCORECARD_MAIL_FROM to send email (messages wait in the queue)"
+        );
+        return Ok(());
+    };
+    if config.public_url.is_none() {
+        tracing::warn!(
+            "SCORECARD_PUBLIC_URL is not set: links in email point at {}",
+            crate::config::LOCAL_ADDRESS
+        );
+    }
+    let sender = crate::mail::Sender::new(url, from)?;
+    tracing::info!("mail is on");
+    tokio::spawn(sender.run(
+        state.pool.clone(),
+        state.site.letterhead(),
+        state.site.region.clone(),
+        std::time::Duration::from_secs(config.mail_every.max(1)),
+    ));
     Ok(())
 }
 

@@ -54,11 +54,8 @@ pub enum UserAction {
     Reset { email: String },
 }
 
-fn link(base: &str, token: &str) -> String {
-    format!("{}/sign-in/{token}", base.trim_end_matches('/'))
-}
-
 pub(super) async fn user(pool: &sqlx::PgPool, args: UserArgs) -> anyhow::Result<()> {
+    let letterhead = crate::mail::Letterhead::new(&args.public_url);
     match args.action {
         UserAction::Add {
             email,
@@ -77,10 +74,11 @@ pub(super) async fn user(pool: &sqlx::PgPool, args: UserArgs) -> anyhow::Result<
                 accounts::add_user(pool, &email, role, council.as_deref(), password, ACTOR).await?;
             println!("added {} ({})", user.email, user.role.label());
             if let Some(token) = token {
+                let link =
+                    crate::mail::sign_in_link(pool, &letterhead, user.id, &token, true).await?;
                 println!(
-                    "one-time sign-in link (valid {} hours): {}",
-                    accounts::LINK_HOURS,
-                    link(&args.public_url, &token)
+                    "one-time sign-in link (valid {} hours, also emailed): {link}",
+                    accounts::LINK_HOURS
                 );
             }
         }
@@ -113,10 +111,13 @@ pub(super) async fn user(pool: &sqlx::PgPool, args: UserArgs) -> anyhow::Result<
         }
         UserAction::Reset { email } => {
             let token = accounts::reset(pool, &email, ACTOR).await?;
+            let user = users::by_email(pool, &email.trim().to_lowercase())
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no account for {email}"))?;
+            let link = crate::mail::sign_in_link(pool, &letterhead, user.id, &token, false).await?;
             println!(
-                "one-time sign-in link (valid {} hours): {}",
-                accounts::LINK_HOURS,
-                link(&args.public_url, &token)
+                "one-time sign-in link (valid {} hours, also emailed): {link}",
+                accounts::LINK_HOURS
             );
         }
     }

@@ -3,6 +3,7 @@
 pub mod access;
 mod codes;
 pub(crate) mod column;
+pub mod date_input;
 pub mod facts;
 pub mod glossary;
 pub mod known;
@@ -11,6 +12,7 @@ pub mod records;
 pub mod reference;
 pub mod round;
 pub mod search;
+pub mod todo;
 
 pub use codes::{MeasureCode, MeasureCodeError, OnsCode, OnsCodeError};
 pub use period::{Period, PeriodError};

@@ -64,6 +64,11 @@ impl Period {
         self.quarter.is_some()
     }
 
+    /// The code as it goes in a link's path or query ("2024-25%20Q1").
+    pub fn in_url(self) -> String {
+        self.to_string().replace(' ', "%20")
+    }
+
     /// The financial year this period belongs to.
     pub fn financial_year(self) -> Period {
         Period::year(self.year_start)
@@ -106,6 +111,40 @@ impl Period {
             Some(q) => Period {
                 year_start: self.year_start,
                 quarter: Some(q - 1),
+            },
+        }
+    }
+
+    /// The quarters a collection round may be opened for on `today`: the last year's four and
+    /// the next five years' (a form's list, oldest first).
+    pub fn quarters_around(today: NaiveDate) -> Vec<Period> {
+        let mut first = Period::quarter_of(today);
+        for _ in 0..4 {
+            first = first.previous();
+        }
+        std::iter::successors(Some(first), |q| Some(q.next()))
+            .take(25)
+            .collect()
+    }
+
+    /// Financial years from the one starting in `first` to the one after `today`'s, newest first
+    /// (a form's list).
+    pub fn years_from(first: i32, today: NaiveDate) -> Vec<Period> {
+        let last = Period::year_of(today).year_start + 1;
+        (first..=last).rev().map(Period::year).collect()
+    }
+
+    /// The next period of the same kind (year after, or quarter after).
+    pub fn next(self) -> Period {
+        match self.quarter {
+            None => Period::year(self.year_start + 1),
+            Some(4) => Period {
+                year_start: self.year_start + 1,
+                quarter: Some(1),
+            },
+            Some(q) => Period {
+                year_start: self.year_start,
+                quarter: Some(q + 1),
             },
         }
     }
@@ -220,6 +259,27 @@ mod tests {
         assert_eq!("2015-2016".parse(), Ok(Period::year(2015)));
         assert_eq!("2023-24 Q2".parse(), Ok(Period::quarter(2023, 2).unwrap()));
         assert_eq!("1999-00".parse(), Ok(Period::year(1999)));
+        assert_eq!(Period::quarter(2023, 2).unwrap().in_url(), "2023-24%20Q2");
+        assert_eq!(Period::year(2023).in_url(), "2023-24");
+        let q4 = Period::quarter(2023, 4).unwrap();
+        assert_eq!(q4.next(), Period::quarter(2024, 1).unwrap());
+        assert_eq!(q4.next().previous(), q4);
+        assert_eq!(Period::year(2023).next(), Period::year(2024));
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let quarters = Period::quarters_around(today);
+        assert_eq!(quarters.len(), 25);
+        assert_eq!(quarters[0].to_string(), "2025-26 Q3");
+        assert_eq!(quarters[4].to_string(), "2026-27 Q3");
+        assert_eq!(quarters[24].to_string(), "2031-32 Q3");
+        let years = Period::years_from(2014, today);
+        assert_eq!(
+            years.first().map(ToString::to_string).as_deref(),
+            Some("2027-28")
+        );
+        assert_eq!(
+            years.last().map(ToString::to_string).as_deref(),
+            Some("2014-15")
+        );
     }
 
     #[test]

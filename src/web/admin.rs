@@ -130,16 +130,6 @@ struct NewUser {
     council: String,
 }
 
-fn sign_in_link(state: &AppState, token: &str) -> String {
-    let base = state
-        .site
-        .public_url
-        .as_deref()
-        .unwrap_or("")
-        .trim_end_matches('/');
-    format!("{base}/sign-in/{token}")
-}
-
 async fn add_user(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -163,7 +153,14 @@ async fn add_user(
     Ok(UsersPage {
         layout: Layout::new(&state, &visitor, "Users".into()).await?,
         users: users::list(&state.pool).await?,
-        link: token.map(|t| (user.email, sign_in_link(&state, &t))),
+        link: match token {
+            Some(t) => Some((
+                user.email,
+                crate::mail::sign_in_link(&state.pool, &state.site.letterhead(), user.id, &t, true)
+                    .await?,
+            )),
+            None => None,
+        },
     })
 }
 
@@ -188,7 +185,15 @@ async fn change_user(
         }
         "reset" => {
             let token = accounts::reset(&state.pool, &user.email, by).await?;
-            Some((user.email.clone(), sign_in_link(&state, &token)))
+            let address = crate::mail::sign_in_link(
+                &state.pool,
+                &state.site.letterhead(),
+                user.id,
+                &token,
+                false,
+            )
+            .await?;
+            Some((user.email.clone(), address))
         }
         _ => return Err(AppError::NotFound(format!("the action {action}"))),
     };

@@ -97,3 +97,39 @@ impl<S: Send + Sync, T: Segment> FromRequestParts<S> for Path<T> {
             .map_err(|e: T::Err| answer(parts, T::rejected(&text, e.to_string(), api)))
     }
 }
+
+/// A form body, as axum's `Form` reads it, with each GOV.UK date input's three boxes joined into
+/// the one field the form's type names ([`crate::domain::date_input::merged`]): a handler reads
+/// `due_on` whether the browser sent `due_on-day`, `-month` and `-year` or a client sent
+/// `due_on=2026-03-07`.
+#[derive(Debug, Clone)]
+pub(super) struct Form<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Form<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let form_type = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !form_type {
+            return Err(AppError::bad_request(
+                "form",
+                "send the form as application/x-www-form-urlencoded",
+            ));
+        }
+        let body = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|e| AppError::bad_request("form", e.body_text()))?;
+        let fields =
+            crate::domain::date_input::merged(form_urlencoded::parse(&body).into_owned().collect());
+        let joined = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        serde_urlencoded::from_str(&joined)
+            .map(Form)
+            .map_err(|e| AppError::bad_request("form", e.to_string()))
+    }
+}

@@ -25,6 +25,8 @@ pub(super) struct Layout {
     pub manages_data: bool,
     pub manages_users: bool,
     pub reads_audit: bool,
+    /// How many things need the signed-in user's attention (their home page's list).
+    pub todo: Option<usize>,
 }
 
 impl Layout {
@@ -48,7 +50,12 @@ impl Layout {
             .await?
             .map(|g| g.name);
         let viewer = &visitor.viewer;
+        let todo = match viewer.account().and_then(super::home::Whose::of) {
+            Some(whose) => Some(super::home::todos(state, &whose).await?.len()),
+            None => None,
+        };
         Ok(Layout {
+            todo,
             title,
             service_name: format!(
                 "{} adult social care scorecard",

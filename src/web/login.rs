@@ -15,7 +15,6 @@ use super::session::{self, Visitor};
 use super::{AppError, AppState};
 use crate::accounts::{self, AccountError, SignIn, password};
 use crate::db::queries::users;
-use crate::domain::access::{Account, Role};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -93,14 +92,8 @@ struct Credentials {
     password: String,
 }
 
-/// Where a user starts: their council's page, the collection rounds, or the users.
-fn home(account: &Account) -> String {
-    match (account.role, &account.council) {
-        (Role::Council, Some(c)) => format!("/authorities/{c}"),
-        (Role::Analyst, _) => "/rounds".into(),
-        _ => "/admin/users".into(),
-    }
-}
+/// Where every user lands after signing in: what needs their attention.
+const HOME: &str = "/home";
 
 /// The address a request came from (the client, behind a trusted proxy), for throttling.
 fn address(state: &AppState, request: &Request) -> String {
@@ -122,7 +115,7 @@ async fn sign_in(
     match accounts::sign_in(&state.pool, &email, form.password, &from).await? {
         SignIn::Accepted(account) => {
             session::sign_in(&session, &account).await?;
-            Ok(Redirect::to(&home(&account)).into_response())
+            Ok(Redirect::to(HOME).into_response())
         }
         SignIn::Refused => {
             let page = page(&state, &token, email, Some(REFUSED.into())).await?;
@@ -217,7 +210,7 @@ async fn set_password(
     match accounts::set_password_with_link(&state.pool, &token, form.password).await {
         Ok(account) => {
             session::sign_in(&session, &account).await?;
-            Ok(Redirect::to(&home(&account)).into_response())
+            Ok(Redirect::to(HOME).into_response())
         }
         Err(AccountError::Invalid(why)) => {
             let csrf = form_token(&headers);

@@ -21,6 +21,7 @@ mod facts;
 mod glossary;
 mod guard;
 mod health;
+mod home;
 mod improvement;
 mod layout;
 pub mod listener;
@@ -33,6 +34,7 @@ mod returns;
 mod risk;
 mod search;
 pub mod session;
+mod settings;
 mod spliced;
 mod submissions;
 mod teasc;
@@ -71,6 +73,8 @@ pub struct AppState {
     pub signed_pages: Arc<page_cache::PageCache>,
     /// Each period's risk signal (for the region, or a council outside it), per version.
     signals: Arc<cache::Memo<(crate::domain::Period, Option<String>), concerns::Signal>>,
+    /// Each home page's list of things to do (per role and council, and day), per version.
+    todos: Arc<cache::Memo<(home::Whose, chrono::NaiveDate), Vec<crate::domain::todo::Todo>>>,
     /// Public pages rendered at once (each may hold a database connection): a share of the pool
     /// stays free for signed-in work and `/healthz` however many anonymous readers miss the
     /// cache.
@@ -101,6 +105,7 @@ impl AppState {
             pages: Arc::default(),
             signed_pages: Arc::default(),
             signals: Arc::default(),
+            todos: Arc::default(),
             replica: None,
         }
     }
@@ -117,6 +122,7 @@ impl AppState {
             pages: Arc::default(),
             signed_pages: Arc::default(),
             signals: Arc::default(),
+            todos: Arc::default(),
             replica: None,
         };
         self.replica = Some(Arc::new(Replica {
@@ -203,6 +209,7 @@ fn routes(state: AppState) -> Router {
         .merge(improvement::router())
         .merge(measures::router())
         .merge(health::router())
+        .merge(home::router())
         .merge(login::router())
         .merge(admin::router())
         .merge(risk::router())
@@ -211,6 +218,7 @@ fn routes(state: AppState) -> Router {
         .merge(teasc::router())
         .merge(glossary::router())
         .merge(search::router())
+        .merge(settings::router())
         .merge(commentary::router())
         .merge(returns::router(state.site.max_upload_bytes))
         .merge(submissions::router(state.site.max_upload_bytes))

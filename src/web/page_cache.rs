@@ -489,7 +489,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
 
 /// Paths whose signed-in pages show what no version counts (users, the audit log): never kept.
 fn kept_when_signed_in(path: &str) -> bool {
-    !path.starts_with("/admin/") && path != "/audit"
+    !path.starts_with("/admin/") && path != "/audit" && path != "/settings"
 }
 
 /// A signed-in request: the kept page of the user's role and council, filled with their own

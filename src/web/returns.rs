@@ -18,10 +18,12 @@ use super::{AppError, AppState};
 use crate::db::queries::uploads::{self, NewUpload, Upload};
 use crate::db::queries::{areas, submissions};
 use crate::domain::Period;
+use crate::domain::date_input::{DateError, DateParts};
 use crate::domain::round::ReturnStatus;
 use crate::domain::round::UploadStatus;
 use crate::ingest::import::{self, CommitError};
 use crate::ingest::report::Report;
+use crate::mail::{self, Email, To};
 
 pub(super) fn router(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
@@ -255,6 +257,12 @@ async fn submit(
             "only a draft can be submitted",
         ));
     }
+    let name = areas::authority(&state.pool, &council)
+        .await?
+        .map_or_else(|| council.clone(), |a| a.name);
+    let period = upload.period_code.clone().unwrap_or_default();
+    let email = Email::return_submitted(upload.id, &name, &period);
+    mail::notify(&mut tx, &state.site.letterhead(), &email, To::Analysts).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/returns/{}", upload.id)))
 }
@@ -288,8 +296,25 @@ async fn accept(
         CommitError::Database(e) => e.into(),
     })?
     .ok_or_else(|| AppError::bad_request("return", "only a submitted return can be accepted"))?;
+    decided(&state, &mut tx, &upload, true).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/returns/{}", upload.id)))
+}
+
+/// Tells the council's users their return was accepted or sent back (in the decision's
+/// transaction).
+async fn decided(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    upload: &Upload,
+    accepted: bool,
+) -> Result<(), AppError> {
+    let (Some(council), Some(period)) = (&upload.ons_code, &upload.period_code) else {
+        return Ok(());
+    };
+    let email = Email::return_decided(upload.id, period, accepted);
+    mail::notify(tx, &state.site.letterhead(), &email, To::Council(council)).await?;
+    Ok(())
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -330,6 +355,7 @@ async fn send_back(
             "only a submitted return can be sent back",
         ));
     }
+    decided(&state, &mut tx, &upload, false).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/returns/{}", upload.id)))
 }
@@ -339,58 +365,116 @@ async fn send_back(
 struct RoundsPage {
     layout: Layout,
     rounds: Vec<(String, String, String)>,
+    /// The quarters a round may be opened for, and whether each is the one chosen.
+    quarters: Vec<(String, bool)>,
+    due: DateParts,
+    period_error: Option<String>,
+    due_error: Option<DateError>,
+}
+
+impl RoundsPage {
+    async fn new(state: &AppState, visitor: &Visitor, form: &NewRound) -> Result<Self, AppError> {
+        let rounds = uploads::rounds(&state.pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.period_code,
+                    r.due_on.format("%-d %B %Y").to_string(),
+                    r.opened_by,
+                )
+            })
+            .collect();
+        Ok(RoundsPage {
+            layout: Layout::new(state, visitor, "Collection rounds".into()).await?,
+            rounds,
+            quarters: Period::quarters_around(Utc::now().date_naive())
+                .into_iter()
+                .map(|q| {
+                    let code = q.to_string();
+                    let chosen = code == form.period.trim();
+                    (code, chosen)
+                })
+                .collect(),
+            due: form.parts(),
+            period_error: None,
+            due_error: None,
+        })
+    }
 }
 
 async fn rounds(State(state): State<AppState>, visitor: Visitor) -> Result<RoundsPage, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the collection rounds")?;
-    let rounds = uploads::rounds(&state.pool)
-        .await?
-        .into_iter()
-        .map(|r| {
-            (
-                r.period_code,
-                r.due_on.format("%-d %B %Y").to_string(),
-                r.opened_by,
-            )
-        })
-        .collect();
-    Ok(RoundsPage {
-        layout: Layout::new(&state, &visitor, "Collection rounds".into()).await?,
-        rounds,
-    })
+    RoundsPage::new(&state, &visitor, &NewRound::default()).await
 }
 
-#[derive(Debug, serde::Deserialize)]
+/// The round form: a quarter from the list and the due date as the GOV.UK date input's three
+/// boxes (`due-day`, `due-month`, `due-year`); a client may send `due` as YYYY-MM-DD instead.
+#[derive(Debug, Default, serde::Deserialize)]
 struct NewRound {
     #[serde(default)]
     period: String,
     #[serde(default)]
     due: String,
+    #[serde(default, rename = "due-day")]
+    due_day: String,
+    #[serde(default, rename = "due-month")]
+    due_month: String,
+    #[serde(default, rename = "due-year")]
+    due_year: String,
 }
 
+impl NewRound {
+    fn parts(&self) -> DateParts {
+        match NaiveDate::parse_from_str(self.due.trim(), "%Y-%m-%d") {
+            Ok(date) => DateParts::of(date),
+            Err(_) => DateParts {
+                day: self.due_day.clone(),
+                month: self.due_month.clone(),
+                year: self.due_year.clone(),
+            },
+        }
+    }
+}
+
+/// Opens a round (or moves its due date), and emails the region's councils. A mistake shows
+/// the form again with what was typed, an error summary and the messages by the fields.
 async fn open_round(
     State(state): State<AppState>,
     visitor: Visitor,
     axum::Form(form): axum::Form<NewRound>,
-) -> Result<Redirect, AppError> {
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
     visitor.require(visitor.viewer.can_manage_data(), "the collection rounds")?;
-    let period: Period = AppError::period("period", &form.period)?;
-    if !period.is_quarter() {
-        return Err(AppError::bad_request(
-            "period",
-            "a round collects one quarter, e.g. 2024-25 Q1",
-        ));
-    }
-    let due = NaiveDate::parse_from_str(form.due.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::bad_request("due", "give the due date as YYYY-MM-DD"))?;
+    let period = form
+        .period
+        .trim()
+        .parse::<Period>()
+        .ok()
+        .filter(|p| p.is_quarter());
+    let due = form.parts().read("the due date");
+    let (Some(period), Ok(due)) = (period, &due) else {
+        let mut page = RoundsPage::new(&state, &visitor, &form).await?;
+        page.period_error = period
+            .is_none()
+            .then(|| "Select the quarter the round collects".to_string());
+        page.due_error = due.err();
+        return Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response());
+    };
+    let due = *due;
     let mut tx = state.pool.begin().await?;
     submissions::ensure_periods(&mut tx, &std::iter::once(period).collect()).await?;
     uploads::open_round(&mut tx, &period.to_string(), due, visitor.viewer.actor()).await?;
+    let email = Email::round_opened(&period.to_string(), due);
+    mail::notify(
+        &mut tx,
+        &state.site.letterhead(),
+        &email,
+        To::Region(&state.site.region),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/rounds/{}",
-        period.to_string().replace(' ', "%20")
-    )))
+    Ok(Redirect::to(&format!("/rounds/{}", period.in_url())).into_response())
 }
 
 /// A council's line in a round.

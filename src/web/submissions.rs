@@ -114,12 +114,18 @@ struct IndexPage {
     illustrative_loaded: bool,
     councils: Vec<Choice>,
     max_megabytes: usize,
+    /// The years an official file may be of, newest first (its name usually says).
+    years: Vec<String>,
+    /// The periods a template may be for: the round quarters and the years, the current quarter
+    /// chosen.
+    template_periods: Vec<Choice>,
 }
 
 async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<IndexPage, AppError> {
     visitor.require(visitor.viewer.can_manage_data(), "the submissions")?;
     let listed = queries::list(&state.pool).await?;
-    let councils = areas::members_during(&state.pool, &state.site.region, current_year())
+    let today = chrono::Utc::now().date_naive();
+    let councils = areas::members_during(&state.pool, &state.site.region, Period::year_of(today))
         .await?
         .into_iter()
         .map(|a| Choice {
@@ -139,17 +145,19 @@ async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<IndexP
             .collect::<Result<_, _>>()?,
         councils,
         max_megabytes: state.site.max_upload_bytes / (1024 * 1024),
-    })
-}
-
-/// The financial year containing today, for choosing the councils offered a template.
-fn current_year() -> Period {
-    use chrono::Datelike;
-    let today = chrono::Utc::now().date_naive();
-    Period::year(if today.month() >= 4 {
-        today.year()
-    } else {
-        today.year() - 1
+        years: Period::years_from(2010, today)
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        template_periods: Period::quarters_around(today)
+            .into_iter()
+            .chain(Period::years_from(2014, today))
+            .map(|p| Choice {
+                selected: p == Period::quarter_of(today),
+                value: p.to_string(),
+                label: p.to_string(),
+            })
+            .collect(),
     })
 }
 

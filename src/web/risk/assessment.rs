@@ -2,6 +2,7 @@
 //! thematic self-assessment.
 
 use super::*;
+use crate::mail::{self, Email, To};
 use crate::risk::records::{AssessmentStage, Step};
 
 #[derive(Debug, serde::Deserialize)]
@@ -276,12 +277,32 @@ pub(super) async fn assess(
             // Made before the concerns were shared: the council sees it as provisional.
             entry.details = serde_json::json!({ "provisional": true });
         }
-        risk::add_entry(&mut tx, &assessment, &entry, to, by).await?;
+        let added = risk::add_entry(&mut tx, &assessment, &entry, to, by).await?;
+        let (council, name) = (&authority.ons_code, &authority.name);
+        let (email, to) = match step {
+            Step::Concerns => (
+                Email::concerns_shared(council, &year.to_string(), added.id),
+                To::Council(council),
+            ),
+            Step::Response => (
+                Email::response_received(council, name, &year.to_string(), added.id),
+                To::Analysts,
+            ),
+            _ => return finish(tx, &authority.ons_code, year).await,
+        };
+        mail::notify(&mut tx, &state.site.letterhead(), &email, to).await?;
     }
+    finish(tx, &authority.ons_code, year).await
+}
+
+async fn finish(
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    council: &str,
+    year: crate::domain::Period,
+) -> Result<Redirect, AppError> {
     tx.commit().await?;
     Ok(Redirect::to(&format!(
-        "/risk/{}?period={year}#assessment",
-        authority.ons_code
+        "/risk/{council}?period={year}#assessment"
     )))
 }
 

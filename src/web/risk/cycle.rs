@@ -35,6 +35,8 @@ pub(super) struct CyclePage {
     opens: String,
     closes: String,
     requests: Vec<(String, String, String, String)>,
+    /// The years to choose from, newest first.
+    years: Vec<String>,
 }
 
 pub(super) async fn page(
@@ -93,6 +95,10 @@ pub(super) async fn page(
     Ok(CyclePage {
         layout: Layout::new(&state, &visitor, format!("The improvement cycle, {year}")).await?,
         year: year.to_string(),
+        years: Period::years_from(2014, Utc::now().date_naive())
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         timetable: the_year.timetable(),
         themes: themes.iter().map(|t| t.title.clone()).collect(),
         grid: the_year.self_assessments(),

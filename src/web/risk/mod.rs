@@ -24,13 +24,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::{NaiveDate, Utc};
 
 use super::cache::analysed_for;
+use super::extract::Form;
 use super::extract::{Params, Path};
 use super::layout::{Layout, PeriodOption, PeriodQuery, choose_period};
 use super::session::Visitor;
@@ -168,10 +169,12 @@ pub(super) async fn council_of(
         .ok_or_else(|| AppError::NotFound(format!("a risk profile for {code}")))
 }
 
-/// A date field as `YYYY-MM-DD`, or an error naming the field.
+/// A date from a form: the GOV.UK date input's boxes (joined by [`Form`]) or YYYY-MM-DD, with the
+/// design system's messages.
 pub(super) fn iso_date(text: &str, field: &'static str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::bad_request(field, "give the date as YYYY-MM-DD"))
+    crate::domain::date_input::DateParts::from_field(text)
+        .read("the date")
+        .map_err(|e| AppError::bad_request(field, e.message))
 }
 
 pub(super) fn year_of(text: &str) -> Result<Period, AppError> {
