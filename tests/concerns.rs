@@ -516,7 +516,7 @@ async fn the_importers_warning_about_a_value_is_carried_to_its_concern_or_query(
 }
 
 #[tokio::test]
-async fn a_form_error_names_the_field_and_links_back_to_the_form_on_this_site_only() {
+async fn a_form_error_comes_back_on_its_page_from_this_site_and_nowhere_else() {
     let pool = database(Start::Reference).await;
     let app = app(pool.clone());
     let mut c = Cast::signed_in(&app, &pool).await;
@@ -550,16 +550,27 @@ async fn a_form_error_names_the_field_and_links_back_to_the_form_on_this_site_on
         .send(post("https://scorecard.example/risk/triggers", &token))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // From this site's page: that page again, with what was typed and the problem at its top.
     let html = Html::parse_document(&page);
-    let summary = texts(&html, "#error-summary li");
+    assert_eq!(texts(&html, "h1"), ["Risk triggers"], "{page}");
+    let summary = texts(&html, ".govuk-error-summary__list li");
     assert_eq!(summary.len(), 1, "{page}");
-    assert!(summary[0].contains("medium_from") || summary[0].contains("medium from"));
-    let back = html
-        .select(&scraper::Selector::parse("#back-to-form").unwrap())
+    assert!(
+        summary[0]
+            .to_lowercase()
+            .contains("medium_from (9) must be at least 1"),
+        "{summary:?}"
+    );
+    let typed = html
+        .select(&scraper::Selector::parse("#medium_from").unwrap())
         .next()
-        .and_then(|a| a.value().attr("href"))
+        .and_then(|i| i.value().attr("value"))
         .map(str::to_string);
-    assert_eq!(back.as_deref(), Some("/risk/triggers"));
+    assert_eq!(
+        typed.as_deref(),
+        Some("9"),
+        "what was typed, not what is stored"
+    );
     // A Referer of another site, or one a browser would read as another site: no link.
     for referer in [
         "https://elsewhere.example/risk/triggers",

@@ -491,6 +491,19 @@ async fn an_outage_is_retried_and_a_disabled_or_unsubscribed_user_gets_nothing()
             .is_some()
     };
     assert!(!on("round_opened") && on("return_decided") && on("concerns_shared"));
+    // As an attacker sends it: no token, a parameter twice, HEAD, the public.
+    let (status, _, _) = c
+        .halton
+        .post_form_with_token("/settings", "forged", &[("email", "round_opened")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        c.halton.get("/settings?saved=1&saved=2").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(c.halton.head("/settings").await.0, StatusCode::OK);
+    assert_eq!(c.public.get("/settings").await.0, StatusCode::SEE_OTHER);
+    assert_eq!(c.public.head("/home").await.0, StatusCode::SEE_OTHER);
     // A kind of another role cannot be chosen.
     let (status, _, _) = c
         .halton
@@ -618,4 +631,171 @@ async fn dates_are_typed_in_three_boxes_and_a_mistake_shows_the_form_again() {
     };
     assert_eq!(shown("#window-closes-day").as_deref(), Some("30"));
     assert_eq!(shown("#window-closes-month").as_deref(), Some("11"));
+}
+
+#[tokio::test]
+async fn a_form_sent_with_a_mistake_comes_back_on_its_page_with_what_was_typed() {
+    let pool = database(Start::Reference).await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    let page = "/risk/cycle?year=2016-17";
+    c.analyst.get(page).await;
+    let (status, _, body) = c
+        .analyst
+        .post_form_from(
+            "/risk/cycle/window",
+            page,
+            &[
+                ("year", "2016-17"),
+                ("opens-day", "1"),
+                ("opens-month", "7"),
+                ("opens-year", "2016"),
+                ("closes-day", "30"),
+                ("closes-month", ""),
+                ("closes-year", "2016"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let html = Html::parse_document(&body);
+    // The cycle's own page, not an error page.
+    assert_eq!(text(&html, "h1").unwrap(), "The improvement cycle, 2016-17");
+    assert!(text(&html, "title").unwrap().starts_with("Error: "));
+    let summary = scraper::Selector::parse(".govuk-error-summary__list a").unwrap();
+    let link = html.select(&summary).next().unwrap();
+    assert_eq!(
+        link.text().collect::<String>(),
+        "The date must include a month"
+    );
+    assert_eq!(link.value().attr("href"), Some("#window-closes-day"));
+    let value = |id: &str| {
+        html.select(&scraper::Selector::parse(id).unwrap())
+            .next()
+            .unwrap()
+            .value()
+            .clone()
+    };
+    for (id, typed) in [
+        ("#window-opens-day", "1"),
+        ("#window-opens-month", "7"),
+        ("#window-closes-day", "30"),
+        ("#window-closes-year", "2016"),
+    ] {
+        assert_eq!(value(id).attr("value"), Some(typed), "{id}");
+    }
+    assert!(
+        value("#window-closes-month")
+            .attr("class")
+            .unwrap()
+            .contains("govuk-input--error")
+    );
+    assert!(
+        !value("#window-opens-month")
+            .attr("class")
+            .unwrap()
+            .contains("--error")
+    );
+    assert_eq!(
+        text(&html, "#closes-error").unwrap(),
+        "Error: The date must include a month"
+    );
+    // Nothing was saved.
+    let windows: i64 = sqlx::query_scalar("SELECT count(*) FROM review_windows")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(windows, 0);
+
+    // From another site's page (or none), the plain error page answers.
+    let (status, _, body) = c
+        .analyst
+        .post_form("/risk/cycle/window", &[("year", "2016-17")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        text(&Html::parse_document(&body), ".govuk-error-summary__title").unwrap(),
+        "There is a problem"
+    );
+    assert!(body.contains("Nothing was saved."));
+}
+
+#[tokio::test]
+async fn concerns_shared_and_answered_reach_each_side_on_its_home_and_by_email() {
+    let pool = database(Start::Reference).await;
+    common::import(
+        &pool,
+        &official_name("2016-17"),
+        &official_bytes("2016-17"),
+        None,
+    )
+    .await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    let assess = format!("/risk/{HALTON}/assessment");
+    for (action, body) in [
+        ("start", ""),
+        ("concerns", "Reablement has fallen two years running."),
+    ] {
+        let (status, _, page) = c
+            .analyst
+            .post_form(
+                &assess,
+                &[("year", "2016-17"), ("action", action), ("body", body)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{action}: {page}");
+    }
+    // Halton is asked for its response, on its home page and by email; Warrington is not.
+    let (items, _) = home(&mut c.halton).await;
+    let shared = find(&items, "Concerns shared with you");
+    assert_eq!(shared.len(), 1, "{items:?}");
+    assert!(shared[0].1.contains("2016-17"));
+    assert_eq!(
+        shared[0].2,
+        format!("/risk/{HALTON}?period=2016-17#response")
+    );
+    let (items, _) = home(&mut c.warrington).await;
+    assert!(find(&items, "Concerns shared with you").is_empty());
+    let queued = outbox(&pool).await;
+    assert_eq!(
+        queued
+            .iter()
+            .filter(|m| m.1 == "concerns_shared")
+            .map(|m| m.0.as_str())
+            .collect::<Vec<_>>(),
+        ["dass@halton.example"]
+    );
+
+    // Halton responds: the analyst is told, on the home page and by email; Halton's item goes.
+    let (status, _, page) = c
+        .halton
+        .post_form(
+            &assess,
+            &[
+                ("year", "2016-17"),
+                ("action", "respond"),
+                ("body", "We have a recovery plan."),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (items, count) = home(&mut c.analyst).await;
+    assert_eq!(count, items.len());
+    let answered = find(&items, "Concerns answered");
+    assert_eq!(answered.len(), 1, "{items:?}");
+    assert_eq!(
+        answered[0].1,
+        "Halton responded to the concerns shared for 2016-17: record the discussion"
+    );
+    let (items, _) = home(&mut c.halton).await;
+    assert!(
+        find(&items, "Concerns shared with you").is_empty(),
+        "{items:?}"
+    );
+    assert!(
+        outbox(&pool)
+            .await
+            .iter()
+            .any(|m| m.1 == "response_received" && m.0 == "analyst@example.org")
+    );
 }

@@ -143,6 +143,26 @@ struct ErrorPage {
     back: Option<String>,
 }
 
+impl AppError {
+    /// A form's mistake, to show again on the form's page when it can be (web/reshow.rs).
+    fn shown_again(
+        &self,
+        field: Option<&'static str>,
+        back: &Option<String>,
+    ) -> Option<super::reshow::FormError> {
+        match (self, field, back) {
+            (AppError::BadRequest { message, .. }, Some(field), Some(back)) => {
+                Some(super::reshow::FormError {
+                    field,
+                    message: message.clone(),
+                    back: back.clone(),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if matches!(self, AppError::SignIn) {
@@ -202,6 +222,7 @@ impl IntoResponse for AppError {
                 )
             }
         };
+        let shown_again = self.shown_again(form_field, &context.back);
         let page = ErrorPage {
             layout: Layout::plain(&title),
             title,
@@ -211,6 +232,9 @@ impl IntoResponse for AppError {
             reference,
         };
         let mut response = (status, page).into_response();
+        if let Some(error) = shown_again {
+            response.extensions_mut().insert(error);
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,

@@ -213,24 +213,16 @@ fn analyst_items(
                 at: Some(c.created_at),
             }),
     );
-    items.extend(
-        shared
-            .iter()
-            .filter(|s| {
-                s.responded_at
-                    .is_some_and(|r| s.shared_at.is_none_or(|at| r > at))
-            })
-            .map(|s| Todo {
-                kind: "Concerns answered",
-                text: format!(
-                    "{} responded to the concerns shared for {}: record the discussion",
-                    s.name, s.year
-                ),
-                href: format!("/risk/{}?period={}", s.ons_code, s.year),
-                due: None,
-                at: s.responded_at,
-            }),
-    );
+    items.extend(shared.iter().filter(|s| s.answered()).map(|s| Todo {
+        kind: "Concerns answered",
+        text: format!(
+            "{} responded to the concerns shared for {}: record the discussion",
+            s.name, s.year
+        ),
+        href: format!("/risk/{}?period={}", s.ons_code, s.year),
+        due: None,
+        at: s.responded_at,
+    }));
     items
 }
 
@@ -321,24 +313,16 @@ fn council_items(
                 at: Some(c.created_at),
             }),
     );
-    items.extend(
-        shared
-            .iter()
-            .filter(|s| {
-                s.responded_at
-                    .is_none_or(|r| s.shared_at.is_some_and(|at| at > r))
-            })
-            .map(|s| Todo {
-                kind: "Concerns shared with you",
-                text: format!(
-                    "The analyst has shared concerns about {}: your response is awaited",
-                    s.year
-                ),
-                href: format!("/risk/{code}?period={}#response", s.year),
-                due: None,
-                at: s.shared_at,
-            }),
-    );
+    items.extend(shared.iter().filter(|s| !s.answered()).map(|s| Todo {
+        kind: "Concerns shared with you",
+        text: format!(
+            "The analyst has shared concerns about {}: your response is awaited",
+            s.year
+        ),
+        href: format!("/risk/{code}?period={}#response", s.year),
+        due: None,
+        at: s.shared_at,
+    }));
     items
 }
 

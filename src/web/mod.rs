@@ -30,6 +30,7 @@ mod measures;
 mod overview;
 pub mod page_cache;
 mod regional_account;
+mod reshow;
 mod returns;
 mod risk;
 mod search;
@@ -146,7 +147,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole site: the routes, behind the public page cache, compression, limits, request ids
 /// and security headers.
 pub fn router(state: AppState) -> Router {
-    routes(state.clone())
+    reshow::around(routes(state.clone()))
         .layer(CsrfLayer::new())
         .layer(axum::middleware::map_response(no_store_errors))
         .layer(CompressionLayer::new())

@@ -351,15 +351,15 @@ pub async fn require_token(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let (given, body) = if let Some(h) = parts
+    let (given, body, posted) = if let Some(h) = parts
         .headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
     {
-        (Some(h.to_string()), body)
+        (Some(h.to_string()), body, None)
     } else if content_type.starts_with("multipart/form-data") {
         match multipart_token(&content_type, body).await {
-            Ok(found) => found,
+            Ok((token, body)) => (token, body, None),
             Err(()) => return too_large(limit),
         }
     } else {
@@ -373,14 +373,23 @@ pub async fn require_token(
                             .map(|(_, v)| v.into_owned())
                     })
                     .flatten();
-                (token, Body::from(bytes))
+                (token, Body::from(bytes.clone()), Some(bytes))
             }
             Err(_) => return too_large(limit.min(FORM_LIMIT)),
         }
     };
     match given {
         Some(g) if constant_time_eq(expected.as_bytes(), g.as_bytes()) => {
-            next.run(Request::from_parts(parts, body)).await
+            let mut response = next.run(Request::from_parts(parts, body)).await;
+            // What was typed, for showing a mistaken form again (web/reshow.rs).
+            if let Some(posted) =
+                posted.filter(|_| response.status() == axum::http::StatusCode::BAD_REQUEST)
+            {
+                response
+                    .extensions_mut()
+                    .insert(super::reshow::Posted(posted));
+            }
+            response
         }
         _ => refused(),
     }

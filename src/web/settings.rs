@@ -50,7 +50,7 @@ struct Saved {
 async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
-    axum::extract::Query(q): axum::extract::Query<Saved>,
+    super::extract::Params(q): super::extract::Params<Saved>,
 ) -> Result<SettingsPage, AppError> {
     let account = visitor.viewer.account().ok_or(AppError::SignIn)?;
     let off = mail::turned_off(&state.pool, account.id).await?;
@@ -69,7 +69,7 @@ async fn show(
 async fn save(
     State(state): State<AppState>,
     visitor: Visitor,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    super::extract::Form(fields): super::extract::Form<Vec<(String, String)>>,
 ) -> Result<Redirect, AppError> {
     let account = visitor.viewer.account().ok_or(AppError::SignIn)?;
     let kinds = kinds_for(account);

@@ -507,6 +507,27 @@ impl Agent {
         (headers, body)
     }
 
+    /// A form POST as a browser sends it from the page `from` (its `Referer`, with the `Host`).
+    pub(crate) async fn post_form_from(
+        &mut self,
+        uri: &str,
+        from: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("csrf", &self.csrf);
+        for (k, v) in fields {
+            form.append_pair(k, v);
+        }
+        let request = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", "scorecard.test")
+            .header("referer", format!("http://scorecard.test{from}"))
+            .body(Body::from(form.finish()))
+            .expect("request");
+        self.send(request).await
+    }
+
     /// A URL-encoded form POST carrying `token` as its form token, whatever it is.
     pub(crate) async fn post_form_with_token(
         &mut self,

@@ -124,6 +124,14 @@ pub struct Shared {
     pub responded_at: Option<DateTime<Utc>>,
 }
 
+impl Shared {
+    /// Whether the council has responded since the concerns were last shared.
+    pub fn answered(&self) -> bool {
+        self.responded_at
+            .is_some_and(|r| self.shared_at.is_none_or(|at| r > at))
+    }
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn shared(db: impl PgExecutor<'_>, council: Option<&str>) -> sqlx::Result<Vec<Shared>> {
     sqlx::query_as!(
