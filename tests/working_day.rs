@@ -284,6 +284,13 @@ async fn each_home_page_lists_what_waits_for_its_user_and_the_header_counts_it()
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (items, _) = home(&mut c.analyst).await;
     assert!(find(&items, "Return waiting for a decision").is_empty());
+    let unpublished = find(&items, "Not yet public");
+    assert!(
+        unpublished.iter().any(|i| i.1
+            == format!("{QUARTER}: has data that has never been published")
+            && i.2 == "/publication"),
+        "{items:?}"
+    );
     let (items, count) = home(&mut c.halton).await;
     assert_eq!(count, items.len());
     assert!(find(&items, "Your return").is_empty(), "accepted: done");
@@ -297,8 +304,8 @@ async fn each_home_page_lists_what_waits_for_its_user_and_the_header_counts_it()
     );
     assert!(next[0].1.contains("commentary on "), "{next:?}");
 
-    // Published: the quarter's round is closed, so nobody is late for it any more, and the
-    // analyst is not told the quarter changed since.
+    // Before publication the analyst is reminded the quarter is not public; once published its
+    // round is closed (nobody is late for it any more) and the reminder goes.
     let (status, _, _) = c
         .analyst
         .post_form("/publication/2017-18%20Q1/publish", &[])
@@ -310,7 +317,7 @@ async fn each_home_page_lists_what_waits_for_its_user_and_the_header_counts_it()
         "{items:?}"
     );
     assert!(
-        find(&items, "Changed since publication")
+        find(&items, "Not yet public")
             .iter()
             .all(|i| !i.1.starts_with(QUARTER)),
         "{items:?}"

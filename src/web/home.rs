@@ -236,14 +236,17 @@ async fn analyst_records(state: &AppState, today: NaiveDate) -> Result<Vec<Todo>
     )?;
     let mut items: Vec<Todo> = states
         .into_iter()
-        .filter(|s| s.changed_since && s.published_at.is_some())
+        .filter(|s| s.changed_since)
         .map(|s| Todo {
-            kind: "Changed since publication",
-            text: format!(
-                "{}: values or commentary have changed since it was published on {}; publish it again to show them",
-                s.period,
-                s.published_at.map(|at| long_date(at.date_naive())).unwrap_or_default()
-            ),
+            kind: "Not yet public",
+            text: match s.published_at {
+                Some(at) => format!(
+                    "{}: values or commentary have changed since it was published on {}; publish it again to show them",
+                    s.period,
+                    long_date(at.date_naive())
+                ),
+                None => format!("{}: has data that has never been published", s.period),
+            },
             href: "/publication".into(),
             due: None,
             at: s.published_at,
