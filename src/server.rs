@@ -166,6 +166,12 @@ async fn sweep(pool: sqlx::PgPool) {
         if let Err(e) = crate::db::queries::users::forget_old_failures(&pool).await {
             tracing::warn!(error = %e, "removing old failed sign-ins");
         }
+        let hours = i32::try_from(crate::accounts::LINK_HOURS).unwrap_or(i32::MAX);
+        match crate::db::queries::mail::expire_links(&pool, hours).await {
+            Ok(n) if n > 0 => tracing::info!(links = n, "unsent sign-in links expired"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "expiring unsent sign-in links"),
+        }
     }
 }
 

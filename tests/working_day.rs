@@ -806,3 +806,149 @@ async fn concerns_shared_and_answered_reach_each_side_on_its_home_and_by_email()
             .any(|m| m.1 == "response_received" && m.0 == "analyst@example.org")
     );
 }
+
+#[tokio::test]
+async fn a_new_users_sign_in_link_is_emailed_and_not_kept_past_its_life() {
+    let pool = database(Start::Reference).await;
+    let app = app(pool.clone());
+    let mut admin = Agent::signed_in(
+        &app,
+        &pool,
+        "admin@example.org",
+        scorecard::domain::access::Role::Admin,
+        None,
+    )
+    .await;
+    let (status, _, page) = admin
+        .post_form(
+            "/admin/users",
+            &[
+                ("email", "dass@bolton.example"),
+                ("role", "council"),
+                ("council", "E08000001"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let shown = text(&Html::parse_document(&page), "#sign-in-link code").unwrap();
+    assert!(
+        shown.starts_with("http://127.0.0.1:3000/sign-in/"),
+        "{shown}"
+    );
+    // The same link is emailed to the new user, whatever their choices (it cannot be turned off).
+    let smtp = smtp::Smtp::start().await;
+    assert_eq!(sender(&smtp.url()).deliver_due(&pool).await.unwrap(), 1);
+    let received = smtp.received();
+    assert_eq!(received[0].to, ["dass@bolton.example"]);
+    assert_eq!(
+        received[0].subject,
+        "Your account on the adult social care scorecard"
+    );
+    assert!(received[0].text.contains(&shown), "{}", received[0].text);
+    // Once sent, the queue keeps no token.
+    let kept: String = sqlx::query_scalar("SELECT body_text || body_html || link FROM mail_outbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(kept.is_empty(), "{kept}");
+
+    // A reset while mail is off: the link waits in the queue only as long as it works.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'dass@bolton.example'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (status, _, _) = admin
+        .post_form(&format!("/admin/users/{id}/reset"), &[])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let hours = i32::try_from(scorecard::accounts::LINK_HOURS).unwrap();
+    assert_eq!(
+        scorecard::db::queries::mail::expire_links(&pool, hours)
+            .await
+            .unwrap(),
+        0,
+        "still working"
+    );
+    sqlx::query(
+        "UPDATE mail_outbox SET created_at = now() - interval '25 hours' WHERE sent_at IS NULL",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        scorecard::db::queries::mail::expire_links(&pool, hours)
+            .await
+            .unwrap(),
+        1
+    );
+    let (kept, dropped): (String, bool) = sqlx::query_as(
+        "SELECT body_text || body_html || link, dropped_at IS NOT NULL FROM mail_outbox WHERE sent_at IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(kept.is_empty() && dropped);
+    assert_eq!(sender(&smtp.url()).deliver_due(&pool).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn reminders_fall_due_once_each_and_never_for_a_submitted_return() {
+    let pool = database(Start::Reference).await;
+    let app = app(pool.clone());
+    let mut c = Cast::signed_in(&app, &pool).await;
+    open_round(&mut c, QUARTER).await; // due 15 August 2017
+    let letterhead = scorecard::mail::Letterhead::new("https://scorecard.example");
+    let on = |day: u32| chrono::NaiveDate::from_ymd_opt(2017, 8, day).unwrap();
+    let queue = |day: u32| {
+        let (pool, letterhead) = (pool.clone(), letterhead.clone());
+        async move {
+            scorecard::mail::reminders::queue_due(&pool, &letterhead, "north-west", on(day))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(queue(1).await, 0, "two weeks ahead: not yet");
+    assert_eq!(
+        queue(10).await,
+        2,
+        "a week ahead: Halton's and Warrington's directors"
+    );
+    assert_eq!(queue(11).await, 0, "once");
+    let text: String = sqlx::query_scalar(
+        "SELECT m.body_text FROM mail_outbox m JOIN users u ON u.id = m.user_id
+         WHERE m.kind = 'return_due' AND u.email = 'dass@halton.example'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(
+        text.contains("is due in 5 days, by 15 August 2017.")
+            && text.contains("https://scorecard.example/returns"),
+        "{text}"
+    );
+
+    // Halton submits; once the day has passed only Warrington is overdue.
+    let file = format!("{HEADER}{HALTON},Halton,AS04,,{QUARTER},71.5,143,200,\n");
+    let (_, headers, _) = c
+        .halton
+        .upload(
+            "/returns",
+            "halton.csv",
+            file.as_bytes(),
+            &[("period", QUARTER)],
+        )
+        .await;
+    let location = headers["location"].to_str().unwrap().to_string();
+    let (status, _, _) = c.halton.post_form(&format!("{location}/submit"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(queue(16).await, 1);
+    let overdue: Vec<String> = sqlx::query_scalar(
+        "SELECT u.email FROM mail_outbox m JOIN users u ON u.id = m.user_id
+         WHERE m.kind = 'return_overdue'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(overdue, ["dass@warrington.example"]);
+    assert_eq!(queue(17).await, 0, "once");
+}

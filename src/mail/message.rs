@@ -112,9 +112,10 @@ impl Email {
         }
     }
 
-    /// A reminder: due within the week (`days` ahead), or overdue (`days` negative).
-    pub fn return_reminder(period: &str, due: NaiveDate, overdue: bool) -> Email {
-        let (kind, subject, line) = if overdue {
+    /// A reminder on `today`: the return due in so many days, or overdue.
+    pub fn return_reminder(period: &str, due: NaiveDate, today: NaiveDate) -> Email {
+        let days = (due - today).num_days();
+        let (kind, subject, line) = if days < 0 {
             (
                 "return_overdue",
                 format!("Your council's {period} return is overdue"),
@@ -128,7 +129,12 @@ impl Email {
                 "return_due",
                 format!("Your council's {period} return is due soon"),
                 format!(
-                    "Your council's return for {period} is due by {}.",
+                    "Your council's return for {period} is due {}, by {}.",
+                    match days {
+                        0 => "today".to_string(),
+                        1 => "tomorrow".to_string(),
+                        n => format!("in {n} days"),
+                    },
                     long_date(due)
                 ),
             )
@@ -313,8 +319,8 @@ mod tests {
         let due = NaiveDate::from_ymd_opt(2026, 8, 15).unwrap_or_default();
         let emails = [
             Email::round_opened("2026-27 Q1", due),
-            Email::return_reminder("2026-27 Q1", due, false),
-            Email::return_reminder("2026-27 Q1", due, true),
+            Email::return_reminder("2026-27 Q1", due, due - chrono::Duration::days(5)),
+            Email::return_reminder("2026-27 Q1", due, due + chrono::Duration::days(1)),
             Email::return_submitted(7, "Halton", "2026-27 Q1"),
             Email::return_decided(7, "2026-27 Q1", true),
             Email::return_decided(7, "2026-27 Q1", false),
@@ -347,6 +353,10 @@ mod tests {
                 e.lines
             );
         }
+        assert_eq!(
+            emails[1].lines,
+            ["Your council's return for 2026-27 Q1 is due in 5 days, by 15 August 2026."]
+        );
         assert_eq!(
             emails[2].lines,
             [

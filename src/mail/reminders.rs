@@ -38,8 +38,8 @@ pub async fn queue_due(
         ) {
             continue;
         }
-        if let Some(overdue) = reminder(r.due_on, today) {
-            let mut email = Email::return_reminder(&r.period.to_string(), r.due_on, overdue);
+        if reminder(r.due_on, today).is_some() {
+            let mut email = Email::return_reminder(&r.period.to_string(), r.due_on, today);
             // One reminder of each kind per council and round.
             email.event = format!("{}:{}", email.event, r.ons_code);
             queued += notify(&mut tx, letterhead, &email, To::Council(&r.ons_code)).await?;

@@ -177,6 +177,23 @@ pub async fn drop(conn: &mut PgConnection, id: i64, why: &str) -> sqlx::Result<(
     Ok(())
 }
 
+/// Drops the sign-in links not sent within `hours` (mail off, or the server down), emptying
+/// them: a link's token is kept no longer than the link works. Returns how many.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn expire_links(db: impl PgExecutor<'_>, hours: i32) -> sqlx::Result<u64> {
+    Ok(sqlx::query!(
+        "UPDATE mail_outbox SET dropped_at = clock_timestamp(),
+                dropped_why = 'the link expired before it was sent', claimed_until = NULL,
+                body_text = '', body_html = '', link = ''
+         WHERE kind = 'sign_in_link' AND sent_at IS NULL AND dropped_at IS NULL
+           AND created_at < clock_timestamp() - make_interval(hours => $1)",
+        hours
+    )
+    .execute(db)
+    .await?
+    .rows_affected())
+}
+
 /// The kinds a user has turned off.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn turned_off(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<Vec<String>> {
