@@ -63,6 +63,27 @@ async fn home(agent: &mut Agent) -> (Vec<(String, String, String, String)>, usiz
     (items, n)
 }
 
+/// Halton's director uploads a one-value return for the quarter: the return's id.
+async fn halton_uploads(halton: &mut Agent) -> i64 {
+    let file = format!("{HEADER}{HALTON},Halton,AS04,,{QUARTER},71.5,143,200,\n");
+    let (status, headers, body) = halton
+        .upload(
+            "/returns",
+            "halton.csv",
+            file.as_bytes(),
+            &[("period", QUARTER)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    headers["location"]
+        .to_str()
+        .unwrap()
+        .strip_prefix("/returns/")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 fn find<'a>(
     items: &'a [(String, String, String, String)],
     kind: &str,
@@ -183,24 +204,7 @@ async fn each_home_page_lists_what_waits_for_its_user_and_the_header_counts_it()
     assert!(find(&items, "Data queries").is_empty(), "{items:?}");
 
     // Halton uploads a draft and saves draft commentary.
-    let file = format!("{HEADER}{HALTON},Halton,AS04,,{QUARTER},71.5,143,200,\n");
-    let (status, headers, body) = c
-        .halton
-        .upload(
-            "/returns",
-            "halton.csv",
-            file.as_bytes(),
-            &[("period", QUARTER)],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    let id: i64 = headers["location"]
-        .to_str()
-        .unwrap()
-        .strip_prefix("/returns/")
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id = halton_uploads(&mut c.halton).await;
     let commentary = |action: &'static str| {
         [
             ("period", "2017-18"),
@@ -928,18 +932,11 @@ async fn reminders_fall_due_once_each_and_never_for_a_submitted_return() {
     );
 
     // Halton submits; once the day has passed only Warrington is overdue.
-    let file = format!("{HEADER}{HALTON},Halton,AS04,,{QUARTER},71.5,143,200,\n");
-    let (_, headers, _) = c
+    let id = halton_uploads(&mut c.halton).await;
+    let (status, _, _) = c
         .halton
-        .upload(
-            "/returns",
-            "halton.csv",
-            file.as_bytes(),
-            &[("period", QUARTER)],
-        )
+        .post_form(&format!("/returns/{id}/submit"), &[])
         .await;
-    let location = headers["location"].to_str().unwrap().to_string();
-    let (status, _, _) = c.halton.post_form(&format!("{location}/submit"), &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(queue(16).await, 1);
     let overdue: Vec<String> = sqlx::query_scalar(
