@@ -74,6 +74,7 @@ async fn gather(state: &AppState, whose: &Whose, today: NaiveDate) -> Result<Vec
         async { Ok(cycle::follow_ups(pool, council).await?) },
         data_queries(state, council),
     )?;
+    let names = crate::db::queries::areas::council_names(pool).await?;
     let mut items = Vec::new();
     items.extend(queries);
     items.extend(follow_ups.into_iter().filter_map(|f| {
@@ -83,7 +84,12 @@ async fn gather(state: &AppState, whose: &Whose, today: NaiveDate) -> Result<Vec
             } else {
                 "Support agreed"
             },
-            text: format!("{}: {} (owner: {})", f.ons_code, f.what, f.owner),
+            text: format!(
+                "{}: {} (owner: {})",
+                names.get(&f.ons_code).unwrap_or(&f.ons_code),
+                f.what,
+                f.owner
+            ),
             href: "/risk/follow-ups".into(),
             due: Some(f.due_on),
             at: None,
@@ -106,20 +112,7 @@ async fn gather(state: &AppState, whose: &Whose, today: NaiveDate) -> Result<Vec
             items.extend(next_publication(code, &accepted, &commentary));
         }
     }
-    Ok(ordered(names_in(items, state).await?, today))
-}
-
-/// Follow-ups carry the council's code; the list shows its name.
-async fn names_in(mut items: Vec<Todo>, state: &AppState) -> Result<Vec<Todo>, AppError> {
-    let names = crate::db::queries::areas::council_names(&state.pool).await?;
-    for item in items.iter_mut().filter(|i| i.href == "/risk/follow-ups") {
-        if let Some((code, rest)) = item.text.split_once(": ")
-            && let Some(name) = names.get(code)
-        {
-            item.text = format!("{name}: {rest}");
-        }
-    }
-    Ok(items)
+    Ok(ordered(items, today))
 }
 
 /// Data-quality queries not yet cleared, in the latest period with data, one item per council.
