@@ -55,13 +55,17 @@ impl ReturnStatus {
         }
     }
 
-    /// Late: due before today and not yet with the analyst (submitted or accepted).
+    /// Still owed by the council: not yet with the analyst (submitted or accepted).
+    pub fn owed(&self) -> bool {
+        !matches!(
+            self,
+            ReturnStatus::Submitted { .. } | ReturnStatus::Accepted
+        )
+    }
+
+    /// Late: due before today and still owed.
     pub fn late(&self, due: NaiveDate, today: NaiveDate) -> bool {
-        today > due
-            && !matches!(
-                self,
-                ReturnStatus::Submitted { .. } | ReturnStatus::Accepted
-            )
+        today > due && self.owed()
     }
 
     /// In words, for the round's table.
@@ -134,5 +138,6 @@ mod tests {
         assert!(ReturnStatus::SentBack.late(due, day(16)));
         assert!(!ReturnStatus::Submitted { warnings: 0 }.late(due, day(16)));
         assert!(!ReturnStatus::Accepted.late(due, day(30)));
+        assert!(ReturnStatus::SentBack.owed() && !ReturnStatus::Accepted.owed());
     }
 }

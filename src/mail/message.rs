@@ -112,8 +112,9 @@ impl Email {
         }
     }
 
-    /// A reminder on `today`: the return due in so many days, or overdue.
-    pub fn return_reminder(period: &str, due: NaiveDate, today: NaiveDate) -> Email {
+    /// A reminder on `today` to a council: its return due in so many days, or overdue (one of
+    /// each kind per council and round).
+    pub fn return_reminder(period: &str, council: &str, due: NaiveDate, today: NaiveDate) -> Email {
         let days = (due - today).num_days();
         let (kind, subject, line) = if days < 0 {
             (
@@ -141,7 +142,7 @@ impl Email {
         };
         Email {
             kind,
-            event: format!("{kind}:{period}"),
+            event: format!("{kind}:{period}:{council}"),
             subject,
             lines: vec![line],
             link: "/returns".into(),
@@ -319,8 +320,18 @@ mod tests {
         let due = NaiveDate::from_ymd_opt(2026, 8, 15).unwrap_or_default();
         let emails = [
             Email::round_opened("2026-27 Q1", due),
-            Email::return_reminder("2026-27 Q1", due, due - chrono::Duration::days(5)),
-            Email::return_reminder("2026-27 Q1", due, due + chrono::Duration::days(1)),
+            Email::return_reminder(
+                "2026-27 Q1",
+                "E06000006",
+                due,
+                due - chrono::Duration::days(5),
+            ),
+            Email::return_reminder(
+                "2026-27 Q1",
+                "E06000006",
+                due,
+                due + chrono::Duration::days(1),
+            ),
             Email::return_submitted(7, "Halton", "2026-27 Q1"),
             Email::return_decided(7, "2026-27 Q1", true),
             Email::return_decided(7, "2026-27 Q1", false),

@@ -8,17 +8,12 @@ use sqlx::PgPool;
 use super::message::{Email, REMIND_DAYS};
 use super::{Letterhead, To, notify};
 use crate::db::queries::{areas, cycle, home};
-use crate::domain::round::ReturnStatus;
+use crate::domain::todo::in_window;
 
 /// Whether a due date is reminded of today: `Some(true)` overdue, `Some(false)` due within the
 /// week, `None` not yet (pure).
 pub fn reminder(due: NaiveDate, today: NaiveDate) -> Option<bool> {
-    let days = (due - today).num_days();
-    match days {
-        d if d < 0 => Some(true),
-        d if d <= REMIND_DAYS => Some(false),
-        _ => None,
-    }
+    in_window(due, today, REMIND_DAYS).then_some(due < today)
 }
 
 /// Queues the reminders due `today` for the region's open rounds and every open follow-up.
@@ -31,17 +26,8 @@ pub async fn queue_due(
     let mut tx = pool.begin().await?;
     let mut queued = 0;
     for r in home::open_rounds(&mut *tx, region, None).await? {
-        let status = ReturnStatus::of(r.status, r.errors, r.warnings);
-        if matches!(
-            status,
-            ReturnStatus::Submitted { .. } | ReturnStatus::Accepted
-        ) {
-            continue;
-        }
-        if reminder(r.due_on, today).is_some() {
-            let mut email = Email::return_reminder(&r.period.to_string(), r.due_on, today);
-            // One reminder of each kind per council and round.
-            email.event = format!("{}:{}", email.event, r.ons_code);
+        if r.status().owed() && reminder(r.due_on, today).is_some() {
+            let email = Email::return_reminder(&r.period.to_string(), &r.ons_code, r.due_on, today);
             queued += notify(&mut tx, letterhead, &email, To::Council(&r.ons_code)).await?;
         }
     }

@@ -66,15 +66,15 @@ pub(super) async fn todos(state: &AppState, whose: &Whose) -> Result<Arc<Vec<Tod
 async fn gather(state: &AppState, whose: &Whose, today: NaiveDate) -> Result<Vec<Todo>, AppError> {
     let council = whose.council();
     let pool = &state.pool;
+    let names = crate::db::queries::areas::council_names(pool).await?;
     let (submitted, rounds, commentary, shared, follow_ups, queries) = tokio::try_join!(
         async { Ok::<_, AppError>(home::submitted(pool, council).await?) },
         async { Ok(home::open_rounds(pool, &state.site.region, council).await?) },
         async { Ok(home::commentary(pool, council).await?) },
         async { Ok(home::shared(pool, council).await?) },
         async { Ok(cycle::follow_ups(pool, council).await?) },
-        data_queries(state, council),
+        data_queries(state, council, &names),
     )?;
-    let names = crate::db::queries::areas::council_names(pool).await?;
     let mut items = Vec::new();
     items.extend(queries);
     items.extend(follow_ups.into_iter().filter_map(|f| {
@@ -116,7 +116,11 @@ async fn gather(state: &AppState, whose: &Whose, today: NaiveDate) -> Result<Vec
 }
 
 /// Data-quality queries not yet cleared, in the latest period with data, one item per council.
-async fn data_queries(state: &AppState, council: Option<&str>) -> Result<Vec<Todo>, AppError> {
+async fn data_queries(
+    state: &AppState,
+    council: Option<&str>,
+    names: &std::collections::HashMap<String, String>,
+) -> Result<Vec<Todo>, AppError> {
     let Some(period) = periods::with_data(&state.pool, DataView::Internal)
         .await?
         .last()
@@ -125,7 +129,6 @@ async fn data_queries(state: &AppState, council: Option<&str>) -> Result<Vec<Tod
         return Ok(Vec::new());
     };
     let signal = super::concerns::signal(state, period, None).await?;
-    let names = crate::db::queries::areas::council_names(&state.pool).await?;
     let mut open: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for q in signal.queries.iter().filter(|q| q.cleared.is_none()) {
         if council.is_none_or(|c| c == q.query.council) {
@@ -168,7 +171,7 @@ fn analyst_items(
     let mut late: std::collections::BTreeMap<(Period, NaiveDate), Vec<&str>> =
         std::collections::BTreeMap::new();
     for r in rounds {
-        if status_of(r).late(r.due_on, today) {
+        if r.status().late(r.due_on, today) {
             late.entry((r.period, r.due_on)).or_default().push(&r.name);
         }
     }
@@ -266,10 +269,6 @@ async fn analyst_records(state: &AppState, today: NaiveDate) -> Result<Vec<Todo>
     Ok(items)
 }
 
-fn status_of(r: &home::InRound) -> ReturnStatus {
-    ReturnStatus::of(r.status, r.errors, r.warnings)
-}
-
 fn council_items(
     code: &str,
     rounds: &[home::InRound],
@@ -278,20 +277,18 @@ fn council_items(
 ) -> Vec<Todo> {
     let mut items: Vec<Todo> = rounds
         .iter()
-        .filter(|r| !matches!(status_of(r), ReturnStatus::Accepted))
-        .map(|r| {
-            let status = status_of(r);
-            let waiting = matches!(status, ReturnStatus::Submitted { .. });
-            Todo {
+        .filter_map(|r| {
+            let status = r.status();
+            (status != ReturnStatus::Accepted).then(|| Todo {
                 kind: "Your return",
                 text: format!("Return for {}: {}", r.period, status.words()),
                 href: r
                     .upload
                     .map_or_else(|| "/returns".into(), |id| format!("/returns/{id}")),
                 // Once submitted, nothing is due from the council: the analyst decides.
-                due: (!waiting).then_some(r.due_on),
+                due: status.owed().then_some(r.due_on),
                 at: None,
-            }
+            })
         })
         .collect();
     items.extend(

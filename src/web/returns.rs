@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 
 use super::layout::Layout;
 use super::session::Visitor;
@@ -408,32 +408,20 @@ async fn rounds(State(state): State<AppState>, visitor: Visitor) -> Result<Round
     RoundsPage::new(&state, &visitor, &NewRound::default()).await
 }
 
-/// The round form: a quarter from the list and the due date as the GOV.UK date input's three
-/// boxes (`due-day`, `due-month`, `due-year`); a client may send `due` as YYYY-MM-DD instead.
+/// The round form: a quarter from the list and the due date, as the GOV.UK date input's three
+/// boxes (`due-day`, `due-month`, `due-year`, joined by the site's form reader) or, from a
+/// client, `due` as YYYY-MM-DD.
 #[derive(Debug, Default, serde::Deserialize)]
 struct NewRound {
     #[serde(default)]
     period: String,
     #[serde(default)]
     due: String,
-    #[serde(default, rename = "due-day")]
-    due_day: String,
-    #[serde(default, rename = "due-month")]
-    due_month: String,
-    #[serde(default, rename = "due-year")]
-    due_year: String,
 }
 
 impl NewRound {
     fn parts(&self) -> DateParts {
-        match NaiveDate::parse_from_str(self.due.trim(), "%Y-%m-%d") {
-            Ok(date) => DateParts::of(date),
-            Err(_) => DateParts {
-                day: self.due_day.clone(),
-                month: self.due_month.clone(),
-                year: self.due_year.clone(),
-            },
-        }
+        DateParts::from_field(&self.due)
     }
 }
 
@@ -442,7 +430,7 @@ impl NewRound {
 async fn open_round(
     State(state): State<AppState>,
     visitor: Visitor,
-    axum::Form(form): axum::Form<NewRound>,
+    super::extract::Form(form): super::extract::Form<NewRound>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
     visitor.require(visitor.viewer.can_manage_data(), "the collection rounds")?;

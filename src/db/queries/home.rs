@@ -50,6 +50,13 @@ pub struct InRound {
     pub warnings: i32,
 }
 
+impl InRound {
+    /// The council's return's place in the round.
+    pub fn status(&self) -> crate::domain::round::ReturnStatus {
+        crate::domain::round::ReturnStatus::of(self.status, self.errors, self.warnings)
+    }
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn open_rounds(
     db: impl PgExecutor<'_>,
